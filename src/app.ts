@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv, type Options as AjvOptions } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.js';
+import type { Clock } from './core/clock.js';
+import { createDeps } from './core/deps.js';
+import { ProblemSchema } from './core/schemas.js';
+import { initCrypto } from './crypto/aead.js';
+import type { Keyring } from './crypto/keyring.js';
+import accountRoutes from './features/accounts/routes.js';
+import type { Catalogue } from './features/catalogue/catalogue.js';
+import catalogueRoutes from './features/catalogue/routes.js';
+import healthRoutes from './features/health/routes.js';
+import ownRecordRoutes from './features/records/routes.js';
+import { RecordSchema } from './features/records/schemas.js';
+import tokenRoutes from './features/tokens/routes.js';
+import type { LoginLimiter } from './features/tokens/login-limiter.js';
+import authPlugin from './plugins/auth.js';
+import errorsPlugin from './plugins/errors.js';
+import type { Storage } from './storage/contract.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+export interface AppOptions {
+  config: Config;
+  storage: Storage;
+  keyring: Keyring;
+  clock?: Clock;
+  catalogue?: Catalogue;
+  /** Pino options, or false for silence (tests). */
+  logger?: FastifyServerOptions['logger'];
+  limits?: Partial<RateLimits>;
+  loginLimiter?: LoginLimiter;
+}
+
+/** Requests per minute per IP on the unauthenticated, abusable endpoints. */
+export interface RateLimits {
+  token: number;
+  signUp: number;
+}
+
+const defaultLimits: RateLimits = { token: 300, signUp: 60 };
+
+/** Never log secrets or health content (CONVENTIONS §6): pino drops these paths. */
+export const redactPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["idempotency-key"]',
+  'res.headers["set-cookie"]',
+];
+
+/**
+ * Two validators: bodies are checked strictly (no type coercion, unknown fields refused), while
+ * query strings and path parameters, which arrive as text, are coerced to their schema types.
+ */
+function validatorCompiler() {
+  const base: AjvOptions = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false };
+  const body = addFormats(new Ajv({ ...base, coerceTypes: false }));
+  const text = addFormats(new Ajv({ ...base, coerceTypes: 'array' }));
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : text).compile(schema);
+}
+
+/**
+ * Builds the HTTP application; never listens (tests inject, server.ts listens).
+ * @returns the ready Fastify instance
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  await initCrypto();
+  const { config, storage, keyring } = options;
+  const limits = { ...defaultLimits, ...options.limits };
+  const deps = createDeps(config, storage, keyring, options.clock, options.catalogue);
+
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    genReqId: () => randomUUID(),
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 5_000,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler());
+
+  await app.register(errorsPlugin);
+  await app.register(helmet, {
+    // JSON only: nothing here should load, frame or run anything (Swagger UI sets its own CSP).
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(authPlugin, deps);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Tessera',
+        version: '0.1.0',
+        description: 'A personal data store with consented data slices for health and wellbeing records.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: (header) => header,
+  });
+
+  app.addSchema(ProblemSchema);
+  app.addSchema(RecordSchema);
+
+  app.get(
+    '/openapi.json',
+    { config: { auth: 'public' }, schema: { hide: true } },
+    async () => app.swagger(),
+  );
+  await app.register(healthRoutes, { deps });
+  await app.register(catalogueRoutes, { deps });
+  await app.register(tokenRoutes, { deps, ratePerMinute: limits.token, ...(options.loginLimiter ? { limiter: options.loginLimiter } : {}) });
+  await app.register(accountRoutes, { deps, signUpPerMinute: limits.signUp });
+  await app.register(ownRecordRoutes, { deps });
+
+  await app.ready();
+  return app;
+}

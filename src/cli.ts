@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+import { adminCreate } from './cli/admin.js';
+import { keysGenerate } from './cli/keys.js';
+import { migrate } from './cli/migrate.js';
+import { serve } from './cli/serve.js';
+import { ConfigError } from './errors.js';
+
+const usage = `usage: tessera <command>
+
+  serve                                   run the HTTP service
+  migrate                                 apply database migrations
+  admin create --handle H --password-stdin
+                                          create an operator account
+  keys generate                           print a new keys file
+
+Environment: HOST, PORT, TESSERA_DATA_DIR, TESSERA_KEYS_FILE, TESSERA_PUBLIC_URL, LOG_LEVEL`;
+
+type Command = (args: string[]) => Promise<void> | void;
+
+const commands: Record<string, Command> = {
+  serve: () => serve(),
+  migrate: () => migrate(),
+  'admin create': (args) => adminCreate(args),
+  'keys generate': () => keysGenerate(),
+};
+
+async function main(argv: string[]): Promise<void> {
+  const [first, second] = argv;
+  const two = `${first ?? ''} ${second ?? ''}`;
+  const run = commands[two] ? { cmd: commands[two]!, rest: argv.slice(2) } : first && commands[first] ? { cmd: commands[first]!, rest: argv.slice(1) } : undefined;
+  if (!run) {
+    process.stderr.write(`${usage}\n`);
+    process.exitCode = first === undefined || first === 'help' || first === '--help' ? 0 : 2;
+    return;
+  }
+  await run.cmd(run.rest);
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  // Configuration and usage problems are one clear line, not a stack trace.
+  if (e instanceof ConfigError) {
+    process.stderr.write(`tessera: ${e.message}\n`);
+    process.exit(2);
+  }
+  const err = e as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
+    process.stderr.write(`tessera: cannot listen on ${err.address ?? ''}:${err.port ?? ''} (${err.code})\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`tessera: ${err.stack ?? String(e)}\n`);
+  process.exit(1);
+});

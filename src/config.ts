@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { ConfigError } from './errors.js';
+
+/** Service configuration, read once from the environment (DESIGN "Running it"). */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  dbFile: string;
+  /** Keys file named by TESSERA_KEYS_FILE; null means dev keys under the data folder. */
+  keysFile: string | null;
+  /** Issuer and audience of tokens; the token URL is `${publicUrl}/v1/token`. */
+  publicUrl: string;
+  logLevel: string;
+  /** Trust X-Forwarded-For from a proxy in front (rate limits key on the client IP). */
+  trustProxy: boolean;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  bodyLimitBytes: number;
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * Builds the configuration from environment variables, failing with one clear line.
+ * @param env the process environment (or a test's)
+ * @returns the checked configuration
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const port = parseIntVar(env, 'PORT', 8080, 0, 65535);
+  const dataDir = path.resolve(env.TESSERA_DATA_DIR?.trim() || './data');
+  const keysFile = env.TESSERA_KEYS_FILE?.trim() ? path.resolve(env.TESSERA_KEYS_FILE.trim()) : null;
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  if (!logLevels.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')} (got "${logLevel}")`);
+  }
+  const publicUrl = parsePublicUrl(env.TESSERA_PUBLIC_URL, host, port);
+  const trustProxy = parseBool(env, 'TESSERA_TRUST_PROXY', false);
+  return {
+    host,
+    port,
+    dataDir,
+    dbFile: path.join(dataDir, 'tessera.db'),
+    keysFile,
+    publicUrl,
+    logLevel,
+    trustProxy,
+    accessTokenTtlSeconds: parseIntVar(env, 'TESSERA_ACCESS_TOKEN_TTL', 900, 30, 900),
+    refreshTokenTtlSeconds: parseIntVar(env, 'TESSERA_REFRESH_TOKEN_TTL', 30 * 24 * 3600, 300, 90 * 24 * 3600),
+    bodyLimitBytes: 1024 * 1024,
+  };
+}
+
+function parseIntVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
+function parseBool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['1', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+}
+
+function parsePublicUrl(raw: string | undefined, host: string, port: number): string {
+  const value = raw?.trim();
+  if (!value) {
+    const h = host.includes(':') ? `[${host}]` : host;
+    return `http://${h}:${port}`;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`TESSERA_PUBLIC_URL must be an absolute http(s) URL (got "${value}")`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`TESSERA_PUBLIC_URL must use http or https (got "${value}")`);
+  }
+  if (url.search || url.hash) {
+    throw new ConfigError('TESSERA_PUBLIC_URL must not carry a query or fragment');
+  }
+  // RFC 8414 §2: the issuer is compared as a string, so keep one spelling without a trailing slash.
+  return url.toString().replace(/\/+$/, '');
+}

@@ -1,0 +1,20 @@
+import type { Config } from '../config.js';
+import type { Keyring } from '../crypto/keyring.js';
+import { catalogue as builtInCatalogue, type Catalogue } from '../features/catalogue/catalogue.js';
+import type { Storage } from '../storage/contract.js';
+import { systemClock, type Clock } from './clock.js';
+import { DataKeys } from './data-keys.js';
+
+/** What services are given: no Fastify types, so they run the same from the CLI or tests. */
+export interface Deps {
+  config: Config;
+  storage: Storage;
+  keyring: Keyring;
+  dataKeys: DataKeys;
+  catalogue: Catalogue;
+  clock: Clock;
+}
+
+export function createDeps(config: Config, storage: Storage, keyring: Keyring, clock: Clock = systemClock, catalogue: Catalogue = builtInCatalogue): Deps {
+  return { config, storage, keyring, dataKeys: new DataKeys(keyring, storage.keys), catalogue, clock };
+}

@@ -1,0 +1,47 @@
+import { ValidationError, type FieldError } from '../errors.js';
+
+const fullDate = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Parses an RFC 3339 date-time, or a full-date meaning the start (or, for an upper bound, the
+ * last millisecond) of that day in UTC.
+ * @returns epoch milliseconds, or undefined when the text is not a valid time
+ */
+export function parseInstant(text: string, bound: 'start' | 'end' = 'start'): number | undefined {
+  if (fullDate.test(text)) {
+    const ms = Date.parse(`${text}T00:00:00.000Z`);
+    if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text) return undefined;
+    return bound === 'end' ? ms + 86_399_999 : ms;
+  }
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * Parses an optional from/to pair from a request part, checking from ≤ to.
+ * @throws ValidationError naming the field
+ */
+export function parseWindow(
+  input: { from?: string | undefined; to?: string | undefined },
+  part: FieldError['in'],
+): { from?: number; to?: number } {
+  const errors: FieldError[] = [];
+  const out: { from?: number; to?: number } = {};
+  for (const key of ['from', 'to'] as const) {
+    const raw = input[key];
+    if (raw === undefined) continue;
+    const ms = parseInstant(raw, key === 'from' ? 'start' : 'end');
+    if (ms === undefined) errors.push({ field: key, pointer: `/${key}`, in: part, detail: 'must be an RFC 3339 date-time or a date (YYYY-MM-DD)' });
+    else out[key] = ms;
+  }
+  if (!errors.length && out.from !== undefined && out.to !== undefined && out.from > out.to) {
+    errors.push({ field: 'to', pointer: '/to', in: part, detail: 'must not be before from' });
+  }
+  if (errors.length) throw new ValidationError(errors);
+  return out;
+}
+
+/** @returns the ISO 8601 (UTC, millisecond) form we answer with */
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

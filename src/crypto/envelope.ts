@@ -1,0 +1,88 @@
+import { IntegrityError } from '../errors.js';
+import { open, randomKey, seal } from './aead.js';
+
+/**
+ * Envelope encryption (DESIGN "Crypto design"): a data key per person, wrapped by the
+ * service's key-encryption key; record payloads sealed with the data key.
+ */
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Metadata bound into a record's ciphertext so it cannot move rows or people. */
+export interface RecordBinding {
+  id: string;
+  subjectId: string;
+  category: string;
+  type: string;
+  /** effectiveAt in epoch milliseconds, as stored. */
+  effectiveAt: number;
+}
+
+// A JSON array is an unambiguous encoding: no two different tuples give the same bytes.
+function recordAd(b: RecordBinding): Uint8Array {
+  return encoder.encode(JSON.stringify(['tessera/record/v1', b.id, b.subjectId, b.category, b.type, b.effectiveAt]));
+}
+
+function dataKeyAd(subjectId: string, kekId: string): Uint8Array {
+  return encoder.encode(JSON.stringify(['tessera/dek/v1', subjectId, kekId]));
+}
+
+function fieldAd(subjectId: string, field: string): Uint8Array {
+  return encoder.encode(JSON.stringify(['tessera/field/v1', subjectId, field]));
+}
+
+/** @returns a new random data key for one person */
+export function newDataKey(): Uint8Array {
+  return randomKey();
+}
+
+/**
+ * Wraps a person's data key under a KEK, bound to the person and the KEK id.
+ * @returns the wrapped key (nonce + ciphertext)
+ */
+export function wrapDataKey(kek: Uint8Array, kekId: string, subjectId: string, dek: Uint8Array): Uint8Array {
+  return seal(kek, dek, dataKeyAd(subjectId, kekId));
+}
+
+/**
+ * @returns the person's data key
+ * @throws IntegrityError when the wrapped key was moved to another person or KEK id
+ */
+export function unwrapDataKey(kek: Uint8Array, kekId: string, subjectId: string, wrapped: Uint8Array): Uint8Array {
+  return open(kek, wrapped, dataKeyAd(subjectId, kekId));
+}
+
+/**
+ * Seals a record payload (any JSON value) with the person's data key.
+ * @returns the sealed payload to store
+ */
+export function sealRecord(dek: Uint8Array, binding: RecordBinding, payload: unknown): Uint8Array {
+  return seal(dek, encoder.encode(JSON.stringify(payload)), recordAd(binding));
+}
+
+/**
+ * Opens a sealed record payload.
+ * @throws IntegrityError when the row's metadata or ciphertext was edited or moved
+ */
+export function openRecord<T>(dek: Uint8Array, binding: RecordBinding, sealed: Uint8Array): T {
+  const bytes = open(dek, sealed, recordAd(binding));
+  try {
+    return JSON.parse(decoder.decode(bytes)) as T;
+  } catch {
+    throw new IntegrityError();
+  }
+}
+
+/**
+ * Seals one named personal field of a person (e.g. their display name) with their data key,
+ * so erasing the key erases the field too.
+ */
+export function sealField(dek: Uint8Array, subjectId: string, field: string, value: string): Uint8Array {
+  return seal(dek, encoder.encode(value), fieldAd(subjectId, field));
+}
+
+/** @returns the field's value; @throws IntegrityError when moved or edited */
+export function openField(dek: Uint8Array, subjectId: string, field: string, sealed: Uint8Array): string {
+  return decoder.decode(open(dek, sealed, fieldAd(subjectId, field)));
+}

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../core/actor.js';
+import type { Deps } from '../../core/deps.js';
+import { iso } from '../../core/time.js';
+import { openField, sealField } from '../../crypto/envelope.js';
+import { hashPassword } from '../../crypto/passwords.js';
+import { NotFoundError, ValidationError, type FieldError } from '../../errors.js';
+import type { AccountKind, AccountRow } from '../../storage/contract.js';
+import { checkPassword, normaliseHandle } from './password-policy.js';
+import type { Me, SignedUp, SignUpInput } from './schemas.js';
+
+/** Checks handle, password and display name, naming each bad field. */
+export function checkCredentials(input: { handle: string; password: string; displayName: string }): { handle: string; displayName: string } {
+  const errors: FieldError[] = [];
+  const handle = normaliseHandle(input.handle);
+  if (Array.isArray(handle)) errors.push(...handle);
+  errors.push(...checkPassword(input.password, Array.isArray(handle) ? '' : handle));
+  const displayName = input.displayName.trim();
+  if (!displayName) errors.push({ field: 'displayName', pointer: '/displayName', in: 'body', detail: 'must not be blank' });
+  if (errors.length) throw new ValidationError(errors);
+  return { handle: handle as string, displayName };
+}
+
+/**
+ * Signs up a citizen: a new person with their own data key, and their account.
+ * @throws ValidationError for a bad handle, password or name; ConflictError for a taken handle
+ */
+export async function signUp(deps: Deps, input: SignUpInput): Promise<SignedUp> {
+  const { handle, displayName } = checkCredentials(input);
+  const now = deps.clock.now();
+  const accountId = randomUUID();
+  const subjectId = randomUUID();
+  const { dek, wrapped } = deps.dataKeys.create(subjectId);
+  const account: AccountRow = {
+    id: accountId,
+    kind: 'citizen',
+    handle,
+    passwordHash: await hashPassword(input.password),
+    displayName: null,
+    sealedDisplayName: sealField(dek, subjectId, 'displayName', displayName),
+    subjectId,
+    organisationId: null,
+    role: null,
+    jwks: null,
+    disabledAt: null,
+    createdAt: now,
+  };
+  await deps.storage.accounts.createCitizen(account, wrapped);
+  return { accountId, subjectId, handle, displayName, createdAt: iso(now) };
+}
+
+/**
+ * Creates a password account that is not a citizen (an operator, or a practitioner).
+ * @throws ValidationError, ConflictError
+ */
+export async function createStaffAccount(
+  deps: Deps,
+  kind: Extract<AccountKind, 'admin' | 'practitioner'>,
+  input: { handle: string; password: string; displayName: string; organisationId?: string; role?: string },
+): Promise<AccountRow> {
+  const { handle, displayName } = checkCredentials(input);
+  const account: AccountRow = {
+    id: randomUUID(),
+    kind,
+    handle,
+    passwordHash: await hashPassword(input.password),
+    displayName,
+    sealedDisplayName: null,
+    subjectId: null,
+    organisationId: input.organisationId ?? null,
+    role: input.role ?? null,
+    jwks: null,
+    disabledAt: null,
+    createdAt: deps.clock.now(),
+  };
+  await deps.storage.accounts.create(account);
+  return account;
+}
+
+/** @returns the caller's own account, with a citizen's name opened from their store */
+export async function describeMe(deps: Deps, actor: Actor): Promise<Me> {
+  const a = await deps.storage.accounts.findById(actor.accountId);
+  if (!a) throw new NotFoundError();
+  let displayName = a.displayName;
+  if (a.subjectId && a.sealedDisplayName) {
+    displayName = openField(await deps.dataKeys.forSubject(a.subjectId), a.subjectId, 'displayName', a.sealedDisplayName);
+  }
+  return {
+    accountId: a.id,
+    kind: a.kind,
+    handle: a.handle,
+    displayName,
+    subjectId: a.subjectId,
+    organisationId: a.organisationId,
+    role: a.role,
+    createdAt: iso(a.createdAt),
+  };
+}

@@ -1,0 +1,38 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Deps } from '../../core/deps.js';
+import { CategorySchema, TypeDefSchema } from './model.js';
+
+const catalogueRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
+  const cacheable = 'public, max-age=3600';
+
+  app.get(
+    '/v1/catalogue/categories',
+    {
+      config: { auth: 'public' },
+      schema: { tags: ['catalogue'], summary: 'Categories: the slice dimensions', response: { 200: Type.Object({ items: Type.Array(CategorySchema) }) } },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', cacheable);
+      return { items: deps.catalogue.categories };
+    },
+  );
+
+  app.get(
+    '/v1/catalogue/types',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['catalogue'],
+        summary: 'Record types: instruments with scoring, measures with units, goals and notes',
+        response: { 200: Type.Object({ items: Type.Array(TypeDefSchema) }) },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', cacheable);
+      return { items: deps.catalogue.types };
+    },
+  );
+};
+
+export default catalogueRoutes;

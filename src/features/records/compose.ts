@@ -1,0 +1,166 @@
+import { parseInstant } from '../../core/time.js';
+import { ValidationError, type FieldError } from '../../errors.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
+import type { MeasureDef, TypeDef } from '../catalogue/model.js';
+import { scoreQuestionnaire, type ScoredAnswers } from '../catalogue/scoring.js';
+
+/** A record body as posted (DESIGN "Record bodies"), after schema validation. */
+export interface RecordInput {
+  type: string;
+  effectiveAt: string;
+  category?: string;
+  answers?: number[];
+  value?: number | { systolic: number; diastolic: number };
+  unit?: string;
+  systolic?: number;
+  diastolic?: number;
+  text?: string;
+  progress?: number;
+  detail?: Record<string, unknown>;
+}
+
+/** The sealed part of a record: everything but the metadata slices are selected by. */
+export interface RecordContent extends Partial<ScoredAnswers> {
+  value?: number;
+  systolic?: number;
+  diastolic?: number;
+  unit?: string;
+  /** What was entered, when it was converted to the canonical unit. */
+  entered?: { value?: number; systolic?: number; diastolic?: number; unit: string };
+  text?: string;
+  progress?: number;
+  detail?: Record<string, unknown>;
+}
+
+export interface ComposedRecord {
+  category: string;
+  type: string;
+  effectiveAt: number;
+  content: RecordContent;
+}
+
+const EARLIEST = Date.UTC(1900, 0, 1);
+/** Readings may come from devices whose clocks run a little fast, but not days ahead. */
+const FUTURE_SLACK_MS = 24 * 3600 * 1000;
+
+const fieldsByKind: Record<TypeDef['kind'], string[]> = {
+  questionnaire: ['answers'],
+  measure: ['value', 'unit', 'systolic', 'diastolic'],
+  text: ['text', 'progress'],
+};
+
+function err(field: string, detail: string): FieldError {
+  return { field, pointer: `/${field.replace(/\./g, '/')}`, in: 'body', detail };
+}
+
+/**
+ * Checks a record body against the catalogue and computes what is stored: scores, bands and
+ * flags for instruments, canonical units for measures.
+ * @throws ValidationError naming every offending field
+ */
+export function composeRecord(catalogue: Catalogue, input: RecordInput, now: number): ComposedRecord {
+  const def = catalogue.type(input.type);
+  if (!def) throw new ValidationError([err('type', `unknown type "${input.type}"; see /v1/catalogue/types`)]);
+  const errors: FieldError[] = [];
+
+  const category = input.category ?? def.category;
+  if (!catalogue.category(category)) errors.push(err('category', `unknown category "${category}"; see /v1/catalogue/categories`));
+
+  const effectiveAt = parseInstant(input.effectiveAt);
+  if (effectiveAt === undefined) errors.push(err('effectiveAt', 'must be an RFC 3339 date-time'));
+  else if (effectiveAt < EARLIEST) errors.push(err('effectiveAt', 'must not be before 1900'));
+  else if (effectiveAt > now + FUTURE_SLACK_MS) errors.push(err('effectiveAt', 'must not be more than a day in the future'));
+
+  for (const [kind, fields] of Object.entries(fieldsByKind)) {
+    if (kind === def.kind) continue;
+    for (const f of fields) {
+      if ((input as unknown as Record<string, unknown>)[f] !== undefined) errors.push(err(f, `is not used by ${def.kind} type "${def.code}"`));
+    }
+  }
+
+  let content: RecordContent = {};
+  if (def.kind === 'questionnaire') content = questionnaireContent(def, input, errors);
+  else if (def.kind === 'measure') content = measureContent(def.measure!, input, errors);
+  else content = textContent(def, input, errors);
+
+  if (errors.length) throw new ValidationError(errors);
+  if (input.detail !== undefined) content.detail = input.detail;
+  return { category, type: def.code, effectiveAt: effectiveAt!, content };
+}
+
+function questionnaireContent(def: TypeDef, input: RecordInput, errors: FieldError[]): RecordContent {
+  if (!input.answers) {
+    errors.push(err('answers', `is required for ${def.code} (${def.questionnaire!.items.length} answers)`));
+    return {};
+  }
+  const scored = scoreQuestionnaire(def.questionnaire!, input.answers);
+  if (Array.isArray(scored)) {
+    errors.push(...scored);
+    return {};
+  }
+  return scored;
+}
+
+function round(n: number): number {
+  return Math.round(n * 10_000) / 10_000;
+}
+
+function measureContent(m: MeasureDef, input: RecordInput, errors: FieldError[]): RecordContent {
+  const unitCode = input.unit ?? m.unit;
+  const unit = m.units.find((u) => u.code === unitCode);
+  if (!unit) {
+    errors.push(err('unit', `"${unitCode}" does not convert to ${m.unit}; accepted: ${m.units.map((u) => u.code).join(', ')}`));
+    return {};
+  }
+  const toCanonical = (v: number) => (unit.factor === 1 && !unit.offset ? v : round(v * unit.factor + (unit.offset ?? 0)));
+  const converted = unit.code !== m.unit;
+
+  if (m.components) {
+    const given: Record<string, number | undefined> =
+      typeof input.value === 'object' ? { ...input.value } : { systolic: input.systolic, diastolic: input.diastolic };
+    if (typeof input.value === 'number') errors.push(err('value', `use ${m.components.map((c) => c.code).join(' and ')} instead`));
+    const content: RecordContent = { unit: m.unit };
+    const entered: NonNullable<RecordContent['entered']> = { unit: unit.code };
+    for (const c of m.components) {
+      const raw = given[c.code];
+      if (raw === undefined) {
+        errors.push(err(c.code, 'is required'));
+        continue;
+      }
+      const v = toCanonical(raw);
+      if (v < c.min || v > c.max) errors.push(err(c.code, `must be between ${c.min} and ${c.max} ${m.unit}`));
+      (content as Record<string, number>)[c.code] = v;
+      (entered as Record<string, number | string>)[c.code] = raw;
+    }
+    if (content.systolic !== undefined && content.diastolic !== undefined && content.diastolic >= content.systolic) {
+      errors.push(err('diastolic', 'must be lower than systolic'));
+    }
+    if (converted) content.entered = entered;
+    return content;
+  }
+
+  if (typeof input.value !== 'number') {
+    errors.push(err('value', input.value === undefined ? 'is required' : 'must be a number'));
+    return {};
+  }
+  const value = toCanonical(input.value);
+  if (value < m.min || value > m.max) errors.push(err('value', `must be between ${m.min} and ${m.max} ${m.unit}`));
+  const content: RecordContent = { value, unit: m.unit };
+  if (converted) content.entered = { value: input.value, unit: unit.code };
+  return content;
+}
+
+function textContent(def: TypeDef, input: RecordInput, errors: FieldError[]): RecordContent {
+  const t = def.text!;
+  const text = input.text;
+  if (text === undefined || text.trim() === '') errors.push(err('text', 'is required and must not be blank'));
+  else if ([...text].length > t.maxLength) errors.push(err('text', `must be at most ${t.maxLength} characters`));
+  const content: RecordContent = { text: text ?? '' };
+  if (input.progress !== undefined) {
+    if (!t.progress) errors.push(err('progress', `is not used by "${def.code}"`));
+    else if (!Number.isInteger(input.progress) || input.progress < t.progress.min || input.progress > t.progress.max) {
+      errors.push(err('progress', `must be a whole number from ${t.progress.min} to ${t.progress.max}`));
+    } else content.progress = input.progress;
+  }
+  return content;
+}

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../core/actor.js';
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
+import type { Deps } from '../../core/deps.js';
+import { iso, parseWindow } from '../../core/time.js';
+import { openRecord, sealRecord } from '../../crypto/envelope.js';
+import { NotFoundError, ValidationError, type FieldError } from '../../errors.js';
+import type { RecordQuery, RecordRow, Scope } from '../../storage/contract.js';
+import { composeRecord, type RecordContent, type RecordInput } from './compose.js';
+import type { RecordQueryInput, RecordView } from './schemas.js';
+
+/** Version of the sealed payload's layout, stored per row so old rows stay readable. */
+const SCHEMA_VERSION = 1;
+
+/** A person's whole store: the scope of their own reads. */
+export function ownScope(subjectId: string): Scope {
+  return { subjectId, slices: [{ categories: null, types: null, from: null, to: null }] };
+}
+
+function sourceOf(actor: Actor): Pick<RecordRow, 'sourceKind' | 'sourceAccountId' | 'sourceOrganisationId'> {
+  const kind = actor.kind === 'citizen' ? 'self' : actor.kind === 'client' ? 'client' : 'practitioner';
+  return { sourceKind: kind, sourceAccountId: actor.accountId, sourceOrganisationId: actor.organisationId };
+}
+
+/**
+ * Validates, scores, seals and prepares records for one person (not yet stored), so callers
+ * can store them with whatever else must commit in the same transaction.
+ * @throws ValidationError naming fields (prefixed `records.i.` for batches)
+ */
+export async function prepareRecords(
+  deps: Deps,
+  actor: Actor,
+  subjectId: string,
+  inputs: RecordInput[],
+  batch: boolean,
+): Promise<{ rows: RecordRow[]; views: RecordView[] }> {
+  const now = deps.clock.now();
+  const errors: FieldError[] = [];
+  const composed = inputs.map((input, i) => {
+    try {
+      return composeRecord(deps.catalogue, input, now);
+    } catch (e) {
+      if (!(e instanceof ValidationError) || !batch) throw e;
+      errors.push(
+        ...e.errors.map((f) => ({ ...f, field: `records.${i}.${f.field}`, pointer: `/records/${i}${f.pointer}` })),
+      );
+      return undefined;
+    }
+  });
+  if (errors.length) throw new ValidationError(errors);
+  const dek = await deps.dataKeys.forSubject(subjectId);
+  const rows: RecordRow[] = [];
+  const views: RecordView[] = [];
+  for (const c of composed) {
+    const id = randomUUID();
+    const row: RecordRow = {
+      id,
+      subjectId,
+      category: c!.category,
+      type: c!.type,
+      effectiveAt: c!.effectiveAt,
+      createdAt: now,
+      ...sourceOf(actor),
+      schemaVersion: SCHEMA_VERSION,
+      payload: sealRecord(dek, { id, subjectId, category: c!.category, type: c!.type, effectiveAt: c!.effectiveAt }, c!.content),
+    };
+    rows.push(row);
+    views.push(toView(row, c!.content));
+  }
+  return { rows, views };
+}
+
+/** Adds records to the caller's own store. */
+export async function createOwnRecord(deps: Deps, actor: Actor, input: RecordInput): Promise<RecordView> {
+  const { rows, views } = await prepareRecords(deps, actor, actor.subjectId!, [input], false);
+  await deps.storage.records.insert(rows);
+  return views[0]!;
+}
+
+export function toView(row: RecordRow, content: RecordContent): RecordView {
+  return {
+    id: row.id,
+    subjectId: row.subjectId,
+    category: row.category,
+    type: row.type,
+    effectiveAt: iso(row.effectiveAt),
+    createdAt: iso(row.createdAt),
+    source: { kind: row.sourceKind, accountId: row.sourceAccountId, organisationId: row.sourceOrganisationId },
+    ...content,
+  };
+}
+
+/**
+ * Opens stored rows with the person's data key.
+ * @throws IntegrityError when any row was moved or edited behind the service's back
+ */
+export async function openRows(deps: Deps, subjectId: string, rows: RecordRow[]): Promise<RecordView[]> {
+  if (rows.length === 0) return [];
+  const dek = await deps.dataKeys.forSubject(subjectId);
+  return rows.map((r) => toView(r, openRecord<RecordContent>(dek, r, r.payload)));
+}
+
+/** Turns list query parameters into a storage query, checking codes against the catalogue. */
+export function toRecordQuery(deps: Deps, q: RecordQueryInput): RecordQuery {
+  const errors: FieldError[] = [];
+  for (const c of q.category ?? []) {
+    if (!deps.catalogue.category(c)) errors.push({ field: 'category', pointer: '/category', in: 'query', detail: `unknown category "${c}"` });
+  }
+  for (const t of q.type ?? []) {
+    if (!deps.catalogue.type(t)) errors.push({ field: 'type', pointer: '/type', in: 'query', detail: `unknown type "${t}"` });
+  }
+  if (errors.length) throw new ValidationError(errors);
+  const window = parseWindow(q, 'query');
+  const query: RecordQuery = { limit: q.limit ?? 50, ...window };
+  if (q.category) query.categories = q.category;
+  if (q.type) query.types = q.type;
+  if (q.cursor) {
+    const c = decodeCursor<{ e: number; i: string }>(q.cursor, { e: 'number', i: 'string' });
+    query.after = { effectiveAt: c.e, id: c.i };
+  }
+  return query;
+}
+
+/**
+ * Lists records within a scope, newest first.
+ * @returns one page and the cursor of the next (null on the last page)
+ */
+export async function listRecords(
+  deps: Deps,
+  scope: Scope,
+  query: RecordQuery,
+): Promise<{ items: RecordView[]; nextCursor: string | null; rows: RecordRow[] }> {
+  // One extra row tells whether another page exists without a count query.
+  const rows = await deps.storage.records.list(scope, { ...query, limit: query.limit + 1 });
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  const nextCursor = rows.length > query.limit && last ? encodeCursor({ e: last.effectiveAt, i: last.id }) : null;
+  return { items: await openRows(deps, scope.subjectId, page), nextCursor, rows: page };
+}
+
+/** @throws NotFoundError when the record is outside the scope or absent */
+export async function getRecord(deps: Deps, scope: Scope, id: string): Promise<RecordView> {
+  const row = await deps.storage.records.get(scope, id);
+  if (!row) throw new NotFoundError('No such record');
+  const [view] = await openRows(deps, scope.subjectId, [row]);
+  return view!;
+}
+
+/** @throws NotFoundError when the person has no such record (another person's id included) */
+export async function deleteOwnRecord(deps: Deps, subjectId: string, id: string): Promise<void> {
+  if (!(await deps.storage.records.delete(subjectId, id))) throw new NotFoundError('No such record');
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { Deps } from '../../core/deps.js';
+import { verifyServiceJwt } from '../../crypto/jws.js';
+import { verifyAgainstDummy, verifyPassword } from '../../crypto/passwords.js';
+import { digestToken, randomToken } from '../../crypto/secrets.js';
+import { OAuthError } from '../../errors.js';
+import type { AccountRow } from '../../storage/contract.js';
+import type { AccessClaims } from '../../plugins/auth.js';
+import type { LoginLimiter } from './login-limiter.js';
+import type { TokenRequest, TokenResponse } from './schemas.js';
+
+/** What the token endpoint gives the service besides deps: the signer and the caller's IP. */
+export interface TokenContext {
+  sign: (claims: AccessClaims) => string;
+  limiter: LoginLimiter;
+  ip: string;
+}
+
+/** Absolute lifetime of a login, however often its refresh token is rotated. */
+const SESSION_LIFETIME_MS = 90 * 24 * 3600 * 1000;
+
+const invalidGrant = () => new OAuthError(400, 'invalid_grant', 'The credentials or refresh token are invalid, expired or revoked');
+
+function required(req: TokenRequest, name: 'username' | 'password' | 'refresh_token'): string {
+  const v = req[name];
+  if (typeof v !== 'string' || v === '') throw new OAuthError(400, 'invalid_request', `Missing parameter ${name}`);
+  return v;
+}
+
+function accessToken(ctx: TokenContext, account: AccountRow, sessionId: string) {
+  return ctx.sign({ sub: account.id, sid: sessionId, kind: account.kind });
+}
+
+/**
+ * RFC 6749 §4.3 password grant. Unknown handle and wrong password get the same answer and
+ * take the same time; failures are counted per handle and IP.
+ */
+export async function passwordGrant(deps: Deps, ctx: TokenContext, req: TokenRequest): Promise<TokenResponse> {
+  const handle = required(req, 'username').trim().toLowerCase();
+  const password = required(req, 'password');
+  const now = deps.clock.now();
+  const wait = ctx.limiter.retryAfter(handle, ctx.ip, now);
+  if (wait > 0) {
+    throw new OAuthError(429, 'invalid_request', `Too many failed logins; try again in ${wait} s`, { 'retry-after': String(wait) });
+  }
+  const account = await deps.storage.accounts.findByHandle(handle);
+  const ok = account?.passwordHash ? await verifyPassword(account.passwordHash, password) : await verifyAgainstDummy(password);
+  if (!account || !ok || account.disabledAt !== null || account.kind === 'client') {
+    ctx.limiter.fail(handle, ctx.ip, deps.clock.now());
+    throw invalidGrant();
+  }
+  ctx.limiter.succeed(handle, ctx.ip);
+  const sessionId = randomUUID();
+  const refreshToken = randomToken();
+  const sessionExpiresAt = now + SESSION_LIFETIME_MS;
+  await deps.storage.sessions.create(
+    { id: sessionId, accountId: account.id, createdAt: now, expiresAt: sessionExpiresAt, revokedAt: null },
+    { tokenHash: digestToken(refreshToken), expiresAt: Math.min(now + deps.config.refreshTokenTtlSeconds * 1000, sessionExpiresAt) },
+  );
+  return {
+    access_token: accessToken(ctx, account, sessionId),
+    token_type: 'Bearer',
+    expires_in: deps.config.accessTokenTtlSeconds,
+    refresh_token: refreshToken,
+  };
+}
+
+/**
+ * RFC 6749 §6 refresh, rotating the refresh token on every use. Presenting a spent token
+ * revokes the whole session (OAuth 2.0 Security BCP, refresh token replay detection).
+ */
+export async function refreshGrant(deps: Deps, ctx: TokenContext, req: TokenRequest): Promise<TokenResponse> {
+  const presented = required(req, 'refresh_token');
+  const now = deps.clock.now();
+  const next = randomToken();
+  const outcome = await deps.storage.sessions.rotateRefresh(
+    digestToken(presented),
+    { tokenHash: digestToken(next), expiresAt: now + deps.config.refreshTokenTtlSeconds * 1000 },
+    now,
+  );
+  if (outcome.kind !== 'rotated' || outcome.account.disabledAt !== null) throw invalidGrant();
+  return {
+    access_token: accessToken(ctx, outcome.account, outcome.session.id),
+    token_type: 'Bearer',
+    expires_in: deps.config.accessTokenTtlSeconds,
+    refresh_token: next,
+  };
+}
+
+/**
+ * RFC 7009 revocation: a refresh token or an access token ends its whole session. Unknown or
+ * invalid tokens are not an error (§2.2), so the answer reveals nothing.
+ */
+export async function revokeToken(deps: Deps, token: string): Promise<void> {
+  const now = deps.clock.now();
+  const session = await deps.storage.sessions.sessionOfRefresh(digestToken(token));
+  if (session) {
+    await deps.storage.sessions.revoke(session.id, 'revoked-by-client', now);
+    return;
+  }
+  if (token.split('.').length !== 3) return;
+  const claims = await verifyServiceJwt(deps.keyring, token, deps.config.publicUrl);
+  if (typeof claims?.sid === 'string') await deps.storage.sessions.revoke(claims.sid, 'revoked-by-client', now);
+}

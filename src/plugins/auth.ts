@@ -1,0 +1,108 @@
+import fastifyJwt from '@fastify/jwt';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Actor } from '../core/actor.js';
+import type { Deps } from '../core/deps.js';
+import { ForbiddenError, UnauthenticatedError } from '../errors.js';
+import type { AccountKind } from '../storage/contract.js';
+
+/**
+ * Authentication on every request (CONVENTIONS §2.1): the access token's signature is checked
+ * with fast-jwt, then its session and account are loaded from the database, so a revoked
+ * session, a disabled account or an erased person stops working on the very next request.
+ * Routes declare who may call them; a route that declares nothing fails at boot.
+ */
+
+/** Claims Tessera puts in access tokens. Authorization never trusts them beyond `sid`. */
+export interface AccessClaims {
+  sub: string;
+  sid: string;
+  kind: AccountKind;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `public`, or the account kinds that may call the route. */
+    auth?: 'public' | AccountKind[];
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: AccessClaims;
+    user: AccessClaims;
+  }
+}
+
+async function authPlugin(app: FastifyInstance, deps: Deps) {
+  const { keyring, config, storage, clock } = deps;
+  await app.register(fastifyJwt, {
+    secret: {
+      private: keyring.signing.privatePem,
+      // Tokens name their key; after a rotation older keys still verify until their tokens expire.
+      public: (_req: FastifyRequest, token: unknown) => {
+        const kid = (token as { header?: { kid?: unknown } }).header?.kid;
+        const key = typeof kid === 'string' ? keyring.verifyingKey(kid) : undefined;
+        if (!key) return Promise.reject(new UnauthenticatedError('The token was signed by an unknown key'));
+        return Promise.resolve(key.publicPem);
+      },
+    },
+    decode: { complete: true },
+    sign: {
+      algorithm: 'EdDSA',
+      kid: keyring.signing.kid,
+      iss: config.publicUrl,
+      aud: config.publicUrl,
+      // @fastify/jwt reads a number here as seconds.
+      expiresIn: config.accessTokenTtlSeconds,
+    },
+    verify: {
+      algorithms: ['EdDSA'],
+      allowedIss: config.publicUrl,
+      allowedAud: config.publicUrl,
+      requiredClaims: ['sub', 'sid', 'exp', 'iat'],
+      // Caches signature checks only; the session and account are still read from the DB.
+      cache: 10_000,
+    },
+  });
+
+  app.decorateRequest('actor', null);
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'public' };
+    if (!route.config?.auth) throw new Error(`route ${String(route.method)} ${route.url} declares no auth: deny by default`);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const auth = request.routeOptions.config.auth;
+    reply.header('cache-control', 'no-store');
+    if (auth === undefined || auth === 'public') return;
+    const header = request.headers.authorization;
+    if (!header || !/^Bearer\s+\S+$/i.test(header)) throw new UnauthenticatedError();
+    let claims: AccessClaims;
+    try {
+      claims = await request.jwtVerify<AccessClaims>();
+    } catch {
+      throw new UnauthenticatedError('The access token is invalid or expired');
+    }
+    const row = await storage.sessions.authLookup(claims.sid);
+    const now = clock.now();
+    if (!row || row.account.id !== claims.sub || row.sessionRevokedAt !== null || row.sessionExpiresAt <= now || row.account.disabledAt !== null) {
+      throw new UnauthenticatedError('The access token is no longer valid');
+    }
+    const a = row.account;
+    if (!auth.includes(a.kind)) throw new ForbiddenError(`This endpoint is not for ${a.kind} accounts`);
+    request.actor = { accountId: a.id, kind: a.kind, sessionId: row.sessionId, subjectId: a.subjectId, organisationId: a.organisationId };
+  });
+}
+
+export default fp(authPlugin, { name: 'tessera-auth' });
+
+/** @returns the authenticated caller; routes behind `auth` always have one */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new UnauthenticatedError();
+  return request.actor;
+}

@@ -1,0 +1,123 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { errorCodes, OAuthError, TesseraError, ValidationError, type ErrorCode, type FieldError } from '../errors.js';
+
+/**
+ * The one place errors become answers: RFC 9457 problem+json everywhere, except the OAuth
+ * token endpoint's RFC 6749 §5.2 bodies. 5xx details are logged, never sent.
+ */
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+const partNames: Record<string, FieldError['in']> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
+
+function fieldErrors(errors: AjvError[], context: string | undefined): FieldError[] {
+  const where = partNames[context ?? 'body'] ?? 'body';
+  return errors.map((e) => {
+    let pointer = e.instancePath;
+    let detail = e.message ?? 'is invalid';
+    if (e.keyword === 'required') {
+      pointer += `/${String(e.params.missingProperty)}`;
+      detail = 'is required';
+    } else if (e.keyword === 'additionalProperties') {
+      pointer += `/${String(e.params.additionalProperty)}`;
+      detail = 'is not an allowed field';
+    } else if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) {
+      detail = `must be one of ${e.params.allowedValues.join(', ')}`;
+    }
+    const field = pointer
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .join('.');
+    return { field: field || '(root)', pointer, in: where, detail };
+  });
+}
+
+export function problem(request: FastifyRequest, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}) {
+  const { status, title } = errorCodes[code];
+  return {
+    type: `urn:tessera:problem:${code.slice('TESSERA_'.length).toLowerCase().replace(/_/g, '-')}`,
+    title,
+    status,
+    detail,
+    code,
+    instance: `urn:uuid:${request.id}`,
+    ...extra,
+  };
+}
+
+function sendProblem(reply: FastifyReply, body: ReturnType<typeof problem>, headers: Record<string, string> = {}) {
+  reply.code(body.status).headers(headers).type('application/problem+json; charset=utf-8').send(body);
+}
+
+/** Maps Fastify's own client errors (parsing, limits) onto our codes. */
+function fromFastify(err: FastifyError): { code: ErrorCode; detail: string } | undefined {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { code: 'TESSERA_PAYLOAD_TOO_LARGE', detail: 'The request body exceeds the 1 MiB limit' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { code: 'TESSERA_UNSUPPORTED_MEDIA_TYPE', detail: 'Send application/json (the token endpoint also takes application/x-www-form-urlencoded)' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { code: 'TESSERA_BAD_JSON', detail: 'The body is empty but the content type says JSON' };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { code: 'TESSERA_BAD_JSON', detail: 'The body is not valid JSON' };
+  }
+  if (err instanceof SyntaxError) return { code: 'TESSERA_BAD_JSON', detail: 'The body is not valid JSON' };
+  if (err.code?.startsWith('FST_JWT_')) return { code: 'TESSERA_UNAUTHENTICATED', detail: 'A valid access token is required' };
+  if (err.statusCode === 429) return { code: 'TESSERA_RATE_LIMITED', detail: 'Too many requests; slow down' };
+  if (err.statusCode === 413) return { code: 'TESSERA_PAYLOAD_TOO_LARGE', detail: 'The request is too large' };
+  if (err.statusCode === 415) return { code: 'TESSERA_UNSUPPORTED_MEDIA_TYPE', detail: 'Unsupported content type' };
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return { code: 'TESSERA_BAD_REQUEST', detail: 'The request could not be understood' };
+  return undefined;
+}
+
+async function errorsPlugin(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof OAuthError) {
+      reply
+        .code(error.status)
+        .headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...error.headers })
+        .type('application/json; charset=utf-8')
+        .send({ error: error.error, error_description: error.message });
+      return;
+    }
+    if (error instanceof ValidationError) {
+      sendProblem(reply, problem(request, error.code, error.message, { errors: error.errors }));
+      return;
+    }
+    if (error instanceof TesseraError) {
+      if (error.status >= 500) request.log.error({ err: error }, 'request failed');
+      sendProblem(reply, problem(request, error.code, error.message), error.headers);
+      return;
+    }
+    if (error.validation) {
+      const errors = fieldErrors(error.validation as AjvError[], error.validationContext);
+      const detail = errors.map((e) => `${e.in} ${e.field}: ${e.detail}`).join('; ');
+      sendProblem(reply, problem(request, 'TESSERA_VALIDATION', detail, { errors }));
+      return;
+    }
+    const known = fromFastify(error);
+    if (known) {
+      const headers: Record<string, string> = {};
+      const retry = reply.getHeader('retry-after');
+      if (retry !== undefined) headers['retry-after'] = String(retry);
+      if (known.code === 'TESSERA_UNAUTHENTICATED') headers['www-authenticate'] = 'Bearer realm="tessera", error="invalid_token"';
+      sendProblem(reply, problem(request, known.code, known.detail), headers);
+      return;
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    sendProblem(reply, problem(request, 'TESSERA_INTERNAL', 'An internal error occurred; it has been logged'));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    sendProblem(reply, problem(request, 'TESSERA_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`));
+  });
+}
+
+export default fp(errorsPlugin, { name: 'tessera-errors' });

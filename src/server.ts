@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { loadKeys } from './crypto/keyring.js';
+import { openSqliteStorage } from './storage/sqlite/index.js';
+
+/** How long SIGTERM may take before the process exits anyway (DESIGN: within 10 s). */
+const SHUTDOWN_DEADLINE_MS = 9_000;
+
+function devKeysWarning(path: string, generated: boolean): string {
+  const line = '!'.repeat(78);
+  return [
+    line,
+    `!! DEVELOPMENT KEYS ${generated ? 'GENERATED' : 'IN USE'}: ${path}`,
+    '!! TESSERA_KEYS_FILE is not set, so the key-encryption key and the token signing key',
+    '!! live beside the database. Anyone with the data folder can read everything in it.',
+    '!! For real data, create a keys file with `tessera keys generate`, keep it apart from',
+    '!! the data folder and backups, and point TESSERA_KEYS_FILE at it.',
+    line,
+  ].join('\n');
+}
+
+/**
+ * Opens storage and keys, serves HTTP, and on SIGTERM/SIGINT drains in-flight requests, then
+ * checkpoints and closes SQLite.
+ * @returns the listening app and a stop function
+ */
+export async function startServer(config: Config): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
+  const keys = loadKeys(config.keysFile, config.dataDir);
+  if (!config.keysFile) process.stderr.write(devKeysWarning(keys.path, keys.generated) + '\n');
+  const storage = openSqliteStorage(config.dbFile);
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({ config, storage, keyring: keys.keyring });
+    if (!config.keysFile) app.log.warn({ keysFile: keys.path }, 'development keys in use: set TESSERA_KEYS_FILE for real data');
+    await app.listen({ host: config.host, port: config.port });
+  } catch (e) {
+    storage.close();
+    throw e;
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      const deadline = setTimeout(() => {
+        app.log.error('shutdown took too long; exiting');
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS);
+      deadline.unref();
+      try {
+        await app.close();
+      } finally {
+        storage.close();
+        clearTimeout(deadline);
+      }
+    })());
+  return { app, stop };
+}

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Clock } from '../../src/core/clock.js';
+import { generateKeysFile, Keyring, type KeysFile } from '../../src/crypto/keyring.js';
+import { openSqliteStorage, type SqliteStorage } from '../../src/storage/sqlite/index.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  storage: SqliteStorage;
+  keyring: Keyring;
+  keysFile: KeysFile;
+  config: Config;
+  dir: string;
+  clock: MutableClock;
+  close(): Promise<void>;
+}
+
+/** A clock tests can move forward across expiry boundaries. */
+export class MutableClock implements Clock {
+  offsetMs = 0;
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+/**
+ * A fresh app on a new temporary SQLite file, migrated, with its own keys (CONVENTIONS §7).
+ * Rate limits are high unless a test sets them, so fixtures can create many accounts.
+ */
+export async function buildTestApp(
+  options: { env?: Record<string, string>; limits?: AppOptions['limits']; loginLimiter?: AppOptions['loginLimiter'] } = {},
+): Promise<TestApp> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-test-'));
+  const config = loadConfig({ TESSERA_DATA_DIR: dir, LOG_LEVEL: 'silent', ...options.env });
+  const keysFile = generateKeysFile();
+  const keyring = new Keyring(keysFile);
+  const storage = openSqliteStorage(config.dbFile);
+  const clock = new MutableClock();
+  const app = await buildApp({
+    config,
+    storage,
+    keyring,
+    clock,
+    logger: false,
+    limits: { token: 100_000, signUp: 100_000, ...options.limits },
+    ...(options.loginLimiter ? { loginLimiter: options.loginLimiter } : {}),
+  });
+  return {
+    app,
+    storage,
+    keyring,
+    keysFile,
+    config,
+    dir,
+    clock,
+    async close() {
+      await app.close();
+      storage.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
