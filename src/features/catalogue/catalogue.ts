@@ -1,5 +1,5 @@
-import { categories } from './data/categories.js';
-import { types } from './data/types.js';
+import { categories } from './definitions/categories.js';
+import { types } from './definitions/types.js';
 import type { CategoryDef, TypeDef } from './model.js';
 
 /**
