@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
+import { createDeps } from '../../src/core/deps.js';
+import { createStaffAccount } from '../../src/features/accounts/service.js';
+import type { TestApp } from './app.js';
 
 export interface Citizen {
   accountId: string;
@@ -35,4 +38,20 @@ export async function signUpCitizen(app: FastifyInstance, handle = uniqueHandle(
 
 export function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
+}
+
+export interface Staff {
+  accountId: string;
+  handle: string;
+  password: string;
+  token: string;
+  refreshToken: string;
+}
+
+/** Creates an operator the way `tessera admin create` does (the service, not HTTP), and logs in. */
+export async function createAdmin(t: TestApp, handle = uniqueHandle('admin')): Promise<Staff> {
+  const deps = createDeps(t.config, t.storage, t.keyring, t.clock);
+  const account = await createStaffAccount(deps, 'admin', { handle, password: strongPassword, displayName: `Operator ${handle}` });
+  const tokens = await login(t.app, handle, strongPassword);
+  return { accountId: account.id, handle, password: strongPassword, ...tokens };
 }

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type AppOptions } from '../../src/app.js';
+import type { Writable } from 'node:stream';
+import { buildApp, redactPaths, type AppOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Clock } from '../../src/core/clock.js';
 import { generateKeysFile, Keyring, type KeysFile } from '../../src/crypto/keyring.js';
@@ -35,7 +36,13 @@ export class MutableClock implements Clock {
  * Rate limits are high unless a test sets them, so fixtures can create many accounts.
  */
 export async function buildTestApp(
-  options: { env?: Record<string, string>; limits?: AppOptions['limits']; loginLimiter?: AppOptions['loginLimiter'] } = {},
+  options: {
+    env?: Record<string, string>;
+    limits?: AppOptions['limits'];
+    loginLimiter?: AppOptions['loginLimiter'];
+    /** Capture every log line (level trace) with the service's own redaction, instead of silence. */
+    logStream?: Writable;
+  } = {},
 ): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-test-'));
   const config = loadConfig({ TESSERA_DATA_DIR: dir, LOG_LEVEL: 'silent', ...options.env });
@@ -48,7 +55,9 @@ export async function buildTestApp(
     storage,
     keyring,
     clock,
-    logger: false,
+    logger: options.logStream
+      ? { level: 'trace', stream: options.logStream, redact: { paths: redactPaths, censor: '[redacted]' } }
+      : false,
     limits: { token: 100_000, signUp: 100_000, ...options.limits },
     ...(options.loginLimiter ? { loginLimiter: options.loginLimiter } : {}),
   });
@@ -67,3 +76,6 @@ export async function buildTestApp(
     },
   };
 }
+
+/** For tests that pass their own limiter with `loginLimiter`. */
+export { LoginLimiter } from '../../src/features/tokens/login-limiter.js';
