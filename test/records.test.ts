@@ -14,6 +14,13 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const post = (who: Citizen, payload: object) => t.app.inject({ method: 'POST', url: '/v1/me/records', headers: bearer(who.token), payload });
+const get = (who: Citizen, url: string) => t.app.inject({ method: 'GET', url, headers: bearer(who.token) });
+
+function fields(res: { json(): unknown }): string[] {
+  return ((res.json() as { errors?: { field: string }[] }).errors ?? []).map((e) => e.field);
+}
+
+const at = '2026-03-01T10:00:00Z';
 
 describe('own records', () => {
   it('scores a SWEMWBS questionnaire with the metric conversion', async () => {
@@ -33,5 +40,318 @@ describe('own records', () => {
     const still = await t.app.inject({ method: 'GET', url: `/v1/me/records/${created.id}`, headers: bearer(alice.token) });
     expect(still.statusCode).toBe(200);
     expect(still.json().text).toBe('private');
+  });
+});
+
+describe('every record type in DESIGN "Record bodies" is accepted and echoed', () => {
+  const cases: [string, object, object][] = [
+    ['swemwbs', { answers: [1, 1, 1, 1, 1, 1, 1] }, { category: 'mental-wellbeing', score: 7, rawScore: 7, flags: [] }],
+    ['wemwbs', { answers: Array(14).fill(3) }, { category: 'mental-wellbeing', score: 42, flags: [] }],
+    ['phq9', { answers: [1, 1, 1, 1, 1, 1, 1, 1, 0] }, { category: 'mental-wellbeing', score: 8, band: 'mild', flags: [] }],
+    ['gad7', { answers: [3, 3, 3, 3, 3, 0, 0] }, { category: 'mental-wellbeing', score: 15, band: 'severe', flags: [] }],
+    ['ucla3', { answers: [1, 2, 3] }, { category: 'social-connections', score: 6, flags: [] }],
+    ['heart-rate', { value: 72, unit: '/min' }, { category: 'health-status', value: 72, unit: '/min' }],
+    ['steps', { value: 8500 }, { category: 'healthy-living', value: 8500, unit: '1' }],
+    ['sleep-duration', { value: 7.5, unit: 'h' }, { category: 'healthy-living', value: 7.5, unit: 'h' }],
+    ['blood-glucose', { value: 3.6, unit: 'mmol/L' }, { category: 'health-status', value: 3.6, unit: 'mmol/L' }],
+    ['blood-pressure', { systolic: 128, diastolic: 82 }, { category: 'health-status', systolic: 128, diastolic: 82, unit: 'mm[Hg]' }],
+    ['weight', { value: 70.2, unit: 'kg' }, { category: 'health-status', value: 70.2, unit: 'kg' }],
+    ['bmi', { value: 22.5, unit: 'kg/m2' }, { category: 'health-status', value: 22.5, unit: 'kg/m2' }],
+    ['goal', { text: 'Walk to the allotment twice a week', progress: 3 }, { category: 'goals', text: 'Walk to the allotment twice a week', progress: 3 }],
+    ['note', { text: 'A good week on the whole.' }, { category: 'notes', text: 'A good week on the whole.' }],
+  ];
+
+  it.each(cases)('%s', async (type, fieldsIn, expected) => {
+    const res = await post(alice, { type, effectiveAt: at, ...fieldsIn });
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json();
+    expect(body).toMatchObject({ type, subjectId: alice.subjectId, effectiveAt: '2026-03-01T10:00:00.000Z', ...expected });
+    expect(body.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Number.isNaN(Date.parse(body.createdAt))).toBe(false);
+    expect(body.source).toEqual({ kind: 'self', accountId: alice.accountId, organisationId: null });
+    const again = await get(alice, `/v1/me/records/${body.id}`);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual(body);
+  });
+
+  it('ons4 answers come back per item with their bands, and no total', async () => {
+    const res = await post(alice, { type: 'ons4', effectiveAt: at, answers: [4, 5, 9, 6] });
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json();
+    expect(body.category).toBe('wellbeing');
+    expect(body.score).toBeUndefined();
+    expect(body.band).toBeUndefined();
+    expect(body.flags).toEqual([]);
+    expect(body.items.map((i: { n: number; value: number; band: string }) => [i.n, i.value, i.band])).toEqual([
+      [1, 4, 'low'],
+      [2, 5, 'medium'],
+      [3, 9, 'very-high'],
+      [4, 6, 'high'],
+    ]);
+    for (const item of body.items) expect(typeof item.label).toBe('string');
+  });
+
+  it('blood pressure may also be sent as a value object, and in kPa', async () => {
+    const obj = await post(alice, { type: 'blood-pressure', effectiveAt: at, value: { systolic: 120, diastolic: 80 } });
+    expect(obj.statusCode, obj.body).toBe(201);
+    expect(obj.json()).toMatchObject({ systolic: 120, diastolic: 80, unit: 'mm[Hg]' });
+    const kpa = await post(alice, { type: 'blood-pressure', effectiveAt: at, systolic: 16, diastolic: 10.7, unit: 'kPa' });
+    expect(kpa.statusCode, kpa.body).toBe(201);
+    expect(kpa.json().systolic).toBeCloseTo(120.01, 1);
+    expect(kpa.json().entered).toEqual({ systolic: 16, diastolic: 10.7, unit: 'kPa' });
+  });
+
+  it('blood glucose in mg/dL is converted to mmol/L, keeping what was entered', async () => {
+    const res = await post(alice, { type: 'blood-glucose', effectiveAt: at, value: 65, unit: 'mg/dL' });
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json();
+    expect(body.unit).toBe('mmol/L');
+    expect(body.value).toBeCloseTo(3.608, 3);
+    expect(body.entered).toEqual({ value: 65, unit: 'mg/dL' });
+  });
+
+  it('a measure in its canonical unit carries no `entered`', async () => {
+    const res = await post(alice, { type: 'weight', effectiveAt: at, value: 70 });
+    expect(res.json().entered).toBeUndefined();
+  });
+
+  it('PHQ-9 with item 9 above 0 is flagged self-harm-risk whatever the total', async () => {
+    const res = await post(alice, { type: 'phq9', effectiveAt: at, answers: [0, 0, 0, 0, 0, 0, 0, 0, 1] });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ score: 1, band: 'minimal', flags: ['self-harm-risk'] });
+  });
+
+  it('the category may be overridden with another catalogue code', async () => {
+    const res = await post(alice, { type: 'note', effectiveAt: at, text: 'about my flat', category: 'home' });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().category).toBe('home');
+    expect((await get(alice, `/v1/me/records/${res.json().id}`)).json().category).toBe('home');
+  });
+
+  it('free-form detail is stored and echoed', async () => {
+    const detail = { device: 'Meter X', nested: { reading: [1, 2, 3] } };
+    const res = await post(alice, { type: 'heart-rate', effectiveAt: at, value: 60, detail });
+    expect(res.statusCode).toBe(201);
+    expect((await get(alice, `/v1/me/records/${res.json().id}`)).json().detail).toEqual(detail);
+  });
+
+  it('answers with 201 and no-store caching', async () => {
+    const res = await post(alice, { type: 'steps', effectiveAt: at, value: 10 });
+    expect(res.statusCode).toBe(201);
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+});
+
+describe('invalid record bodies are 400s naming the field', () => {
+  const cases: [string, object, string][] = [
+    ['too few answers', { type: 'phq9', answers: [0, 1, 2] }, 'answers'],
+    ['too many answers', { type: 'ucla3', answers: [1, 1, 1, 1] }, 'answers'],
+    ['an answer above the item range', { type: 'phq9', answers: [0, 0, 4, 0, 0, 0, 0, 0, 0] }, 'answers.2'],
+    ['an answer below the item range', { type: 'swemwbs', answers: [1, 1, 1, 1, 1, 0, 1] }, 'answers.5'],
+    ['a non-integer answer', { type: 'gad7', answers: [0, 1.5, 0, 0, 0, 0, 0] }, 'answers.1'],
+    ['a string answer', { type: 'gad7', answers: [0, 1, '2', 0, 0, 0, 0] }, 'answers.2'],
+    ['no answers on a questionnaire', { type: 'gad7' }, 'answers'],
+    ['an unknown type', { type: 'iq-test', value: 1 }, 'type'],
+    ['an unknown category', { type: 'note', text: 'x', category: 'astrology' }, 'category'],
+    ['a unit that does not convert', { type: 'heart-rate', value: 70, unit: 'kg' }, 'unit'],
+    ['a unit that is not UCUM', { type: 'blood-glucose', value: 5, unit: 'mmol' }, 'unit'],
+    ['a value above the plausible range', { type: 'heart-rate', value: 900 }, 'value'],
+    ['a value below the plausible range', { type: 'blood-glucose', value: 0.1 }, 'value'],
+    ['a converted value outside the range', { type: 'blood-glucose', value: 2000, unit: 'mg/dL' }, 'value'],
+    ['a missing value', { type: 'weight', unit: 'kg' }, 'value'],
+    ['a string value', { type: 'weight', value: '70' }, 'value'],
+    ['answers on a measure', { type: 'heart-rate', value: 60, answers: [1, 2] }, 'answers'],
+    ['a value on a questionnaire', { type: 'ucla3', answers: [1, 1, 1], value: 3 }, 'value'],
+    ['text on a measure', { type: 'steps', value: 100, text: 'walked' }, 'text'],
+    ['blood-pressure components on a single-value measure', { type: 'heart-rate', value: 60, systolic: 120 }, 'systolic'],
+    ['a blood-pressure component both inside value and beside it', { type: 'blood-pressure', value: { systolic: 120, diastolic: 80 }, systolic: 130 }, 'systolic'],
+    ['a single value for blood pressure', { type: 'blood-pressure', value: 120 }, 'value'],
+    ['a missing diastolic', { type: 'blood-pressure', systolic: 120 }, 'diastolic'],
+    ['a diastolic above the systolic', { type: 'blood-pressure', systolic: 80, diastolic: 120 }, 'diastolic'],
+    ['a blank note', { type: 'note', text: '   ' }, 'text'],
+    ['progress on a note', { type: 'note', text: 'x', progress: 3 }, 'progress'],
+    ['progress out of range', { type: 'goal', text: 'x', progress: 11 }, 'progress'],
+    ['a non-integer progress', { type: 'goal', text: 'x', progress: 2.5 }, 'progress'],
+    ['an unknown field', { type: 'note', text: 'x', mood: 'fine' }, 'mood'],
+    ['detail that is not an object', { type: 'note', text: 'x', detail: 'free text' }, 'detail'],
+  ];
+
+  it.each(cases)('%s', async (_why, body, field) => {
+    const res = await post(alice, { effectiveAt: at, ...body });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json().code).toBe('TESSERA_VALIDATION');
+    expect(fields(res)).toContain(field);
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['not a date-time', 'yesterday'],
+    ['without a time zone', '2026-03-01T10:00:00'],
+    ['before 1900', '1899-12-31T23:00:00Z'],
+    ['days in the future', new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString()],
+  ])('an effectiveAt that is %s', async (_why, effectiveAt) => {
+    const res = await post(alice, { type: 'note', text: 'x', ...(effectiveAt === undefined ? {} : { effectiveAt }) });
+    expect(res.statusCode).toBe(400);
+    expect(fields(res)).toContain('effectiveAt');
+  });
+
+  it('stores nothing when a body is refused', async () => {
+    const fresh = await signUpCitizen(t.app);
+    await post(fresh, { type: 'phq9', effectiveAt: at, answers: [9] });
+    const list = await get(fresh, '/v1/me/records');
+    expect(list.json().items).toEqual([]);
+  });
+});
+
+describe('listing', () => {
+  let carol: Citizen;
+  const ids: string[] = [];
+  // 7 records, created out of order, at distinct effective times (one pair shares a time).
+  const times = ['2026-01-05T09:00:00Z', '2026-01-01T09:00:00Z', '2026-01-07T09:00:00Z', '2026-01-03T09:00:00Z', '2026-01-03T09:00:00Z', '2026-01-06T23:59:59Z', '2026-01-02T00:00:00Z'];
+
+  beforeAll(async () => {
+    carol = await signUpCitizen(t.app);
+    for (const [i, effectiveAt] of times.entries()) {
+      const body = i % 2 === 0 ? { type: 'heart-rate', value: 60 + i } : { type: 'note', text: `note ${i}` };
+      const res = await post(carol, { effectiveAt, ...body });
+      expect(res.statusCode).toBe(201);
+      ids.push(res.json().id);
+    }
+  });
+
+  it('pages newest first by effectiveAt with an opaque cursor, without duplicates or gaps', async () => {
+    const seen: { id: string; effectiveAt: string }[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const url: string = `/v1/me/records?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const res = await get(carol, url);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      const body = res.json();
+      pages++;
+      expect(body.items.length).toBeLessThanOrEqual(3);
+      seen.push(...body.items);
+      cursor = body.nextCursor;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen.map((r) => r.id).sort()).toEqual([...ids].sort());
+    expect(new Set(seen.map((r) => r.id)).size).toBe(7);
+    const times = seen.map((r) => Date.parse(r.effectiveAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it('the last page has a null nextCursor', async () => {
+    const res = await get(carol, '/v1/me/records?limit=7');
+    expect(res.json().items).toHaveLength(7);
+    expect(res.json().nextCursor).toBeNull();
+  });
+
+  it('filters by category', async () => {
+    const res = await get(carol, '/v1/me/records?category=notes');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items).toHaveLength(3);
+    expect(res.json().items.every((r: { category: string }) => r.category === 'notes')).toBe(true);
+  });
+
+  it('filters by several categories', async () => {
+    const res = await get(carol, '/v1/me/records?category=notes&category=health-status');
+    expect(res.json().items).toHaveLength(7);
+  });
+
+  it('filters by type', async () => {
+    const res = await get(carol, '/v1/me/records?type=heart-rate');
+    expect(res.json().items).toHaveLength(4);
+    expect(res.json().items.every((r: { type: string }) => r.type === 'heart-rate')).toBe(true);
+  });
+
+  it('filters by a from/to window, a date-only `to` including that whole day', async () => {
+    const res = await get(carol, '/v1/me/records?from=2026-01-03&to=2026-01-06');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().items.map((r: { effectiveAt: string }) => r.effectiveAt)).toEqual([
+      '2026-01-06T23:59:59.000Z',
+      '2026-01-05T09:00:00.000Z',
+      '2026-01-03T09:00:00.000Z',
+      '2026-01-03T09:00:00.000Z',
+    ]);
+  });
+
+  it('filters by date-time bounds, inclusive', async () => {
+    const res = await get(carol, `/v1/me/records?from=${encodeURIComponent('2026-01-02T00:00:00Z')}&to=${encodeURIComponent('2026-01-03T09:00:00Z')}`);
+    expect(res.json().items).toHaveLength(3);
+  });
+
+  it('pages through a filtered list', async () => {
+    const first = (await get(carol, '/v1/me/records?type=heart-rate&limit=2')).json();
+    expect(first.items).toHaveLength(2);
+    const second = (await get(carol, `/v1/me/records?type=heart-rate&limit=2&cursor=${encodeURIComponent(first.nextCursor)}`)).json();
+    expect(second.items).toHaveLength(2);
+    expect(second.nextCursor).toBeNull();
+    expect(new Set([...first.items, ...second.items].map((r: { id: string }) => r.id)).size).toBe(4);
+  });
+
+  it('shows only the caller’s own records', async () => {
+    const res = await get(bob, '/v1/me/records?limit=500');
+    expect(res.json().items.some((r: { id: string }) => ids.includes(r.id))).toBe(false);
+  });
+
+  it.each([
+    ['a cursor that is not ours', 'cursor=not-a-cursor', 'cursor'],
+    ['a cursor of the wrong shape', `cursor=${Buffer.from(JSON.stringify({ e: 'x', i: 1 })).toString('base64url')}`, 'cursor'],
+    ['limit 501', 'limit=501', 'limit'],
+    ['limit 0', 'limit=0', 'limit'],
+    ['a non-numeric limit', 'limit=ten', 'limit'],
+    ['an unknown category', 'category=astrology', 'category'],
+    ['an unknown type', 'type=iq-test', 'type'],
+    ['a bad from', 'from=2026-13-45', 'from'],
+    ['to before from', 'from=2026-02-01&to=2026-01-01', 'to'],
+    ['an unknown parameter', 'colour=blue', 'colour'],
+  ])('%s is a 400 naming the parameter', async (_why, qs, field) => {
+    const res = await get(carol, `/v1/me/records?${qs}`);
+    expect(res.statusCode, res.body).toBe(400);
+    expect(fields(res)).toContain(field);
+    expect(res.json().errors.find((e: { field: string }) => e.field === field).in).toBe('query');
+  });
+});
+
+describe('reading and deleting one record', () => {
+  it('another person’s record is a 404 to read and to delete, and survives', async () => {
+    const mine = (await post(alice, { type: 'goal', effectiveAt: at, text: 'secret goal', progress: 1 })).json();
+    expect((await get(bob, `/v1/me/records/${mine.id}`)).statusCode).toBe(404);
+    const del = await t.app.inject({ method: 'DELETE', url: `/v1/me/records/${mine.id}`, headers: bearer(bob.token) });
+    expect(del.statusCode).toBe(404);
+    expect(del.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const still = await get(alice, `/v1/me/records/${mine.id}`);
+    expect(still.statusCode).toBe(200);
+    expect(still.json().text).toBe('secret goal');
+  });
+
+  it('deleting one’s own record is a 204, then a 404', async () => {
+    const mine = (await post(alice, { type: 'note', effectiveAt: at, text: 'to delete' })).json();
+    const del = await t.app.inject({ method: 'DELETE', url: `/v1/me/records/${mine.id}`, headers: bearer(alice.token) });
+    expect(del.statusCode).toBe(204);
+    expect(del.body).toBe('');
+    expect((await get(alice, `/v1/me/records/${mine.id}`)).statusCode).toBe(404);
+    const again = await t.app.inject({ method: 'DELETE', url: `/v1/me/records/${mine.id}`, headers: bearer(alice.token) });
+    expect(again.statusCode).toBe(404);
+  });
+
+  it('an id that does not exist is a 404', async () => {
+    expect((await get(alice, '/v1/me/records/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
+  });
+
+  it('an id that is not a UUID is a 400 naming id', async () => {
+    for (const method of ['GET', 'DELETE'] as const) {
+      const res = await t.app.inject({ method, url: '/v1/me/records/not-a-uuid', headers: bearer(alice.token) });
+      expect(res.statusCode).toBe(400);
+      expect(fields(res)).toEqual(['id']);
+      expect(res.json().errors[0].in).toBe('params');
+    }
+  });
+
+  it('records need a token', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/v1/me/records' })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'POST', url: '/v1/me/records', payload: { type: 'note', effectiveAt: at, text: 'x' } })).statusCode).toBe(401);
   });
 });

@@ -115,6 +115,14 @@ function measureContent(m: MeasureDef, input: RecordInput, errors: FieldError[])
   const toCanonical = (v: number) => (unit.factor === 1 && !unit.offset ? v : round(v * unit.factor + (unit.offset ?? 0)));
   const converted = unit.code !== m.unit;
 
+  // Component fields only belong to measures that have those components, and only once.
+  const componentCodes = new Set((m.components ?? []).map((c) => c.code));
+  for (const f of ['systolic', 'diastolic'] as const) {
+    if (input[f] === undefined) continue;
+    if (!componentCodes.has(f)) errors.push(err(f, `is not a component of this measure; send value`));
+    else if (typeof input.value === 'object') errors.push(err(f, 'is already given inside value'));
+  }
+
   if (m.components) {
     const given: Record<string, number | undefined> =
       typeof input.value === 'object' ? { ...input.value } : { systolic: input.systolic, diastolic: input.diastolic };
