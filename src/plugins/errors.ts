@@ -78,6 +78,10 @@ function fromFastify(err: FastifyError): { code: ErrorCode; detail: string } | u
 }
 
 async function errorsPlugin(app: FastifyInstance) {
+  // Fastify parses text/plain by default; the API takes JSON only (form bodies on the token
+  // endpoints), so any other type must be a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof OAuthError) {
       reply

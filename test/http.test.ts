@@ -1,0 +1,292 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createAdmin, signUpCitizen, strongPassword, uniqueHandle, type Citizen } from './helpers/actors.js';
+import { buildTestApp, type TestApp } from './helpers/app.js';
+import { errorCodes } from './helpers/reference.js';
+import { repoRoot } from './helpers/process.js';
+
+let t: TestApp;
+let alice: Citizen;
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  alice = await signUpCitizen(t.app);
+});
+afterAll(() => t.close());
+
+type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
+
+/** RFC 9457 problem details with Tessera's members (CONVENTIONS §3). */
+function expectProblem(res: Res, status: number, code: string): Record<string, unknown> {
+  expect(res.statusCode, res.body).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = res.json();
+  expect(body).toMatchObject({ status, code, title: (errorCodes as Record<string, { title: string }>)[code]!.title });
+  expect(body.type).toBe(`urn:tessera:problem:${code.slice('TESSERA_'.length).toLowerCase().replace(/_/g, '-')}`);
+  expect(typeof body.detail).toBe('string');
+  expect(body.detail.length).toBeGreaterThan(0);
+  expect(body.instance).toMatch(/^urn:uuid:[0-9a-f-]{36}$/);
+  expect(body).not.toHaveProperty('stack');
+  expect(body).not.toHaveProperty('message');
+  return body;
+}
+
+const note = { type: 'note', effectiveAt: '2026-03-01T10:00:00Z', text: 'hello' };
+
+describe('problem+json for every class of error', () => {
+  it('400 validation lists each bad field', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/v1/me/records', headers: bearer(alice.token), payload: { type: 'note', text: 5, extra: 1 } });
+    const body = expectProblem(res, 400, 'TESSERA_VALIDATION');
+    const errors = body.errors as { field: string; pointer: string; in: string; detail: string }[];
+    expect(errors.map((e) => e.field).sort()).toEqual(['effectiveAt', 'extra', 'text']);
+    for (const e of errors) {
+      expect(e.in).toBe('body');
+      expect(e.pointer).toBe(`/${e.field}`);
+      expect(e.detail.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('400 for malformed JSON', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/me/records',
+      headers: { ...bearer(alice.token), 'content-type': 'application/json' },
+      payload: '{"type": "note",',
+    });
+    expectProblem(res, 400, 'TESSERA_BAD_JSON');
+  });
+
+  it('400 for an empty JSON body', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/v1/me/records', headers: { ...bearer(alice.token), 'content-type': 'application/json' }, payload: '' });
+    expectProblem(res, 400, 'TESSERA_BAD_JSON');
+  });
+
+  it('400 for a JSON body that is not an object', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/v1/me/records', headers: { ...bearer(alice.token), 'content-type': 'application/json' }, payload: '[1,2]' });
+    expectProblem(res, 400, 'TESSERA_VALIDATION');
+  });
+
+  it.each([
+    ['no token', {}],
+    ['a garbage token', { authorization: 'Bearer garbage' }],
+    ['a JWT-shaped garbage token', { authorization: 'Bearer aaa.bbb.ccc' }],
+    ['another scheme', { authorization: 'Basic dXNlcjpwYXNz' }],
+  ])('401 with a Bearer challenge for %s', async (_why, headers) => {
+    const res = await t.app.inject({ method: 'GET', url: '/v1/me/records', headers });
+    expectProblem(res, 401, 'TESSERA_UNAUTHENTICATED');
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer\b/);
+  });
+
+  it('401 comes before body parsing: an anonymous bad body is still a 401', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/v1/me/records', headers: { 'content-type': 'application/json' }, payload: '{oops' });
+    expectProblem(res, 401, 'TESSERA_UNAUTHENTICATED');
+  });
+
+  it('403 for an admin token on a citizen route', async () => {
+    const admin = await createAdmin(t);
+    const res = await t.app.inject({ method: 'GET', url: '/v1/me/records', headers: bearer(admin.token) });
+    expectProblem(res, 403, 'TESSERA_FORBIDDEN');
+    const me = await t.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(admin.token) });
+    expect(me.statusCode).toBe(200);
+    expect(me.json()).toMatchObject({ kind: 'admin', subjectId: null, handle: admin.handle });
+  });
+
+  it('404 for an unknown route', async () => {
+    const body = expectProblem(await t.app.inject({ method: 'GET', url: '/v1/nowhere?x=1' }), 404, 'TESSERA_NOT_FOUND');
+    expect(body.detail).not.toContain('x=1');
+  });
+
+  it('404 for an unknown method on a known path', async () => {
+    expectProblem(await t.app.inject({ method: 'PUT', url: '/v1/me/records', headers: bearer(alice.token), payload: note }), 404, 'TESSERA_NOT_FOUND');
+  });
+
+  it('409 for a taken handle', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/v1/accounts', payload: { handle: alice.handle, password: strongPassword, displayName: 'Again' } });
+    expectProblem(res, 409, 'TESSERA_CONFLICT');
+  });
+
+  it('413 for a body over 1 MiB', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/me/records',
+      headers: bearer(alice.token),
+      payload: { ...note, text: 'x'.repeat(1024 * 1024 + 10) },
+    });
+    expectProblem(res, 413, 'TESSERA_PAYLOAD_TOO_LARGE');
+  });
+
+  it('415 for text/plain', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/me/records',
+      headers: { ...bearer(alice.token), 'content-type': 'text/plain' },
+      payload: JSON.stringify(note),
+    });
+    expectProblem(res, 415, 'TESSERA_UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('415 for a form body outside the token endpoints', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/me/records',
+      headers: { ...bearer(alice.token), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'type=note&effectiveAt=2026-03-01T10%3A00%3A00Z&text=hello',
+    });
+    expectProblem(res, 415, 'TESSERA_UNSUPPORTED_MEDIA_TYPE');
+    const signUp = await t.app.inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ handle: uniqueHandle(), password: strongPassword, displayName: 'Form' }).toString(),
+    });
+    expectProblem(signUp, 415, 'TESSERA_UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('415 for a body without a content type', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/v1/me/records', headers: { ...bearer(alice.token) }, payload: Buffer.from(JSON.stringify(note)) });
+    expectProblem(res, 415, 'TESSERA_UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('429 with Retry-After when sign-up is rate limited', async () => {
+    const local = await buildTestApp({ limits: { signUp: 1 } });
+    try {
+      const first = await local.app.inject({ method: 'POST', url: '/v1/accounts', payload: { handle: uniqueHandle(), password: strongPassword, displayName: 'One' } });
+      expect(first.statusCode).toBe(201);
+      const res = await local.app.inject({ method: 'POST', url: '/v1/accounts', payload: { handle: uniqueHandle(), password: strongPassword, displayName: 'Two' } });
+      expectProblem(res, 429, 'TESSERA_RATE_LIMITED');
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('the token endpoint answers RFC 6749 JSON, also when rate limited', async () => {
+    const local = await buildTestApp({ limits: { token: 1 } });
+    try {
+      await local.app.inject({ method: 'POST', url: '/v1/token', payload: { grant_type: 'password', username: 'x', password: 'y' } });
+      const res = await local.app.inject({ method: 'POST', url: '/v1/token', payload: { grant_type: 'password', username: 'x', password: 'y' } });
+      expect(res.statusCode).toBe(429);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(Object.keys(res.json()).sort()).toEqual(['error', 'error_description']);
+      expect(res.headers['retry-after']).toBeDefined();
+    } finally {
+      await local.close();
+    }
+  });
+});
+
+describe('headers', () => {
+  it('sets security headers on API answers', async () => {
+    for (const url of ['/healthz', '/v1/catalogue/types', '/v1/nowhere']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-security-policy']).toMatch(/default-src 'none'/);
+      expect(res.headers['x-frame-options']).toBeDefined();
+    }
+  });
+
+  it('personal data is never cacheable', async () => {
+    const own = await t.app.inject({ method: 'GET', url: '/v1/me/records', headers: bearer(alice.token) });
+    expect(own.headers['cache-control']).toBe('no-store');
+    const me = await t.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(alice.token) });
+    expect(me.headers['cache-control']).toBe('no-store');
+    const err = await t.app.inject({ method: 'GET', url: '/v1/me/records/00000000-0000-4000-8000-000000000000', headers: bearer(alice.token) });
+    expect(err.headers['cache-control']).toBe('no-store');
+  });
+
+  it('/healthz answers 200 ok', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok' });
+  });
+});
+
+describe('API description', () => {
+  const corePaths: Record<string, string[]> = {
+    '/healthz': ['get'],
+    '/.well-known/jwks.json': ['get'],
+    '/v1/catalogue/categories': ['get'],
+    '/v1/catalogue/types': ['get'],
+    '/v1/accounts': ['post'],
+    '/v1/token': ['post'],
+    '/v1/token/revoke': ['post'],
+    '/v1/me': ['get'],
+    '/v1/me/records': ['get', 'post'],
+    '/v1/me/records/{id}': ['get', 'delete'],
+  };
+
+  interface Operation {
+    parameters?: { in: string; name: string; schema?: object }[];
+    requestBody?: { content: Record<string, { schema?: object }> };
+    responses?: Record<string, { content?: Record<string, { schema?: object }>; description?: string }>;
+  }
+
+  async function spec(): Promise<{ openapi: string; paths: Record<string, Record<string, Operation>> }> {
+    const res = await t.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    return res.json();
+  }
+
+  it('is OpenAPI 3.1 and lists every core path of DESIGN', async () => {
+    const doc = await spec();
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    for (const [p, methods] of Object.entries(corePaths)) {
+      expect(doc.paths, p).toHaveProperty([p]);
+      for (const m of methods) expect(doc.paths[p], `${m} ${p}`).toHaveProperty([m]);
+    }
+  });
+
+  it('gives every operation a response schema, and body, path and query schemas where it takes them', async () => {
+    const doc = await spec();
+    for (const [p, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const where = `${method.toUpperCase()} ${p}`;
+        const success = Object.entries(op.responses ?? {}).filter(([code]) => /^2/.test(code));
+        expect(success.length, `${where} has no 2xx response`).toBeGreaterThan(0);
+        for (const [code, r] of success) {
+          if (code === '204') continue;
+          const schemas = Object.values(r.content ?? {}).map((c) => c.schema);
+          expect(schemas.length, `${where} ${code} has no schema`).toBeGreaterThan(0);
+          for (const s of schemas) expect(s, `${where} ${code}`).toBeTruthy();
+        }
+        const pathParams = [...p.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+        for (const name of pathParams) {
+          const param = op.parameters?.find((x) => x.in === 'path' && x.name === name);
+          expect(param?.schema, `${where} path ${name}`).toBeTruthy();
+        }
+        if (method === 'post' || method === 'put' || method === 'patch') {
+          const bodies = Object.values(op.requestBody?.content ?? {});
+          expect(bodies.length, `${where} body`).toBeGreaterThan(0);
+          for (const b of bodies) expect(b.schema, `${where} body`).toBeTruthy();
+        }
+      }
+    }
+    const list = doc.paths['/v1/me/records']!.get!;
+    const query = (list.parameters ?? []).filter((x) => x.in === 'query').map((x) => x.name).sort();
+    expect(query).toEqual(['category', 'cursor', 'from', 'limit', 'to', 'type']);
+  });
+
+  it('documents the token endpoint’s form and JSON bodies', async () => {
+    const token = (await spec()).paths['/v1/token']!.post!;
+    expect(Object.keys(token.requestBody!.content).sort()).toEqual(['application/json', 'application/x-www-form-urlencoded']);
+  });
+
+  it('/docs answers HTML', async () => {
+    let res = await t.app.inject({ method: 'GET', url: '/docs' });
+    if (res.statusCode >= 300 && res.statusCode < 400) res = await t.app.inject({ method: 'GET', url: String(res.headers.location) });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.body).toMatch(/<html/i);
+  });
+});
+
+describe('docs/errors.md', () => {
+  it('lists exactly the codes of src/errors.ts, with their statuses', () => {
+    const md = fs.readFileSync(path.join(repoRoot, 'docs/errors.md'), 'utf8');
+    const rows = [...md.matchAll(/^\|\s*`(TESSERA_[A-Z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((m) => [m[1], Number(m[2])]);
+    expect(rows.map((r) => r[0]).sort()).toEqual(Object.keys(errorCodes).sort());
+    for (const [code, status] of rows) expect(status, String(code)).toBe((errorCodes as Record<string, { status: number }>)[String(code)]!.status);
+  });
+});
