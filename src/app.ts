@@ -21,7 +21,14 @@ import ownRecordRoutes from './features/records/routes.js';
 import { RecordSchema } from './features/records/schemas.js';
 import tokenRoutes from './features/tokens/routes.js';
 import type { LoginLimiter } from './features/tokens/login-limiter.js';
+import accessPlugin from './plugins/access.js';
 import authPlugin from './plugins/auth.js';
+import accessLogRoutes from './features/access-log/routes.js';
+import accessRequestRoutes from './features/access-requests/routes.js';
+import grantRoutes from './features/grants/routes.js';
+import { GrantSchema } from './features/grants/schemas.js';
+import organisationRoutes from './features/organisations/routes.js';
+import supporterRecordRoutes from './features/records/supporter-routes.js';
 import errorsPlugin from './plugins/errors.js';
 import type { Storage } from './storage/contract.js';
 
@@ -43,9 +50,11 @@ export interface AppOptions {
 export interface RateLimits {
   token: number;
   signUp: number;
+  /** Access requests per minute per requesting account. */
+  accessRequests: number;
 }
 
-const defaultLimits: RateLimits = { token: 300, signUp: 60 };
+const defaultLimits: RateLimits = { token: 300, signUp: 60, accessRequests: 30 };
 
 /** Never log secrets or health content (CONVENTIONS §6): pino drops these paths. */
 export const redactPaths = [
@@ -96,6 +105,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(rateLimit, { global: false });
   await app.register(authPlugin, deps);
+  await app.register(accessPlugin, deps);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -117,6 +127,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.addSchema(ProblemSchema);
   app.addSchema(RecordSchema);
+  app.addSchema(GrantSchema);
 
   app.get(
     '/openapi.json',
@@ -128,6 +139,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tokenRoutes, { deps, ratePerMinute: limits.token, ...(options.loginLimiter ? { limiter: options.loginLimiter } : {}) });
   await app.register(accountRoutes, { deps, signUpPerMinute: limits.signUp });
   await app.register(ownRecordRoutes, { deps });
+  await app.register(supporterRecordRoutes, { deps });
+  await app.register(grantRoutes, { deps });
+  await app.register(accessRequestRoutes, { deps, perMinute: limits.accessRequests });
+  await app.register(accessLogRoutes, { deps });
+  await app.register(organisationRoutes, { deps });
 
   await app.ready();
   return app;

@@ -1,13 +1,19 @@
 import { loadConfig } from '../config.js';
-import { openSqliteStorage, runMigrations } from '../storage/sqlite/index.js';
+import { openDatabase, runMigrations } from '../storage/sqlite/index.js';
 
+/**
+ * `tessera migrate`. Opens the bare database rather than the storage: the repositories prepare
+ * their statements when built, which fails on a fresh file whose tables do not exist yet.
+ */
 export function migrate(): void {
   const config = loadConfig();
-  const storage = openSqliteStorage(config.dbFile, { migrate: false });
+  const db = openDatabase(config.dbFile);
   try {
-    const applied = runMigrations(storage.db);
+    const applied = runMigrations(db);
     process.stdout.write(`${applied} migration(s) applied to ${config.dbFile}\n`);
   } finally {
-    storage.close();
+    // Fold the WAL back into the main file, as the storage's own close does.
+    db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    db.$client.close();
   }
 }

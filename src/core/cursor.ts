@@ -30,3 +30,26 @@ export function decodeCursor<T extends Record<string, string | number>>(cursor: 
   if (Object.keys(obj).length !== Object.keys(shape).length) throw fail();
   return obj as T;
 }
+
+/** Keyset position in lists ordered newest first by creation time. */
+export interface CreatedAfter {
+  createdAt: number;
+  id: string;
+}
+
+/** @returns the position a creation-ordered list's cursor names, or undefined without one */
+export function createdAfter(cursor: string | undefined): CreatedAfter | undefined {
+  if (!cursor) return undefined;
+  const c = decodeCursor<{ c: number; i: string }>(cursor, { c: 'number', i: 'string' });
+  return { createdAt: c.c, id: c.i };
+}
+
+/**
+ * Cuts a list fetched with `limit + 1` rows into one page and the next page's cursor.
+ * @returns the page and the cursor (null on the last page)
+ */
+export function pageByCreation<T extends { createdAt: number; id: string }>(rows: T[], limit: number): { page: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { page, nextCursor: rows.length > limit && last ? encodeCursor({ c: last.createdAt, i: last.id }) : null };
+}

@@ -1,4 +1,4 @@
-import { jwtVerify, type JWTPayload } from 'jose';
+import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Keyring } from './keyring.js';
 
 /**
@@ -21,4 +21,17 @@ export async function verifyServiceJwt(keyring: Keyring, token: string, issuer: 
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Signs a consent receipt: a compact JWS (EdDSA, `kid` in the header) over the grant's terms,
+ * verifiable by anyone against /.well-known/jwks.json, so the person can keep it as proof.
+ * @returns the compact JWS
+ */
+export async function signReceipt(keyring: Keyring, issuer: string, claims: Record<string, unknown>): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'EdDSA', kid: keyring.signing.kid, typ: 'JWT' })
+    .setIssuer(issuer)
+    .setIssuedAt()
+    .sign(keyring.signing.privateKey);
 }

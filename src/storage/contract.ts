@@ -89,6 +89,154 @@ export interface RecordQuery {
   limit: number;
 }
 
+export interface OrganisationRow {
+  id: string;
+  name: string;
+  kind: string;
+  createdAt: number;
+}
+
+export interface GrantRow {
+  id: string;
+  subjectId: string;
+  granteeAccountId: string | null;
+  granteeOrganisationId: string | null;
+  access: 'read' | 'append';
+  categories: string[];
+  types: string[] | null;
+  fromAt: number | null;
+  toAt: number | null;
+  purpose: string;
+  sealedPurposeText: Uint8Array | null;
+  expiresAt: number;
+  createdAt: number;
+  revokedAt: number | null;
+  revokedReason: string | null;
+  requestId: string | null;
+  receipt: string;
+  revocationReceipt: string | null;
+}
+
+export type GrantStatus = 'active' | 'expired' | 'revoked';
+
+export interface AccessRequestRow {
+  id: string;
+  subjectId: string;
+  requesterAccountId: string;
+  requesterOrganisationId: string | null;
+  access: 'read' | 'append';
+  categories: string[];
+  types: string[] | null;
+  fromAt: number | null;
+  toAt: number | null;
+  purpose: string;
+  sealedPurposeText: Uint8Array | null;
+  grantExpiresAt: number;
+  createdAt: number;
+  expiresAt: number;
+  status: 'pending' | 'approved' | 'denied';
+  decidedAt: number | null;
+  grantId: string | null;
+}
+
+/** An access-log entry as written by a service; storage adds id, seq and the chain hashes. */
+export interface LogEntryInput {
+  subjectId: string;
+  at: number;
+  actor: { accountId: string | null; organisationId: string | null; kind: string };
+  action: string;
+  grantIds: string[];
+  recordIds: string[];
+  query: Record<string, unknown>;
+}
+
+export interface LogEntryRow extends LogEntryInput {
+  id: string;
+  seq: number;
+  prevHash: string | null;
+  hash: string;
+}
+
+export interface LogFilter {
+  actorAccountId?: string;
+  action?: string;
+  from?: number;
+  to?: number;
+  /** Keyset position: entries after (or, descending, before) this seq. */
+  afterSeq?: number;
+  order: 'asc' | 'desc';
+  limit: number;
+}
+
+/** Keyset position in lists ordered newest first by creation. */
+export interface CreatedPosition {
+  createdAt: number;
+  id: string;
+}
+
+export interface IdempotencyRow {
+  accountId: string;
+  key: string;
+  subjectId: string;
+  requestHash: string;
+  result: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface OrganisationsRepo {
+  create(row: OrganisationRow): Promise<void>;
+  get(id: string): Promise<OrganisationRow | undefined>;
+  list(): Promise<OrganisationRow[]>;
+}
+
+export interface GrantsRepo {
+  /** Stores a grant and its access-log entry in one transaction. */
+  create(row: GrantRow, log: LogEntryInput): Promise<void>;
+  get(subjectId: string, id: string): Promise<GrantRow | undefined>;
+  listForSubject(subjectId: string, q: { status?: GrantStatus; now: number; after?: CreatedPosition; limit: number }): Promise<GrantRow[]>;
+  /** Grants made to an account directly or to its organisation. */
+  listForGrantee(
+    accountId: string,
+    organisationId: string | null,
+    q: { status?: GrantStatus; subjectId?: string; now: number; after?: CreatedPosition; limit: number },
+  ): Promise<GrantRow[]>;
+  /** Active (unrevoked, unexpired) grants on one person held by an account or its organisation. */
+  activeFor(subjectId: string, accountId: string, organisationId: string | null, now: number): Promise<GrantRow[]>;
+  /**
+   * Revokes a grant and logs it, atomically.
+   * @returns the grant after the call, or undefined when the person has no such grant
+   */
+  revoke(subjectId: string, id: string, now: number, receipt: string, log: LogEntryInput): Promise<GrantRow | undefined>;
+}
+
+export interface AccessRequestsRepo {
+  create(row: AccessRequestRow): Promise<void>;
+  get(subjectId: string, id: string): Promise<AccessRequestRow | undefined>;
+  listForSubject(subjectId: string, q: { status?: AccessRequestRow['status']; after?: CreatedPosition; limit: number }): Promise<AccessRequestRow[]>;
+  /** Marks a pending request approved and stores its grant and log entry, atomically. */
+  approve(request: AccessRequestRow, grant: GrantRow, log: LogEntryInput): Promise<'approved' | 'not-pending'>;
+  deny(request: AccessRequestRow, now: number, log: LogEntryInput): Promise<'denied' | 'not-pending'>;
+}
+
+export interface AccessLogRepo {
+  /** Appends to the person's chain (hashes computed inside the transaction). */
+  append(entry: LogEntryInput): Promise<LogEntryRow>;
+  list(subjectId: string, filter: LogFilter): Promise<LogEntryRow[]>;
+}
+
+export interface IdempotencyRepo {
+  get(accountId: string, key: string, now: number): Promise<IdempotencyRow | undefined>;
+}
+
+export interface AssertionsRepo {
+  /**
+   * Remembers a client assertion id until it expires.
+   * @returns false when the id was already seen (a replay)
+   */
+  remember(clientId: string, jti: string, expiresAt: number, now: number): Promise<boolean>;
+}
+
 export interface AccountsRepo {
   /** Creates a person: subject, wrapped data key and citizen account in one transaction. */
   createCitizen(account: AccountRow, key: WrappedKeyRow): Promise<void>;
@@ -96,6 +244,12 @@ export interface AccountsRepo {
   create(account: AccountRow): Promise<void>;
   findByHandle(handle: string): Promise<AccountRow | undefined>;
   findById(id: string): Promise<AccountRow | undefined>;
+  /**
+   * Disables an account: its sessions end and every grant made to it directly is revoked, all
+   * in one transaction (grants to its organisation stay with the organisation).
+   * @returns the grants revoked, so their people's logs can say so
+   */
+  disable(accountId: string, now: number): Promise<GrantRow[]>;
 }
 
 export interface SessionsRepo {
@@ -119,10 +273,20 @@ export interface KeysRepo {
 
 export interface RecordsRepo {
   insert(rows: RecordRow[]): Promise<void>;
+  /**
+   * Stores appended records with their access-log entry and, when given, the idempotency key,
+   * in one transaction.
+   * @returns `stored`, or the existing key's row when another request stored it first
+   */
+  append(rows: RecordRow[], log: LogEntryInput, idempotency: IdempotencyRow | null): Promise<{ stored: true } | { stored: false; existing: IdempotencyRow }>;
+  /** Counts what a scope covers, by category and type, with the first and last effectiveAt. */
+  summarise(scope: Scope): Promise<{ category: string; type: string; n: number; first: number; last: number }[]>;
+  /** @returns the records with these ids that the person still has */
+  getMany(subjectId: string, ids: string[]): Promise<RecordRow[]>;
   list(scope: Scope, query: RecordQuery): Promise<RecordRow[]>;
   get(scope: Scope, id: string): Promise<RecordRow | undefined>;
-  /** @returns whether a record of that person was deleted */
-  delete(subjectId: string, id: string): Promise<boolean>;
+  /** Deletes one of a person's records and logs it. @returns whether it existed */
+  delete(subjectId: string, id: string, log: LogEntryInput): Promise<boolean>;
 }
 
 export interface Storage {
@@ -130,6 +294,12 @@ export interface Storage {
   sessions: SessionsRepo;
   keys: KeysRepo;
   records: RecordsRepo;
+  organisations: OrganisationsRepo;
+  grants: GrantsRepo;
+  accessRequests: AccessRequestsRepo;
+  accessLog: AccessLogRepo;
+  idempotency: IdempotencyRepo;
+  assertions: AssertionsRepo;
   /** Checks the database answers (readiness). */
   ping(): Promise<void>;
   /** Flushes the WAL into the main file and closes. */

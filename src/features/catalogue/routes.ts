@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Deps } from '../../core/deps.js';
+import { purposes } from '../grants/purposes.js';
 import { CategorySchema, TypeDefSchema } from './model.js';
 
 const catalogueRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
@@ -31,6 +32,22 @@ const catalogueRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, {
     async (_request, reply) => {
       reply.header('cache-control', cacheable);
       return { items: deps.catalogue.types };
+    },
+  );
+
+  app.get(
+    '/v1/catalogue/purposes',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['catalogue'],
+        summary: 'Coded purposes a grant or access request may name',
+        response: { 200: Type.Object({ items: Type.Array(Type.Object({ code: Type.String(), label: Type.String(), description: Type.String() })) }) },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', cacheable);
+      return { items: [...purposes] };
     },
   );
 };

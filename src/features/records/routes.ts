@@ -60,7 +60,7 @@ const ownRecordRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, {
       schema: { tags: ['records'], summary: 'Delete one of your records', params: RecordParamsSchema, response: { 204: Type.Null(), ...authErrors } },
     },
     async (request, reply) => {
-      await deleteOwnRecord(deps, actorOf(request).subjectId!, request.params.id);
+      await deleteOwnRecord(deps, actorOf(request), request.params.id);
       reply.code(204).send(null);
     },
   );

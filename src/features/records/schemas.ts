@@ -22,7 +22,12 @@ export const RecordInputSchema = Type.Object(
     progress: Type.Optional(Type.Integer({ description: 'Self-rated progress towards a goal, 0–10' })),
     detail: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Free-form detail, encrypted with the rest' })),
   },
-  { additionalProperties: false, $id: 'RecordInput' },
+  { additionalProperties: false },
+);
+
+export const RecordBatchSchema = Type.Object(
+  { records: Type.Array(RecordInputSchema, { minItems: 1, maxItems: 500 }) },
+  { additionalProperties: false },
 );
 
 const SourceSchema = Type.Object({

@@ -6,6 +6,7 @@ import { iso, parseWindow } from '../../core/time.js';
 import { openRecord, sealRecord } from '../../crypto/envelope.js';
 import { NotFoundError, ValidationError, type FieldError } from '../../errors.js';
 import type { RecordQuery, RecordRow, Scope } from '../../storage/contract.js';
+import { logEntry } from '../access-log/entry.js';
 import { composeRecord, type RecordContent, type RecordInput } from './compose.js';
 import type { RecordQueryInput, RecordView } from './schemas.js';
 
@@ -146,7 +147,14 @@ export async function getRecord(deps: Deps, scope: Scope, id: string): Promise<R
   return view!;
 }
 
-/** @throws NotFoundError when the person has no such record (another person's id included) */
-export async function deleteOwnRecord(deps: Deps, subjectId: string, id: string): Promise<void> {
-  if (!(await deps.storage.records.delete(subjectId, id))) throw new NotFoundError('No such record');
+/**
+ * Deletes one of the caller's own records; the deletion shows in their access log.
+ * @throws NotFoundError when the person has no such record (another person's id included)
+ */
+export async function deleteOwnRecord(deps: Deps, actor: Actor, id: string): Promise<void> {
+  const subjectId = actor.subjectId!;
+  const now = deps.clock.now();
+  if (!(await deps.storage.records.delete(subjectId, id, logEntry(actor, subjectId, 'records.delete', now, { recordIds: [id] })))) {
+    throw new NotFoundError('No such record');
+  }
 }

@@ -3,7 +3,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Deps } from '../../core/deps.js';
 import { OAuthError } from '../../errors.js';
+import { clientCredentialsGrant, JWT_BEARER } from './client-credentials.js';
 import { LoginLimiter } from './login-limiter.js';
+import { assertionAlgorithms } from '../../crypto/client-keys.js';
 import { OAuthErrorSchema, RevokeRequestSchema, TokenRequestSchema, TokenResponseSchema, type TokenResponse } from './schemas.js';
 import { passwordGrant, refreshGrant, revokeToken, type TokenContext } from './service.js';
 
@@ -12,12 +14,10 @@ export interface TokenRouteOptions {
   limiter?: LoginLimiter;
   /** Token requests per minute per IP (all grants). */
   ratePerMinute: number;
-  /** Grant handlers added by other features (client_credentials). */
-  extraGrants?: Record<string, (ctx: TokenContext, body: Record<string, unknown>) => Promise<TokenResponse>>;
 }
 
 
-const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (app, { deps, limiter = new LoginLimiter(), ratePerMinute, extraGrants = {} }) => {
+const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (app, { deps, limiter = new LoginLimiter(), ratePerMinute }) => {
   // Form bodies only here (RFC 6749 §4.3.2); elsewhere they are a 415, not a parse attempt.
   await app.register(formbody);
   const rateLimit = {
@@ -48,7 +48,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (app, { 
       let result: TokenResponse;
       if (body.grant_type === 'password') result = await passwordGrant(deps, ctx, body);
       else if (body.grant_type === 'refresh_token') result = await refreshGrant(deps, ctx, body);
-      else if (extraGrants[body.grant_type]) result = await extraGrants[body.grant_type]!(ctx, body);
+      else if (body.grant_type === 'client_credentials') result = await clientCredentialsGrant(deps, ctx, body);
       else throw new OAuthError(400, 'unsupported_grant_type', `grant_type ${body.grant_type} is not supported`);
       // RFC 6749 §5.1: token responses must not be cached.
       reply.header('pragma', 'no-cache');
@@ -73,6 +73,51 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (app, { 
       if (request.validationError) throw new OAuthError(400, 'invalid_request', request.validationError.message);
       await revokeToken(deps, request.body.token);
       return {};
+    },
+  );
+
+  app.get(
+    '/.well-known/oauth-authorization-server',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'OAuth 2.0 authorization server metadata (RFC 8414)',
+        response: {
+          200: Type.Object({
+            issuer: Type.String(),
+            token_endpoint: Type.String(),
+            revocation_endpoint: Type.String(),
+            jwks_uri: Type.String(),
+            grant_types_supported: Type.Array(Type.String()),
+            response_types_supported: Type.Array(Type.String()),
+            token_endpoint_auth_methods_supported: Type.Array(Type.String()),
+            token_endpoint_auth_signing_alg_values_supported: Type.Array(Type.String()),
+            revocation_endpoint_auth_methods_supported: Type.Array(Type.String()),
+            client_assertion_types_supported: Type.Array(Type.String()),
+            service_documentation: Type.String(),
+          }),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const base = deps.config.publicUrl;
+      reply.header('cache-control', 'public, max-age=300');
+      return {
+        // RFC 8414 §3.3: the issuer must equal the configured public URL exactly.
+        issuer: base,
+        token_endpoint: `${base}/v1/token`,
+        revocation_endpoint: `${base}/v1/token/revoke`,
+        jwks_uri: `${base}/.well-known/jwks.json`,
+        grant_types_supported: ['password', 'refresh_token', 'client_credentials'],
+        // No authorization endpoint: no browser redirect flows.
+        response_types_supported: [],
+        token_endpoint_auth_methods_supported: ['private_key_jwt', 'none'],
+        token_endpoint_auth_signing_alg_values_supported: [...assertionAlgorithms],
+        revocation_endpoint_auth_methods_supported: ['none'],
+        client_assertion_types_supported: [JWT_BEARER],
+        service_documentation: `${base}/docs`,
+      };
     },
   );
 };

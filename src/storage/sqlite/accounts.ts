@@ -1,8 +1,10 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { ConflictError } from '../../errors.js';
 import type { AccountRow, AccountsRepo, WrappedKeyRow } from '../contract.js';
 import type { Db } from './open.js';
-import { accounts, subjectKeys, subjects } from './schema.js';
+import { fromDbGrant } from './grants.js';
+import { accounts, grants, sessions, subjectKeys, subjects } from './schema.js';
+import { appendLogEntry } from './access-log.js';
 
 function isUniqueViolation(e: unknown): boolean {
   return (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' || (e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
@@ -39,6 +41,38 @@ export function accountsRepo(db: Db): AccountsRepo {
     },
     async findById(id) {
       return fromDb(byId.get({ id }));
+    },
+    async disable(accountId, now) {
+      return db.transaction(
+        () => {
+          db.update(accounts).set({ disabledAt: now }).where(and(eq(accounts.id, accountId), isNull(accounts.disabledAt))).run();
+          db.update(sessions)
+            .set({ revokedAt: now, revokedReason: 'account-disabled' })
+            .where(and(eq(sessions.accountId, accountId), isNull(sessions.revokedAt)))
+            .run();
+          const revoked = db
+            .update(grants)
+            .set({ revokedAt: now, revokedReason: 'grantee-disabled' })
+            .where(and(eq(grants.granteeAccountId, accountId), isNull(grants.revokedAt)))
+            .returning()
+            .all()
+            .map(fromDbGrant);
+          // Each person whose grant ended this way sees it in their own log.
+          for (const g of revoked) {
+            appendLogEntry(db, {
+              subjectId: g.subjectId,
+              at: now,
+              actor: { accountId: null, organisationId: null, kind: 'system' },
+              action: 'grant.revoke',
+              grantIds: [g.id],
+              recordIds: [],
+              query: { reason: 'grantee-disabled' },
+            });
+          }
+          return revoked;
+        },
+        { behavior: 'immediate' },
+      );
     },
   };
 }

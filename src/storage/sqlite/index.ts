@@ -1,9 +1,14 @@
-import { eq, sql } from 'drizzle-orm';
 import type { Storage } from '../contract.js';
+import { accessLogRepo } from './access-log.js';
+import { accessRequestsRepo } from './access-requests.js';
 import { accountsRepo } from './accounts.js';
+import { assertionsRepo } from './assertions.js';
+import { grantsRepo } from './grants.js';
+import { idempotencyRepo } from './idempotency.js';
 import { openDatabase, runMigrations, type Db } from './open.js';
+import { organisationsRepo } from './organisations.js';
 import { recordsRepo } from './records.js';
-import { subjectKeys } from './schema.js';
+import { keysRepo } from './subject-keys.js';
 import { sessionsRepo } from './sessions.js';
 
 export { openDatabase, runMigrations };
@@ -21,19 +26,19 @@ export interface SqliteStorage extends Storage {
 export function openSqliteStorage(file: string, options: { migrate?: boolean } = {}): SqliteStorage {
   const db = openDatabase(file);
   if (options.migrate !== false) runMigrations(db);
-  const wrapped = db.select().from(subjectKeys).where(eq(subjectKeys.subjectId, sql.placeholder('id'))).prepare();
   let closed = false;
   return {
     db,
     accounts: accountsRepo(db),
     sessions: sessionsRepo(db),
     records: recordsRepo(db),
-    keys: {
-      async getWrapped(subjectId) {
-        const row = wrapped.get({ id: subjectId });
-        return row ? { subjectId: row.subjectId, kekId: row.kekId, wrappedKey: new Uint8Array(row.wrappedKey) } : undefined;
-      },
-    },
+    keys: keysRepo(db),
+    organisations: organisationsRepo(db),
+    grants: grantsRepo(db),
+    accessRequests: accessRequestsRepo(db),
+    accessLog: accessLogRepo(db),
+    idempotency: idempotencyRepo(db),
+    assertions: assertionsRepo(db),
     async ping() {
       db.$client.prepare('SELECT 1').get();
     },

@@ -1,7 +1,8 @@
 import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { RecordQuery, RecordRow, RecordsRepo, Scope, Slice } from '../contract.js';
+import { appendLogEntry } from './access-log.js';
 import type { Db } from './open.js';
-import { records } from './schema.js';
+import { idempotencyKeys, records } from './schema.js';
 
 /** SQL for one slice; an empty scope matches nothing (deny by default). */
 function sliceCondition(s: Slice): SQL {
@@ -31,6 +32,53 @@ export function recordsRepo(db: Db): RecordsRepo {
       db.transaction((tx) => {
         for (const r of rows) tx.insert(records).values(toDb(r)).run();
       });
+    },
+
+    async append(rows, log, idem) {
+      return db.transaction(
+        () => {
+          if (idem) {
+            // Keys older than their 24 h go first, so a late retry starts afresh.
+            db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, idem.createdAt)).run();
+            const existing = db
+              .select()
+              .from(idempotencyKeys)
+              .where(and(eq(idempotencyKeys.accountId, idem.accountId), eq(idempotencyKeys.key, idem.key)))
+              .get();
+            if (existing) return { stored: false as const, existing };
+            db.insert(idempotencyKeys).values(idem).run();
+          }
+          for (const r of rows) db.insert(records).values(toDb(r)).run();
+          appendLogEntry(db, log);
+          return { stored: true as const };
+        },
+        { behavior: 'immediate' },
+      );
+    },
+
+    async summarise(scope) {
+      return db
+        .select({
+          category: records.category,
+          type: records.type,
+          n: sql<number>`count(*)`,
+          first: sql<number>`min(${records.effectiveAt})`,
+          last: sql<number>`max(${records.effectiveAt})`,
+        })
+        .from(records)
+        .where(scopeCondition(scope))
+        .groupBy(records.category, records.type)
+        .all();
+    },
+
+    async getMany(subjectId, ids) {
+      if (ids.length === 0) return [];
+      return db
+        .select()
+        .from(records)
+        .where(and(eq(records.subjectId, subjectId), inArray(records.id, ids)))
+        .all()
+        .map(fromDb);
     },
 
     async list(scope, q: RecordQuery) {
@@ -63,8 +111,15 @@ export function recordsRepo(db: Db): RecordsRepo {
       return row ? fromDb(row) : undefined;
     },
 
-    async delete(subjectId, id) {
-      return remove.run({ subjectId, id }).changes > 0;
+    async delete(subjectId, id, log) {
+      return db.transaction(
+        () => {
+          if (remove.run({ subjectId, id }).changes === 0) return false;
+          appendLogEntry(db, log);
+          return true;
+        },
+        { behavior: 'immediate' },
+      );
     },
   };
 }

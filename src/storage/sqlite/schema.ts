@@ -1,4 +1,4 @@
-import { blob, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * The SQLite schema. drizzle-kit generates migrations/ from this file (`npm run db:generate`).
@@ -108,4 +108,120 @@ export const records = sqliteTable(
     index('records_subject_category_time').on(t.subjectId, t.category, t.effectiveAt, t.id),
     index('records_subject_time').on(t.subjectId, t.effectiveAt, t.id),
   ],
+);
+
+/** A person's consent to a slice of their store (DESIGN "Grant"). */
+export const grants = sqliteTable(
+  'grants',
+  {
+    id: text('id').primaryKey(),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id, { onDelete: 'cascade' }),
+    granteeAccountId: text('grantee_account_id').references(() => accounts.id),
+    granteeOrganisationId: text('grantee_organisation_id').references(() => organisations.id),
+    access: text('access', { enum: ['read', 'append'] }).notNull(),
+    /** JSON array of category codes. */
+    categories: text('categories').notNull(),
+    /** JSON array of type codes, or null for every type in the categories. */
+    types: text('types'),
+    fromAt: integer('from_at'),
+    toAt: integer('to_at'),
+    purpose: text('purpose').notNull(),
+    /** The person's free-text purpose, sealed with their data key. */
+    sealedPurposeText: blob('sealed_purpose_text', { mode: 'buffer' }),
+    expiresAt: integer('expires_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    revokedReason: text('revoked_reason'),
+    requestId: text('request_id'),
+    receipt: text('receipt').notNull(),
+    revocationReceipt: text('revocation_receipt'),
+  },
+  (t) => [
+    index('grants_subject').on(t.subjectId, t.createdAt),
+    index('grants_grantee_account').on(t.granteeAccountId, t.subjectId),
+    index('grants_grantee_organisation').on(t.granteeOrganisationId, t.subjectId),
+  ],
+);
+
+/** A supporter's request for a slice, awaiting the person's decision. */
+export const accessRequests = sqliteTable(
+  'access_requests',
+  {
+    id: text('id').primaryKey(),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id, { onDelete: 'cascade' }),
+    requesterAccountId: text('requester_account_id')
+      .notNull()
+      .references(() => accounts.id),
+    requesterOrganisationId: text('requester_organisation_id'),
+    access: text('access', { enum: ['read', 'append'] }).notNull(),
+    categories: text('categories').notNull(),
+    types: text('types'),
+    fromAt: integer('from_at'),
+    toAt: integer('to_at'),
+    purpose: text('purpose').notNull(),
+    /** The requester's explanation, sealed with the person's data key. */
+    sealedPurposeText: blob('sealed_purpose_text', { mode: 'buffer' }),
+    grantExpiresAt: integer('grant_expires_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    status: text('status', { enum: ['pending', 'approved', 'denied'] }).notNull(),
+    decidedAt: integer('decided_at'),
+    grantId: text('grant_id'),
+  },
+  (t) => [index('access_requests_subject').on(t.subjectId, t.createdAt)],
+);
+
+/**
+ * The access log, hash-chained per person (`seq` orders each chain). No foreign key to
+ * subjects: after erasure the chain keeps a tombstone entry with no personal data.
+ */
+export const accessLog = sqliteTable(
+  'access_log',
+  {
+    id: text('id').primaryKey(),
+    subjectId: text('subject_id').notNull(),
+    seq: integer('seq').notNull(),
+    at: integer('at').notNull(),
+    actorAccountId: text('actor_account_id'),
+    actorOrganisationId: text('actor_organisation_id'),
+    actorKind: text('actor_kind').notNull(),
+    action: text('action').notNull(),
+    grantIds: text('grant_ids').notNull(),
+    recordIds: text('record_ids').notNull(),
+    query: text('query').notNull(),
+    prevHash: text('prev_hash'),
+    hash: text('hash').notNull(),
+  },
+  (t) => [uniqueIndex('access_log_subject_seq').on(t.subjectId, t.seq)],
+);
+
+/** Idempotency keys of appends, kept at least 24 h; they hold record ids, never content. */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    accountId: text('account_id').notNull(),
+    key: text('key').notNull(),
+    subjectId: text('subject_id').notNull(),
+    requestHash: text('request_hash').notNull(),
+    /** JSON: the stored answer's record ids and whether it was a batch. */
+    result: text('result').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.key] }), index('idempotency_keys_expiry').on(t.expiresAt)],
+);
+
+/** Client assertion ids seen, until they expire, so an assertion cannot be replayed (RFC 7523 §3). */
+export const assertionJtis = sqliteTable(
+  'assertion_jtis',
+  {
+    clientId: text('client_id').notNull(),
+    jti: text('jti').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.jti] }), index('assertion_jtis_expiry').on(t.expiresAt)],
 );

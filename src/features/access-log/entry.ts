@@ -1,0 +1,31 @@
+import type { Actor } from '../../core/actor.js';
+import type { LogEntryInput } from '../../storage/contract.js';
+
+/** Actions written to a person's access log. */
+export type LogAction =
+  | 'records.read'
+  | 'records.append'
+  | 'records.delete'
+  | 'grant.create'
+  | 'grant.revoke'
+  | 'access-request.approve'
+  | 'access-request.deny';
+
+/** Builds the entry for something `actor` did to `subjectId`'s store. No record content, ever. */
+export function logEntry(
+  actor: Actor,
+  subjectId: string,
+  action: LogAction,
+  at: number,
+  detail: { grantIds?: string[]; recordIds?: string[]; query?: Record<string, unknown> } = {},
+): LogEntryInput {
+  return {
+    subjectId,
+    at,
+    actor: { accountId: actor.accountId, organisationId: actor.organisationId, kind: actor.kind },
+    action,
+    grantIds: detail.grantIds ?? [],
+    recordIds: detail.recordIds ?? [],
+    query: detail.query ?? {},
+  };
+}

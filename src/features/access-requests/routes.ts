@@ -1,0 +1,95 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { Deps } from '../../core/deps.js';
+import { authErrors, UuidSchema } from '../../core/schemas.js';
+import { actorOf } from '../../plugins/auth.js';
+import {
+  AcceptedSchema,
+  AccessRequestInputSchema,
+  AccessRequestListSchema,
+  AccessRequestQuerySchema,
+  AccessRequestSchema,
+  ApproveSchema,
+} from './schemas.js';
+import { approveRequest, denyRequest, listRequests, requestAccess } from './service.js';
+
+const accessRequestRoutes: FastifyPluginAsyncTypebox<{ deps: Deps; perMinute: number }> = async (app, { deps, perMinute }) => {
+  const citizen = { auth: ['citizen' as const] };
+  const IdParams = Type.Object({ id: UuidSchema }, { additionalProperties: false });
+
+  app.post(
+    '/v1/subjects/:subjectId/access-requests',
+    {
+      config: {
+        auth: ['practitioner', 'client'],
+        access: 'none',
+        // Per requesting account, after authentication: asking is cheap, pestering is not.
+        rateLimit: { max: perMinute, timeWindow: 60_000, hook: 'preHandler', keyGenerator: (r: FastifyRequest) => r.actor?.accountId ?? r.ip },
+      },
+      schema: {
+        tags: ['supporters'],
+        summary: 'Ask a person for a slice; 202 whether or not the person exists',
+        params: Type.Object({ subjectId: UuidSchema }, { additionalProperties: false }),
+        body: AccessRequestInputSchema,
+        response: { 202: AcceptedSchema, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      reply.code(202);
+      return requestAccess(deps, actorOf(request), request.params.subjectId, request.body);
+    },
+  );
+
+  app.get(
+    '/v1/me/access-requests',
+    {
+      config: citizen,
+      schema: {
+        tags: ['access-requests'],
+        summary: 'Requests for access to your store, newest first',
+        querystring: AccessRequestQuerySchema,
+        response: { 200: AccessRequestListSchema, ...authErrors },
+      },
+    },
+    async (request) => listRequests(deps, actorOf(request).subjectId!, request.query),
+  );
+
+  app.post(
+    '/v1/me/access-requests/:id/approve',
+    {
+      config: citizen,
+      schema: {
+        tags: ['access-requests'],
+        summary: 'Approve a request, optionally narrowing it; answers with the grant and its receipt',
+        params: IdParams,
+        body: Type.Optional(ApproveSchema),
+        response: { 201: Type.Ref('Grant'), ...authErrors, 409: Type.Ref('Problem') },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      reply.code(201);
+      return approveRequest(deps, actor, actor.subjectId!, request.params.id, request.body ?? {});
+    },
+  );
+
+  app.post(
+    '/v1/me/access-requests/:id/deny',
+    {
+      config: citizen,
+      schema: {
+        tags: ['access-requests'],
+        summary: 'Deny a request: nothing is granted',
+        params: IdParams,
+        response: { 200: AccessRequestSchema, ...authErrors, 409: Type.Ref('Problem') },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      return denyRequest(deps, actor, actor.subjectId!, request.params.id);
+    },
+  );
+};
+
+export default accessRequestRoutes;

@@ -1,0 +1,90 @@
+import { Type, type Static } from 'typebox';
+import { CursorSchema, DateTimeSchema, InstantQuerySchema, LimitSchema, ListSchema, UuidSchema } from '../../core/schemas.js';
+import { purposeCodes } from './purposes.js';
+
+const CodeList = (what: string, minItems: number) =>
+  Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems, maxItems: 64, uniqueItems: true, description: `${what} codes from the catalogue` });
+
+export const PurposeSchema = Type.Union(
+  purposeCodes.map((c) => Type.Literal(c)),
+  { description: 'Coded purpose of use (see /v1/catalogue/purposes)' },
+);
+
+/** The terms of a grant or of an access request. */
+export const TermsProperties = {
+  access: Type.Union([Type.Literal('read'), Type.Literal('append')]),
+  categories: CodeList('Category', 1),
+  types: Type.Optional(CodeList('Type', 1)),
+  from: Type.Optional(InstantQuerySchema),
+  to: Type.Optional(InstantQuerySchema),
+  purpose: PurposeSchema,
+  purposeText: Type.Optional(Type.String({ maxLength: 500, description: 'Purpose in words; stored encrypted' })),
+  expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'Default 90 days from now; at most 2 years' })),
+};
+
+export const GranteeSchema = Type.Union([
+  Type.Object({ accountId: UuidSchema }, { additionalProperties: false }),
+  Type.Object({ organisationId: UuidSchema }, { additionalProperties: false }),
+]);
+
+export const GrantInputSchema = Type.Object({ grantee: GranteeSchema, ...TermsProperties }, { additionalProperties: false });
+
+export const GrantSchema = Type.Object(
+  {
+    id: UuidSchema,
+    subjectId: UuidSchema,
+    grantee: Type.Object({ accountId: Type.Optional(UuidSchema), organisationId: Type.Optional(UuidSchema) }),
+    granteeName: Type.Union([Type.String(), Type.Null()], { description: 'Who the grantee is, for people reading the list' }),
+    access: Type.String(),
+    categories: Type.Array(Type.String()),
+    types: Type.Union([Type.Array(Type.String()), Type.Null()]),
+    from: Type.Union([DateTimeSchema, Type.Null()]),
+    to: Type.Union([DateTimeSchema, Type.Null()]),
+    purpose: Type.String(),
+    purposeText: Type.Union([Type.String(), Type.Null()]),
+    expiresAt: DateTimeSchema,
+    createdAt: DateTimeSchema,
+    revokedAt: Type.Union([DateTimeSchema, Type.Null()]),
+    status: Type.Union([Type.Literal('active'), Type.Literal('expired'), Type.Literal('revoked')]),
+    requestId: Type.Union([UuidSchema, Type.Null()]),
+    receipt: Type.String({ description: 'Consent receipt: compact JWS, verifiable against /.well-known/jwks.json' }),
+    revocationReceipt: Type.Optional(Type.String()),
+  },
+  { $id: 'Grant' },
+);
+
+export const GrantListQuerySchema = Type.Object(
+  {
+    status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('expired'), Type.Literal('revoked')])),
+    subjectId: Type.Optional(UuidSchema),
+    cursor: Type.Optional(CursorSchema),
+    limit: Type.Optional(LimitSchema),
+  },
+  { additionalProperties: false },
+);
+
+export const OwnGrantListQuerySchema = Type.Object(
+  {
+    status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('expired'), Type.Literal('revoked')])),
+    cursor: Type.Optional(CursorSchema),
+    limit: Type.Optional(LimitSchema),
+  },
+  { additionalProperties: false },
+);
+
+export const GrantListSchema = ListSchema(Type.Ref('Grant'));
+
+export const PreviewSchema = Type.Object({
+  total: Type.Integer(),
+  byCategory: Type.Record(Type.String(), Type.Integer()),
+  byType: Type.Record(Type.String(), Type.Integer()),
+  first: Type.Union([DateTimeSchema, Type.Null()]),
+  last: Type.Union([DateTimeSchema, Type.Null()]),
+});
+
+export const GrantParamsSchema = Type.Object({ id: UuidSchema }, { additionalProperties: false });
+
+export type GrantInput = Static<typeof GrantInputSchema>;
+export type GrantView = Static<typeof GrantSchema>;
+export type Preview = Static<typeof PreviewSchema>;
+export type TermsInput = Omit<GrantInput, 'grantee'>;

@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../core/actor.js';
+import { createdAfter, pageByCreation } from '../../core/cursor.js';
+import type { Deps } from '../../core/deps.js';
+import { iso } from '../../core/time.js';
+import { openField, sealField } from '../../crypto/envelope.js';
+import { signReceipt } from '../../crypto/jws.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
+import type { GrantRow, GrantStatus } from '../../storage/contract.js';
+import { logEntry } from '../access-log/entry.js';
+import type { GrantInput, GrantView, Preview } from './schemas.js';
+import { checkTerms, sliceOf, type Terms } from './terms.js';
+
+export function grantStatus(g: GrantRow, now: number): GrantStatus {
+  if (g.revokedAt !== null) return 'revoked';
+  return g.expiresAt > now ? 'active' : 'expired';
+}
+
+function purposeField(grantId: string): string {
+  return `grant:${grantId}:purposeText`;
+}
+
+/** The receipt's claims (DESIGN "Contract details"): terms only, never free text. */
+function receiptClaims(g: GrantRow, revokedAt?: number): Record<string, unknown> {
+  const claims: Record<string, unknown> = {
+    jti: randomUUID(),
+    grantId: g.id,
+    subjectId: g.subjectId,
+    grantee: g.granteeAccountId ? { accountId: g.granteeAccountId } : { organisationId: g.granteeOrganisationId },
+    access: g.access,
+    categories: g.categories,
+    types: g.types,
+    from: g.fromAt === null ? null : iso(g.fromAt),
+    to: g.toAt === null ? null : iso(g.toAt),
+    purpose: g.purpose,
+    expiresAt: iso(g.expiresAt),
+    createdAt: iso(g.createdAt),
+  };
+  if (revokedAt !== undefined) claims.revokedAt = iso(revokedAt);
+  return claims;
+}
+
+/**
+ * Checks that a grantee exists and may hold grants (a practitioner or client that is not
+ * disabled, or an organisation).
+ * @throws ValidationError naming `grantee.accountId` or `grantee.organisationId`
+ */
+async function checkGrantee(deps: Deps, grantee: GrantInput['grantee']): Promise<{ accountId: string | null; organisationId: string | null }> {
+  if ('accountId' in grantee) {
+    const a = await deps.storage.accounts.findById(grantee.accountId);
+    if (!a || (a.kind !== 'practitioner' && a.kind !== 'client') || a.disabledAt !== null) {
+      throw ValidationError.body('grantee.accountId', 'is not an active practitioner or client account');
+    }
+    return { accountId: a.id, organisationId: null };
+  }
+  if (!(await deps.storage.organisations.get(grantee.organisationId))) {
+    throw ValidationError.body('grantee.organisationId', 'is not a known organisation');
+  }
+  return { accountId: null, organisationId: grantee.organisationId };
+}
+
+/**
+ * Builds a grant row with its signed receipt, for a person's data key `dek`.
+ * Shared by direct grants and approved access requests.
+ */
+export async function newGrant(
+  deps: Deps,
+  subjectId: string,
+  dek: Uint8Array,
+  grantee: { accountId: string | null; organisationId: string | null },
+  terms: Terms,
+  now: number,
+  requestId: string | null,
+): Promise<GrantRow> {
+  const id = randomUUID();
+  const row: GrantRow = {
+    id,
+    subjectId,
+    granteeAccountId: grantee.accountId,
+    granteeOrganisationId: grantee.organisationId,
+    access: terms.access,
+    categories: terms.categories,
+    types: terms.types,
+    fromAt: terms.fromAt,
+    toAt: terms.toAt,
+    purpose: terms.purpose,
+    sealedPurposeText: terms.purposeText ? sealField(dek, subjectId, purposeField(id), terms.purposeText) : null,
+    expiresAt: terms.expiresAt,
+    createdAt: now,
+    revokedAt: null,
+    revokedReason: null,
+    requestId,
+    receipt: '',
+    revocationReceipt: null,
+  };
+  row.receipt = await signReceipt(deps.keyring, deps.config.publicUrl, receiptClaims(row));
+  return row;
+}
+
+async function granteeName(deps: Deps, g: GrantRow): Promise<string | null> {
+  const org = async (id: string | null) => (id ? ((await deps.storage.organisations.get(id))?.name ?? null) : null);
+  if (g.granteeAccountId) {
+    const a = await deps.storage.accounts.findById(g.granteeAccountId);
+    if (!a) return null;
+    const orgName = await org(a.organisationId);
+    return [a.displayName, a.role, orgName].filter(Boolean).join(', ') || null;
+  }
+  return org(g.granteeOrganisationId);
+}
+
+/** The answer form of a grant; the purpose text is opened with the person's key. */
+export async function toGrantView(deps: Deps, g: GrantRow, now: number): Promise<GrantView> {
+  const purposeText = g.sealedPurposeText
+    ? openField(await deps.dataKeys.forSubject(g.subjectId), g.subjectId, purposeField(g.id), g.sealedPurposeText)
+    : null;
+  const view: GrantView = {
+    id: g.id,
+    subjectId: g.subjectId,
+    grantee: g.granteeAccountId ? { accountId: g.granteeAccountId } : { organisationId: g.granteeOrganisationId! },
+    granteeName: await granteeName(deps, g),
+    access: g.access,
+    categories: g.categories,
+    types: g.types,
+    from: g.fromAt === null ? null : iso(g.fromAt),
+    to: g.toAt === null ? null : iso(g.toAt),
+    purpose: g.purpose,
+    purposeText,
+    expiresAt: iso(g.expiresAt),
+    createdAt: iso(g.createdAt),
+    revokedAt: g.revokedAt === null ? null : iso(g.revokedAt),
+    status: grantStatus(g, now),
+    requestId: g.requestId,
+    receipt: g.receipt,
+  };
+  if (g.revocationReceipt) view.revocationReceipt = g.revocationReceipt;
+  return view;
+}
+
+function termsLog(t: Terms, grantee: { accountId: string | null; organisationId: string | null }): Record<string, unknown> {
+  return {
+    grantee,
+    access: t.access,
+    categories: t.categories,
+    types: t.types,
+    from: t.fromAt === null ? null : iso(t.fromAt),
+    to: t.toAt === null ? null : iso(t.toAt),
+    purpose: t.purpose,
+    expiresAt: iso(t.expiresAt),
+  };
+}
+
+/** A citizen grants a supporter a slice of their own store. */
+export async function createGrant(deps: Deps, actor: Actor, subjectId: string, input: GrantInput): Promise<GrantView> {
+  const now = deps.clock.now();
+  const terms = checkTerms(deps, input, now);
+  const grantee = await checkGrantee(deps, input.grantee);
+  const dek = await deps.dataKeys.forSubject(subjectId);
+  const row = await newGrant(deps, subjectId, dek, grantee, terms, now, null);
+  await deps.storage.grants.create(row, logEntry(actor, subjectId, 'grant.create', now, { grantIds: [row.id], query: termsLog(terms, grantee) }));
+  return toGrantView(deps, row, now);
+}
+
+/** What a grant with these terms would expose now, creating nothing. */
+export async function previewGrant(deps: Deps, subjectId: string, input: GrantInput): Promise<Preview> {
+  const now = deps.clock.now();
+  const terms = checkTerms(deps, input, now);
+  await checkGrantee(deps, input.grantee);
+  const groups = await deps.storage.records.summarise({ subjectId, slices: [sliceOf(terms)] });
+  const preview: Preview = { total: 0, byCategory: {}, byType: {}, first: null, last: null };
+  let first = Infinity;
+  let last = -Infinity;
+  for (const g of groups) {
+    preview.total += g.n;
+    preview.byCategory[g.category] = (preview.byCategory[g.category] ?? 0) + g.n;
+    preview.byType[g.type] = (preview.byType[g.type] ?? 0) + g.n;
+    first = Math.min(first, g.first);
+    last = Math.max(last, g.last);
+  }
+  if (preview.total > 0) {
+    preview.first = iso(first);
+    preview.last = iso(last);
+  }
+  return preview;
+}
+
+export async function listOwnGrants(
+  deps: Deps,
+  subjectId: string,
+  q: { status?: GrantStatus; cursor?: string; limit?: number },
+): Promise<{ items: GrantView[]; nextCursor: string | null }> {
+  const now = deps.clock.now();
+  const limit = q.limit ?? 50;
+  const after = createdAfter(q.cursor);
+  const rows = await deps.storage.grants.listForSubject(subjectId, { now, limit: limit + 1, ...(q.status ? { status: q.status } : {}), ...(after ? { after } : {}) });
+  const { page: p, nextCursor } = pageByCreation(rows, limit);
+  return { items: await Promise.all(p.map((g) => toGrantView(deps, g, now))), nextCursor };
+}
+
+export async function getOwnGrant(deps: Deps, subjectId: string, id: string): Promise<GrantView> {
+  const g = await deps.storage.grants.get(subjectId, id);
+  if (!g) throw new NotFoundError('No such grant');
+  return toGrantView(deps, g, deps.clock.now());
+}
+
+/**
+ * Revokes a grant; effective for every request that starts after this returns. Revoking twice
+ * answers the first revocation again.
+ */
+export async function revokeGrant(deps: Deps, actor: Actor, subjectId: string, id: string): Promise<GrantView> {
+  const now = deps.clock.now();
+  const current = await deps.storage.grants.get(subjectId, id);
+  if (!current) throw new NotFoundError('No such grant');
+  if (current.revokedAt !== null) return toGrantView(deps, current, now);
+  const receipt = await signReceipt(deps.keyring, deps.config.publicUrl, receiptClaims(current, now));
+  const revoked = await deps.storage.grants.revoke(subjectId, id, now, receipt, logEntry(actor, subjectId, 'grant.revoke', now, { grantIds: [id] }));
+  if (!revoked) throw new NotFoundError('No such grant');
+  return toGrantView(deps, revoked, now);
+}
+
+/** A supporter's caseload: grants made to it or to its organisation. */
+export async function listGranteeGrants(
+  deps: Deps,
+  actor: Actor,
+  q: { status?: GrantStatus; subjectId?: string; cursor?: string; limit?: number },
+): Promise<{ items: GrantView[]; nextCursor: string | null }> {
+  const now = deps.clock.now();
+  const limit = q.limit ?? 50;
+  const after = createdAfter(q.cursor);
+  const rows = await deps.storage.grants.listForGrantee(actor.accountId, actor.organisationId, {
+    now,
+    limit: limit + 1,
+    status: q.status ?? 'active',
+    ...(q.subjectId ? { subjectId: q.subjectId } : {}),
+    ...(after ? { after } : {}),
+  });
+  const { page: p, nextCursor } = pageByCreation(rows, limit);
+  return { items: await Promise.all(p.map((g) => toGrantView(deps, g, now))), nextCursor };
+}
