@@ -1,0 +1,182 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { strongPassword } from './helpers/actors.js';
+import { repoRoot, runCli, serve, tempDir, type Served } from './helpers/process.js';
+import { parseKeysFile } from './helpers/reference.js';
+
+/** The `tessera` CLI as an operator runs it: `node dist/cli.js` (built by `npm test`). */
+
+const dirs: string[] = [];
+const servers: Served[] = [];
+
+function dataDir(): string {
+  const d = tempDir();
+  dirs.push(d);
+  return d;
+}
+
+afterAll(() => {
+  for (const s of servers) s.kill();
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('keys generate', () => {
+  it('prints a keys file that the service accepts, and touches no data folder', async () => {
+    const dir = dataDir();
+    const res = await runCli(['keys', 'generate'], { TESSERA_DATA_DIR: dir });
+    expect(res.code, res.stderr).toBe(0);
+    const file = parseKeysFile(res.stdout, 'stdout');
+    expect(file.keks).toHaveLength(1);
+    expect(file.signingKeys).toHaveLength(1);
+    expect(fs.readdirSync(dir)).toEqual([]);
+    const again = await runCli(['keys', 'generate'], { TESSERA_DATA_DIR: dir });
+    expect(parseKeysFile(again.stdout, 'stdout').keks[0]!.key).not.toBe(file.keks[0]!.key);
+  });
+});
+
+describe('migrate', () => {
+  it('applies the migrations to a fresh data folder, then has nothing left to apply', async () => {
+    const dir = path.join(dataDir(), 'nested', 'data');
+    const first = await runCli(['migrate'], { TESSERA_DATA_DIR: dir });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^[1-9]\d* migration\(s\) applied/);
+    expect(fs.existsSync(path.join(dir, 'tessera.db'))).toBe(true);
+    const second = await runCli(['migrate'], { TESSERA_DATA_DIR: dir });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/^0 migration\(s\) applied/);
+  });
+});
+
+describe('admin create', () => {
+  it('creates an operator from a password on stdin, who can then log in over HTTP', async () => {
+    const dir = dataDir();
+    const keysFile = path.join(dir, 'keys.json');
+    fs.writeFileSync(keysFile, (await runCli(['keys', 'generate'], {})).stdout, { mode: 0o600 });
+    const env = { TESSERA_DATA_DIR: path.join(dir, 'data'), TESSERA_KEYS_FILE: keysFile };
+
+    const created = await runCli(['admin', 'create', '--handle', 'Operator-One', '--password-stdin'], env, `${strongPassword}\n`);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toMatch(/admin operator-one created/);
+    expect(created.stdout).not.toContain(strongPassword);
+
+    const server = await serve(env);
+    servers.push(server);
+    const token = await fetch(`${server.base}/v1/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'password', username: 'operator-one', password: strongPassword }),
+    });
+    expect(token.status).toBe(200);
+    const { access_token } = (await token.json()) as { access_token: string };
+    const me = await fetch(`${server.base}/v1/me`, { headers: { authorization: `Bearer ${access_token}` } });
+    expect(await me.json()).toMatchObject({ kind: 'admin', handle: 'operator-one' });
+
+    // Works while the server runs, and a taken handle is one clear line with a failing exit.
+    const second = await runCli(['admin', 'create', '--handle', 'operator-two', '--password-stdin'], env, strongPassword);
+    expect(second.code, second.stderr).toBe(0);
+    const dup = await runCli(['admin', 'create', '--handle', 'OPERATOR-ONE', '--password-stdin'], env, strongPassword);
+    expect(dup.code).not.toBe(0);
+    expect(dup.stderr.trim().split('\n')).toHaveLength(1);
+    expect(dup.stderr).toMatch(/taken/);
+  });
+
+  it('refuses a weak password with one line naming it', async () => {
+    const res = await runCli(['admin', 'create', '--handle', 'weakling', '--password-stdin'], { TESSERA_DATA_DIR: dataDir() }, 'short\n');
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toMatch(/password/);
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('needs --handle and --password-stdin', async () => {
+    const noHandle = await runCli(['admin', 'create', '--password-stdin'], { TESSERA_DATA_DIR: dataDir() }, strongPassword);
+    expect(noHandle.code).toBe(2);
+    expect(noHandle.stderr).toMatch(/--handle/);
+    const noStdin = await runCli(['admin', 'create', '--handle', 'someone'], { TESSERA_DATA_DIR: dataDir() });
+    expect(noStdin.code).toBe(2);
+    expect(noStdin.stderr).toMatch(/--password-stdin/);
+  });
+});
+
+describe('invalid configuration', () => {
+  it.each([
+    ['PORT=abc', { PORT: 'abc' }, /PORT/],
+    ['PORT out of range', { PORT: '70000' }, /PORT/],
+    ['LOG_LEVEL=loud', { LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    ['a missing TESSERA_KEYS_FILE', { TESSERA_KEYS_FILE: '/nonexistent/tessera/keys.json' }, /TESSERA_KEYS_FILE/],
+    ['TESSERA_ACCESS_TOKEN_TTL above 900', { TESSERA_ACCESS_TOKEN_TTL: '3600' }, /TESSERA_ACCESS_TOKEN_TTL/],
+    ['a bad TESSERA_PUBLIC_URL', { TESSERA_PUBLIC_URL: 'not a url' }, /TESSERA_PUBLIC_URL/],
+  ])('%s: exit 2 with one line on stderr naming the variable, no stack trace', async (_why, env, names) => {
+    const res = await runCli(['serve'], { TESSERA_DATA_DIR: dataDir(), HOST: '127.0.0.1', PORT: '0', ...env });
+    expect(res.code).toBe(2);
+    const lines = res.stderr.split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(names);
+    expect(lines[0]).toMatch(/^tessera: /);
+    expect(res.stderr).not.toMatch(/\bat .*\.js:\d+/);
+    expect(res.stdout).toBe('');
+  });
+
+  it('a keys file that is not valid is one line naming the file', async () => {
+    const dir = dataDir();
+    const bad = path.join(dir, 'keys.json');
+    fs.writeFileSync(bad, '{"version": 2}');
+    const res = await runCli(['serve'], { TESSERA_DATA_DIR: path.join(dir, 'data'), TESSERA_KEYS_FILE: bad, PORT: '0' });
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toContain(bad);
+  });
+
+  it('an unknown command prints the usage and exits 2', async () => {
+    const res = await runCli(['frobnicate'], {});
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/usage: tessera/);
+  });
+});
+
+describe('packaging', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> };
+
+  it('package.json names the tessera bin and a start script that serves', () => {
+    expect(pkg.bin.tessera).toBe('dist/cli.js');
+    expect(pkg.scripts.start).toBe('node dist/cli.js serve');
+    expect(fs.readFileSync(path.join(repoRoot, 'src/cli.ts'), 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
+  });
+
+  it('docker-compose.yml has a data volume, a read-only keys mount and a /healthz healthcheck', () => {
+    const compose = parseYaml(fs.readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8')) as {
+      services: Record<string, { volumes: string[]; environment: Record<string, string>; healthcheck: { test: string[] | string } }>;
+      volumes: Record<string, unknown>;
+    };
+    const services = Object.values(compose.services);
+    expect(services).toHaveLength(1);
+    const svc = services[0]!;
+    const dataDirInContainer = svc.environment.TESSERA_DATA_DIR!;
+    const keysInContainer = svc.environment.TESSERA_KEYS_FILE!;
+    const dataVolume = svc.volumes.find((v) => v.split(':')[1] === dataDirInContainer);
+    expect(dataVolume, 'a volume on the data folder').toBeDefined();
+    expect(Object.keys(compose.volumes)).toContain(dataVolume!.split(':')[0]);
+    const keysMount = svc.volumes.find((v) => v.split(':')[1] === keysInContainer);
+    expect(keysMount, 'the keys file is mounted').toBeDefined();
+    expect(keysMount!.split(':')[2]).toBe('ro');
+    const test = Array.isArray(svc.healthcheck.test) ? svc.healthcheck.test.join(' ') : svc.healthcheck.test;
+    expect(test).toContain('/healthz');
+  });
+
+  it('the Dockerfile is multi-stage, runs as non-root with production dependencies, and its CMD is the start script', () => {
+    const docker = fs.readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
+    const lines = docker.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    expect(lines.filter((l) => /^FROM\s/i.test(l)).length).toBeGreaterThanOrEqual(2);
+    expect(docker).toMatch(/npm ci --omit=dev/);
+    const runtime = lines.slice(lines.map((l) => /^FROM\s/i.test(l)).lastIndexOf(true));
+    const user = runtime.filter((l) => /^USER\s/i.test(l)).pop();
+    expect(user, 'the final stage sets USER').toBeDefined();
+    expect(user!.split(/\s+/)[1]).not.toMatch(/^(root|0)(:|$)/);
+    const cmd = runtime.filter((l) => /^CMD\s/i.test(l)).pop()!;
+    const args = JSON.parse(cmd.replace(/^CMD\s+/i, '')) as string[];
+    expect(args.join(' ')).toBe(pkg.scripts.start);
+    expect(runtime.some((l) => /^COPY .*migrations/.test(l))).toBe(true);
+  });
+});
