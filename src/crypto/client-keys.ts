@@ -5,7 +5,8 @@ import { createLocalJWKSet, decodeJwt, importJWK, jwtVerify, type JWK } from 'jo
  * they register public keys, then sign short-lived assertions with the private halves.
  */
 
-export const assertionAlgorithms = ['EdDSA', 'ES256'] as const;
+// 'Ed25519' is the fully specified name for EdDSA over Ed25519 (RFC 9864); current libraries send it.
+export const assertionAlgorithms = ['EdDSA', 'Ed25519', 'ES256'] as const;
 
 const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
 

@@ -79,3 +79,25 @@ export async function buildTestApp(
 
 /** For tests that pass their own limiter with `loginLimiter`. */
 export { LoginLimiter } from '../../src/features/tokens/login-limiter.js';
+
+/** @returns a TCP port that was free a moment ago on 127.0.0.1 */
+export async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A test app listening for real on 127.0.0.1, its public URL matching the port. */
+export async function buildListeningTestApp(): Promise<TestApp & { url: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const t = await buildTestApp({ env: { PORT: String(port), TESSERA_PUBLIC_URL: url } });
+  await t.app.listen({ host: '127.0.0.1', port });
+  return { ...t, url };
+}
