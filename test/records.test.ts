@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, signUpCitizen, type Citizen } from './helpers/actors.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
@@ -353,5 +354,66 @@ describe('reading and deleting one record', () => {
   it('records need a token', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/v1/me/records' })).statusCode).toBe(401);
     expect((await t.app.inject({ method: 'POST', url: '/v1/me/records', payload: { type: 'note', effectiveAt: at, text: 'x' } })).statusCode).toBe(401);
+  });
+});
+
+describe('bad input never yields a 5xx', () => {
+  const keys = ['type', 'effectiveAt', 'category', 'answers', 'value', 'unit', 'systolic', 'diastolic', 'text', 'progress', 'detail'];
+  const typeCodes = ['swemwbs', 'wemwbs', 'ons4', 'phq9', 'gad7', 'ucla3', 'heart-rate', 'steps', 'sleep-duration', 'blood-glucose', 'blood-pressure', 'weight', 'bmi', 'goal', 'note'];
+  const value = fc.oneof(
+    fc.jsonValue(),
+    fc.constantFrom(...typeCodes),
+    fc.array(fc.integer({ min: -2, max: 12 }), { maxLength: 16 }),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.date({ noInvalidDate: true, min: new Date('1800-01-01'), max: new Date('2100-01-01') }).map((d) => d.toISOString()),
+  );
+  const body = fc.oneof(
+    fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: keys.length }),
+    fc.record({ type: fc.constantFrom(...typeCodes), effectiveAt: fc.constant(at) }, { requiredKeys: ['type'] }).chain((base) =>
+      fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: 4 }).map((extra) => ({ ...extra, ...base })),
+    ),
+    fc.jsonValue(),
+  );
+
+  it('random record bodies get 201 or a 4xx problem, never a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(body, async (b) => {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/v1/me/records',
+          headers: { ...bearer(bob.token), 'content-type': 'application/json' },
+          payload: JSON.stringify(b) ?? 'null',
+        });
+        expect(res.statusCode, `${JSON.stringify(b)} → ${res.body}`).toBeLessThan(500);
+        if (res.statusCode !== 201) {
+          expect(res.statusCode).toBeGreaterThanOrEqual(400);
+          expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('prototype-polluting keys are refused, not merged', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/me/records',
+      headers: { ...bearer(bob.token), 'content-type': 'application/json' },
+      payload: `{"type":"note","effectiveAt":"${at}","text":"x","detail":{"__proto__":{"polluted":true}}}`,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('random list queries get 200 or a 400, never a 5xx', async () => {
+    const param = fc.constantFrom('category', 'type', 'from', 'to', 'cursor', 'limit');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(param, fc.string({ maxLength: 40 })), { maxLength: 5 }), async (pairs) => {
+        const qs = new URLSearchParams(pairs).toString();
+        const res = await get(bob, `/v1/me/records?${qs}`);
+        expect([200, 400], `${qs} → ${res.body}`).toContain(res.statusCode);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

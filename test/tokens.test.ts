@@ -200,7 +200,7 @@ describe('revocation (RFC 7009)', () => {
   );
 });
 
-describe('expiry', () => {
+describe('access-token checks and expiry', () => {
   it('an access token past its exp is a 401', async () => {
     const c = await signUpCitizen(t.app);
     const sid = decodeJwt(c.token).sid as string;
@@ -236,6 +236,53 @@ describe('expiry', () => {
     } finally {
       await other.close();
     }
+  });
+
+  async function signed(c: Citizen, edit: (jwt: SignJWT) => SignJWT, claims: Record<string, unknown> = {}, kid = t.keyring.signing.kid): Promise<string> {
+    const jwt = new SignJWT({ sid: decodeJwt(c.token).sid as string, kind: 'citizen', ...claims })
+      .setProtectedHeader({ alg: 'EdDSA', kid })
+      .setSubject(c.accountId)
+      .setIssuer(t.config.publicUrl)
+      .setAudience(t.config.publicUrl)
+      .setIssuedAt()
+      .setExpirationTime('5m');
+    return edit(jwt).sign(t.keyring.signing.privateKey);
+  }
+
+  it('a correctly signed token is accepted (control for the checks below)', async () => {
+    const c = await signUpCitizen(t.app);
+    expect((await me(await signed(c, (j) => j))).statusCode).toBe(200);
+  });
+
+  it.each([
+    ['another audience', (j: SignJWT) => j.setAudience('https://elsewhere.example')],
+    ['another issuer', (j: SignJWT) => j.setIssuer('https://elsewhere.example')],
+  ])('a token with %s is a 401', async (_why, edit) => {
+    const c = await signUpCitizen(t.app);
+    expect((await me(await signed(c, edit))).statusCode).toBe(401);
+  });
+
+  it('a token naming a kid the JWKS does not publish is a 401', async () => {
+    const c = await signUpCitizen(t.app);
+    expect((await me(await signed(c, (j) => j, {}, 'sig-unknown'))).statusCode).toBe(401);
+  });
+
+  it('a token whose subject is not its session’s account is a 401', async () => {
+    const c = await signUpCitizen(t.app);
+    const other = await signUpCitizen(t.app);
+    expect((await me(await signed(c, (j) => j.setSubject(other.accountId)))).statusCode).toBe(401);
+  });
+
+  it('a token naming a session that does not exist is a 401', async () => {
+    const c = await signUpCitizen(t.app);
+    expect((await me(await signed(c, (j) => j, { sid: '00000000-0000-4000-8000-000000000000' }))).statusCode).toBe(401);
+  });
+
+  it('an unsigned (alg none) token is a 401', async () => {
+    const c = await signUpCitizen(t.app);
+    const [, payload] = c.token.split('.');
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    expect((await me(`${header}.${payload}.`)).statusCode).toBe(401);
   });
 
   it('a session past its absolute expiry is a 401 and cannot be refreshed', async () => {
