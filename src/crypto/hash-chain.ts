@@ -33,22 +33,22 @@ export function canonicalJson(value: unknown): string {
 
 /** @returns the hex SHA-256 of the previous hash and the entry's canonical form */
 export function chainHash(entry: ChainedContent): string {
+  // Exactly the covered fields, so extra properties (the stored hash itself) never leak in.
+  const { id, subjectId, seq, at, actor, action, grantIds, recordIds, query, prevHash } = entry;
+  const covered = { id, subjectId, seq, at, actor, action, grantIds, recordIds, query, prevHash };
   return createHash('sha256')
-    .update(entry.prevHash ?? '')
+    .update(prevHash ?? '')
     .update('\n')
-    .update(canonicalJson(entry))
+    .update(canonicalJson(covered))
     .digest('hex');
 }
 
 /**
- * Walks one person's chain in order.
- * @returns the index of the first entry whose hash or link is wrong, or -1 when intact
+ * Checks one link of a person's chain.
+ * @param prevHash the hash of the entry before (null for the first)
+ * @param expectedSeq the position this entry must hold (from 1)
+ * @returns whether the entry is where it should be and its hash matches its content
  */
-export function firstBrokenLink(entries: (ChainedContent & { hash: string })[]): number {
-  let prev: string | null = null;
-  for (const [i, e] of entries.entries()) {
-    if (e.prevHash !== prev || e.seq !== i + 1 || chainHash(e) !== e.hash) return i;
-    prev = e.hash;
-  }
-  return -1;
+export function linkHolds(entry: ChainedContent & { hash: string }, prevHash: string | null, expectedSeq: number): boolean {
+  return entry.prevHash === prevHash && entry.seq === expectedSeq && chainHash(entry) === entry.hash;
 }

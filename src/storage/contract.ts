@@ -223,6 +223,8 @@ export interface AccessLogRepo {
   /** Appends to the person's chain (hashes computed inside the transaction). */
   append(entry: LogEntryInput): Promise<LogEntryRow>;
   list(subjectId: string, filter: LogFilter): Promise<LogEntryRow[]>;
+  /** @returns every person with a chain (erased people included: their tombstones stay) */
+  subjectIds(): Promise<string[]>;
 }
 
 export interface IdempotencyRepo {

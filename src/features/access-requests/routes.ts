@@ -63,14 +63,18 @@ const accessRequestRoutes: FastifyPluginAsyncTypebox<{ deps: Deps; perMinute: nu
         tags: ['access-requests'],
         summary: 'Approve a request, optionally narrowing it; answers with the grant and its receipt',
         params: IdParams,
-        body: Type.Optional(ApproveSchema),
+        body: ApproveSchema,
         response: { 201: Type.Ref('Grant'), ...authErrors, 409: Type.Ref('Problem') },
+      },
+      // The narrowing body is optional: no body means approve as asked.
+      preValidation: async (request) => {
+        request.body ??= {};
       },
     },
     async (request, reply) => {
       const actor = actorOf(request);
       reply.code(201);
-      return approveRequest(deps, actor, actor.subjectId!, request.params.id, request.body ?? {});
+      return approveRequest(deps, actor, actor.subjectId!, request.params.id, request.body);
     },
   );
 

@@ -63,6 +63,14 @@ export function accessLogRepo(db: Db): AccessLogRepo {
       return db.transaction(() => appendLogEntry(db, entry), { behavior: 'immediate' });
     },
 
+    async subjectIds() {
+      return db
+        .selectDistinct({ subjectId: accessLog.subjectId })
+        .from(accessLog)
+        .all()
+        .map((r) => r.subjectId);
+    },
+
     async list(subjectId, f) {
       const where: SQL[] = [eq(accessLog.subjectId, subjectId)];
       if (f.actorAccountId) where.push(eq(accessLog.actorAccountId, f.actorAccountId));

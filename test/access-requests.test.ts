@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, signUpCitizen, type Citizen } from './helpers/actors.js';
+import { buildTestApp, type TestApp } from './helpers/app.js';
+import { addRecord, createAdmin, createOrganisation, createPractitioner, type Staff } from './helpers/consent.js';
+
+let t: TestApp;
+let alice: Citizen;
+let linkWorker: Staff;
+
+const ask = (subjectId: string, body: Record<string, unknown> = {}) =>
+  t.app.inject({
+    method: 'POST',
+    url: `/v1/subjects/${subjectId}/access-requests`,
+    headers: bearer(linkWorker.token),
+    payload: {
+      access: 'read',
+      categories: ['mental-wellbeing', 'social-connections'],
+      from: '2026-01-01',
+      to: '2026-06-30',
+      purpose: 'social-prescribing',
+      purposeText: 'to plan your support together',
+      ...body,
+    },
+  });
+
+const requests = async (who: Citizen) => (await t.app.inject({ method: 'GET', url: '/v1/me/access-requests', headers: bearer(who.token) })).json().items;
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  const admin = await createAdmin(t);
+  linkWorker = await createPractitioner(t.app, admin, await createOrganisation(t.app, admin, 'social-prescribing'), 'link-worker');
+  alice = await signUpCitizen(t.app);
+  await addRecord(t.app, alice, { type: 'ucla3', effectiveAt: '2026-02-01T09:00:00Z', answers: [2, 2, 3] });
+  await addRecord(t.app, alice, { type: 'swemwbs', effectiveAt: '2026-07-15T09:00:00Z', answers: [3, 3, 3, 3, 3, 3, 3] });
+});
+afterAll(() => t.close());
+
+describe('access requests', () => {
+  it('answers 202 alike for an existing and a non-existent person', async () => {
+    const real = await ask(alice.subjectId);
+    const nobody = await ask(randomUUID());
+    expect(real.statusCode).toBe(202);
+    expect(nobody.statusCode).toBe(202);
+    expect(Object.keys(real.json()).sort()).toEqual(Object.keys(nobody.json()).sort());
+    expect(nobody.json().status).toBe('pending');
+  });
+
+  it('a malformed request is a 400 whether or not the person exists', async () => {
+    for (const subject of [alice.subjectId, randomUUID()]) {
+      const res = await ask(subject, { categories: ['not-a-category'] });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors[0].field).toBe('categories.0');
+    }
+  });
+
+  it('the person sees the request with who asks and why, approves it narrowed, and the grant is exactly what was approved', async () => {
+    const { id } = (await ask(alice.subjectId)).json();
+    const listed = (await requests(alice)).find((r: { id: string }) => r.id === id);
+    expect(listed).toMatchObject({ status: 'pending', purposeText: 'to plan your support together', requester: { accountId: linkWorker.accountId } });
+    expect(listed.requester.name).toContain('link-worker');
+
+    const wider = await t.app.inject({
+      method: 'POST',
+      url: `/v1/me/access-requests/${id}/approve`,
+      headers: bearer(alice.token),
+      payload: { categories: ['mental-wellbeing', 'money'] },
+    });
+    expect(wider.statusCode).toBe(400);
+    expect(wider.json().errors[0].field).toBe('categories');
+
+    const approved = await t.app.inject({
+      method: 'POST',
+      url: `/v1/me/access-requests/${id}/approve`,
+      headers: bearer(alice.token),
+      payload: { categories: ['social-connections'], to: '2026-03-31' },
+    });
+    expect(approved.statusCode, approved.body).toBe(201);
+    expect(approved.json()).toMatchObject({
+      status: 'active',
+      grantee: { accountId: linkWorker.accountId },
+      categories: ['social-connections'],
+      from: '2026-01-01T00:00:00.000Z',
+      to: '2026-03-31T23:59:59.999Z',
+      purpose: 'social-prescribing',
+      requestId: id,
+    });
+    const read = await t.app.inject({ method: 'GET', url: `/v1/subjects/${alice.subjectId}/records`, headers: bearer(linkWorker.token) });
+    expect(read.statusCode).toBe(200);
+    expect(read.json().items.map((r: { type: string }) => r.type)).toEqual(['ucla3']);
+
+    const again = await t.app.inject({ method: 'POST', url: `/v1/me/access-requests/${id}/approve`, headers: bearer(alice.token) });
+    expect(again.statusCode).toBe(409);
+  });
+
+  it('deny answers 200 with status denied and grants nothing', async () => {
+    const bob = await signUpCitizen(t.app);
+    const { id } = (await ask(bob.subjectId)).json();
+    const denied = await t.app.inject({ method: 'POST', url: `/v1/me/access-requests/${id}/deny`, headers: bearer(bob.token) });
+    expect(denied.statusCode).toBe(200);
+    expect(denied.json().status).toBe('denied');
+    const read = await t.app.inject({ method: 'GET', url: `/v1/subjects/${bob.subjectId}/records`, headers: bearer(linkWorker.token) });
+    expect(read.statusCode).toBe(404);
+    const grants = await t.app.inject({ method: 'GET', url: '/v1/me/grants', headers: bearer(bob.token) });
+    expect(grants.json().items).toEqual([]);
+  });
+
+  it("one person cannot decide another person's request", async () => {
+    const { id } = (await ask(alice.subjectId)).json();
+    const mallory = await signUpCitizen(t.app);
+    for (const action of ['approve', 'deny']) {
+      const res = await t.app.inject({ method: 'POST', url: `/v1/me/access-requests/${id}/${action}`, headers: bearer(mallory.token) });
+      expect(res.statusCode).toBe(404);
+    }
+  });
+
+  it('a request lapses after 30 days: listed as expired, and approving it is a 409', async () => {
+    const carol = await signUpCitizen(t.app);
+    const { id } = (await ask(carol.subjectId)).json();
+    t.clock.advance(31 * 24 * 3600 * 1000);
+    try {
+      const listed = (await requests(carol)).find((r: { id: string }) => r.id === id);
+      expect(listed.status).toBe('expired');
+      const res = await t.app.inject({ method: 'POST', url: `/v1/me/access-requests/${id}/approve`, headers: bearer(carol.token) });
+      expect(res.statusCode).toBe(409);
+    } finally {
+      t.clock.advance(-31 * 24 * 3600 * 1000);
+    }
+  });
+});
