@@ -306,6 +306,9 @@ describe('listing', () => {
     ['an unknown category', 'category=astrology', 'category'],
     ['an unknown type', 'type=iq-test', 'type'],
     ['a bad from', 'from=2026-13-45', 'from'],
+    ['an impossible day', 'from=2026-02-30T00:00:00Z', 'from'],
+    ['a local time without a zone', 'to=2026-03-01T10:00:00', 'to'],
+    ['an English date', 'from=Sun%20Mar%2001%202026', 'from'],
     ['to before from', 'from=2026-02-01&to=2026-01-01', 'to'],
     ['an unknown parameter', 'colour=blue', 'colour'],
   ])('%s is a 400 naming the parameter', async (_why, qs, field) => {

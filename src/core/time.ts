@@ -1,19 +1,29 @@
 import { ValidationError, type FieldError } from '../errors.js';
 
 const fullDate = /^\d{4}-\d{2}-\d{2}$/;
+/** RFC 3339 §5.6 date-time: a time zone is required (no local times), seconds 00–59. */
+const dateTime = /^(\d{4}-\d{2}-\d{2})[Tt ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+
+/** @returns midnight UTC of a real calendar day, or undefined (2026-02-30 is not one) */
+function dayStart(date: string): number | undefined {
+  const ms = Date.parse(`${date}T00:00:00.000Z`);
+  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date ? undefined : ms;
+}
 
 /**
  * Parses an RFC 3339 date-time, or a full-date meaning the start (or, for an upper bound, the
- * last millisecond) of that day in UTC.
+ * last millisecond) of that day in UTC. Date.parse alone would take local times, English
+ * dates and impossible days (rolling 30 February into March), so the shape is checked first.
  * @returns epoch milliseconds, or undefined when the text is not a valid time
  */
 export function parseInstant(text: string, bound: 'start' | 'end' = 'start'): number | undefined {
   if (fullDate.test(text)) {
-    const ms = Date.parse(`${text}T00:00:00.000Z`);
-    if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text) return undefined;
-    return bound === 'end' ? ms + 86_399_999 : ms;
+    const ms = dayStart(text);
+    return ms === undefined ? undefined : bound === 'end' ? ms + 86_399_999 : ms;
   }
-  const ms = Date.parse(text);
+  const m = dateTime.exec(text);
+  if (!m || dayStart(m[1]!) === undefined) return undefined;
+  const ms = Date.parse(text.toUpperCase().replace(' ', 'T'));
   return Number.isNaN(ms) ? undefined : ms;
 }
 
