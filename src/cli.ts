@@ -43,8 +43,17 @@ main(process.argv.slice(2)).catch((e: unknown) => {
     process.exit(2);
   }
   const err = e as NodeJS.ErrnoException & { address?: string; port?: number };
-  if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
+  if (err.syscall === 'listen' || err.code === 'EADDRINUSE' || err.code === 'EADDRNOTAVAIL') {
     process.stderr.write(`tessera: cannot listen on ${err.address ?? ''}:${err.port ?? ''} (${err.code})\n`);
+    process.exit(2);
+  }
+  // A data folder that cannot be created or opened is a configuration problem too.
+  if (typeof err.syscall === 'string' && typeof err.path === 'string') {
+    process.stderr.write(`tessera: cannot ${err.syscall} ${err.path} (${err.code ?? 'error'}); check TESSERA_DATA_DIR\n`);
+    process.exit(2);
+  }
+  if (err.code && /^SQLITE_(CANTOPEN|NOTADB|READONLY|PERM|AUTH)/.test(err.code)) {
+    process.stderr.write(`tessera: cannot open the database in TESSERA_DATA_DIR (${err.code}: ${err.message})\n`);
     process.exit(2);
   }
   process.stderr.write(`tessera: ${err.stack ?? String(e)}\n`);

@@ -119,6 +119,37 @@ describe('invalid configuration', () => {
     expect(res.stdout).toBe('');
   });
 
+  it.each([
+    ['serve with a keys file', ['serve'], true],
+    ['serve with dev keys', ['serve'], false],
+    ['migrate', ['migrate'], false],
+  ])('a data folder that cannot be created (%s): exit 2 with one line naming TESSERA_DATA_DIR', async (_why, args, withKeys) => {
+    const dir = dataDir();
+    fs.writeFileSync(path.join(dir, 'a-file'), 'not a folder');
+    const env: Record<string, string> = { TESSERA_DATA_DIR: path.join(dir, 'a-file', 'data'), PORT: '0' };
+    if (withKeys) {
+      env.TESSERA_KEYS_FILE = path.join(dir, 'keys.json');
+      fs.writeFileSync(env.TESSERA_KEYS_FILE, (await runCli(['keys', 'generate'], {})).stdout);
+    }
+    const res = await runCli(args, env);
+    expect(res.code).toBe(2);
+    const lines = res.stderr.split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/TESSERA_DATA_DIR/);
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a database file that is not a database: exit 2 with one line', async () => {
+    const dir = dataDir();
+    fs.writeFileSync(path.join(dir, 'keys.json'), (await runCli(['keys', 'generate'], {})).stdout);
+    fs.mkdirSync(path.join(dir, 'data'));
+    fs.writeFileSync(path.join(dir, 'data', 'tessera.db'), 'this is not SQLite, it is a text file of some length'.repeat(20));
+    const res = await runCli(['serve'], { TESSERA_DATA_DIR: path.join(dir, 'data'), TESSERA_KEYS_FILE: path.join(dir, 'keys.json'), PORT: '0' });
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toMatch(/TESSERA_DATA_DIR/);
+  });
+
   it('a keys file that is not valid is one line naming the file', async () => {
     const dir = dataDir();
     const bad = path.join(dir, 'keys.json');

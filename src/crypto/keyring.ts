@@ -221,7 +221,11 @@ export function writeKeysFile(file: string, keys: KeysFile): void {
     fs.closeSync(fd);
     fs.renameSync(tmp, file);
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw new ConfigError(`cannot write keys file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // The folder itself is unusable (ENOTDIR, EACCES): there is no temp file to remove.
+    }
+    throw new ConfigError(`cannot write keys file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}); check TESSERA_DATA_DIR`);
   }
 }
