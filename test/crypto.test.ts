@@ -101,6 +101,14 @@ describe('rows edited behind the service’s back', () => {
     expectIntegrityProblem(await read(d, id), ['dee private']);
   });
 
+  it('a sealed display name copied to another account fails its check instead of showing the other name', async () => {
+    const e = await signUpCitizen(t.app, uniqueHandle(), 'Eve Original');
+    const f = await signUpCitizen(t.app, uniqueHandle(), 'Frank Original');
+    sql().prepare('UPDATE accounts SET sealed_display_name = (SELECT sealed_display_name FROM accounts WHERE id = ?) WHERE id = ?').run(e.accountId, f.accountId);
+    const res = await t.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(f.token) });
+    expectIntegrityProblem(res, ['Eve Original', 'Frank Original']);
+  });
+
   it('logs the integrity failure without any record content', () => {
     const failures = logLines.filter((l) => l.includes('TESSERA_INTEGRITY') || l.includes('IntegrityError'));
     expect(failures.length).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createAdmin, signUpCitizen, strongPassword, uniqueHandle, type Citizen } from './helpers/actors.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
@@ -289,5 +290,28 @@ describe('docs/errors.md', () => {
     const rows = [...md.matchAll(/^\|\s*`(TESSERA_[A-Z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((m) => [m[1], Number(m[2])]);
     expect(rows.map((r) => r[0]).sort()).toEqual(Object.keys(errorCodes).sort());
     for (const [code, status] of rows) expect(status, String(code)).toBe((errorCodes as Record<string, { status: number }>)[String(code)]!.status);
+  });
+});
+
+describe('bad input never yields a 5xx', () => {
+  const field = fc.oneof(fc.string({ maxLength: 80 }), fc.jsonValue());
+  it('random sign-up and token bodies get a 2xx or 4xx', async () => {
+    const signUpBody = fc.dictionary(fc.constantFrom('handle', 'password', 'displayName', 'other'), field, { maxKeys: 4 });
+    const tokenBody = fc.dictionary(fc.constantFrom('grant_type', 'username', 'password', 'refresh_token', 'client_assertion', 'scope'), field, { maxKeys: 5 });
+    await fc.assert(
+      fc.asyncProperty(signUpBody, tokenBody, fc.boolean(), async (s, tk, form) => {
+        const a = await t.app.inject({ method: 'POST', url: '/v1/accounts', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(s) });
+        expect(a.statusCode, `${JSON.stringify(s)} → ${a.body}`).toBeLessThan(500);
+        const payload = form
+          ? new URLSearchParams(Object.entries(tk).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v) ?? ''])).toString()
+          : JSON.stringify(tk);
+        const contentType = form ? 'application/x-www-form-urlencoded' : 'application/json';
+        const b = await t.app.inject({ method: 'POST', url: '/v1/token', headers: { 'content-type': contentType }, payload });
+        expect(b.statusCode, `${payload} → ${b.body}`).toBeLessThan(500);
+        const r = await t.app.inject({ method: 'POST', url: '/v1/token/revoke', headers: { 'content-type': contentType }, payload });
+        expect(r.statusCode, `${payload} → ${r.body}`).toBeLessThan(500);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
