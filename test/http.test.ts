@@ -303,7 +303,7 @@ describe('bad input never yields a 5xx', () => {
         const a = await t.app.inject({ method: 'POST', url: '/v1/accounts', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(s) });
         expect(a.statusCode, `${JSON.stringify(s)} → ${a.body}`).toBeLessThan(500);
         const payload = form
-          ? new URLSearchParams(Object.entries(tk).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v) ?? ''])).toString()
+          ? new URLSearchParams(Object.entries(tk).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? '')])).toString()
           : JSON.stringify(tk);
         const contentType = form ? 'application/x-www-form-urlencoded' : 'application/json';
         const b = await t.app.inject({ method: 'POST', url: '/v1/token', headers: { 'content-type': contentType }, payload });
