@@ -369,6 +369,29 @@ describe('failed-login limiting', () => {
     }
   });
 
+  it('a forged X-Forwarded-For does not dodge the limit unless a proxy is trusted', async () => {
+    const attempt = (app: TestApp, handle: string, password: string, ip: string) =>
+      app.app.inject({ method: 'POST', url: '/v1/token', headers: { 'x-forwarded-for': ip }, payload: { grant_type: 'password', username: handle, password } });
+    const direct = await buildTestApp();
+    try {
+      const victim = await signUpCitizen(direct.app);
+      for (let i = 0; i < 5; i++) expect((await attempt(direct, victim.handle, 'wrong password entirely', `203.0.113.${i}`)).statusCode).toBe(400);
+      expect((await attempt(direct, victim.handle, strongPassword, '203.0.113.99')).statusCode).toBe(429);
+    } finally {
+      await direct.close();
+    }
+    const proxied = await buildTestApp({ env: { TESSERA_TRUST_PROXY: 'true' } });
+    try {
+      const victim = await signUpCitizen(proxied.app);
+      for (let i = 0; i < 5; i++) expect((await attempt(proxied, victim.handle, 'wrong password entirely', '203.0.113.7')).statusCode).toBe(400);
+      expect((await attempt(proxied, victim.handle, strongPassword, '203.0.113.7')).statusCode).toBe(429);
+      // Behind a trusted proxy, the owner on another address is not locked out by the pair limit.
+      expect((await attempt(proxied, victim.handle, strongPassword, '198.51.100.1')).statusCode).toBe(200);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('many handles failing from one IP hit the per-IP limit', async () => {
     const local = await buildTestApp({ loginLimiter: new LoginLimiter({ perPair: 5, perIp: 3, perHandle: 100, windowMs: 60_000 }) });
     try {
