@@ -29,6 +29,9 @@ import grantRoutes from './features/grants/routes.js';
 import { GrantSchema } from './features/grants/schemas.js';
 import organisationRoutes from './features/organisations/routes.js';
 import supporterRecordRoutes from './features/records/supporter-routes.js';
+import alertRoutes from './features/alerts/routes.js';
+import watchRoutes from './features/watches/routes.js';
+import webhookRoutes from './features/webhooks/routes.js';
 import errorsPlugin from './plugins/errors.js';
 import type { Storage } from './storage/contract.js';
 
@@ -44,6 +47,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   limits?: Partial<RateLimits>;
   loginLimiter?: LoginLimiter;
+  /** How often the webhook outbox is polled (ms). */
+  webhookIntervalMs?: number;
 }
 
 /** Requests per minute per IP on the unauthenticated, abusable endpoints. */
@@ -144,6 +149,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(accessRequestRoutes, { deps, perMinute: limits.accessRequests });
   await app.register(accessLogRoutes, { deps });
   await app.register(organisationRoutes, { deps });
+  await app.register(watchRoutes, { deps });
+  await app.register(alertRoutes, { deps });
+  await app.register(webhookRoutes, { deps, intervalMs: options.webhookIntervalMs ?? 1000 });
 
   await app.ready();
   return app;

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { catalogue as builtInCatalogue, type Catalogue } from '../features/catalogue/catalogue.js';
+import { AlertBus } from '../features/alerts/bus.js';
 import type { Storage } from '../storage/contract.js';
 import { systemClock, type Clock } from './clock.js';
 import { DataKeys } from './data-keys.js';
@@ -13,8 +14,10 @@ export interface Deps {
   dataKeys: DataKeys;
   catalogue: Catalogue;
   clock: Clock;
+  /** Tells live alert streams about new alerts. */
+  alertBus: AlertBus;
 }
 
 export function createDeps(config: Config, storage: Storage, keyring: Keyring, clock: Clock = systemClock, catalogue: Catalogue = builtInCatalogue): Deps {
-  return { config, storage, keyring, dataKeys: new DataKeys(keyring, storage.keys), catalogue, clock };
+  return { config, storage, keyring, dataKeys: new DataKeys(keyring, storage.keys), catalogue, clock, alertBus: new AlertBus() };
 }

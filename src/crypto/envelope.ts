@@ -86,3 +86,20 @@ export function sealField(dek: Uint8Array, subjectId: string, field: string, val
 export function openField(dek: Uint8Array, subjectId: string, field: string, sealed: Uint8Array): string {
   return decoder.decode(open(dek, sealed, fieldAd(subjectId, field)));
 }
+
+function secretAd(kekId: string, purpose: string, ownerId: string): Uint8Array {
+  return encoder.encode(JSON.stringify(['tessera/secret/v1', kekId, purpose, ownerId]));
+}
+
+/**
+ * Seals a service secret (a webhook signing secret) under a KEK, bound to its purpose and owner,
+ * so no usable secret sits in the database.
+ */
+export function wrapSecret(kek: Uint8Array, kekId: string, purpose: string, ownerId: string, secret: string): Uint8Array {
+  return seal(kek, encoder.encode(secret), secretAd(kekId, purpose, ownerId));
+}
+
+/** @returns the secret; @throws IntegrityError when moved or edited */
+export function unwrapSecret(kek: Uint8Array, kekId: string, purpose: string, ownerId: string, sealed: Uint8Array): string {
+  return decoder.decode(open(kek, sealed, secretAd(kekId, purpose, ownerId)));
+}

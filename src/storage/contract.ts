@@ -184,6 +184,86 @@ export interface IdempotencyRow {
   expiresAt: number;
 }
 
+export interface WatchRow {
+  id: string;
+  subjectId: string;
+  watcherAccountId: string;
+  watcherOrganisationId: string | null;
+  type: string;
+  /** The rule as JSON text (codes and thresholds only). */
+  rule: string;
+  createdAt: number;
+  deletedAt: number | null;
+  deletedBy: 'watcher' | 'subject' | null;
+}
+
+export interface AlertRow {
+  id: string;
+  kind: 'match' | 'watch-removed';
+  watchId: string;
+  subjectId: string;
+  watcherAccountId: string;
+  recordId: string | null;
+  type: string;
+  at: number;
+  sealedMatched: Uint8Array | null;
+  ackedAt: number | null;
+}
+
+export interface WebhookRow {
+  organisationId: string;
+  url: string;
+  kekId: string;
+  sealedSecret: Uint8Array;
+  createdAt: number;
+}
+
+export interface DeliveryRow {
+  id: string;
+  organisationId: string;
+  alertId: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  deliveredAt: number | null;
+}
+
+/** What else a record write commits in its transaction: alerts, their log entries, deliveries. */
+export interface WriteEffects {
+  alerts: AlertRow[];
+  logs: LogEntryInput[];
+  deliveries: DeliveryRow[];
+}
+
+export interface WatchesRepo {
+  create(row: WatchRow): Promise<void>;
+  get(subjectId: string, id: string): Promise<WatchRow | undefined>;
+  /** Live (undeleted) watches on a person, all watchers, optionally of one type. */
+  listForSubject(subjectId: string, type?: string): Promise<WatchRow[]>;
+  listForWatcher(accountId: string, subjectId: string): Promise<WatchRow[]>;
+  /** Marks a watch deleted, with an optional feed notice for the watcher, atomically. */
+  remove(watch: WatchRow, by: 'watcher' | 'subject', now: number, notice: AlertRow | null, log: LogEntryInput | null): Promise<boolean>;
+}
+
+export interface AlertsRepo {
+  listForWatcher(accountId: string, q: { unacked?: boolean; before?: { at: number; id: string }; limit: number }): Promise<AlertRow[]>;
+  get(accountId: string, id: string): Promise<AlertRow | undefined>;
+  ack(accountId: string, id: string, now: number): Promise<AlertRow | undefined>;
+}
+
+export interface WebhooksRepo {
+  put(row: WebhookRow): Promise<void>;
+  get(organisationId: string): Promise<WebhookRow | undefined>;
+  delete(organisationId: string): Promise<boolean>;
+  /** Pending deliveries due now, oldest first. */
+  due(now: number, limit: number): Promise<DeliveryRow[]>;
+  getAlert(alertId: string): Promise<AlertRow | undefined>;
+  settle(id: string, outcome: { status: DeliveryRow['status']; attempts: number; nextAttemptAt: number; lastError: string | null; deliveredAt: number | null }): Promise<void>;
+  listDeliveries(organisationId: string, limit: number): Promise<DeliveryRow[]>;
+}
+
 export interface OrganisationsRepo {
   create(row: OrganisationRow): Promise<void>;
   get(id: string): Promise<OrganisationRow | undefined>;
@@ -274,13 +354,21 @@ export interface KeysRepo {
 }
 
 export interface RecordsRepo {
-  insert(rows: RecordRow[]): Promise<void>;
+  /** Stores a person's own records with their write effects, in one transaction. */
+  insert(rows: RecordRow[], effects?: WriteEffects): Promise<void>;
+  /** The latest record of a type before a moment (for change rules). */
+  latestBefore(subjectId: string, type: string, effectiveAt: number, excludeIds: string[]): Promise<RecordRow | undefined>;
   /**
    * Stores appended records with their access-log entry and, when given, the idempotency key,
    * in one transaction.
    * @returns `stored`, or the existing key's row when another request stored it first
    */
-  append(rows: RecordRow[], log: LogEntryInput, idempotency: IdempotencyRow | null): Promise<{ stored: true } | { stored: false; existing: IdempotencyRow }>;
+  append(
+    rows: RecordRow[],
+    log: LogEntryInput,
+    idempotency: IdempotencyRow | null,
+    effects?: WriteEffects,
+  ): Promise<{ stored: true } | { stored: false; existing: IdempotencyRow }>;
   /** Counts what a scope covers, by category and type, with the first and last effectiveAt. */
   summarise(scope: Scope): Promise<{ category: string; type: string; n: number; first: number; last: number }[]>;
   /** @returns the records with these ids that the person still has */
@@ -302,6 +390,9 @@ export interface Storage {
   accessLog: AccessLogRepo;
   idempotency: IdempotencyRepo;
   assertions: AssertionsRepo;
+  watches: WatchesRepo;
+  alerts: AlertsRepo;
+  webhooks: WebhooksRepo;
   /** Checks the database answers (readiness). */
   ping(): Promise<void>;
   /** Flushes the WAL into the main file and closes. */

@@ -18,6 +18,8 @@ export interface TestApp {
   dir: string;
   clock: MutableClock;
   close(): Promise<void>;
+  /** Stops this app (as a restart would) and starts a new one on the same data and keys. */
+  restart(): Promise<TestApp>;
 }
 
 /** A clock tests can move forward across expiry boundaries. */
@@ -42,11 +44,15 @@ export async function buildTestApp(
     loginLimiter?: AppOptions['loginLimiter'];
     /** Capture every log line (level trace) with the service's own redaction, instead of silence. */
     logStream?: Writable;
+    webhookIntervalMs?: number;
+    /** Reuse a data folder and keys (restarts). */
+    dir?: string;
+    keysFile?: KeysFile;
   } = {},
 ): Promise<TestApp> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-test-'));
+  const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-test-'));
   const config = loadConfig({ TESSERA_DATA_DIR: dir, LOG_LEVEL: 'silent', ...options.env });
-  const keysFile = generateKeysFile();
+  const keysFile = options.keysFile ?? generateKeysFile();
   const keyring = new Keyring(keysFile);
   const storage = openSqliteStorage(config.dbFile);
   const clock = new MutableClock();
@@ -60,6 +66,7 @@ export async function buildTestApp(
       : false,
     limits: { token: 100_000, signUp: 100_000, ...options.limits },
     ...(options.loginLimiter ? { loginLimiter: options.loginLimiter } : {}),
+    ...(options.webhookIntervalMs ? { webhookIntervalMs: options.webhookIntervalMs } : {}),
   });
   return {
     app,
@@ -73,6 +80,13 @@ export async function buildTestApp(
       await app.close();
       storage.close();
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+    async restart() {
+      await app.close();
+      storage.close();
+      const next = await buildTestApp({ ...options, dir, keysFile });
+      next.clock.offsetMs = clock.offsetMs;
+      return next;
     },
   };
 }

@@ -9,7 +9,9 @@ export type LogAction =
   | 'grant.create'
   | 'grant.revoke'
   | 'access-request.approve'
-  | 'access-request.deny';
+  | 'access-request.deny'
+  | 'alert.raise'
+  | 'watch.delete';
 
 /** Builds the entry for something `actor` did to `subjectId`'s store. No record content, ever. */
 export function logEntry(

@@ -5,7 +5,9 @@ import type { Deps } from '../../core/deps.js';
 import { iso, parseWindow } from '../../core/time.js';
 import { openRecord, sealRecord } from '../../crypto/envelope.js';
 import { NotFoundError, ValidationError, type FieldError } from '../../errors.js';
-import type { RecordQuery, RecordRow, Scope } from '../../storage/contract.js';
+import type { RecordQuery, RecordRow, Scope, WriteEffects } from '../../storage/contract.js';
+import { publishAlerts } from '../alerts/service.js';
+import { watchEffects, type Written } from '../watches/evaluate.js';
 import { logEntry } from '../access-log/entry.js';
 import { composeRecord, type RecordContent, type RecordInput } from './compose.js';
 import type { RecordQueryInput, RecordView } from './schemas.js';
@@ -23,6 +25,13 @@ function sourceOf(actor: Actor): Pick<RecordRow, 'sourceKind' | 'sourceAccountId
   return { sourceKind: kind, sourceAccountId: actor.accountId, sourceOrganisationId: actor.organisationId };
 }
 
+export interface PreparedRecords {
+  rows: RecordRow[];
+  views: RecordView[];
+  /** Alerts the new records raise, with their log entries and webhook deliveries. */
+  effects: WriteEffects;
+}
+
 /**
  * Validates, scores, seals and prepares records for one person (not yet stored), so callers
  * can store them with whatever else must commit in the same transaction.
@@ -34,7 +43,7 @@ export async function prepareRecords(
   subjectId: string,
   inputs: RecordInput[],
   batch: boolean,
-): Promise<{ rows: RecordRow[]; views: RecordView[] }> {
+): Promise<PreparedRecords> {
   const now = deps.clock.now();
   const errors: FieldError[] = [];
   const composed = inputs.map((input, i) => {
@@ -52,6 +61,7 @@ export async function prepareRecords(
   const dek = await deps.dataKeys.forSubject(subjectId);
   const rows: RecordRow[] = [];
   const views: RecordView[] = [];
+  const written: Written[] = [];
   for (const c of composed) {
     const id = randomUUID();
     const row: RecordRow = {
@@ -67,14 +77,16 @@ export async function prepareRecords(
     };
     rows.push(row);
     views.push(toView(row, c!.content));
+    written.push({ row, content: c!.content });
   }
-  return { rows, views };
+  return { rows, views, effects: await watchEffects(deps, subjectId, dek, written) };
 }
 
 /** Adds records to the caller's own store. */
 export async function createOwnRecord(deps: Deps, actor: Actor, input: RecordInput): Promise<RecordView> {
-  const { rows, views } = await prepareRecords(deps, actor, actor.subjectId!, [input], false);
-  await deps.storage.records.insert(rows);
+  const { rows, views, effects } = await prepareRecords(deps, actor, actor.subjectId!, [input], false);
+  await deps.storage.records.insert(rows, effects);
+  publishAlerts(deps, effects.alerts);
   return views[0]!;
 }
 

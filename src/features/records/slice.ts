@@ -24,8 +24,8 @@ export function readScope(catalogue: Catalogue, subjectId: string, grants: Grant
   return { subjectId, slices: grants.map(sliceOf) };
 }
 
-/** @returns the append grants that allow a record with this metadata */
-export function appendGrantsFor(grants: GrantRow[], r: { category: string; type: string; effectiveAt: number }): GrantRow[] {
+/** @returns the grants whose slice holds a record with this metadata */
+export function grantsCovering(grants: GrantRow[], r: { category: string; type: string; effectiveAt: number }): GrantRow[] {
   return grants.filter(
     (g) =>
       g.categories.includes(r.category) &&

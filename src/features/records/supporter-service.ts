@@ -5,10 +5,11 @@ import { sha256Hex } from '../../crypto/secrets.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import type { GrantRow, IdempotencyRow } from '../../storage/contract.js';
 import { logEntry } from '../access-log/entry.js';
+import { publishAlerts } from '../alerts/service.js';
 import type { RecordInput } from './compose.js';
 import type { RecordQueryInput, RecordView } from './schemas.js';
 import { listRecords, openRows, prepareRecords, toRecordQuery } from './service.js';
-import { appendGrantsFor, readScope } from './slice.js';
+import { grantsCovering, readScope } from './slice.js';
 
 /** How long an idempotency key is remembered (the issue asks for at least 24 h). */
 const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
@@ -77,10 +78,10 @@ export async function appendRecords(
     const existing = await deps.storage.idempotency.get(actor.accountId, idempotencyKey, now);
     if (existing) return replay(deps, subjectId, existing, requestHash);
   }
-  const { rows, views } = await prepareRecords(deps, actor, subjectId, inputs, batch);
+  const { rows, views, effects } = await prepareRecords(deps, actor, subjectId, inputs, batch);
   const used = new Set<string>();
   rows.forEach((r, i) => {
-    const allowing = appendGrantsFor(grants, r);
+    const allowing = grantsCovering(grants, r);
     if (allowing.length === 0) {
       const which = batch ? `records.${i}` : 'the record';
       throw new ForbiddenError(`${which} (category "${r.category}", type "${r.type}") is outside every append grant you hold for this person`);
@@ -103,8 +104,9 @@ export async function appendRecords(
     recordIds: rows.map((r) => r.id),
     query: { count: rows.length },
   });
-  const outcome = await deps.storage.records.append(rows, log, idem);
+  const outcome = await deps.storage.records.append(rows, log, idem, effects);
   // Another request with the same key won the race: answer as its retry would be answered.
   if (!outcome.stored) return replay(deps, subjectId, outcome.existing, requestHash);
+  publishAlerts(deps, effects.alerts);
   return { views, replayed: false };
 }

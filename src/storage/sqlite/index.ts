@@ -10,6 +10,8 @@ import { organisationsRepo } from './organisations.js';
 import { recordsRepo } from './records.js';
 import { keysRepo } from './subject-keys.js';
 import { sessionsRepo } from './sessions.js';
+import { alertsRepo, watchesRepo } from './watches.js';
+import { webhooksRepo } from './webhooks.js';
 
 export { openDatabase, runMigrations };
 
@@ -39,6 +41,9 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     accessLog: accessLogRepo(db),
     idempotency: idempotencyRepo(db),
     assertions: assertionsRepo(db),
+    watches: watchesRepo(db),
+    alerts: alertsRepo(db),
+    webhooks: webhooksRepo(db),
     async ping() {
       db.$client.prepare('SELECT 1').get();
     },

@@ -1,6 +1,7 @@
-import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { RecordQuery, RecordRow, RecordsRepo, Scope, Slice } from '../contract.js';
 import { appendLogEntry } from './access-log.js';
+import { applyEffects } from './effects.js';
 import type { Db } from './open.js';
 import { idempotencyKeys, records } from './schema.js';
 
@@ -28,13 +29,35 @@ export function recordsRepo(db: Db): RecordsRepo {
     .prepare();
 
   return {
-    async insert(rows) {
-      db.transaction((tx) => {
-        for (const r of rows) tx.insert(records).values(toDb(r)).run();
-      });
+    async insert(rows, effects) {
+      db.transaction(
+        (tx) => {
+          for (const r of rows) tx.insert(records).values(toDb(r)).run();
+          applyEffects(db, effects);
+        },
+        { behavior: 'immediate' },
+      );
     },
 
-    async append(rows, log, idem) {
+    async latestBefore(subjectId, type, effectiveAt, excludeIds) {
+      const row = db
+        .select()
+        .from(records)
+        .where(
+          and(
+            eq(records.subjectId, subjectId),
+            eq(records.type, type),
+            lte(records.effectiveAt, effectiveAt),
+            excludeIds.length ? notInArray(records.id, excludeIds) : undefined,
+          ),
+        )
+        .orderBy(desc(records.effectiveAt), desc(records.id))
+        .limit(1)
+        .get();
+      return row ? fromDb(row) : undefined;
+    },
+
+    async append(rows, log, idem, effects) {
       return db.transaction(
         () => {
           if (idem) {
@@ -50,6 +73,7 @@ export function recordsRepo(db: Db): RecordsRepo {
           }
           for (const r of rows) db.insert(records).values(toDb(r)).run();
           appendLogEntry(db, log);
+          applyEffects(db, effects);
           return { stored: true as const };
         },
         { behavior: 'immediate' },

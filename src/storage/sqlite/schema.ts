@@ -225,3 +225,76 @@ export const assertionJtis = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.clientId, t.jti] }), index('assertion_jtis_expiry').on(t.expiresAt)],
 );
+
+/** A supporter's rule on one type of a person's records; it lives only while a read grant covers it. */
+export const watches = sqliteTable(
+  'watches',
+  {
+    id: text('id').primaryKey(),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id, { onDelete: 'cascade' }),
+    watcherAccountId: text('watcher_account_id')
+      .notNull()
+      .references(() => accounts.id),
+    watcherOrganisationId: text('watcher_organisation_id'),
+    type: text('type').notNull(),
+    /** JSON rule: threshold, flag or change (no personal data). */
+    rule: text('rule').notNull(),
+    createdAt: integer('created_at').notNull(),
+    deletedAt: integer('deleted_at'),
+    deletedBy: text('deleted_by'),
+  },
+  (t) => [index('watches_subject_type').on(t.subjectId, t.type), index('watches_watcher').on(t.watcherAccountId, t.subjectId)],
+);
+
+/** A supporter's feed item: a watch matched a record, or the person removed a watch. */
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: ['match', 'watch-removed'] }).notNull(),
+    watchId: text('watch_id').notNull(),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id, { onDelete: 'cascade' }),
+    watcherAccountId: text('watcher_account_id').notNull(),
+    recordId: text('record_id'),
+    type: text('type').notNull(),
+    at: integer('at').notNull(),
+    /** What matched (scores, values): health data, so sealed with the person's data key. */
+    sealedMatched: blob('sealed_matched', { mode: 'buffer' }),
+    ackedAt: integer('acked_at'),
+  },
+  (t) => [index('alerts_watcher').on(t.watcherAccountId, t.at)],
+);
+
+/** An organisation's webhook endpoint; the signing secret is sealed under the KEK. */
+export const webhooks = sqliteTable('webhooks', {
+  organisationId: text('organisation_id')
+    .primaryKey()
+    .references(() => organisations.id),
+  url: text('url').notNull(),
+  kekId: text('kek_id').notNull(),
+  sealedSecret: blob('sealed_secret', { mode: 'buffer' }).notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Outbox of webhook deliveries: written with the alert, sent with retries, kept across restarts. */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id').notNull(),
+    alertId: text('alert_id')
+      .notNull()
+      .references(() => alerts.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull(),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+  },
+  (t) => [index('webhook_deliveries_due').on(t.status, t.nextAttemptAt)],
+);

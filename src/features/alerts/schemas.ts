@@ -1,0 +1,27 @@
+import { Type, type Static } from 'typebox';
+import { CursorSchema, DateTimeSchema, LimitSchema, ListSchema, UuidSchema } from '../../core/schemas.js';
+
+export const AlertSchema = Type.Object({
+  id: UuidSchema,
+  kind: Type.Union([Type.Literal('match'), Type.Literal('watch-removed')], { description: '`watch-removed`: the person deleted your watch' }),
+  watchId: UuidSchema,
+  subjectId: UuidSchema,
+  recordId: Type.Union([UuidSchema, Type.Null()]),
+  type: Type.String(),
+  at: DateTimeSchema,
+  matched: Type.Record(Type.String(), Type.Unknown(), { description: 'What matched; empty once no grant of yours covers it any more' }),
+  ackedAt: Type.Union([DateTimeSchema, Type.Null()]),
+});
+
+export const AlertListSchema = ListSchema(AlertSchema);
+
+export const AlertQuerySchema = Type.Object(
+  {
+    unacked: Type.Optional(Type.Boolean({ description: 'Only alerts not yet acknowledged' })),
+    cursor: Type.Optional(CursorSchema),
+    limit: Type.Optional(LimitSchema),
+  },
+  { additionalProperties: false },
+);
+
+export type AlertView = Static<typeof AlertSchema>;

@@ -1,0 +1,75 @@
+import type { Actor } from '../../core/actor.js';
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
+import type { Deps } from '../../core/deps.js';
+import { iso } from '../../core/time.js';
+import { openField } from '../../crypto/envelope.js';
+import { NotFoundError } from '../../errors.js';
+import type { AlertRow } from '../../storage/contract.js';
+import { matchedField } from '../watches/evaluate.js';
+import type { AlertView } from './schemas.js';
+
+/**
+ * The feed form of an alert. What matched is opened only while the watcher still holds an
+ * active read grant on that person covering the type; after revocation or expiry it is empty,
+ * so an alert never shows more than the grant allows now.
+ */
+export async function toAlertView(deps: Deps, a: AlertRow, covered: boolean): Promise<AlertView> {
+  let matched: Record<string, unknown> = {};
+  if (covered && a.sealedMatched) {
+    const dek = await deps.dataKeys.forSubject(a.subjectId);
+    matched = JSON.parse(openField(dek, a.subjectId, matchedField(a.id), a.sealedMatched)) as Record<string, unknown>;
+  }
+  return {
+    id: a.id,
+    kind: a.kind,
+    watchId: a.watchId,
+    subjectId: a.subjectId,
+    recordId: a.recordId,
+    type: a.type,
+    at: iso(a.at),
+    matched,
+    ackedAt: a.ackedAt === null ? null : iso(a.ackedAt),
+  };
+}
+
+/** Whether the caller may still see what an alert on this person and type matched. */
+async function stillCovered(deps: Deps, actor: Actor, a: AlertRow, now: number): Promise<boolean> {
+  const grants = await deps.storage.grants.activeFor(a.subjectId, actor.accountId, actor.organisationId, now);
+  const home = deps.catalogue.type(a.type)?.category;
+  return grants.some((g) => g.access === 'read' && (g.types ? g.types.includes(a.type) : home !== undefined && g.categories.includes(home)));
+}
+
+/** Tells open streams about alerts just stored (they were raised under an active grant). */
+export function publishAlerts(deps: Deps, alerts: AlertRow[]): void {
+  for (const a of alerts) {
+    toAlertView(deps, a, true).then(
+      (view) => deps.alertBus.publish(a.watcherAccountId, view),
+      () => undefined,
+    );
+  }
+}
+
+export async function listAlerts(
+  deps: Deps,
+  actor: Actor,
+  q: { unacked?: boolean; cursor?: string; limit?: number },
+): Promise<{ items: AlertView[]; nextCursor: string | null }> {
+  const limit = q.limit ?? 50;
+  const before = q.cursor ? decodeCursor<{ a: number; i: string }>(q.cursor, { a: 'number', i: 'string' }) : undefined;
+  const rows = await deps.storage.alerts.listForWatcher(actor.accountId, {
+    limit: limit + 1,
+    ...(q.unacked ? { unacked: true } : {}),
+    ...(before ? { before: { at: before.a, id: before.i } } : {}),
+  });
+  const page = rows.slice(0, limit);
+  const now = deps.clock.now();
+  const items = await Promise.all(page.map(async (a) => toAlertView(deps, a, a.kind === 'match' && (await stillCovered(deps, actor, a, now)))));
+  const last = page[page.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor({ a: last.at, i: last.id }) : null };
+}
+
+export async function ackAlert(deps: Deps, actor: Actor, id: string): Promise<AlertView> {
+  const a = await deps.storage.alerts.ack(actor.accountId, id, deps.clock.now());
+  if (!a) throw new NotFoundError('No such alert');
+  return toAlertView(deps, a, a.kind === 'match' && (await stillCovered(deps, actor, a, deps.clock.now())));
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../core/actor.js';
+import type { Deps } from '../../core/deps.js';
+import { iso } from '../../core/time.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
+import type { GrantRow, WatchRow } from '../../storage/contract.js';
+import { logEntry } from '../access-log/entry.js';
+import { parseRule, type Rule } from './rules.js';
+import type { WatchInput, WatchView } from './schemas.js';
+
+/** Whether a read grant reaches records of a type filed under its usual category. */
+function grantCoversType(deps: Deps, g: GrantRow, type: string): boolean {
+  const home = deps.catalogue.type(type)?.category;
+  return g.access === 'read' && (g.types ? g.types.includes(type) : home !== undefined && g.categories.includes(home));
+}
+
+async function toView(deps: Deps, w: WatchRow, active: boolean): Promise<WatchView> {
+  const rule = JSON.parse(w.rule) as Rule;
+  const watcher = await deps.storage.accounts.findById(w.watcherAccountId);
+  const org = w.watcherOrganisationId ? await deps.storage.organisations.get(w.watcherOrganisationId) : undefined;
+  const view: WatchView = {
+    id: w.id,
+    subjectId: w.subjectId,
+    watcher: {
+      accountId: w.watcherAccountId,
+      organisationId: w.watcherOrganisationId,
+      name: [watcher?.displayName, watcher?.role, org?.name].filter(Boolean).join(', ') || null,
+    },
+    type: w.type,
+    createdAt: iso(w.createdAt),
+    active,
+  };
+  if (rule.kind === 'flag') view.flag = rule.flag;
+  else Object.assign(view, { field: rule.field, op: rule.op, threshold: rule.threshold });
+  return view;
+}
+
+/**
+ * A supporter sets a watch on a type one of its read grants covers.
+ * @throws ValidationError for an unknown type or a rule the type cannot carry; ForbiddenError
+ * when no read grant covers the type
+ */
+export async function createWatch(deps: Deps, actor: Actor, subjectId: string, grants: GrantRow[], input: WatchInput): Promise<WatchView> {
+  const def = deps.catalogue.type(input.type);
+  if (!def) throw ValidationError.body('type', `unknown type "${input.type}"`);
+  const rule = parseRule(def, input);
+  if (Array.isArray(rule)) throw new ValidationError(rule);
+  if (!grants.some((g) => grantCoversType(deps, g, def.code))) {
+    throw new ForbiddenError(`Type "${def.code}" is outside every read grant you hold for this person`);
+  }
+  const row: WatchRow = {
+    id: randomUUID(),
+    subjectId,
+    watcherAccountId: actor.accountId,
+    watcherOrganisationId: actor.organisationId,
+    type: def.code,
+    rule: JSON.stringify(rule),
+    createdAt: deps.clock.now(),
+    deletedAt: null,
+    deletedBy: null,
+  };
+  await deps.storage.watches.create(row);
+  return toView(deps, row, true);
+}
+
+/** The caller's own watches on one person. */
+export async function listOwnWatches(deps: Deps, actor: Actor, subjectId: string, grants: GrantRow[]) {
+  const rows = await deps.storage.watches.listForWatcher(actor.accountId, subjectId);
+  return { items: await Promise.all(rows.map((w) => toView(deps, w, grants.some((g) => grantCoversType(deps, g, w.type))))), nextCursor: null };
+}
+
+export async function deleteOwnWatch(deps: Deps, actor: Actor, subjectId: string, id: string): Promise<void> {
+  const w = await deps.storage.watches.get(subjectId, id);
+  if (!w || w.watcherAccountId !== actor.accountId) throw new NotFoundError('No such watch');
+  await deps.storage.watches.remove(w, 'watcher', deps.clock.now(), null, null);
+}
+
+/** Everyone watching the person's store, and on what. */
+export async function listWatchesOnMe(deps: Deps, subjectId: string) {
+  const rows = await deps.storage.watches.listForSubject(subjectId);
+  const now = deps.clock.now();
+  const items = await Promise.all(
+    rows.map(async (w) => {
+      const grants = await deps.storage.grants.activeFor(subjectId, w.watcherAccountId, w.watcherOrganisationId, now);
+      return toView(deps, w, grants.some((g) => grantCoversType(deps, g, w.type)));
+    }),
+  );
+  return { items, nextCursor: null };
+}
+
+/** The person removes a watch on their store; the watcher finds a notice in their feed. */
+export async function deleteWatchOnMe(deps: Deps, actor: Actor, subjectId: string, id: string): Promise<void> {
+  const w = await deps.storage.watches.get(subjectId, id);
+  if (!w) throw new NotFoundError('No such watch');
+  const now = deps.clock.now();
+  const notice = {
+    id: randomUUID(),
+    kind: 'watch-removed' as const,
+    watchId: w.id,
+    subjectId,
+    watcherAccountId: w.watcherAccountId,
+    recordId: null,
+    type: w.type,
+    at: now,
+    sealedMatched: null,
+    ackedAt: null,
+  };
+  await deps.storage.watches.remove(w, 'subject', now, notice, logEntry(actor, subjectId, 'watch.delete', now, { query: { watchId: w.id } }));
+}

@@ -1,0 +1,108 @@
+import { and, asc, desc, eq, isNull, lt, or } from 'drizzle-orm';
+import type { AlertRow, AlertsRepo, WatchesRepo, WatchRow } from '../contract.js';
+import { appendLogEntry } from './access-log.js';
+import type { Db } from './open.js';
+import { alerts, watches } from './schema.js';
+
+type DbWatch = typeof watches.$inferSelect;
+type DbAlert = typeof alerts.$inferSelect;
+
+const fromDbWatch = (w: DbWatch): WatchRow => ({ ...w, deletedBy: w.deletedBy as WatchRow['deletedBy'] });
+
+export const fromDbAlert = (a: DbAlert): AlertRow => ({ ...a, sealedMatched: a.sealedMatched ? new Uint8Array(a.sealedMatched) : null });
+
+export function insertAlert(db: Db, a: AlertRow): void {
+  db.insert(alerts)
+    .values({ ...a, sealedMatched: a.sealedMatched ? Buffer.from(a.sealedMatched) : null })
+    .run();
+}
+
+export function watchesRepo(db: Db): WatchesRepo {
+  return {
+    async create(row) {
+      db.insert(watches).values(row).run();
+    },
+
+    async get(subjectId, id) {
+      const w = db
+        .select()
+        .from(watches)
+        .where(and(eq(watches.subjectId, subjectId), eq(watches.id, id), isNull(watches.deletedAt)))
+        .get();
+      return w ? fromDbWatch(w) : undefined;
+    },
+
+    async listForSubject(subjectId, type) {
+      return db
+        .select()
+        .from(watches)
+        .where(and(eq(watches.subjectId, subjectId), type ? eq(watches.type, type) : undefined, isNull(watches.deletedAt)))
+        .orderBy(asc(watches.createdAt))
+        .all()
+        .map(fromDbWatch);
+    },
+
+    async listForWatcher(accountId, subjectId) {
+      return db
+        .select()
+        .from(watches)
+        .where(and(eq(watches.watcherAccountId, accountId), eq(watches.subjectId, subjectId), isNull(watches.deletedAt)))
+        .orderBy(asc(watches.createdAt))
+        .all()
+        .map(fromDbWatch);
+    },
+
+    async remove(watch, by, now, notice, log) {
+      return db.transaction(
+        () => {
+          const changed = db
+            .update(watches)
+            .set({ deletedAt: now, deletedBy: by })
+            .where(and(eq(watches.id, watch.id), isNull(watches.deletedAt)))
+            .run().changes;
+          if (changed === 0) return false;
+          if (notice) insertAlert(db, notice);
+          if (log) appendLogEntry(db, log);
+          return true;
+        },
+        { behavior: 'immediate' },
+      );
+    },
+  };
+}
+
+export function alertsRepo(db: Db): AlertsRepo {
+  const byId = (accountId: string, id: string) =>
+    db
+      .select()
+      .from(alerts)
+      .where(and(eq(alerts.watcherAccountId, accountId), eq(alerts.id, id)))
+      .get();
+  return {
+    async listForWatcher(accountId, q) {
+      const before = q.before ? or(lt(alerts.at, q.before.at), and(eq(alerts.at, q.before.at), lt(alerts.id, q.before.id))) : undefined;
+      return db
+        .select()
+        .from(alerts)
+        .where(and(eq(alerts.watcherAccountId, accountId), q.unacked ? isNull(alerts.ackedAt) : undefined, before))
+        .orderBy(desc(alerts.at), desc(alerts.id))
+        .limit(q.limit)
+        .all()
+        .map(fromDbAlert);
+    },
+
+    async get(accountId, id) {
+      const a = byId(accountId, id);
+      return a ? fromDbAlert(a) : undefined;
+    },
+
+    async ack(accountId, id, now) {
+      db.update(alerts)
+        .set({ ackedAt: now })
+        .where(and(eq(alerts.watcherAccountId, accountId), eq(alerts.id, id), isNull(alerts.ackedAt)))
+        .run();
+      const a = byId(accountId, id);
+      return a ? fromDbAlert(a) : undefined;
+    },
+  };
+}
