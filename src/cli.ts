@@ -42,9 +42,13 @@ main(process.argv.slice(2)).catch((e: unknown) => {
     process.stderr.write(`tessera: ${e.message}\n`);
     process.exit(2);
   }
-  const err = e as NodeJS.ErrnoException & { address?: string; port?: number };
+  const err = e as NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string };
   if (err.syscall === 'listen' || err.code === 'EADDRINUSE' || err.code === 'EADDRNOTAVAIL') {
-    process.stderr.write(`tessera: cannot listen on ${err.address ?? ''}:${err.port ?? ''} (${err.code})\n`);
+    process.stderr.write(`tessera: cannot listen on ${err.address ?? ''}:${err.port ?? ''} (${err.code}); check HOST and PORT\n`);
+    process.exit(2);
+  }
+  if (err.syscall === 'getaddrinfo') {
+    process.stderr.write(`tessera: HOST "${err.hostname ?? ''}" does not resolve to an address to listen on (${err.code})\n`);
     process.exit(2);
   }
   // A data folder that cannot be created or opened is a configuration problem too.

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strongPassword } from './helpers/actors.js';
 import { repoRoot, runCli, serve, tempDir, type Served } from './helpers/process.js';
 import { parseKeysFile } from './helpers/reference.js';
@@ -100,7 +100,14 @@ describe('admin create', () => {
   });
 });
 
+const keysFileForConfigTests = path.join(tempDir('tessera-keys-'), 'keys.json');
+dirs.push(path.dirname(keysFileForConfigTests));
+
 describe('invalid configuration', () => {
+  beforeAll(async () => {
+    fs.writeFileSync(keysFileForConfigTests, (await runCli(['keys', 'generate'], {})).stdout, { mode: 0o600 });
+  });
+
   it.each([
     ['PORT=abc', { PORT: 'abc' }, /PORT/],
     ['PORT out of range', { PORT: '70000' }, /PORT/],
@@ -108,8 +115,9 @@ describe('invalid configuration', () => {
     ['a missing TESSERA_KEYS_FILE', { TESSERA_KEYS_FILE: '/nonexistent/tessera/keys.json' }, /TESSERA_KEYS_FILE/],
     ['TESSERA_ACCESS_TOKEN_TTL above 900', { TESSERA_ACCESS_TOKEN_TTL: '3600' }, /TESSERA_ACCESS_TOKEN_TTL/],
     ['a bad TESSERA_PUBLIC_URL', { TESSERA_PUBLIC_URL: 'not a url' }, /TESSERA_PUBLIC_URL/],
+    ['a HOST that does not resolve', { HOST: 'no-such-host.invalid', TESSERA_KEYS_FILE: keysFileForConfigTests }, /HOST/],
   ])('%s: exit 2 with one line on stderr naming the variable, no stack trace', async (_why, env, names) => {
-    const res = await runCli(['serve'], { TESSERA_DATA_DIR: dataDir(), HOST: '127.0.0.1', PORT: '0', ...env });
+    const res = await runCli(['serve'], { TESSERA_DATA_DIR: dataDir(), HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', ...env });
     expect(res.code).toBe(2);
     const lines = res.stderr.split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(1);
