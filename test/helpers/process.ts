@@ -42,16 +42,28 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `node dist/cli.js …` to completion. */
-export function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
+/**
+ * Runs `node dist/cli.js …` to completion. A command that has not exited after `timeoutMs`
+ * (say, a `serve` that unexpectedly started) is killed by its pid, so no process outlives the test.
+ */
+export function runCli(args: string[], env: Record<string, string>, stdin?: string, timeoutMs = 20_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], { env: childEnv(env), cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+    }, timeoutMs);
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
     child.stdin.end(stdin ?? '');
   });
 }
