@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { adminCreate } from './cli/admin.js';
-import { keysGenerate } from './cli/keys.js';
+import { auditVerify } from './cli/audit.js';
+import { backup, restore } from './cli/backup.js';
+import { keysGenerate, keysRotate } from './cli/keys.js';
 import { migrate } from './cli/migrate.js';
 import { serve } from './cli/serve.js';
 import { ConfigError } from './errors.js';
@@ -12,6 +14,10 @@ const usage = `usage: tessera <command>
   admin create --handle H --password-stdin
                                           create an operator account
   keys generate                           print a new keys file
+  keys rotate                             new KEK and signing key; re-wrap every data key
+  audit verify [--subject ID]             check the access-log hash chains
+  backup FILE [--force]                   consistent online copy of the database
+  restore FILE [--force]                  check a backup and put it in place (server stopped)
 
 Environment: HOST, PORT, TESSERA_DATA_DIR, TESSERA_KEYS_FILE, TESSERA_PUBLIC_URL, LOG_LEVEL`;
 
@@ -22,6 +28,10 @@ const commands: Record<string, Command> = {
   migrate: () => migrate(),
   'admin create': (args) => adminCreate(args),
   'keys generate': () => keysGenerate(),
+  'keys rotate': () => keysRotate(),
+  'audit verify': (args) => auditVerify(args),
+  backup: (args) => backup(args),
+  restore: (args) => restore(args),
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -17,6 +17,8 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   bodyLimitBytes: number;
+  /** Requests per minute per IP on the token endpoint and on sign-up (RateLimits in app.ts). */
+  rateLimits: { token: number; signUp: number };
 }
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -49,6 +51,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtlSeconds: parseIntVar(env, 'TESSERA_ACCESS_TOKEN_TTL', 900, 30, 900),
     refreshTokenTtlSeconds: parseIntVar(env, 'TESSERA_REFRESH_TOKEN_TTL', 30 * 24 * 3600, 300, 90 * 24 * 3600),
     bodyLimitBytes: 1024 * 1024,
+    rateLimits: {
+      token: parseIntVar(env, 'TESSERA_RATE_LIMIT_TOKEN', 300, 1, 1_000_000),
+      signUp: parseIntVar(env, 'TESSERA_RATE_LIMIT_SIGNUP', 60, 1, 1_000_000),
+    },
   };
 }
 

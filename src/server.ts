@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
@@ -31,13 +32,24 @@ export async function startServer(config: Config): Promise<{ app: FastifyInstanc
   const storage = openSqliteStorage(config.dbFile);
   let app: FastifyInstance;
   try {
-    app = await buildApp({ config, storage, keyring: keys.keyring });
+    app = await buildApp({ config, storage, keyring: keys.keyring, limits: config.rateLimits });
     if (!config.keysFile) app.log.warn({ keysFile: keys.path }, 'development keys in use: set TESSERA_KEYS_FILE for real data');
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {
     storage.close();
     throw e;
   }
+  // `tessera keys rotate` rewrites the keys file while we serve: pick up the new current KEK
+  // and signing key (old ones stay in the file, so nothing in flight breaks).
+  const onKeysChanged = () => {
+    try {
+      keys.keyring.reload();
+      app.log.info({ kek: keys.keyring.currentKekId, kid: keys.keyring.signing.kid }, 'keys file re-read');
+    } catch (e) {
+      app.log.error({ err: e }, 'keys file changed but could not be read; keeping the keys in use');
+    }
+  };
+  fs.watchFile(keys.path, { interval: 2000 }, onKeysChanged);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -47,6 +59,7 @@ export async function startServer(config: Config): Promise<{ app: FastifyInstanc
         process.exit(1);
       }, SHUTDOWN_DEADLINE_MS);
       deadline.unref();
+      fs.unwatchFile(keys.path, onKeysChanged);
       try {
         await app.close();
       } finally {

@@ -42,47 +42,97 @@ interface SigningKey {
 }
 
 export class Keyring {
-  readonly currentKekId: string;
-  readonly signing: SigningKey;
-  private readonly keks: Map<string, Uint8Array>;
-  private readonly verifying: Map<string, SigningKey>;
+  private state!: { currentKekId: string; signing: SigningKey; keks: Map<string, Uint8Array>; verifying: Map<string, SigningKey> };
 
-  constructor(file: KeysFile) {
-    this.keks = new Map(file.keks.map((k) => [k.id, new Uint8Array(Buffer.from(k.key, 'base64'))]));
-    this.currentKekId = file.currentKek;
-    this.verifying = new Map(file.signingKeys.map((k) => [k.kid, toSigningKey(k.kid, k.jwk)]));
-    const current = this.verifying.get(file.currentSigningKey);
-    if (!current) throw new ConfigError('keys file: currentSigningKey names no key in signingKeys');
-    this.signing = current;
+  /**
+   * @param file the parsed keys file
+   * @param source where it was read from, so {@link reload} can pick up a rotation
+   */
+  constructor(
+    file: KeysFile,
+    private readonly source: string | null = null,
+  ) {
+    this.update(file);
+  }
+
+  /** Replaces the keys held, as after `tessera keys rotate` rewrote the file. */
+  update(file: KeysFile): void {
+    const verifying = new Map(file.signingKeys.map((k) => [k.kid, toSigningKey(k.kid, k.jwk)]));
+    const signing = verifying.get(file.currentSigningKey);
+    if (!signing) throw new ConfigError('keys file: currentSigningKey names no key in signingKeys');
+    this.state = {
+      currentKekId: file.currentKek,
+      signing,
+      keks: new Map(file.keks.map((k) => [k.id, new Uint8Array(Buffer.from(k.key, 'base64'))])),
+      verifying,
+    };
+  }
+
+  /**
+   * Re-reads the keys file this keyring came from.
+   * @returns whether anything was re-read (false for keys not from a file)
+   * @throws ConfigError when the file is now unreadable or invalid (the old keys stay)
+   */
+  reload(): boolean {
+    if (!this.source) return false;
+    this.update(parseKeysFile(fs.readFileSync(this.source, 'utf8'), this.source));
+    return true;
+  }
+
+  get currentKekId(): string {
+    return this.state.currentKekId;
+  }
+
+  /** The key that signs new tokens and receipts. */
+  get signing(): SigningKey {
+    return this.state.signing;
   }
 
   /** @returns the current KEK, used for new wrappings */
   currentKek(): Uint8Array {
-    return this.kek(this.currentKekId);
+    return this.kek(this.state.currentKekId);
   }
 
   /**
    * @param id a KEK id stored beside a wrapped data key
-   * @returns that KEK, or throws when the keys file no longer holds it
+   * @returns that KEK; after a rotation by another process the file is re-read once
+   * @throws ConfigError when the keys file does not hold it
    */
   kek(id: string): Uint8Array {
-    const key = this.keks.get(id);
+    let key = this.state.keks.get(id);
+    if (!key && this.reloadQuietly()) key = this.state.keks.get(id);
     if (!key) throw new ConfigError(`keys file has no KEK with id "${id}"; the data was wrapped with a key you do not have`);
     return key;
   }
 
   hasKek(id: string): boolean {
-    return this.keks.has(id);
+    return this.state.keks.has(id);
   }
 
   /** @returns the public key for a token or receipt `kid`, or undefined */
   verifyingKey(kid: string): SigningKey | undefined {
-    return this.verifying.get(kid);
+    let key = this.state.verifying.get(kid);
+    if (!key && this.reloadQuietly()) key = this.state.verifying.get(kid);
+    return key;
   }
 
   /** @returns the JWKS document published at /.well-known/jwks.json */
   jwks(): { keys: PublicJwk[] } {
-    return { keys: [...this.verifying.values()].map((k) => k.publicJwk) };
+    return { keys: [...this.state.verifying.values()].map((k) => k.publicJwk) };
+  }
+
+  private lastReload = 0;
+
+  /** Re-reads the file at most once a second, so unknown ids cannot make us hammer the disk. */
+  private reloadQuietly(): boolean {
+    const now = Date.now();
+    if (!this.source || now - this.lastReload < 1000) return false;
+    this.lastReload = now;
+    try {
+      return this.reload();
+    } catch {
+      return false;
+    }
   }
 }
 
@@ -194,16 +244,16 @@ export function loadKeys(keysFile: string | null, dataDir: string): LoadedKeys {
       throw new ConfigError(`TESSERA_KEYS_FILE ${keysFile}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
     const file = parseKeysFile(text, keysFile);
-    return { keyring: new Keyring(file), file, path: keysFile, generated: false };
+    return { keyring: new Keyring(file, keysFile), file, path: keysFile, generated: false };
   }
   const devPath = path.join(dataDir, 'keys.json');
   if (fs.existsSync(devPath)) {
     const file = parseKeysFile(fs.readFileSync(devPath, 'utf8'), devPath);
-    return { keyring: new Keyring(file), file, path: devPath, generated: false };
+    return { keyring: new Keyring(file, devPath), file, path: devPath, generated: false };
   }
   const file = generateKeysFile();
   writeKeysFile(devPath, file);
-  return { keyring: new Keyring(file), file, path: devPath, generated: true };
+  return { keyring: new Keyring(file, devPath), file, path: devPath, generated: true };
 }
 
 /**

@@ -28,6 +28,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
   }
+  interface FastifyInstance {
+    /** Signs an access token with the current signing key (which a key rotation may change). */
+    signAccessToken(claims: AccessClaims): string;
+  }
 }
 
 declare module '@fastify/jwt' {
@@ -67,6 +71,13 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
       // Caches signature checks only; the session and account are still read from the DB.
       cache: 10_000,
     },
+  });
+
+  const initialKid = keyring.signing.kid;
+  app.decorate('signAccessToken', (claims: AccessClaims) => {
+    const current = keyring.signing;
+    // The plugin's own signer holds the key it started with; after a rotation, sign with the new one.
+    return current.kid === initialKid ? app.jwt.sign(claims) : app.jwt.sign(claims, { key: current.privatePem, kid: current.kid });
   });
 
   app.decorateRequest('actor', null);

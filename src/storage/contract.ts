@@ -262,6 +262,7 @@ export interface WebhooksRepo {
   getAlert(alertId: string): Promise<AlertRow | undefined>;
   settle(id: string, outcome: { status: DeliveryRow['status']; attempts: number; nextAttemptAt: number; lastError: string | null; deliveredAt: number | null }): Promise<void>;
   listDeliveries(organisationId: string, limit: number): Promise<DeliveryRow[]>;
+  listAll(): Promise<WebhookRow[]>;
 }
 
 export interface OrganisationsRepo {
@@ -351,6 +352,24 @@ export interface SessionsRepo {
 
 export interface KeysRepo {
   getWrapped(subjectId: string): Promise<WrappedKeyRow | undefined>;
+  /** Wrapped keys not under `currentKekId`, for re-wrapping after a rotation. */
+  staleWrapped(currentKekId: string, limit: number): Promise<WrappedKeyRow[]>;
+  /**
+   * Replaces wrappings in one transaction; a row re-wrapped or erased meanwhile is left alone.
+   * @returns how many rows changed
+   */
+  rewrap(rows: { from: WrappedKeyRow; to: WrappedKeyRow }[], now: number): Promise<number>;
+  /** @returns the KEK ids any stored wrapping still needs */
+  kekIdsInUse(): Promise<string[]>;
+}
+
+export interface SubjectsRepo {
+  /**
+   * Erases a person: first their wrapped data key is destroyed (crypto-shredding: copies of
+   * their rows anywhere become unreadable), then their records, grants, requests, watches,
+   * alerts, account and sessions; the chain of their access log gets a tombstone.
+   */
+  erase(subjectId: string, tombstone: LogEntryInput): Promise<void>;
 }
 
 export interface RecordsRepo {
@@ -393,6 +412,7 @@ export interface Storage {
   watches: WatchesRepo;
   alerts: AlertsRepo;
   webhooks: WebhooksRepo;
+  subjects: SubjectsRepo;
   /** Checks the database answers (readiness). */
   ping(): Promise<void>;
   /** Flushes the WAL into the main file and closes. */

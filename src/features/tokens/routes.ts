@@ -43,7 +43,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (app, { 
     },
     async (request, reply) => {
       if (request.validationError) throw new OAuthError(400, 'invalid_request', request.validationError.message);
-      const ctx: TokenContext = { sign: (claims) => app.jwt.sign(claims), limiter, ip: request.ip };
+      const ctx: TokenContext = { sign: (claims) => app.signAccessToken(claims), limiter, ip: request.ip };
       const body = request.body;
       let result: TokenResponse;
       if (body.grant_type === 'password') result = await passwordGrant(deps, ctx, body);

@@ -6,7 +6,8 @@ import { NotFoundError, ValidationError } from '../../errors.js';
 import type { WebhookRow } from '../../storage/contract.js';
 import type { WebhookInput, WebhookView } from './schemas.js';
 
-const PURPOSE = 'webhook-secret';
+export const WEBHOOK_SECRET_PURPOSE = 'webhook-secret';
+const PURPOSE = WEBHOOK_SECRET_PURPOSE;
 const loopback = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** HTTPS anywhere; plain http only to this machine (development receivers). */

@@ -10,6 +10,7 @@ import { organisationsRepo } from './organisations.js';
 import { recordsRepo } from './records.js';
 import { keysRepo } from './subject-keys.js';
 import { sessionsRepo } from './sessions.js';
+import { subjectsRepo } from './subjects.js';
 import { alertsRepo, watchesRepo } from './watches.js';
 import { webhooksRepo } from './webhooks.js';
 
@@ -44,6 +45,7 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     watches: watchesRepo(db),
     alerts: alertsRepo(db),
     webhooks: webhooksRepo(db),
+    subjects: subjectsRepo(db),
     async ping() {
       db.$client.prepare('SELECT 1').get();
     },
@@ -56,3 +58,5 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     },
   };
 }
+
+export { backupDatabase, inspectDatabaseFile, replaceDatabaseFile, shippedMigrations } from './maintenance.js';

@@ -1,14 +1,42 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { KeysRepo } from '../contract.js';
 import type { Db } from './open.js';
-import { subjectKeys } from './schema.js';
+import { subjectKeys, webhooks } from './schema.js';
 
 export function keysRepo(db: Db): KeysRepo {
   const wrapped = db.select().from(subjectKeys).where(eq(subjectKeys.subjectId, sql.placeholder('id'))).prepare();
+  const toRow = (r: typeof subjectKeys.$inferSelect) => ({ subjectId: r.subjectId, kekId: r.kekId, wrappedKey: new Uint8Array(r.wrappedKey) });
   return {
     async getWrapped(subjectId) {
       const row = wrapped.get({ id: subjectId });
-      return row ? { subjectId: row.subjectId, kekId: row.kekId, wrappedKey: new Uint8Array(row.wrappedKey) } : undefined;
+      return row ? toRow(row) : undefined;
+    },
+
+    async staleWrapped(currentKekId, limit) {
+      return db.select().from(subjectKeys).where(ne(subjectKeys.kekId, currentKekId)).limit(limit).all().map(toRow);
+    },
+
+    async rewrap(rows, now) {
+      return db.transaction(
+        () => {
+          let changed = 0;
+          for (const { from, to } of rows) {
+            changed += db
+              .update(subjectKeys)
+              .set({ kekId: to.kekId, wrappedKey: Buffer.from(to.wrappedKey), updatedAt: now })
+              .where(and(eq(subjectKeys.subjectId, from.subjectId), eq(subjectKeys.kekId, from.kekId)))
+              .run().changes;
+          }
+          return changed;
+        },
+        { behavior: 'immediate' },
+      );
+    },
+
+    async kekIdsInUse() {
+      const fromKeys = db.selectDistinct({ id: subjectKeys.kekId }).from(subjectKeys).all();
+      const fromHooks = db.selectDistinct({ id: webhooks.kekId }).from(webhooks).all();
+      return [...new Set([...fromKeys, ...fromHooks].map((r) => r.id))];
     },
   };
 }

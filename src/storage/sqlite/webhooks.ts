@@ -44,6 +44,14 @@ export function webhooksRepo(db: Db): WebhooksRepo {
       db.update(webhookDeliveries).set(outcome).where(eq(webhookDeliveries.id, id)).run();
     },
 
+    async listAll() {
+      return db
+        .select()
+        .from(webhooks)
+        .all()
+        .map((w) => ({ ...w, sealedSecret: new Uint8Array(w.sealedSecret) }));
+    },
+
     async listDeliveries(organisationId, limit) {
       return db
         .select()

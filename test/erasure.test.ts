@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDeps } from '../src/core/deps.js';
+import { verifyAccessLog } from '../src/features/access-log/verify.js';
+import { bearer, signUpCitizen, strongPassword, type Citizen } from './helpers/actors.js';
+import { buildTestApp, type TestApp } from './helpers/app.js';
+import { addRecord, createAdmin, createOrganisation, createPractitioner, grant, type Staff } from './helpers/consent.js';
+
+let t: TestApp;
+let gp: Staff;
+let alice: Citizen;
+let bob: Citizen;
+const canary = 'CANARY-erasure-7f3a9c';
+
+const bytesOf = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file) : Buffer.alloc(0));
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  const admin = await createAdmin(t);
+  gp = await createPractitioner(t.app, admin, await createOrganisation(t.app, admin), 'gp');
+  alice = await signUpCitizen(t.app, undefined, `Alice ${canary}`);
+  bob = await signUpCitizen(t.app);
+  for (const who of [alice, bob]) {
+    await addRecord(t.app, who, { type: 'note', effectiveAt: '2026-03-01T10:00:00Z', text: `${canary} private note`, detail: { canary } });
+    await addRecord(t.app, who, { type: 'phq9', effectiveAt: '2026-03-01T10:00:00Z', answers: [1, 1, 1, 1, 1, 1, 1, 1, 1] });
+    await grant(t.app, who, { grantee: { accountId: gp.accountId }, categories: ['mental-wellbeing', 'notes'], purposeText: canary });
+    await t.app.inject({ method: 'POST', url: `/v1/subjects/${who.subjectId}/watches`, headers: bearer(gp.token), payload: { type: 'phq9', flag: 'self-harm-risk' } });
+    await t.app.inject({ method: 'GET', url: `/v1/subjects/${who.subjectId}/records`, headers: bearer(gp.token) });
+  }
+});
+afterAll(() => t.close());
+
+const erase = (who: Citizen, password: string) => t.app.inject({ method: 'DELETE', url: '/v1/me', headers: bearer(who.token), payload: { password } });
+
+describe('erasure', () => {
+  it('a wrong password erases nothing', async () => {
+    const res = await erase(alice, 'not my password at all');
+    expect(res.statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'GET', url: '/v1/me/records', headers: bearer(alice.token) })).json().items).toHaveLength(2);
+  });
+
+  it('destroys the key and every row: no login, supporters get 404, no key or canary left in the DB or WAL', async () => {
+    const db = t.storage.db.$client;
+    const wrapped = (db.prepare('SELECT wrapped_key FROM subject_keys WHERE subject_id = ?').get(alice.subjectId) as { wrapped_key: Buffer }).wrapped_key;
+    const res = await erase(alice, strongPassword);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().subjectId).toBe(alice.subjectId);
+
+    const login = await t.app.inject({ method: 'POST', url: '/v1/token', payload: { grant_type: 'password', username: alice.handle, password: strongPassword } });
+    expect(login.statusCode).toBe(400);
+    expect(login.json().error).toBe('invalid_grant');
+    expect((await t.app.inject({ method: 'GET', url: '/v1/me/records', headers: bearer(alice.token) })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'GET', url: `/v1/subjects/${alice.subjectId}/records`, headers: bearer(gp.token) })).statusCode).toBe(404);
+
+    for (const table of ['subject_keys', 'records', 'grants', 'access_requests', 'watches', 'alerts', 'idempotency_keys']) {
+      expect(db.prepare(`SELECT count(*) AS n FROM ${table} WHERE subject_id = ?`).get(alice.subjectId)).toEqual({ n: 0 });
+    }
+    expect(db.prepare('SELECT count(*) AS n FROM accounts WHERE id = ?').get(alice.accountId)).toEqual({ n: 0 });
+    const onDisk = Buffer.concat([bytesOf(t.config.dbFile), bytesOf(`${t.config.dbFile}-wal`)]);
+    expect(onDisk.includes(wrapped)).toBe(false);
+    expect(onDisk.includes(Buffer.from(canary))).toBe(false);
+  });
+
+  it('leaves a tombstone with no personal data, and every chain still verifies', async () => {
+    const entries = t.storage.db.$client.prepare('SELECT action, actor_account_id, query FROM access_log WHERE subject_id = ? ORDER BY seq').all(alice.subjectId) as {
+      action: string;
+      actor_account_id: string | null;
+      query: string;
+    }[];
+    expect(entries.at(-1)).toEqual({ action: 'subject.erase', actor_account_id: null, query: '{}' });
+    const report = await verifyAccessLog(createDeps(t.config, t.storage, t.keyring));
+    expect(report.broken).toBeNull();
+  });
+
+  it('another person is untouched', async () => {
+    const mine = await t.app.inject({ method: 'GET', url: '/v1/me/records', headers: bearer(bob.token) });
+    expect(mine.json().items).toHaveLength(2);
+    const read = await t.app.inject({ method: 'GET', url: `/v1/subjects/${bob.subjectId}/records`, headers: bearer(gp.token) });
+    expect(read.statusCode).toBe(200);
+  });
+
+  it('deleting one record shows in the person’s log', async () => {
+    const rec = await addRecord(t.app, bob, { type: 'note', effectiveAt: '2026-03-05T10:00:00Z', text: 'gone soon' });
+    expect((await t.app.inject({ method: 'DELETE', url: `/v1/me/records/${rec.id}`, headers: bearer(bob.token) })).statusCode).toBe(204);
+    const log = (await t.app.inject({ method: 'GET', url: '/v1/me/access-log?action=records.delete', headers: bearer(bob.token) })).json().items;
+    expect(log.map((e: { recordIds: string[] }) => e.recordIds)).toEqual([[rec.id]]);
+  });
+});
