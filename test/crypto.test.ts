@@ -91,14 +91,19 @@ describe('rows edited behind the service’s back', () => {
     sql().prepare('DELETE FROM records WHERE id = ?').run(readId);
   });
 
-  it('a wrapped data key moved to another person makes that person’s records fail, not open', async () => {
+  it('a wrapped data key moved to another person cannot be used: no read or write opens with it', async () => {
     const c = await signUpCitizen(t.app);
-    const d = await signUpCitizen(t.app);
-    const id = await note(d, 'dee private');
+    const d = await signUpCitizen(t.app, uniqueHandle(), 'Dee Private');
+    // Swapped before Dee's key is first opened (opened keys are cached for a short while).
     sql()
       .prepare('UPDATE subject_keys SET wrapped_key = (SELECT wrapped_key FROM subject_keys WHERE subject_id = ?) WHERE subject_id = ?')
       .run(c.subjectId, d.subjectId);
-    expectIntegrityProblem(await read(d, id), ['dee private']);
+    const write = await post(d, { type: 'note', effectiveAt: '2026-02-01T10:00:00Z', text: 'dee private' });
+    expectIntegrityProblem(write, ['dee private']);
+    const me = await t.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(d.token) });
+    expectIntegrityProblem(me, ['Dee Private']);
+    const stored = sql().prepare('SELECT count(*) AS n FROM records WHERE subject_id = ?').get(d.subjectId) as { n: number };
+    expect(stored.n).toBe(0);
   });
 
   it('a sealed display name copied to another account fails its check instead of showing the other name', async () => {
