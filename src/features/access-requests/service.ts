@@ -7,6 +7,7 @@ import { openField, sealField } from '../../crypto/envelope.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../errors.js';
 import type { AccessRequestRow } from '../../storage/contract.js';
 import { logEntry } from '../access-log/entry.js';
+import { describeSupporter } from '../accounts/service.js';
 import type { GrantView } from '../grants/schemas.js';
 import { newGrant, toGrantView } from '../grants/service.js';
 import { checkTerms } from '../grants/terms.js';
@@ -54,8 +55,6 @@ export async function requestAccess(deps: Deps, actor: Actor, subjectId: string,
 }
 
 async function toView(deps: Deps, r: AccessRequestRow, now: number): Promise<AccessRequestView> {
-  const requester = await deps.storage.accounts.findById(r.requesterAccountId);
-  const org = r.requesterOrganisationId ? await deps.storage.organisations.get(r.requesterOrganisationId) : undefined;
   const purposeText = r.sealedPurposeText
     ? openField(await deps.dataKeys.forSubject(r.subjectId), r.subjectId, purposeField(r.id), r.sealedPurposeText)
     : null;
@@ -65,7 +64,7 @@ async function toView(deps: Deps, r: AccessRequestRow, now: number): Promise<Acc
     requester: {
       accountId: r.requesterAccountId,
       organisationId: r.requesterOrganisationId,
-      name: [requester?.displayName, requester?.role, org?.name].filter(Boolean).join(', ') || null,
+      name: await describeSupporter(deps, r.requesterAccountId, r.requesterOrganisationId),
     },
     access: r.access,
     categories: r.categories,

@@ -96,3 +96,15 @@ export async function describeMe(deps: Deps, actor: Actor): Promise<Me> {
     createdAt: iso(a.createdAt),
   };
 }
+
+/**
+ * How a supporter is named to the people whose data it asks for or reads: "name, role,
+ * organisation" (professional directory data, never a citizen's sealed name).
+ * @returns the description, or null when the account or organisation is unknown
+ */
+export async function describeSupporter(deps: Deps, accountId: string | null, organisationId: string | null): Promise<string | null> {
+  const account = accountId ? await deps.storage.accounts.findById(accountId) : undefined;
+  const orgId = account?.organisationId ?? organisationId;
+  const org = orgId ? await deps.storage.organisations.get(orgId) : undefined;
+  return [account?.displayName, account?.role, org?.name].filter(Boolean).join(', ') || null;
+}

@@ -8,6 +8,7 @@ import { signReceipt } from '../../crypto/jws.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { GrantRow, GrantStatus } from '../../storage/contract.js';
 import { logEntry } from '../access-log/entry.js';
+import { describeSupporter } from '../accounts/service.js';
 import type { GrantInput, GrantView, Preview } from './schemas.js';
 import { checkTerms, sliceOf, type Terms } from './terms.js';
 
@@ -97,17 +98,6 @@ export async function newGrant(
   return row;
 }
 
-async function granteeName(deps: Deps, g: GrantRow): Promise<string | null> {
-  const org = async (id: string | null) => (id ? ((await deps.storage.organisations.get(id))?.name ?? null) : null);
-  if (g.granteeAccountId) {
-    const a = await deps.storage.accounts.findById(g.granteeAccountId);
-    if (!a) return null;
-    const orgName = await org(a.organisationId);
-    return [a.displayName, a.role, orgName].filter(Boolean).join(', ') || null;
-  }
-  return org(g.granteeOrganisationId);
-}
-
 /** The answer form of a grant; the purpose text is opened with the person's key. */
 export async function toGrantView(deps: Deps, g: GrantRow, now: number): Promise<GrantView> {
   const purposeText = g.sealedPurposeText
@@ -117,7 +107,7 @@ export async function toGrantView(deps: Deps, g: GrantRow, now: number): Promise
     id: g.id,
     subjectId: g.subjectId,
     grantee: g.granteeAccountId ? { accountId: g.granteeAccountId } : { organisationId: g.granteeOrganisationId! },
-    granteeName: await granteeName(deps, g),
+    granteeName: await describeSupporter(deps, g.granteeAccountId, g.granteeOrganisationId),
     access: g.access,
     categories: g.categories,
     types: g.types,

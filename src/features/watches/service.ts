@@ -5,6 +5,7 @@ import { iso } from '../../core/time.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { GrantRow, WatchRow } from '../../storage/contract.js';
 import { logEntry } from '../access-log/entry.js';
+import { describeSupporter } from '../accounts/service.js';
 import { parseRule, type Rule } from './rules.js';
 import type { WatchInput, WatchView } from './schemas.js';
 
@@ -16,15 +17,13 @@ function grantCoversType(deps: Deps, g: GrantRow, type: string): boolean {
 
 async function toView(deps: Deps, w: WatchRow, active: boolean): Promise<WatchView> {
   const rule = JSON.parse(w.rule) as Rule;
-  const watcher = await deps.storage.accounts.findById(w.watcherAccountId);
-  const org = w.watcherOrganisationId ? await deps.storage.organisations.get(w.watcherOrganisationId) : undefined;
   const view: WatchView = {
     id: w.id,
     subjectId: w.subjectId,
     watcher: {
       accountId: w.watcherAccountId,
       organisationId: w.watcherOrganisationId,
-      name: [watcher?.displayName, watcher?.role, org?.name].filter(Boolean).join(', ') || null,
+      name: await describeSupporter(deps, w.watcherAccountId, w.watcherOrganisationId),
     },
     type: w.type,
     createdAt: iso(w.createdAt),
