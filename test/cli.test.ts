@@ -108,7 +108,8 @@ describe('invalid configuration', () => {
     fs.writeFileSync(keysFileForConfigTests, (await runCli(['keys', 'generate'], {})).stdout, { mode: 0o600 });
   });
 
-  it.each([
+  // Independent child processes: run side by side.
+  it.concurrent.for([
     ['PORT=abc', { PORT: 'abc' }, /PORT/],
     ['PORT out of range', { PORT: '70000' }, /PORT/],
     ['LOG_LEVEL=loud', { LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
@@ -116,7 +117,7 @@ describe('invalid configuration', () => {
     ['TESSERA_ACCESS_TOKEN_TTL above 900', { TESSERA_ACCESS_TOKEN_TTL: '3600' }, /TESSERA_ACCESS_TOKEN_TTL/],
     ['a bad TESSERA_PUBLIC_URL', { TESSERA_PUBLIC_URL: 'not a url' }, /TESSERA_PUBLIC_URL/],
     ['a HOST that does not resolve', { HOST: 'no-such-host.invalid', TESSERA_KEYS_FILE: keysFileForConfigTests }, /HOST/],
-  ])('%s: exit 2 with one line on stderr naming the variable, no stack trace', async (_why, env, names) => {
+  ] as [string, Record<string, string>, RegExp][])('%s: exit 2 with one line on stderr naming the variable, no stack trace', async ([, env, names], { expect }) => {
     const res = await runCli(['serve'], { TESSERA_DATA_DIR: dataDir(), HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', ...env });
     expect(res.code).toBe(2);
     const lines = res.stderr.split('\n').filter((l) => l !== '');
@@ -127,18 +128,15 @@ describe('invalid configuration', () => {
     expect(res.stdout).toBe('');
   });
 
-  it.each([
+  it.concurrent.for([
     ['serve with a keys file', ['serve'], true],
     ['serve with dev keys', ['serve'], false],
     ['migrate', ['migrate'], false],
-  ])('a data folder that cannot be created (%s): exit 2 with one line naming TESSERA_DATA_DIR', async (_why, args, withKeys) => {
+  ] as [string, string[], boolean][])('a data folder that cannot be created (%s): exit 2 with one line naming TESSERA_DATA_DIR', async ([, args, withKeys], { expect }) => {
     const dir = dataDir();
     fs.writeFileSync(path.join(dir, 'a-file'), 'not a folder');
     const env: Record<string, string> = { TESSERA_DATA_DIR: path.join(dir, 'a-file', 'data'), PORT: '0' };
-    if (withKeys) {
-      env.TESSERA_KEYS_FILE = path.join(dir, 'keys.json');
-      fs.writeFileSync(env.TESSERA_KEYS_FILE, (await runCli(['keys', 'generate'], {})).stdout);
-    }
+    if (withKeys) env.TESSERA_KEYS_FILE = keysFileForConfigTests;
     const res = await runCli(args, env);
     expect(res.code).toBe(2);
     const lines = res.stderr.split('\n').filter((l) => l !== '');
@@ -147,18 +145,16 @@ describe('invalid configuration', () => {
     expect(res.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('a database file that is not a database: exit 2 with one line', async () => {
+  it.concurrent('a database file that is not a database: exit 2 with one line', async ({ expect }) => {
     const dir = dataDir();
-    fs.writeFileSync(path.join(dir, 'keys.json'), (await runCli(['keys', 'generate'], {})).stdout);
-    fs.mkdirSync(path.join(dir, 'data'));
-    fs.writeFileSync(path.join(dir, 'data', 'tessera.db'), 'this is not SQLite, it is a text file of some length'.repeat(20));
-    const res = await runCli(['serve'], { TESSERA_DATA_DIR: path.join(dir, 'data'), TESSERA_KEYS_FILE: path.join(dir, 'keys.json'), PORT: '0' });
+    fs.writeFileSync(path.join(dir, 'tessera.db'), 'this is not SQLite, it is a text file of some length'.repeat(20));
+    const res = await runCli(['serve'], { TESSERA_DATA_DIR: dir, TESSERA_KEYS_FILE: keysFileForConfigTests, PORT: '0' });
     expect(res.code).toBe(2);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(res.stderr).toMatch(/TESSERA_DATA_DIR/);
   });
 
-  it('a keys file that is not valid is one line naming the file', async () => {
+  it.concurrent('a keys file that is not valid is one line naming the file', async ({ expect }) => {
     const dir = dataDir();
     const bad = path.join(dir, 'keys.json');
     fs.writeFileSync(bad, '{"version": 2}');
@@ -168,7 +164,7 @@ describe('invalid configuration', () => {
     expect(res.stderr).toContain(bad);
   });
 
-  it('an unknown command prints the usage and exits 2', async () => {
+  it.concurrent('an unknown command prints the usage and exits 2', async ({ expect }) => {
     const res = await runCli(['frobnicate'], {});
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/usage: tessera/);
