@@ -10,7 +10,11 @@
  *   a person who does not exist; every 202 access request with the one for nobody.
  * - A served read or append adds exactly one entry to the person's access log, naming the caller,
  *   grants it holds and exactly the records served or written; a refused call logs no record.
- * - Every answer in this file is scanned for record ids: none may belong to another person.
+ * - Every answer in this file is scanned for record ids: none may belong to another person (an
+ *   alert feed may name records only of people the caller watches).
+ * - Watches are modelled too: a supporter sets one only on a type an active read grant covers,
+ *   lists and removes only its own, and its alert feed holds alerts of its own watches only,
+ *   showing what matched only while an active read grant still covers the alert's record.
  *
  * Statuses are DESIGN.md's ("Status codes that checks rely on"). Rows whose answer differs
  * from DESIGN are listed in KNOWN_MISMATCHES and run in a skipped block until src is fixed.
@@ -37,7 +41,7 @@ import {
 // Model: what each person holds and has granted, kept by the test, independent of the service.
 
 type Kind = 'citizen' | 'practitioner' | 'client' | 'admin';
-type Method = 'GET' | 'HEAD' | 'POST' | 'DELETE';
+type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
 
 interface ModelRecord {
   id: string;
@@ -70,6 +74,7 @@ type PersonName =
   | 'disabled'
   | 'kindRows'
   | 'appends'
+  | 'watched'
   | 'missing'
   | 'malformed';
 
@@ -138,6 +143,26 @@ const SEED: Record<string, unknown>[] = [
 const heartRate = (effectiveAt = '2026-06-01T08:00:00Z', extra: Record<string, unknown> = {}) => ({ type: 'heart-rate', effectiveAt, value: 70, ...extra });
 const phq9 = (effectiveAt = '2026-06-01T08:00:00Z') => ({ type: 'phq9', effectiveAt, answers: [0, 1, 0, 1, 0, 1, 0, 0, 0] });
 const requestTerms = { access: 'read', categories: ['mental-wellbeing'], purpose: 'direct-care' };
+/** A PHQ-9 whose item 9 is above 0: it raises the `self-harm-risk` flag. */
+const flaggedPhq9 = (effectiveAt = '2026-06-01T08:00:00Z') => ({ type: 'phq9', effectiveAt, answers: [1, 1, 1, 1, 1, 0, 0, 0, 1] });
+
+interface WatchBody {
+  type: string;
+  [rule: string]: unknown;
+}
+const PHQ9_WATCH: WatchBody = { type: 'phq9', flag: 'self-harm-risk' };
+/** Never fires on the matrix's own appends (heart rates of 70). */
+const HR_WATCH: WatchBody = { type: 'heart-rate', field: 'value', op: 'gt', threshold: 120 };
+/** The default category of each type the watch rows name (DESIGN, "Contract details"). */
+const HOME: Record<string, string> = {
+  phq9: 'mental-wellbeing',
+  gad7: 'mental-wellbeing',
+  swemwbs: 'mental-wellbeing',
+  'heart-rate': 'health-status',
+  'blood-glucose': 'health-status',
+  goal: 'goals',
+  note: 'notes',
+};
 
 // ---------------------------------------------------------------------------------------------
 // Fixture
@@ -162,6 +187,15 @@ const recordOwner = new Map<string, string>();
 const kindIds = { records: [] as string[], grants: [] as string[], requests: [] as string[] };
 /** Grants made to gpX and clientX, revoked when they are disabled. */
 const disabledGrantIds: string[] = [];
+/** Every watch set in this file: who set it, on whom, on what, and whether it has been removed. */
+const watchModel = new Map<string, { subjectId: string; accountId: string; type: string; removed: boolean }>();
+/** The kind-row citizen's store: watches the practitioner set on it. */
+const leeWatches: string[] = [];
+/** The watched person: alerts their flagged PHQ-9s raised for the practitioner and the client. */
+const alertIds = { grantee: [] as string[], client: [] as string[] };
+/** Organisations for the webhook rows: one whose webhook the rows read and replace, one whose webhook is removed. */
+let hookOrg: string;
+let hookOrgGone: string;
 
 function staffActor(s: Staff, kind: Kind): ActorHandle {
   return { kind, accountId: s.accountId, organisationId: s.organisationId, subjectId: null, headers: bearer(s.token) };
@@ -173,15 +207,51 @@ function citizenActor(c: Citizen): ActorHandle {
   return { kind: 'citizen', accountId: c.accountId, organisationId: null, subjectId: c.subjectId, headers: bearer(c.token) };
 }
 
-async function newPerson(): Promise<Person> {
+async function newPerson(seed = SEED): Promise<Person> {
   const citizen = await signUpCitizen(t.app);
   const person: Person = { subjectId: citizen.subjectId, citizen, records: [], grants: [] };
-  for (const payload of SEED) {
-    const r = (await addRecord(t.app, citizen, payload)) as unknown as { id: string; category: string; type: string; effectiveAt: string };
-    person.records.push({ id: r.id, category: r.category, type: r.type, effectiveAt: Date.parse(r.effectiveAt) });
-    recordOwner.set(r.id, citizen.subjectId);
-  }
+  for (const payload of seed) await addOwn(person, payload);
   return person;
+}
+
+/** The person adds a record of their own; the model keeps it. */
+async function addOwn(person: Person, payload: Record<string, unknown>): Promise<ModelRecord> {
+  const r = (await addRecord(t.app, person.citizen!, payload)) as unknown as { id: string; category: string; type: string; effectiveAt: string };
+  const m = { id: r.id, category: r.category, type: r.type, effectiveAt: Date.parse(r.effectiveAt) };
+  person.records.push(m);
+  recordOwner.set(r.id, person.subjectId);
+  return m;
+}
+
+/** Whether a read grant lets its holder watch a type: it names the type, or names no types and holds its category. */
+function coversType(g: ModelGrant, type: string): boolean {
+  return g.access === 'read' && (g.types === null ? g.categories.includes(HOME[type] ?? '') : g.types.includes(type));
+}
+
+/** A watch the caller may set on the person now, by the model. */
+function watchBodyFor(person: Person, actor: ActorHandle): WatchBody {
+  const reads = activeGrants(person, actor, 'read', t.clock.now());
+  const body = [PHQ9_WATCH, HR_WATCH].find((b) => reads.some((g) => coversType(g, b.type)));
+  expect(body, 'the model says the caller may watch something here').toBeDefined();
+  return body!;
+}
+
+/** The supporter sets a watch on the person (201); the model keeps it. */
+async function setWatch(person: Person, actor: ActorHandle, body: WatchBody = watchBodyFor(person, actor)): Promise<string> {
+  const res = await t.app.inject({ method: 'POST', url: `/v1/subjects/${person.subjectId}/watches`, headers: actor.headers, payload: body });
+  expect(res.statusCode, res.body).toBe(201);
+  watchModel.set(res.json().id, { subjectId: person.subjectId, accountId: actor.accountId!, type: body.type, removed: false });
+  return res.json().id;
+}
+
+/** The subjects of the caller's watches, removed ones too: the only people its alert feed may name records of. */
+function watchedBy(actor: ActorHandle): string[] {
+  return [...watchModel.values()].filter((w) => w.accountId === actor.accountId).map((w) => w.subjectId);
+}
+
+/** The live watches on a person, by the model, optionally only one caller's. */
+function watchesOn(subjectId: string, accountId?: string | null): string[] {
+  return [...watchModel.entries()].filter(([, w]) => !w.removed && w.subjectId === subjectId && (accountId === undefined || w.accountId === accountId)).map(([id]) => id);
 }
 
 async function give(person: Person, terms: GrantTerms): Promise<ModelGrant> {
@@ -250,7 +320,7 @@ beforeAll(async () => {
   spareP = await createPractitioner(t.app, admin, orgB, 'other');
   spareC = await createClient(t, admin, orgB);
 
-  for (const name of ['active', 'readOnly', 'appendOnly', 'revoked', 'expired', 'window', 'orgWide', 'otherPerson', 'disabled', 'kindRows', 'appends'] as const) {
+  for (const name of ['active', 'readOnly', 'appendOnly', 'revoked', 'expired', 'window', 'orgWide', 'otherPerson', 'disabled', 'kindRows', 'appends', 'watched'] as const) {
     people[name] = await newPerson();
   }
   people.missing = { subjectId: randomUUID(), citizen: null, records: [], grants: [] };
@@ -271,6 +341,8 @@ beforeAll(async () => {
   const rAppend = await give(people.revoked, { grantee: toGp, access: 'append', categories: ['health-status'] });
   const before = await t.app.inject({ method: 'GET', url: `/v1/subjects/${people.revoked.subjectId}/records`, headers: bearer(gp.token) });
   expect(before.statusCode, before.body).toBe(200);
+  // …after the practitioner set a watch, which outlives them (AM554 removes it).
+  await setWatch(people.revoked, staffActor(gp, 'practitioner'), HR_WATCH);
   await revoke(people.revoked, rRead);
   await revoke(people.revoked, rAppend);
   // expired: both grants live one hour of the app's clock.
@@ -304,6 +376,27 @@ beforeAll(async () => {
   const pending = await t.app.inject({ method: 'GET', url: '/v1/me/access-requests', headers: bearer(lee.citizen!.token) });
   kindIds.requests.push(...(pending.json().items as { id: string }[]).map((r) => r.id));
   expect(kindIds.requests).toHaveLength(2);
+  // …and two watches the practitioner set on it, under a read grant of its own.
+  await give(lee, { grantee: toGp, categories: ['mental-wellbeing'] });
+  for (let i = 0; i < 2; i++) leeWatches.push(await setWatch(lee, staffActor(gp, 'practitioner'), PHQ9_WATCH));
+  // watched: an organisation-wide read grant to A; the practitioner and the client each watch for
+  // PHQ-9 self-harm risk, and two flagged PHQ-9s raised two alerts for each.
+  const watched = people.watched;
+  await give(watched, { grantee: { organisationId: orgA }, categories: ['mental-wellbeing'] });
+  for (const a of [staffActor(gp, 'practitioner'), clientActor(client)]) await setWatch(watched, a, PHQ9_WATCH);
+  for (const at of ['2026-05-01T08:00:00Z', '2026-05-02T08:00:00Z']) await addOwn(watched, flaggedPhq9(at));
+  for (const [name, token] of [['grantee', gp.token], ['client', client.token]] as const) {
+    const feed = await t.app.inject({ method: 'GET', url: '/v1/alerts?limit=500', headers: bearer(token) });
+    alertIds[name].push(...(feed.json().items as { id: string; subjectId: string }[]).filter((a) => a.subjectId === watched.subjectId).map((a) => a.id));
+    expect(alertIds[name], name).toHaveLength(2);
+  }
+  // Webhooks: two organisations with no members, so nothing is ever delivered to these URLs.
+  hookOrg = await createOrganisation(t.app, admin, 'provider');
+  hookOrgGone = await createOrganisation(t.app, admin, 'provider');
+  for (const org of [hookOrg, hookOrgGone]) {
+    const res = await t.app.inject({ method: 'PUT', url: `/v1/organisations/${org}/webhook`, headers: bearer(admin.token), payload: { url: 'https://hooks.example.org/fixture' } });
+    expect(res.statusCode, res.body).toBe(200);
+  }
 
   actors.citizen = citizenActor(lee.citizen!);
   actors.otherCitizen = citizenActor(people.otherPerson.citizen!);
@@ -362,11 +455,11 @@ function matchesQuery(query: string | undefined, r: ModelRecord): boolean {
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
-/** No answer shows a record id of anyone but the person the request is about. */
-function expectNoForeignRecords(res: LightMyRequestResponse, allowedSubject: string | null, label: string): void {
+/** No answer shows a record id of anyone but the person (or, for an alert feed, the people) the request is about. */
+function expectNoForeignRecords(res: LightMyRequestResponse, allowedSubjects: (string | null)[], label: string): void {
   for (const id of res.body.match(UUID) ?? []) {
     const owner = recordOwner.get(id.toLowerCase());
-    if (owner !== undefined) expect(owner, `${label}: answer shows record ${id} of another person`).toBe(allowedSubject);
+    if (owner !== undefined) expect(allowedSubjects, `${label}: answer shows record ${id} of another person`).toContain(owner);
   }
 }
 
@@ -399,7 +492,8 @@ interface Call {
 async function send(c: Call, label: string): Promise<LightMyRequestResponse> {
   const res = await t.app.inject({ method: c.method, url: c.url, headers: c.actor.headers, ...(c.body === undefined ? {} : { payload: c.body as object }) });
   const onSubject = /^\/v1\/subjects\/([^/?]+)/.exec(c.url)?.[1];
-  expectNoForeignRecords(res, onSubject ?? c.actor.subjectId, label);
+  const about = onSubject !== undefined ? [onSubject] : c.url.startsWith('/v1/alerts') ? watchedBy(c.actor) : [c.actor.subjectId];
+  expectNoForeignRecords(res, about, label);
   if (res.statusCode >= 400 && c.method !== 'HEAD' && !c.url.startsWith('/v1/token')) expectProblem(res, label);
   return res;
 }
@@ -420,10 +514,95 @@ interface RouteSpec {
   body?: () => unknown;
   /** Public routes: the answer to a caller with no token. */
   publicStatus?: number;
-  /** Allowed kinds: the answer to a representative caller. */
-  ok?: { actor: ActorName; status: number }[];
+  /** Allowed kinds: the answer to a representative caller, and further cases for allowed callers. */
+  ok?: Allowed[];
   /** Routes on someone else's store: their rows are SUBJECT_ROWS with this route key. */
   subjectRoute?: SubjectRouteKey;
+  /**
+   * Answers with an event stream that never ends: refusals are checked through inject (they
+   * answer before the stream starts), allowed callers over a real socket, closed after the first event.
+   */
+  stream?: boolean;
+}
+
+/** An allowed caller's answer on a route. */
+interface Allowed {
+  actor: ActorName;
+  status: number;
+  /** Another case for the same caller (a wrong password, someone else's id…): the row id ends with it instead of `ok`. */
+  case?: string;
+  /** In place of the route's URL and body. */
+  url?: () => string;
+  body?: () => unknown;
+  /** A caller made for this row alone (a throwaway citizen to erase), in place of the named actor. */
+  caller?: () => Promise<ActorHandle>;
+  /** What else must hold after the answer. */
+  check?: (res: LightMyRequestResponse, caller: ActorHandle) => Promise<void>;
+}
+
+/** A citizen signed up for one row, with no records, grants or watches. */
+async function throwawayCitizen(): Promise<ActorHandle> {
+  return citizenActor(await signUpCitizen(t.app));
+}
+
+/** A refusal on someone else's id answers exactly as on an id nobody has. */
+async function expectSameAsUnknown(res: LightMyRequestResponse, caller: ActorHandle, method: Method, url: (id: string) => string, label: string): Promise<void> {
+  const ref = await send({ actor: caller, method, url: url(randomUUID()) }, `${label} (reference: unknown id)`);
+  expect(ref.statusCode, ref.body).toBe(res.statusCode);
+  expect(withoutInstance(res), label).toEqual(withoutInstance(ref));
+}
+
+async function feedOf(actor: ActorHandle, label: string, query = ''): Promise<AlertItem[]> {
+  const call: Call = { actor, method: 'GET', url: `/v1/alerts?limit=500${query}` };
+  const res = await send(call, label);
+  expect(res.statusCode, res.body).toBe(200);
+  return readAll<AlertItem>(call, res, label);
+}
+
+interface AlertItem {
+  id: string;
+  kind: 'match' | 'watch-removed';
+  watchId: string;
+  subjectId: string;
+  recordId: string | null;
+  type: string;
+  matched: Record<string, unknown>;
+  ackedAt: string | null;
+}
+
+interface WatchItem {
+  id: string;
+  subjectId: string;
+  watcher: { accountId: string; organisationId: string | null };
+  type: string;
+  active: boolean;
+}
+
+async function watchesOnMe(person: Person, label: string): Promise<WatchItem[]> {
+  const res = await send({ actor: citizenActor(person.citizen!), method: 'GET', url: '/v1/me/watches' }, label);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().items;
+}
+
+let listening: Promise<string> | undefined;
+
+/**
+ * Opens an event stream over a real socket (the app listens on a free port the first time),
+ * takes its status and type, and closes it. Bounded: aborted after five seconds whatever happens.
+ */
+async function openStream(actor: ActorHandle, url: string): Promise<{ status: number; contentType: string | null }> {
+  listening ??= t.app.listen({ host: '127.0.0.1', port: 0 });
+  const base = await listening;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 5_000);
+  try {
+    const res = await fetch(`${base}${url}`, { headers: actor.headers, signal: controller.signal });
+    await res.body?.cancel();
+    return { status: res.status, contentType: res.headers.get('content-type') };
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
 }
 
 const ROUTES: RouteSpec[] = [
@@ -569,6 +748,232 @@ const ROUTES: RouteSpec[] = [
     url: () => `/v1/organisations/${orgB}/clients/${spareC.clientId}/disable`,
     ok: [{ actor: 'admin', status: 200 }],
   },
+  {
+    id: 'R37',
+    method: 'DELETE',
+    path: '/v1/me',
+    auth: ['citizen'],
+    body: () => ({ password: strongPassword }),
+    ok: [
+      {
+        actor: 'citizen',
+        status: 200,
+        caller: throwawayCitizen,
+        check: async (res, caller) => {
+          expect(res.json()).toMatchObject({ subjectId: caller.subjectId, erasedAt: expect.any(String) });
+          const after = await send({ actor: caller, method: 'GET', url: '/v1/me' }, 'erased');
+          expect(after.statusCode, 'the erased person’s token stops working').toBe(401);
+        },
+      },
+      {
+        actor: 'citizen',
+        status: 403,
+        case: 'wrongPassword',
+        caller: throwawayCitizen,
+        body: () => ({ password: 'not the password at all' }),
+        check: async (_res, caller) => {
+          const after = await send({ actor: caller, method: 'GET', url: '/v1/me' }, 'not erased');
+          expect(after.statusCode, 'nothing was erased').toBe(200);
+        },
+      },
+    ],
+  },
+  { id: 'R38', method: 'POST', path: '/v1/subjects/{subjectId}/watches', auth: ['practitioner', 'client'], subjectRoute: 'watch' },
+  { id: 'R39', method: 'GET', path: '/v1/subjects/{subjectId}/watches', auth: ['practitioner', 'client'], subjectRoute: 'watches' },
+  { id: 'R40', method: 'DELETE', path: '/v1/subjects/{subjectId}/watches/{id}', auth: ['practitioner', 'client'], subjectRoute: 'unwatch' },
+  {
+    id: 'R41',
+    method: 'GET',
+    path: '/v1/me/watches',
+    auth: ['citizen'],
+    ok: [
+      {
+        actor: 'citizen',
+        status: 200,
+        check: async (res, caller) => {
+          const items = res.json().items as WatchItem[];
+          for (const w of items) expect(w.subjectId).toBe(caller.subjectId);
+          expect(items.map((w) => w.id).sort(), 'exactly the live watches on the store').toEqual(watchesOn(caller.subjectId!).sort());
+        },
+      },
+    ],
+  },
+  {
+    id: 'R42',
+    method: 'DELETE',
+    path: '/v1/me/watches/{id}',
+    auth: ['citizen'],
+    url: () => `/v1/me/watches/${leeWatches[0]}`,
+    ok: [
+      {
+        actor: 'citizen',
+        status: 204,
+        check: async () => {
+          watchModel.get(leeWatches[0]!)!.removed = true;
+          expect((await watchesOnMe(people.kindRows, 'after removal')).map((w) => w.id)).not.toContain(leeWatches[0]);
+          // The supporter is told in its feed.
+          const notice = (await feedOf(actors.grantee, 'notice')).find((a) => a.watchId === leeWatches[0]);
+          expect(notice, 'a watch-removed notice in the watcher’s feed').toMatchObject({ kind: 'watch-removed', subjectId: people.kindRows.subjectId, recordId: null });
+        },
+      },
+    ],
+  },
+  {
+    id: 'R43',
+    method: 'GET',
+    path: '/v1/alerts',
+    auth: ['practitioner', 'client'],
+    ok: (['grantee', 'client'] as const).map((actor) => ({
+      actor,
+      status: 200,
+      check: async (res: LightMyRequestResponse, caller: ActorHandle) => {
+        const ids = (res.json().items as AlertItem[]).map((a) => a.id);
+        for (const id of alertIds[actor]) expect(ids).toContain(id);
+        for (const a of res.json().items as AlertItem[]) expect(watchModel.get(a.watchId)?.accountId, `alert ${a.id}`).toBe(caller.accountId);
+      },
+    })),
+  },
+  {
+    id: 'R44',
+    method: 'POST',
+    path: '/v1/alerts/{id}/ack',
+    auth: ['practitioner', 'client'],
+    url: () => `/v1/alerts/${alertIds.grantee[0]}/ack`,
+    ok: [
+      { actor: 'grantee', status: 200, check: async (res) => expect(res.json()).toMatchObject({ id: alertIds.grantee[0], ackedAt: expect.any(String) }) },
+      {
+        actor: 'client',
+        status: 200,
+        url: () => `/v1/alerts/${alertIds.client[0]}/ack`,
+        check: async (res) => expect(res.json()).toMatchObject({ id: alertIds.client[0], ackedAt: expect.any(String) }),
+      },
+      ...(
+        [
+          ['colleague', 'grantee', 1],
+          ['grantee', 'client', 1],
+        ] as const
+      ).map(([actor, owner, i]) => ({
+        actor,
+        status: 404,
+        case: `${owner}Alert`,
+        url: () => `/v1/alerts/${alertIds[owner][i]}/ack`,
+        check: async (res: LightMyRequestResponse, caller: ActorHandle) => {
+          await expectSameAsUnknown(res, caller, 'POST', (id) => `/v1/alerts/${id}/ack`, 'someone else’s alert');
+          const still = (await feedOf(actors[owner], 'owner’s feed', '&unacked=true')).map((a) => a.id);
+          expect(still, 'the alert stays unacknowledged').toContain(alertIds[owner][i]);
+        },
+      })),
+    ],
+  },
+  {
+    id: 'R45',
+    method: 'GET',
+    path: '/v1/alerts/stream',
+    auth: ['practitioner', 'client'],
+    stream: true,
+    ok: [
+      { actor: 'grantee', status: 200 },
+      { actor: 'client', status: 200 },
+    ],
+  },
+  {
+    id: 'R46',
+    method: 'PUT',
+    path: '/v1/organisations/{orgId}/webhook',
+    auth: ['admin'],
+    url: () => `/v1/organisations/${hookOrg}/webhook`,
+    body: () => ({ url: 'https://hooks.example.org/tessera' }),
+    ok: [
+      {
+        actor: 'admin',
+        status: 200,
+        check: async (res) => expect(res.json()).toMatchObject({ organisationId: hookOrg, url: 'https://hooks.example.org/tessera', secret: expect.stringMatching(/^whsec_/) }),
+      },
+      { actor: 'admin', status: 404, case: 'unknownOrg', url: () => `/v1/organisations/${randomUUID()}/webhook` },
+      {
+        actor: 'admin',
+        status: 400,
+        case: 'plainHttp',
+        body: () => ({ url: 'http://hooks.example.org/tessera' }),
+        check: async (res) => expect((res.json().errors as { field: string }[]).map((e) => e.field)).toContain('url'),
+      },
+    ],
+  },
+  {
+    id: 'R47',
+    method: 'GET',
+    path: '/v1/organisations/{orgId}/webhook',
+    auth: ['admin'],
+    url: () => `/v1/organisations/${hookOrg}/webhook`,
+    ok: [
+      {
+        actor: 'admin',
+        status: 200,
+        check: async (res) => {
+          expect(res.json()).toMatchObject({ organisationId: hookOrg, url: expect.stringMatching(/^https:\/\/hooks\.example\.org\//) });
+          expect(res.json(), 'the secret is shown only when set').not.toHaveProperty('secret');
+        },
+      },
+      { actor: 'admin', status: 404, case: 'unknownOrg', url: () => `/v1/organisations/${randomUUID()}/webhook` },
+    ],
+  },
+  {
+    id: 'R48',
+    method: 'DELETE',
+    path: '/v1/organisations/{orgId}/webhook',
+    auth: ['admin'],
+    url: () => `/v1/organisations/${hookOrgGone}/webhook`,
+    ok: [
+      {
+        actor: 'admin',
+        status: 204,
+        check: async (_res, caller) => {
+          const after = await send({ actor: caller, method: 'GET', url: `/v1/organisations/${hookOrgGone}/webhook` }, 'removed');
+          expect(after.statusCode).toBe(404);
+        },
+      },
+      { actor: 'admin', status: 404, case: 'unknownOrg', url: () => `/v1/organisations/${randomUUID()}/webhook` },
+    ],
+  },
+  {
+    id: 'R49',
+    method: 'GET',
+    path: '/v1/organisations/{orgId}/webhook/deliveries',
+    auth: ['admin'],
+    url: () => `/v1/organisations/${hookOrg}/webhook/deliveries`,
+    ok: [
+      { actor: 'admin', status: 200, check: async (res) => expect(res.json().items).toEqual([]) },
+      { actor: 'admin', status: 404, case: 'unknownOrg', url: () => `/v1/organisations/${randomUUID()}/webhook/deliveries` },
+    ],
+  },
+  {
+    id: 'R50',
+    method: 'GET',
+    path: '/v1/me/export',
+    auth: ['citizen'],
+    url: () => '/v1/me/export?format=json',
+    ok: [
+      {
+        actor: 'citizen',
+        status: 200,
+        check: async (res, caller) => {
+          expect(res.headers['content-type']).toMatch(/^application\/json/);
+          expect(res.json()).toMatchObject({ format: 'tessera-export', subject: { subjectId: caller.subjectId } });
+        },
+      },
+      {
+        actor: 'citizen',
+        status: 200,
+        case: 'fhir',
+        url: () => '/v1/me/export?format=fhir',
+        check: async (res) => {
+          expect(res.headers['content-type']).toMatch(/^application\/fhir\+json/);
+          expect(res.json()).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
+        },
+      },
+      { actor: 'citizen', status: 400, case: 'badFormat', url: () => '/v1/me/export?format=csv' },
+    ],
+  },
 ];
 
 /** One representative caller of each account kind, for the kind rows. */
@@ -579,6 +984,7 @@ interface KindRow {
   route: RouteSpec;
   actor: ActorName;
   status: number;
+  allowed?: Allowed;
 }
 
 /** Generated from ROUTES: ids are `AM-<route id>-<actor>`, stable while the route keeps its id. */
@@ -593,22 +999,28 @@ const KIND_ROWS: KindRow[] = ROUTES.flatMap((route) => {
     if (!auth.includes(kind)) rows.push({ id: `AM-${route.id}-${KIND_ACTORS[kind]}`, route, actor: KIND_ACTORS[kind], status: 403 });
   }
   // Routes on someone else's store get their allowed-kind rows in SUBJECT_ROWS.
-  for (const ok of route.ok ?? []) rows.push({ id: `AM-${route.id}-${ok.actor}-ok`, route, actor: ok.actor, status: ok.status });
+  for (const ok of route.ok ?? []) rows.push({ id: `AM-${route.id}-${ok.actor}-${ok.case ?? 'ok'}`, route, actor: ok.actor, status: ok.status, allowed: ok });
   return rows;
 });
 
 // ---------------------------------------------------------------------------------------------
 // Subject rows: actor × grant state × supporter route.
 
-type SubjectRouteKey = 'read' | 'head' | 'append' | 'batch' | 'request';
+type SubjectRouteKey = 'read' | 'head' | 'append' | 'batch' | 'request' | 'watch' | 'watches' | 'unwatch';
 
-const SUBJECT_ROUTES: Record<SubjectRouteKey, { method: Method; url: (subjectId: string, query?: string) => string; body?: () => unknown }> = {
+/** `id` is the watch an `unwatch` row names (an id nobody has unless the row says whose). */
+const SUBJECT_ROUTES: Record<SubjectRouteKey, { method: Method; url: (subjectId: string, query?: string, id?: string) => string; body?: () => unknown }> = {
   read: { method: 'GET', url: (s, q) => `/v1/subjects/${s}/records${q ? `?${q}` : ''}` },
   head: { method: 'HEAD', url: (s, q) => `/v1/subjects/${s}/records${q ? `?${q}` : ''}` },
   append: { method: 'POST', url: (s) => `/v1/subjects/${s}/records`, body: () => heartRate() },
   batch: { method: 'POST', url: (s) => `/v1/subjects/${s}/records/batch`, body: () => ({ records: [heartRate('2026-06-02T08:00:00Z'), heartRate('2026-06-03T08:00:00Z')] }) },
   request: { method: 'POST', url: (s) => `/v1/subjects/${s}/access-requests`, body: () => requestTerms },
+  watch: { method: 'POST', url: (s) => `/v1/subjects/${s}/watches`, body: () => PHQ9_WATCH },
+  watches: { method: 'GET', url: (s) => `/v1/subjects/${s}/watches` },
+  unwatch: { method: 'DELETE', url: (s, _q, id = randomUUID()) => `/v1/subjects/${s}/watches/${id}` },
 };
+
+const RECORD_ROUTES: SubjectRouteKey[] = ['read', 'head', 'append', 'batch'];
 
 interface SubjectRow {
   id: string;
@@ -623,6 +1035,13 @@ interface SubjectRow {
   expired?: boolean;
   /** For 200 reads: how many records, a sanity check on the model. */
   count?: number;
+  /**
+   * For `unwatch`: whose watch the URL names, on `watchOn` (default the row's person): that
+   * caller's earliest live watch there, else one it sets just before the row; `unknown` (the
+   * default) is an id nobody has.
+   */
+  watch?: ActorName | 'unknown' | 'malformed';
+  watchOn?: PersonName;
   why?: string;
 }
 
@@ -793,12 +1212,101 @@ const SUBJECT_ROWS: SubjectRow[] = [
   { id: 'AM262', subject: 'active', actor: 'outsider', route: 'head', status: 404 },
   { id: 'AM263', subject: 'active', actor: 'grantee', route: 'head', status: 200 },
   { id: 'AM264', subject: 'active', actor: 'owner', route: 'head', status: 403 },
+
+  // Watches: set one on a type an active read grant covers; list your own (needs a read grant);
+  // remove your own (needs no grant, so a supporter can tidy up after revocation).
+  // active: typed read (mental-wellbeing: phq9, gad7), plain read (health-status), append (health-status)
+  { id: 'AM501', subject: 'active', actor: 'grantee', route: 'watch', status: 201, why: 'PHQ-9 is in the typed mental-wellbeing grant' },
+  { id: 'AM502', subject: 'active', actor: 'grantee', route: 'watch', body: HR_WATCH, status: 201, why: 'heart rate is in the health-status grant' },
+  { id: 'AM503', subject: 'active', actor: 'grantee', route: 'watch', body: { type: 'swemwbs', field: 'score', op: 'lt', threshold: 20 }, status: 403, why: 'the mental-wellbeing grant names phq9 and gad7 only' },
+  { id: 'AM504', subject: 'active', actor: 'grantee', route: 'watch', body: { type: 'no-such-type', flag: 'self-harm-risk' }, status: 400 },
+  { id: 'AM505', subject: 'active', actor: 'grantee', route: 'watch', body: { type: 'phq9', field: 'score', op: 'ge' }, status: 400, why: 'no threshold' },
+  { id: 'AM506', subject: 'active', actor: 'colleague', route: 'watch', status: 404 },
+  { id: 'AM507', subject: 'active', actor: 'outsider', route: 'watch', status: 404 },
+  { id: 'AM508', subject: 'active', actor: 'client', route: 'watch', status: 404 },
+  { id: 'AM509', subject: 'active', actor: 'owner', route: 'watch', status: 403 },
+  { id: 'AM510', subject: 'active', actor: 'otherCitizen', route: 'watch', status: 403 },
+  { id: 'AM511', subject: 'active', actor: 'admin', route: 'watch', status: 403 },
+  { id: 'AM512', subject: 'active', actor: 'anonymous', route: 'watch', status: 401 },
+  { id: 'AM513', subject: 'active', actor: 'expiredToken', route: 'watch', status: 401 },
+  { id: 'AM514', subject: 'active', actor: 'revokedSession', route: 'watch', status: 401 },
+  { id: 'AM515', subject: 'active', actor: 'grantee', route: 'watches', status: 200 },
+  { id: 'AM516', subject: 'active', actor: 'colleague', route: 'watches', status: 404 },
+  { id: 'AM517', subject: 'active', actor: 'owner', route: 'watches', status: 403 },
+  { id: 'AM518', subject: 'active', actor: 'forgedToken', route: 'watches', status: 401 },
+  { id: 'AM519', subject: 'active', actor: 'grantee', route: 'unwatch', watch: 'grantee', status: 204 },
+  { id: 'AM520', subject: 'active', actor: 'grantee', route: 'unwatch', status: 404, why: 'an id nobody has' },
+  { id: 'AM521', subject: 'active', actor: 'outsider', route: 'unwatch', watch: 'grantee', status: 404, why: 'someone else’s watch' },
+  { id: 'AM522', subject: 'active', actor: 'owner', route: 'unwatch', watch: 'grantee', status: 403, why: 'the person removes watches at /v1/me/watches' },
+  { id: 'AM523', subject: 'active', actor: 'badToken', route: 'unwatch', status: 401 },
+  { id: 'AM524', subject: 'active', actor: 'admin', route: 'unwatch', status: 403 },
+
+  // readOnly: one read grant, health-status narrowed to heart-rate
+  { id: 'AM531', subject: 'readOnly', actor: 'grantee', route: 'watch', body: HR_WATCH, status: 201 },
+  { id: 'AM532', subject: 'readOnly', actor: 'grantee', route: 'watch', status: 403, why: 'a read grant, not covering PHQ-9' },
+  { id: 'AM533', subject: 'readOnly', actor: 'grantee', route: 'watch', body: { type: 'blood-glucose', field: 'value', op: 'lt', threshold: 4 }, status: 403, why: 'health-status, but the grant names heart-rate only' },
+  { id: 'AM534', subject: 'readOnly', actor: 'grantee', route: 'watches', status: 200 },
+  { id: 'AM535', subject: 'readOnly', actor: 'colleague', route: 'watches', status: 404 },
+  { id: 'AM536', subject: 'readOnly', actor: 'grantee', route: 'unwatch', watch: 'grantee', status: 204 },
+
+  // appendOnly: append grants only
+  { id: 'AM541', subject: 'appendOnly', actor: 'grantee', route: 'watch', body: HR_WATCH, status: 403, why: 'grants, but none allows read' },
+  { id: 'AM542', subject: 'appendOnly', actor: 'client', route: 'watch', body: HR_WATCH, status: 403 },
+  { id: 'AM543', subject: 'appendOnly', actor: 'grantee', route: 'watches', status: 403 },
+  { id: 'AM544', subject: 'appendOnly', actor: 'colleague', route: 'watch', body: HR_WATCH, status: 404 },
+  { id: 'AM545', subject: 'appendOnly', actor: 'grantee', route: 'unwatch', status: 404 },
+
+  // revoked: the practitioner set a heart-rate watch before its grants were revoked
+  { id: 'AM551', subject: 'revoked', actor: 'grantee', route: 'watch', body: HR_WATCH, status: 404, why: 'revocation bites on the next request' },
+  { id: 'AM552', subject: 'revoked', actor: 'grantee', route: 'watches', status: 404 },
+  { id: 'AM553', subject: 'revoked', actor: 'client', route: 'watch', status: 404 },
+  { id: 'AM554', subject: 'revoked', actor: 'grantee', route: 'unwatch', watch: 'grantee', status: 204, why: 'its own watch, set while the grant was live: removing needs no grant' },
+
+  // expired: read and append grants (health-status) that live one hour of the app's clock
+  { id: 'AM561', subject: 'expired', actor: 'grantee', route: 'watch', body: HR_WATCH, status: 201, why: 'before expiry' },
+  { id: 'AM562', subject: 'expired', actor: 'grantee', route: 'watch', body: HR_WATCH, expired: true, status: 404, why: 'expiry bites on the next request' },
+  { id: 'AM563', subject: 'expired', actor: 'grantee', route: 'watches', expired: true, status: 404 },
+  { id: 'AM564', subject: 'expired', actor: 'grantee', route: 'unwatch', watch: 'grantee', expired: true, status: 204, why: 'its own watch: removing needs no grant' },
+  { id: 'AM565', subject: 'expired', actor: 'grantee', route: 'watches', status: 200, why: 'clock moved back' },
+
+  // window: a read grant whose data window holds none of the records
+  { id: 'AM571', subject: 'window', actor: 'grantee', route: 'watch', status: 201, why: 'the window bounds what fires, not what may be watched' },
+  { id: 'AM572', subject: 'window', actor: 'colleague', route: 'watch', status: 404 },
+
+  // orgWide: a read grant (health-status, mental-wellbeing) to the whole organisation A
+  { id: 'AM581', subject: 'orgWide', actor: 'colleague', route: 'watch', status: 201, why: 'through the organisation grant' },
+  { id: 'AM582', subject: 'orgWide', actor: 'client', route: 'watch', body: HR_WATCH, status: 201 },
+  { id: 'AM583', subject: 'orgWide', actor: 'outsider', route: 'watch', status: 404 },
+  { id: 'AM584', subject: 'orgWide', actor: 'client', route: 'watches', status: 200, why: 'its own watches, not its colleagues’' },
+  { id: 'AM585', subject: 'orgWide', actor: 'grantee', route: 'unwatch', watch: 'colleague', status: 404, why: 'a colleague’s watch under the same organisation grant' },
+  { id: 'AM586', subject: 'orgWide', actor: 'colleague', route: 'unwatch', watch: 'colleague', status: 204 },
+  { id: 'AM587', subject: 'orgWide', actor: 'anonymous', route: 'watches', status: 401 },
+  { id: 'AM588', subject: 'orgWide', actor: 'admin', route: 'watch', status: 403 },
+
+  // otherPerson: the outsider holds a notes grant; the practitioner holds nothing
+  { id: 'AM591', subject: 'otherPerson', actor: 'grantee', route: 'watch', status: 404 },
+  { id: 'AM592', subject: 'otherPerson', actor: 'outsider', route: 'watch', status: 403, why: 'a notes grant does not cover PHQ-9' },
+  { id: 'AM593', subject: 'otherPerson', actor: 'grantee', route: 'watches', status: 404 },
+  { id: 'AM594', subject: 'otherPerson', actor: 'outsider', route: 'watches', status: 200 },
+  { id: 'AM595', subject: 'otherPerson', actor: 'grantee', route: 'unwatch', watch: 'grantee', watchOn: 'active', status: 404, why: 'its own watch on another person, named under this one' },
+
+  // missing and malformed
+  { id: 'AM601', subject: 'missing', actor: 'grantee', route: 'watch', status: 404 },
+  { id: 'AM602', subject: 'missing', actor: 'client', route: 'watches', status: 404 },
+  { id: 'AM603', subject: 'missing', actor: 'grantee', route: 'unwatch', watch: 'grantee', watchOn: 'active', status: 404, why: 'its own watch, named under a person nobody is' },
+  { id: 'AM604', subject: 'missing', actor: 'anonymous', route: 'watch', status: 401 },
+  { id: 'AM605', subject: 'malformed', actor: 'grantee', route: 'watch', status: 400 },
+  { id: 'AM606', subject: 'malformed', actor: 'grantee', route: 'watches', status: 400 },
+  { id: 'AM607', subject: 'malformed', actor: 'grantee', route: 'unwatch', status: 400 },
+  { id: 'AM608', subject: 'active', actor: 'grantee', route: 'unwatch', watch: 'malformed', status: 400 },
 ];
 
 /** Disabled grantee: rows before and after the operator disables gpX and clientX. */
 const DISABLED_BEFORE: SubjectRow[] = [
   { id: 'AM301', subject: 'disabled', actor: 'disabledPractitioner', route: 'read', status: 200 },
   { id: 'AM302', subject: 'disabled', actor: 'disabledClient', route: 'read', status: 200 },
+  { id: 'AM314', subject: 'disabled', actor: 'disabledPractitioner', route: 'watch', body: HR_WATCH, status: 201 },
+  { id: 'AM315', subject: 'disabled', actor: 'disabledClient', route: 'watches', status: 200 },
 ];
 const DISABLED_AFTER: SubjectRow[] = [
   { id: 'AM305', subject: 'disabled', actor: 'disabledPractitioner', route: 'read', status: 401 },
@@ -808,13 +1316,26 @@ const DISABLED_AFTER: SubjectRow[] = [
   { id: 'AM309', subject: 'disabled', actor: 'disabledClient', route: 'read', status: 401 },
   { id: 'AM310', subject: 'disabled', actor: 'disabledClient', route: 'request', status: 401 },
   { id: 'AM311', subject: 'missing', actor: 'disabledPractitioner', route: 'read', status: 401 },
+  { id: 'AM316', subject: 'disabled', actor: 'disabledPractitioner', route: 'watch', body: HR_WATCH, status: 401 },
+  { id: 'AM317', subject: 'disabled', actor: 'disabledPractitioner', route: 'watches', status: 401 },
+  { id: 'AM318', subject: 'disabled', actor: 'disabledPractitioner', route: 'unwatch', watch: 'disabledPractitioner', status: 401, why: 'its own watch, set in AM314' },
+  { id: 'AM319', subject: 'disabled', actor: 'disabledClient', route: 'watch', body: HR_WATCH, status: 401 },
 ];
 
 /**
  * Rows whose answer differs from DESIGN, reported and being fixed in src. They run in the
  * skipped block at the end; remove an id here to unskip its row.
  */
-const KNOWN_MISMATCHES = new Set<string>([]);
+const KNOWN_MISMATCHES = new Set<string>([
+  // An earlier alert's `matched` stays visible after the grant that covered its record is revoked,
+  // when another read grant names the type's usual category but does not cover the record (its
+  // window misses it: AL03; the record was filed under another category: AL04). stillCovered in
+  // src/features/alerts/service.ts (lines 36–40) asks whether a grant covers the *type* (its
+  // home category or `types`), not whether one covers the alert's *record* (category, type and
+  // window, as grantsCovering in src/features/records/slice.ts does when the alert is raised).
+  'AL03',
+  'AL04',
+]);
 
 // ---------------------------------------------------------------------------------------------
 // Row runners
@@ -827,11 +1348,20 @@ function actorFor(name: ActorName, person: Person): ActorHandle {
 function title(row: SubjectRow): string {
   const spec = SUBJECT_ROUTES[row.route];
   const q = row.query ? `?${row.query}` : '';
-  return `[${row.id}] ${row.subject}: ${row.actor} ${spec.method} ${spec.url('{subjectId}')}${q} → ${row.status}${row.why ? ` (${row.why})` : ''}`;
+  const whose = row.watch && row.watch !== 'unknown' ? ` [${row.watch}’s watch${row.watchOn ? ` on ${row.watchOn}` : ''}]` : '';
+  return `[${row.id}] ${row.subject}: ${row.actor} ${spec.method} ${spec.url('{subjectId}', undefined, '{id}')}${q}${whose} → ${row.status}${row.why ? ` (${row.why})` : ''}`;
 }
 
-async function readAll(c: Call, first: LightMyRequestResponse, label: string): Promise<{ id: string; subjectId: string; category: string; type: string; effectiveAt: string }[]> {
-  const items = [...first.json().items];
+interface RecordItem {
+  id: string;
+  subjectId: string;
+  category: string;
+  type: string;
+  effectiveAt: string;
+}
+
+async function readAll<T = RecordItem>(c: Call, first: LightMyRequestResponse, label: string): Promise<T[]> {
+  const items: T[] = [...first.json().items];
   let cursor: string | null = first.json().nextCursor;
   while (cursor) {
     const res = await send({ ...c, url: `${c.url}${c.url.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}` }, label);
@@ -842,20 +1372,51 @@ async function readAll(c: Call, first: LightMyRequestResponse, label: string): P
   return items;
 }
 
+/** The watch an `unwatch` row names. */
+async function watchTarget(row: SubjectRow): Promise<string | undefined> {
+  if (row.route !== 'unwatch' || row.watch === undefined || row.watch === 'unknown') return undefined;
+  if (row.watch === 'malformed') return 'not-a-uuid';
+  const on = people[row.watchOn ?? row.subject];
+  const by = actorFor(row.watch, on);
+  return watchesOn(on.subjectId, by.accountId)[0] ?? (await setWatch(on, by));
+}
+
+/**
+ * What the model says a supporter's watch call answers, as the access plugin decides it: no
+ * active grant at all → 404; grants, none to read → 403; setting a watch also needs a read
+ * grant covering the type (403). Undefined where the model has no say (other kinds, bad input).
+ */
+function watchOracle(row: SubjectRow, person: Person, actor: ActorHandle, body: unknown): number | undefined {
+  if (row.route !== 'watch' && row.route !== 'watches') return undefined;
+  if (![201, 200, 403, 404].includes(row.status) || (actor.kind !== 'practitioner' && actor.kind !== 'client')) return undefined;
+  const now = t.clock.now();
+  const held = person.grants.filter((g) => !g.revoked && g.expiresAt > now && holds(g, actor));
+  if (held.length === 0) return 404;
+  const reads = activeGrants(person, actor, 'read', now);
+  if (reads.length === 0) return 403;
+  if (row.route === 'watches') return 200;
+  const type = (body as WatchBody).type;
+  return reads.some((g) => coversType(g, type)) ? 201 : 403;
+}
+
 async function runSubjectRow(row: SubjectRow): Promise<void> {
   const person = people[row.subject];
   const actor = actorFor(row.actor, person);
   const spec = SUBJECT_ROUTES[row.route];
   const body = row.body ?? spec.body?.();
-  const call: Call = { actor, method: spec.method, url: spec.url(person.subjectId, row.query), ...(body === undefined ? {} : { body }) };
+  const watchId = await watchTarget(row);
+  const call: Call = { actor, method: spec.method, url: spec.url(person.subjectId, row.query, watchId), ...(body === undefined ? {} : { body }) };
   const label = `[${row.id}]`;
   const owner = person.citizen ? citizenActor(person.citizen) : null;
   const seqBefore = owner ? await lastSeq(owner) : 0;
   if (row.expired) t.clock.advance(EXPIRY_JUMP);
   try {
+    const modelSays = watchOracle(row, person, actor, body);
+    if (modelSays !== undefined) expect(row.status, `${label} the row agrees with the model of grants`).toBe(modelSays);
     const res = await send(call, label);
     expect(res.statusCode, `${label} ${res.body}`).toBe(row.status);
     if (owner) await expectLogged(row, owner, actor, person, seqBefore, res);
+    if (!RECORD_ROUTES.includes(row.route) && row.route !== 'request') await expectWatchAnswer(row, person, actor, res, body, watchId);
 
     if (row.status === 200 && row.route === 'read') {
       // Property: every item lies inside an active read grant, and the ids are exactly the union of the slices ∩ the query.
@@ -874,7 +1435,7 @@ async function runSubjectRow(row: SubjectRow): Promise<void> {
 
     if (row.status === 200 && row.route === 'head') expect(res.body, label).toBe('');
 
-    if (row.status === 201) {
+    if (row.status === 201 && (row.route === 'append' || row.route === 'batch')) {
       const created = (row.route === 'batch' ? res.json().items : [res.json()]) as { id: string; subjectId: string; category: string; type: string; effectiveAt: string; source: unknown }[];
       const sent = row.route === 'batch' ? (body as { records: unknown[] }).records : [body];
       expect(created, label).toHaveLength(sent.length);
@@ -888,7 +1449,7 @@ async function runSubjectRow(row: SubjectRow): Promise<void> {
 
     if (row.status === 404 || row.status === 202) {
       // The same call on a person nobody is: 404s identical but for `instance`, 202s but for ids and times.
-      const nobody = { ...call, url: spec.url(randomUUID(), row.query) };
+      const nobody = { ...call, url: spec.url(randomUUID(), row.query, watchId) };
       const ref = await send(nobody, `${label} (reference: nobody)`);
       expect(ref.statusCode, `${label} reference ${ref.body}`).toBe(row.status);
       expect(stableHeaders(res), `${label} headers`).toEqual(stableHeaders(ref));
@@ -903,6 +1464,37 @@ async function runSubjectRow(row: SubjectRow): Promise<void> {
     }
   } finally {
     if (row.expired) t.clock.advance(-EXPIRY_JUMP);
+  }
+}
+
+/**
+ * Watch rows: a set watch is the caller's, on this person, active; a list is exactly the caller's
+ * live watches there, each active while a read grant covers its type; a removed watch is gone
+ * from the person's own view, a refused removal leaves it.
+ */
+async function expectWatchAnswer(row: SubjectRow, person: Person, actor: ActorHandle, res: LightMyRequestResponse, body: unknown, watchId: string | undefined): Promise<void> {
+  const label = `[${row.id}]`;
+  if (row.route === 'watch' && row.status === 201) {
+    const w = res.json() as WatchItem;
+    expect(w, label).toMatchObject({ subjectId: person.subjectId, type: (body as WatchBody).type, active: true, watcher: { accountId: actor.accountId, organisationId: actor.organisationId } });
+    watchModel.set(w.id, { subjectId: person.subjectId, accountId: actor.accountId!, type: w.type, removed: false });
+  }
+  if (row.route === 'watches' && row.status === 200) {
+    const items = res.json().items as WatchItem[];
+    const reads = activeGrants(person, actor, 'read', t.clock.now());
+    for (const w of items) {
+      expect(w.subjectId, label).toBe(person.subjectId);
+      expect(w.watcher.accountId, `${label} lists someone else’s watch`).toBe(actor.accountId);
+      expect(w.active, `${label} ${w.type} active`).toBe(reads.some((g) => coversType(g, w.type)));
+    }
+    expect(items.map((w) => w.id).sort(), `${label} exactly the caller’s live watches`).toEqual(watchesOn(person.subjectId, actor.accountId).sort());
+  }
+  if (row.route === 'unwatch' && watchId !== undefined && watchModel.has(watchId)) {
+    const on = people[row.watchOn ?? row.subject];
+    if (row.status === 204) watchModel.get(watchId)!.removed = true;
+    const seen = (await watchesOnMe(on, `${label} the person’s view`)).map((w) => w.id);
+    if (row.status === 204) expect(seen, `${label} removed`).not.toContain(watchId);
+    else expect(seen, `${label} a refused removal leaves the watch`).toContain(watchId);
   }
 }
 
@@ -932,7 +1524,7 @@ async function lastSeq(owner: ActorHandle): Promise<number> {
 async function expectLogged(row: SubjectRow, owner: ActorHandle, actor: ActorHandle, person: Person, seq: number, res: LightMyRequestResponse): Promise<void> {
   const label = `[${row.id}] access log`;
   const added = await logSince(owner, seq);
-  const served = (row.status === 200 && (row.route === 'read' || row.route === 'head')) || row.status === 201;
+  const served = (row.status === 200 && (row.route === 'read' || row.route === 'head')) || (row.status === 201 && (row.route === 'append' || row.route === 'batch'));
   if (!served) {
     expect(added.filter((e) => e.recordIds.length > 0), `${label}: a refused call logged records`).toEqual([]);
     return;
@@ -952,11 +1544,21 @@ async function expectLogged(row: SubjectRow, owner: ActorHandle, actor: ActorHan
 
 async function runKindRow(row: KindRow): Promise<void> {
   const route = row.route;
-  const actor = actors[row.actor as Exclude<ActorName, 'owner'>];
-  const url = route.url?.() ?? (route.subjectRoute ? SUBJECT_ROUTES[route.subjectRoute].url(people.active.subjectId) : route.path);
-  const body = route.body?.() ?? (route.subjectRoute ? SUBJECT_ROUTES[route.subjectRoute].body?.() : undefined);
+  const allowed = row.allowed;
+  const actor = allowed?.caller ? await allowed.caller() : actors[row.actor as Exclude<ActorName, 'owner'>];
+  const url = allowed?.url?.() ?? route.url?.() ?? (route.subjectRoute ? SUBJECT_ROUTES[route.subjectRoute].url(people.active.subjectId) : route.path);
+  const body = allowed?.body ? allowed.body() : (route.body?.() ?? (route.subjectRoute ? SUBJECT_ROUTES[route.subjectRoute].body?.() : undefined));
+  if (route.stream && allowed) {
+    // An allowed caller's stream never ends: over a real socket, its status and type.
+    expect(route.method).toBe('GET');
+    const stream = await openStream(actor, url);
+    expect(stream.status, `[${row.id}]`).toBe(row.status);
+    expect(stream.contentType, `[${row.id}]`).toMatch(/^text\/event-stream/);
+    return;
+  }
   const res = await send({ actor, method: route.method, url, ...(body === undefined ? {} : { body }) }, `[${row.id}]`);
   expect(res.statusCode, `[${row.id}] ${res.body}`).toBe(row.status);
+  await allowed?.check?.(res, actor);
   // Keep the model in step with what the allowed callers changed.
   const lee = people.kindRows;
   if (row.status === 201 && route.id === 'R14') {
@@ -1143,6 +1745,20 @@ describe('access matrix: citizen isolation', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().items).toEqual([]);
   });
+
+  it('[AM410] another citizen: DELETE /v1/me/watches/{id} of a watch on someone else’s store → 404, and it stays', async () => {
+    const id = watchesOn(people.watched.subjectId)[0]!;
+    await expectHidden('[AM410]', 'DELETE', (x) => `/v1/me/watches/${x}`, id);
+    expect((await watchesOnMe(people.watched, '[AM410]')).map((w) => w.id)).toContain(id);
+  });
+
+  it('[AM411] a citizen’s /v1/me/watches lists exactly the live watches on their own store', async () => {
+    for (const name of ['active', 'readOnly', 'revoked', 'orgWide', 'otherPerson', 'kindRows', 'watched'] as const) {
+      const items = await watchesOnMe(people[name], `[AM411] ${name}`);
+      for (const w of items) expect(w.subjectId, name).toBe(people[name].subjectId);
+      expect(items.map((w) => w.id).sort(), name).toEqual(watchesOn(people[name].subjectId).sort());
+    }
+  });
 });
 
 describe('access matrix: appends under an append grant', () => {
@@ -1205,7 +1821,131 @@ describe('access matrix: appends under an append grant', () => {
   });
 });
 
+// ---------------------------------------------------------------------------------------------
+// Alerts: a supporter's feed holds alerts of its own watches only, and shows what matched only
+// while an active read grant of the watcher still covers the alert's record.
+
+/** The practitioner's alert on a record, as its feed shows it now. */
+async function alertOn(recordId: string, label: string): Promise<AlertItem> {
+  const a = (await feedOf(actors.grantee, label)).find((x) => x.recordId === recordId);
+  expect(a, `${label} an alert on ${recordId}`).toBeDefined();
+  return a!;
+}
+
+/** The practitioner watches a new person (no seeded records) under these grants; the person adds one record that matches. */
+async function raised(grants: Omit<GrantTerms, 'grantee'>[], watch: WatchBody, payload: Record<string, unknown>, label: string): Promise<{ p: Person; grants: ModelGrant[]; alert: AlertItem }> {
+  const p = await newPerson([]);
+  const made: ModelGrant[] = [];
+  for (const terms of grants) made.push(await give(p, { grantee: { accountId: gp.accountId }, ...terms }));
+  await setWatch(p, actors.grantee, watch);
+  const rec = await addOwn(p, payload);
+  const alert = await alertOn(rec.id, label);
+  expect(alert.matched, `${label} while covered, the alert shows what matched`).not.toEqual({});
+  return { p, grants: made, alert };
+}
+
+/**
+ * After the grants changed, the model says no active read grant of the practitioner covers the
+ * alert's record: the alert stays in its feed, and `matched` is `{}` there and in the answer to
+ * an acknowledgement.
+ */
+async function expectMatchedHidden(p: Person, alert: AlertItem, label: string): Promise<void> {
+  const rec = p.records.find((r) => r.id === alert.recordId)!;
+  const reads = activeGrants(p, actors.grantee, 'read', t.clock.now());
+  expect(reads.some((g) => inSlice(g, rec)), `${label} model: no active read grant covers the record`).toBe(false);
+  expect((await alertOn(rec.id, label)).matched, `${label} feed`).toEqual({});
+  const ack = await send({ actor: actors.grantee, method: 'POST', url: `/v1/alerts/${alert.id}/ack` }, label);
+  expect(ack.statusCode, ack.body).toBe(200);
+  expect(ack.json().matched, `${label} acknowledged`).toEqual({});
+}
+
+const ALERT_CASES: { id: string; name: string; run: (label: string) => Promise<void> }[] = [
+  {
+    id: 'AL01',
+    name: 'each supporter’s /v1/alerts lists alerts of watches it owns only; a new record raises exactly the alerts of the watches it matches',
+    run: async (label) => {
+      const p = people.watched;
+      // The organisation grant covers the practitioner, its colleague and the client; the outsider holds nothing.
+      const colleagueWatch = await setWatch(p, actors.colleague, { type: 'phq9', field: 'score', op: 'ge', threshold: 10 });
+      const rec = await addOwn(p, { type: 'phq9', effectiveAt: '2026-05-03T08:00:00Z', answers: [2, 2, 2, 2, 1, 1, 0, 0, 1] }); // score 11, item 9 = 1
+      const expected: [Exclude<ActorName, 'owner'>, string[]][] = [
+        ['grantee', watchesOn(p.subjectId, gp.accountId)],
+        ['colleague', [colleagueWatch]],
+        ['client', watchesOn(p.subjectId, client.clientId)],
+        ['outsider', []],
+      ];
+      for (const [name, watchIds] of expected) {
+        const actor = actors[name];
+        const feed = await feedOf(actor, `${label} ${name}`);
+        for (const a of feed) {
+          const w = watchModel.get(a.watchId);
+          expect(w?.accountId, `${label} ${name}'s feed holds alert ${a.id} of a watch it does not own`).toBe(actor.accountId);
+          expect(a.subjectId, label).toBe(w!.subjectId);
+          if (a.recordId !== null) expect(recordOwner.get(a.recordId), label).toBe(a.subjectId);
+        }
+        expect(feed.filter((a) => a.recordId === rec.id).map((a) => a.watchId).sort(), `${label} ${name}: the alerts the record raised`).toEqual([...watchIds].sort());
+      }
+    },
+  },
+  {
+    id: 'AL02',
+    name: 'the grant that covered a watch is revoked (another read grant remains): an earlier alert’s matched is {}',
+    run: async (label) => {
+      const { p, grants, alert } = await raised([{ categories: ['mental-wellbeing'] }, { categories: ['health-status'] }], PHQ9_WATCH, flaggedPhq9(), label);
+      await revoke(p, grants[0]!);
+      await expectMatchedHidden(p, alert, label);
+    },
+  },
+  {
+    id: 'AL03',
+    name: 'revoked, while a read grant on the type’s category remains whose window misses the record: matched is {}',
+    run: async (label) => {
+      const { p, grants, alert } = await raised(
+        [{ categories: ['mental-wellbeing'] }, { categories: ['mental-wellbeing'], from: '2020-01-01', to: '2020-12-31' }],
+        PHQ9_WATCH,
+        flaggedPhq9('2026-06-01T08:00:00Z'),
+        label,
+      );
+      await revoke(p, grants[0]!);
+      await expectMatchedHidden(p, alert, label);
+    },
+  },
+  {
+    id: 'AL04',
+    name: 'revoked, while a read grant on the type’s usual category remains but the record was filed under another: matched is {}',
+    run: async (label) => {
+      const { p, grants, alert } = await raised(
+        [{ categories: ['health-status'] }, { categories: ['mental-wellbeing'] }],
+        HR_WATCH,
+        heartRate('2026-06-01T08:00:00Z', { value: 130, category: 'mental-wellbeing' }),
+        label,
+      );
+      await revoke(p, grants[1]!);
+      await expectMatchedHidden(p, alert, label);
+    },
+  },
+  {
+    id: 'AL05',
+    name: 'the grant that covered a watch expires: an earlier alert’s matched is {}',
+    run: async (label) => {
+      const inAnHour = new Date(t.clock.now() + 3600_000).toISOString();
+      const { p, alert } = await raised([{ categories: ['mental-wellbeing'], expiresAt: inAnHour }], PHQ9_WATCH, flaggedPhq9(), label);
+      t.clock.advance(EXPIRY_JUMP);
+      try {
+        await expectMatchedHidden(p, alert, label);
+      } finally {
+        t.clock.advance(-EXPIRY_JUMP);
+      }
+    },
+  },
+];
+
+describe('access matrix: alerts', () => {
+  for (const c of ALERT_CASES.filter((x) => !KNOWN_MISMATCHES.has(x.id))) it(`[${c.id}] ${c.name}`, () => c.run(`[${c.id}]`));
+});
+
 describe.skip('KNOWN MISMATCHES — reported, being fixed', () => {
+  for (const c of ALERT_CASES.filter((x) => KNOWN_MISMATCHES.has(x.id))) it(`[${c.id}] ${c.name}`, () => c.run(`[${c.id}]`));
   for (const row of KIND_ROWS.filter((r) => KNOWN_MISMATCHES.has(r.id))) {
     it(`[${row.id}] ${row.actor} ${row.route.method} ${row.route.path} → ${row.status}`, () => runKindRow(row));
   }
