@@ -8,6 +8,7 @@ import { Ajv, type Options as AjvOptions } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
+import { TesseraError } from './errors.js';
 import type { Clock } from './core/clock.js';
 import { createDeps } from './core/deps.js';
 import { ProblemSchema } from './core/schemas.js';
@@ -98,11 +99,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     keepAliveTimeout: 5_000,
-    return503OnClosing: true,
+    // Shutdown is handled below, so its 503 is problem+json like every other error.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
 
   await app.register(errorsPlugin);
+  // Draining on SIGTERM: requests already in flight finish and are told to close their
+  // connection, so idle keep-alive sockets do not hold the exit; new requests get a 503.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (closing) throw new TesseraError('TESSERA_UNAVAILABLE', 'The service is shutting down; retry shortly');
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   await app.register(helmet, {
     // JSON only: nothing here should load, frame or run anything (Swagger UI sets its own CSP).
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },

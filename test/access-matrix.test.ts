@@ -1326,16 +1326,7 @@ const DISABLED_AFTER: SubjectRow[] = [
  * Rows whose answer differs from DESIGN, reported and being fixed in src. They run in the
  * skipped block at the end; remove an id here to unskip its row.
  */
-const KNOWN_MISMATCHES = new Set<string>([
-  // An earlier alert's `matched` stays visible after the grant that covered its record is revoked,
-  // when another read grant names the type's usual category but does not cover the record (its
-  // window misses it: AL03; the record was filed under another category: AL04). stillCovered in
-  // src/features/alerts/service.ts (lines 36–40) asks whether a grant covers the *type* (its
-  // home category or `types`), not whether one covers the alert's *record* (category, type and
-  // window, as grantsCovering in src/features/records/slice.ts does when the alert is raised).
-  'AL03',
-  'AL04',
-]);
+const KNOWN_MISMATCHES = new Set<string>([]);
 
 // ---------------------------------------------------------------------------------------------
 // Row runners

@@ -1,5 +1,6 @@
 import { newDataKey, unwrapDataKey, wrapDataKey } from '../crypto/envelope.js';
 import type { Keyring } from '../crypto/keyring.js';
+import type { Clock } from './clock.js';
 import { NotFoundError } from '../errors.js';
 import type { KeysRepo, WrappedKeyRow } from '../storage/contract.js';
 
@@ -19,6 +20,7 @@ export class DataKeys {
   constructor(
     private readonly keyring: Keyring,
     private readonly repo: KeysRepo,
+    private readonly clock: Clock,
   ) {}
 
   /** @returns a new data key and its wrapping under the current KEK, for a new person */
@@ -33,7 +35,7 @@ export class DataKeys {
    * @throws NotFoundError when the person has no key (erased or never existed)
    */
   async forSubject(subjectId: string): Promise<Uint8Array> {
-    const now = Date.now();
+    const now = this.clock.now();
     const hit = this.cache.get(subjectId);
     if (hit && hit.until > now) return hit.dek;
     const row = await this.repo.getWrapped(subjectId);

@@ -19,5 +19,5 @@ export interface Deps {
 }
 
 export function createDeps(config: Config, storage: Storage, keyring: Keyring, clock: Clock = systemClock, catalogue: Catalogue = builtInCatalogue): Deps {
-  return { config, storage, keyring, dataKeys: new DataKeys(keyring, storage.keys), catalogue, clock, alertBus: new AlertBus() };
+  return { config, storage, keyring, dataKeys: new DataKeys(keyring, storage.keys, clock), catalogue, clock, alertBus: new AlertBus() };
 }

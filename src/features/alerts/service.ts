@@ -5,6 +5,7 @@ import { iso } from '../../core/time.js';
 import { openField } from '../../crypto/envelope.js';
 import { NotFoundError } from '../../errors.js';
 import type { AlertRow } from '../../storage/contract.js';
+import { grantsCovering } from '../records/slice.js';
 import { matchedField } from '../watches/evaluate.js';
 import type { AlertView } from './schemas.js';
 
@@ -32,11 +33,16 @@ export async function toAlertView(deps: Deps, a: AlertRow, covered: boolean): Pr
   };
 }
 
-/** Whether the caller may still see what an alert on this person and type matched. */
+/**
+ * Whether the caller may still see what an alert matched: an active read grant of theirs must
+ * hold the alerted record itself (its category, type and date), as when the alert was raised.
+ */
 async function stillCovered(deps: Deps, actor: Actor, a: AlertRow, now: number): Promise<boolean> {
-  const grants = await deps.storage.grants.activeFor(a.subjectId, actor.accountId, actor.organisationId, now);
-  const home = deps.catalogue.type(a.type)?.category;
-  return grants.some((g) => g.access === 'read' && (g.types ? g.types.includes(a.type) : home !== undefined && g.categories.includes(home)));
+  if (a.kind !== 'match' || !a.recordId) return false;
+  const grants = (await deps.storage.grants.activeFor(a.subjectId, actor.accountId, actor.organisationId, now)).filter((g) => g.access === 'read');
+  if (grants.length === 0) return false;
+  const [record] = await deps.storage.records.getMany(a.subjectId, [a.recordId]);
+  return record !== undefined && grantsCovering(grants, record).length > 0;
 }
 
 /** Tells open streams about alerts just stored (they were raised under an active grant). */
@@ -63,7 +69,7 @@ export async function listAlerts(
   });
   const page = rows.slice(0, limit);
   const now = deps.clock.now();
-  const items = await Promise.all(page.map(async (a) => toAlertView(deps, a, a.kind === 'match' && (await stillCovered(deps, actor, a, now)))));
+  const items = await Promise.all(page.map(async (a) => toAlertView(deps, a, await stillCovered(deps, actor, a, now))));
   const last = page[page.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor({ a: last.at, i: last.id }) : null };
 }
@@ -71,5 +77,5 @@ export async function listAlerts(
 export async function ackAlert(deps: Deps, actor: Actor, id: string): Promise<AlertView> {
   const a = await deps.storage.alerts.ack(actor.accountId, id, deps.clock.now());
   if (!a) throw new NotFoundError('No such alert');
-  return toAlertView(deps, a, a.kind === 'match' && (await stillCovered(deps, actor, a, deps.clock.now())));
+  return toAlertView(deps, a, await stillCovered(deps, actor, a, deps.clock.now()));
 }

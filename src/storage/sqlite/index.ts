@@ -24,7 +24,8 @@ export interface SqliteStorage extends Storage {
 /**
  * Opens (and migrates) the SQLite store.
  * @param file database file path
- * @param options.migrate apply pending migrations first (default true)
+ * @param options.migrate apply pending migrations first (default true; false only for a file
+ *   already migrated, as bench seed workers open it)
  */
 export function openSqliteStorage(file: string, options: { migrate?: boolean } = {}): SqliteStorage {
   const db = openDatabase(file);
