@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
 import { and, asc, desc, eq, gt, gte, lt, lte, type SQL } from 'drizzle-orm';
 import { chainHash } from '../../crypto/hash-chain.js';
 import type { AccessLogRepo, LogEntryInput, LogEntryRow } from '../contract.js';
@@ -23,44 +24,127 @@ export function fromDbLog(r: DbLog): LogEntryRow {
   };
 }
 
+type Statement = Database.Statement<unknown[]>;
+
+/** Prepared once per connection: building drizzle queries per entry cost more than running them. */
+const statements = new WeakMap<Database.Database, { last: Statement; insert: Statement }>();
+
+function statementsFor(db: Db): { last: Statement; insert: Statement } {
+  let s = statements.get(db.$client);
+  if (!s) {
+    s = {
+      last: db.$client.prepare('SELECT seq, hash FROM access_log WHERE subject_id = ? ORDER BY seq DESC LIMIT 1'),
+      insert: db.$client.prepare(
+        `INSERT INTO access_log (id, subject_id, seq, at, actor_account_id, actor_organisation_id, actor_kind, action,
+         grant_ids, record_ids, query, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+    };
+    statements.set(db.$client, s);
+  }
+  return s;
+}
+
 /**
  * Appends one entry to a person's chain. Call inside a write transaction, so reading the last
  * hash and inserting the next entry cannot interleave with another writer.
  */
 export function appendLogEntry(db: Db, e: LogEntryInput): LogEntryRow {
-  const last = db
-    .select({ seq: accessLog.seq, hash: accessLog.hash })
-    .from(accessLog)
-    .where(eq(accessLog.subjectId, e.subjectId))
-    .orderBy(desc(accessLog.seq))
-    .limit(1)
-    .get();
+  const s = statementsFor(db);
+  const last = s.last.get(e.subjectId) as { seq: number; hash: string } | undefined;
   const content = { ...e, id: randomUUID(), seq: (last?.seq ?? 0) + 1, prevHash: last?.hash ?? null };
   const row: LogEntryRow = { ...content, hash: chainHash(content) };
-  db.insert(accessLog)
-    .values({
-      id: row.id,
-      subjectId: row.subjectId,
-      seq: row.seq,
-      at: row.at,
-      actorAccountId: row.actor.accountId,
-      actorOrganisationId: row.actor.organisationId,
-      actorKind: row.actor.kind,
-      action: row.action,
-      grantIds: JSON.stringify(row.grantIds),
-      recordIds: JSON.stringify(row.recordIds),
-      query: JSON.stringify(row.query),
-      prevHash: row.prevHash,
-      hash: row.hash,
-    })
-    .run();
+  s.insert.run(
+    row.id,
+    row.subjectId,
+    row.seq,
+    row.at,
+    row.actor.accountId,
+    row.actor.organisationId,
+    row.actor.kind,
+    row.action,
+    JSON.stringify(row.grantIds),
+    JSON.stringify(row.recordIds),
+    JSON.stringify(row.query),
+    row.prevHash,
+    row.hash,
+  );
   return row;
 }
 
+/** Runs writes through one shared commit per turn of the event loop (see {@link groupCommit}). */
+export interface GroupCommit {
+  /**
+   * Queues `work` (synchronous SQL) for the next group commit.
+   * @returns work's result once the transaction holding it has committed; work's own error if
+   *   it threw (its savepoint rolled back alone); the commit's error if the commit failed
+   */
+  run<T>(work: () => T): Promise<T>;
+}
+
+const committers = new WeakMap<Database.Database, GroupCommit>();
+
+/**
+ * Group commit for one connection. Writes queued while the event loop is busy (concurrent
+ * requests) run together on its next turn in one IMMEDIATE transaction, so they share one
+ * fsync under synchronous=FULL, each inside its own savepoint so one failing write rolls back
+ * alone. No caller hears back before the commit: an answered write or a served read's log
+ * entry is as durable as with a transaction of its own.
+ */
+export function groupCommit(db: Db): GroupCommit {
+  let committer = committers.get(db.$client);
+  if (committer) return committer;
+  interface Job {
+    work: () => unknown;
+    resolve: (value: unknown) => void;
+    reject: (e: unknown) => void;
+  }
+  let queue: Job[] = [];
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    try {
+      db.transaction(
+        () => {
+          for (const job of batch) {
+            try {
+              // Nested inside the open transaction, this is a savepoint.
+              outcomes.push({ ok: true, value: db.transaction(job.work) });
+            } catch (e) {
+              outcomes.push({ ok: false, value: e });
+            }
+          }
+        },
+        { behavior: 'immediate' },
+      );
+    } catch (e) {
+      for (const job of batch) job.reject(e);
+      return;
+    }
+    batch.forEach((job, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) job.resolve(o.value);
+      else job.reject(o.value);
+    });
+  };
+  committer = {
+    run<T>(work: () => T): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        if (queue.length === 0) setImmediate(flush);
+        queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      });
+    },
+  };
+  committers.set(db.$client, committer);
+  return committer;
+}
+
 export function accessLogRepo(db: Db): AccessLogRepo {
+  const commits = groupCommit(db);
   return {
-    async append(entry) {
-      return db.transaction(() => appendLogEntry(db, entry), { behavior: 'immediate' });
+    append(entry) {
+      // Reads are logged through the group commit: concurrent reads share one fsync.
+      return commits.run(() => appendLogEntry(db, entry));
     },
 
     async subjectIds() {

@@ -1,7 +1,8 @@
 import { and, desc, eq, gte, inArray, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { RecordQuery, RecordRow, RecordsRepo, Scope, Slice } from '../contract.js';
-import { appendLogEntry } from './access-log.js';
+import { appendLogEntry, groupCommit } from './access-log.js';
 import { applyEffects } from './effects.js';
+import type Database from 'better-sqlite3';
 import type { Db } from './open.js';
 import { idempotencyKeys, records } from './schema.js';
 
@@ -22,21 +23,133 @@ function scopeCondition(scope: Scope): SQL {
   return and(subject, slices.length === 1 ? slices[0] : or(...slices))!;
 }
 
+/** Columns of `records` in the order the prepared statements below use. */
+const COLUMNS =
+  'id, subject_id, category, type, effective_at, created_at, source_kind, source_account_id, source_organisation_id, schema_version, payload';
+
+interface RawRecord {
+  id: string;
+  subject_id: string;
+  category: string;
+  type: string;
+  effective_at: number;
+  created_at: number;
+  source_kind: RecordRow['sourceKind'];
+  source_account_id: string;
+  source_organisation_id: string | null;
+  schema_version: number;
+  payload: Buffer;
+}
+
+function fromRaw(r: RawRecord): RecordRow {
+  return {
+    id: r.id,
+    subjectId: r.subject_id,
+    category: r.category,
+    type: r.type,
+    effectiveAt: r.effective_at,
+    createdAt: r.created_at,
+    sourceKind: r.source_kind,
+    sourceAccountId: r.source_account_id,
+    sourceOrganisationId: r.source_organisation_id,
+    schemaVersion: r.schema_version,
+    payload: new Uint8Array(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength),
+  };
+}
+
+function inList(column: string, values: string[], params: unknown[]): string {
+  if (values.length === 0) return '0 = 1';
+  params.push(...values);
+  return `${column} IN (${values.map(() => '?').join(', ')})`;
+}
+
+/** Raw SQL twin of {@link sliceCondition}, for the prepared list query. */
+function sliceSql(s: Slice, params: unknown[]): string {
+  const parts: string[] = [];
+  if (s.categories) parts.push(inList('category', s.categories, params));
+  if (s.types) parts.push(inList('type', s.types, params));
+  if (s.from !== null) {
+    parts.push('effective_at >= ?');
+    params.push(s.from);
+  }
+  if (s.to !== null) {
+    parts.push('effective_at <= ?');
+    params.push(s.to);
+  }
+  return parts.length ? `(${parts.join(' AND ')})` : '1 = 1';
+}
+
+/**
+ * The list query as SQL text and parameters. The text depends only on the shape of the scope
+ * and query (how many slices, codes and bounds), so its prepared statement is reused.
+ */
+function listSql(scope: Scope, q: RecordQuery): { text: string; params: unknown[] } {
+  const params: unknown[] = [scope.subjectId];
+  const where = ['subject_id = ?'];
+  where.push(scope.slices.length === 0 ? '0 = 1' : `(${scope.slices.map((s) => sliceSql(s, params)).join(' OR ')})`);
+  if (q.categories) where.push(inList('category', q.categories, params));
+  if (q.types) where.push(inList('type', q.types, params));
+  if (q.from !== undefined) {
+    where.push('effective_at >= ?');
+    params.push(q.from);
+  }
+  if (q.to !== undefined) {
+    where.push('effective_at <= ?');
+    params.push(q.to);
+  }
+  if (q.after) {
+    where.push('(effective_at < ? OR (effective_at = ? AND id < ?))');
+    params.push(q.after.effectiveAt, q.after.effectiveAt, q.after.id);
+  }
+  params.push(q.limit);
+  return { text: `SELECT ${COLUMNS} FROM records WHERE ${where.join(' AND ')} ORDER BY effective_at DESC, id DESC LIMIT ?`, params };
+}
+
+/** How many differently shaped list statements stay prepared (oldest dropped first). */
+const LIST_STATEMENTS_MAX = 256;
+
 export function recordsRepo(db: Db): RecordsRepo {
   const remove = db
     .delete(records)
     .where(and(eq(records.subjectId, sql.placeholder('subjectId')), eq(records.id, sql.placeholder('id'))))
     .prepare();
+  const commits = groupCommit(db);
+  // Prepared once: drizzle's builder cost more per row than SQLite's insert itself.
+  const insertOne = db.$client.prepare(`INSERT INTO records (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertRows = (rows: RecordRow[]) => {
+    for (const r of rows) {
+      insertOne.run(
+        r.id,
+        r.subjectId,
+        r.category,
+        r.type,
+        r.effectiveAt,
+        r.createdAt,
+        r.sourceKind,
+        r.sourceAccountId,
+        r.sourceOrganisationId,
+        r.schemaVersion,
+        Buffer.from(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength),
+      );
+    }
+  };
+  const listStatements = new Map<string, Database.Statement<unknown[]>>();
+  const listStatement = (text: string) => {
+    let stmt = listStatements.get(text);
+    if (!stmt) {
+      if (listStatements.size >= LIST_STATEMENTS_MAX) listStatements.delete(listStatements.keys().next().value!);
+      stmt = db.$client.prepare(text);
+      listStatements.set(text, stmt);
+    }
+    return stmt;
+  };
 
   return {
     async insert(rows, effects) {
-      db.transaction(
-        (tx) => {
-          for (const r of rows) tx.insert(records).values(toDb(r)).run();
-          applyEffects(db, effects);
-        },
-        { behavior: 'immediate' },
-      );
+      await commits.run(() => {
+        insertRows(rows);
+        applyEffects(db, effects);
+      });
     },
 
     async latestBefore(subjectId, type, effectiveAt, excludeIds) {
@@ -58,7 +171,8 @@ export function recordsRepo(db: Db): RecordsRepo {
     },
 
     async append(rows, log, idem, effects) {
-      return db.transaction(
+      // Concurrent appends share one commit (and one fsync); each is still all or nothing.
+      return commits.run(
         () => {
           if (idem) {
             // Keys older than their 24 h go first, so a late retry starts afresh.
@@ -71,12 +185,11 @@ export function recordsRepo(db: Db): RecordsRepo {
             if (existing) return { stored: false as const, existing };
             db.insert(idempotencyKeys).values(idem).run();
           }
-          for (const r of rows) db.insert(records).values(toDb(r)).run();
+          insertRows(rows);
           appendLogEntry(db, log);
           applyEffects(db, effects);
           return { stored: true as const };
         },
-        { behavior: 'immediate' },
       );
     },
 
@@ -106,24 +219,8 @@ export function recordsRepo(db: Db): RecordsRepo {
     },
 
     async list(scope, q: RecordQuery) {
-      const where: SQL[] = [scopeCondition(scope)];
-      if (q.categories) where.push(inArray(records.category, q.categories));
-      if (q.types) where.push(inArray(records.type, q.types));
-      if (q.from !== undefined) where.push(gte(records.effectiveAt, q.from));
-      if (q.to !== undefined) where.push(lte(records.effectiveAt, q.to));
-      if (q.after) {
-        where.push(
-          or(lt(records.effectiveAt, q.after.effectiveAt), and(eq(records.effectiveAt, q.after.effectiveAt), lt(records.id, q.after.id)))!,
-        );
-      }
-      const rows = db
-        .select()
-        .from(records)
-        .where(and(...where))
-        .orderBy(desc(records.effectiveAt), desc(records.id))
-        .limit(q.limit)
-        .all();
-      return rows.map(fromDb);
+      const { text, params } = listSql(scope, q);
+      return (listStatement(text).all(...params) as RawRecord[]).map(fromRaw);
     },
 
     async get(scope, id) {
@@ -149,10 +246,6 @@ export function recordsRepo(db: Db): RecordsRepo {
 }
 
 type DbRecord = typeof records.$inferSelect;
-
-function toDb(r: RecordRow): DbRecord {
-  return { ...r, payload: Buffer.from(r.payload) };
-}
 
 function fromDb(r: DbRecord): RecordRow {
   return { ...r, payload: new Uint8Array(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength) };
