@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { createDeps, type Deps } from './core/deps.js';
 import { loadKeys } from './crypto/keyring.js';
+import { checkRecentLog } from './features/access-log/verify.js';
 import { openSqliteStorage } from './storage/sqlite/index.js';
 
 /** How long SIGTERM may take before the process exits anyway (DESIGN: within 10 s). */
@@ -21,6 +23,18 @@ function devKeysWarning(path: string, generated: boolean): string {
   ].join('\n');
 }
 
+/** Entries checked at start-up; the full walk is `tessera audit verify`. */
+const START_CHECK_ENTRIES = 1000;
+
+async function checkLogAtStart(app: FastifyInstance, deps: Deps): Promise<void> {
+  const { checked, broken } = await checkRecentLog(deps, START_CHECK_ENTRIES);
+  if (broken) {
+    app.log.warn({ ...broken }, 'ACCESS LOG TAMPERED: a recent entry does not match its chain; run `tessera audit verify`');
+  } else {
+    app.log.info({ checked }, 'recent access-log entries verified');
+  }
+}
+
 /**
  * Opens storage and keys, serves HTTP, and on SIGTERM/SIGINT drains in-flight requests, then
  * checkpoints and closes SQLite.
@@ -34,6 +48,7 @@ export async function startServer(config: Config): Promise<{ app: FastifyInstanc
   try {
     app = await buildApp({ config, storage, keyring: keys.keyring, limits: config.rateLimits });
     if (!config.keysFile) app.log.warn({ keysFile: keys.path }, 'development keys in use: set TESSERA_KEYS_FILE for real data');
+    await checkLogAtStart(app, createDeps(config, storage, keys.keyring));
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {
     storage.close();

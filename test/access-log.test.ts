@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeps } from '../src/core/deps.js';
-import { verifyAccessLog } from '../src/features/access-log/verify.js';
+import { checkRecentLog, verifyAccessLog } from '../src/features/access-log/verify.js';
 import { bearer, signUpCitizen, type Citizen } from './helpers/actors.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
 import { addRecord, createAdmin, createOrganisation, createPractitioner, grant, type Staff } from './helpers/consent.js';
@@ -78,11 +78,13 @@ describe('access log', () => {
     const deps = createDeps(t.config, t.storage, t.keyring);
     const ok = await verifyAccessLog(deps);
     expect(ok.broken).toBeNull();
+    expect(await checkRecentLog(deps, 1000)).toEqual({ checked: 16, broken: null });
     expect(ok.entries).toBe(16);
     const target = (await log(bob))[4];
     t.storage.db.$client.prepare("UPDATE access_log SET query = '{\"limit\":500}' WHERE id = ?").run(target.id);
     const bad = await verifyAccessLog(deps);
     expect(bad.broken).toEqual({ subjectId: bob.subjectId, seq: 5, id: target.id });
+    expect((await checkRecentLog(deps, 1000)).broken).toEqual({ subjectId: bob.subjectId, seq: 5, id: target.id });
     expect((await verifyAccessLog(deps, alice.subjectId)).broken).toBeNull();
   });
 

@@ -267,5 +267,11 @@ describe('audit verify', () => {
     const bad = await runCli(['audit', 'verify'], w.env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(target.id);
+
+    // The server's cheap start-up check of recent entries warns too.
+    s.kill();
+    const restarted = await start(w.env);
+    await restarted.waitForLog(/ACCESS LOG TAMPERED/);
+    expect(restarted.stdout()).toContain(target.id);
   });
 });

@@ -306,6 +306,8 @@ export interface AccessLogRepo {
   list(subjectId: string, filter: LogFilter): Promise<LogEntryRow[]>;
   /** @returns every person with a chain (erased people included: their tombstones stay) */
   subjectIds(): Promise<string[]>;
+  /** @returns the `limit` most recently written entries, across all people */
+  recent(limit: number): Promise<LogEntryRow[]>;
 }
 
 export interface IdempotencyRepo {

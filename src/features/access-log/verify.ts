@@ -1,5 +1,5 @@
 import type { Deps } from '../../core/deps.js';
-import { linkHolds } from '../../crypto/hash-chain.js';
+import { chainHash, linkHolds } from '../../crypto/hash-chain.js';
 
 export interface ChainReport {
   subjects: number;
@@ -33,4 +33,25 @@ export async function verifyAccessLog(deps: Deps, subjectId?: string): Promise<C
     }
   }
   return { subjects: subjects.length, entries, broken: null };
+}
+
+/**
+ * A cheap check for start-up: the last `limit` entries written, each person's run of them
+ * checked against its own content and its predecessor. It catches recent edits without walking
+ * every chain (that is `tessera audit verify`).
+ * @returns how many entries were checked and the first broken one, if any
+ */
+export async function checkRecentLog(deps: Deps, limit: number): Promise<{ checked: number; broken: ChainReport['broken'] }> {
+  const recent = await deps.storage.accessLog.recent(limit);
+  const bySubject = new Map<string, typeof recent>();
+  for (const e of recent) bySubject.set(e.subjectId, [...(bySubject.get(e.subjectId) ?? []), e]);
+  for (const [subjectId, entries] of bySubject) {
+    entries.sort((a, b) => a.seq - b.seq);
+    for (const [i, e] of entries.entries()) {
+      const prev = entries[i - 1];
+      const holds = prev ? linkHolds(e, prev.hash, prev.seq + 1) : chainHash(e) === e.hash;
+      if (!holds) return { checked: recent.length, broken: { subjectId, seq: e.seq, id: e.id } };
+    }
+  }
+  return { checked: recent.length, broken: null };
 }

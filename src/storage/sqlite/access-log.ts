@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { and, asc, desc, eq, gt, gte, lt, lte, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { chainHash } from '../../crypto/hash-chain.js';
 import type { AccessLogRepo, LogEntryInput, LogEntryRow } from '../contract.js';
 import type { Db } from './open.js';
@@ -153,6 +153,11 @@ export function accessLogRepo(db: Db): AccessLogRepo {
         .from(accessLog)
         .all()
         .map((r) => r.subjectId);
+    },
+
+    async recent(limit) {
+      // rowid follows insertion order, so this is the tail of every chain written lately.
+      return db.select().from(accessLog).orderBy(sql`rowid DESC`).limit(limit).all().map(fromDbLog);
     },
 
     async list(subjectId, f) {
