@@ -33,6 +33,7 @@ import supporterRecordRoutes from './features/records/supporter-routes.js';
 import alertRoutes from './features/alerts/routes.js';
 import watchRoutes from './features/watches/routes.js';
 import webhookRoutes from './features/webhooks/routes.js';
+import exportRoutes from './features/export/routes.js';
 import errorsPlugin from './plugins/errors.js';
 import type { Storage } from './storage/contract.js';
 
@@ -166,6 +167,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(watchRoutes, { deps });
   await app.register(alertRoutes, { deps });
   await app.register(webhookRoutes, { deps, intervalMs: options.webhookIntervalMs ?? 1000 });
+  await app.register(exportRoutes, { deps });
 
   await app.ready();
   return app;

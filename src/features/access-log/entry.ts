@@ -11,7 +11,8 @@ export type LogAction =
   | 'access-request.approve'
   | 'access-request.deny'
   | 'alert.raise'
-  | 'watch.delete';
+  | 'watch.delete'
+  | 'export';
 
 /** Builds the entry for something `actor` did to `subjectId`'s store. No record content, ever. */
 export function logEntry(
