@@ -34,7 +34,8 @@ import alertRoutes from './features/alerts/routes.js';
 import watchRoutes from './features/watches/routes.js';
 import webhookRoutes from './features/webhooks/routes.js';
 import exportRoutes from './features/export/routes.js';
-import errorsPlugin from './plugins/errors.js';
+import inputPlugin from './plugins/input.js';
+import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 import type { Storage } from './storage/contract.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -95,6 +96,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } },
     bodyLimit: config.bodyLimitBytes,
+    // The header limit is stated, not inherited, so --max-http-header-size cannot move it. A
+    // missing Host is refused by plugins/input.ts as problem+json, not by Node's bare 400.
+    http: { maxHeaderSize: config.headerLimitBytes, requireHostHeader: false },
+    routerOptions: { maxParamLength: config.pathParamMaxLength },
+    // What Node or the router refuse before a route runs answers problem+json too.
+    frameworkErrors,
+    clientErrorHandler,
     trustProxy: config.trustProxy,
     genReqId: () => randomUUID(),
     requestTimeout: 30_000,
@@ -106,6 +114,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler());
 
   await app.register(errorsPlugin);
+  await app.register(inputPlugin, { maxDepth: config.jsonDepthLimit });
   // Draining on SIGTERM: requests already in flight finish and are told to close their
   // connection, so idle keep-alive sockets do not hold the exit; new requests get a 503.
   let closing = false;

@@ -17,6 +17,12 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   bodyLimitBytes: number;
+  /** Deepest nesting of arrays and objects a JSON body may have (plugins/input.ts). */
+  jsonDepthLimit: number;
+  /** Node's limit on the request line and headers together; more answers 431. */
+  headerLimitBytes: number;
+  /** Longest path parameter the router matches (ids are 36-character UUIDs); more answers 400. */
+  pathParamMaxLength: number;
   /** Requests per minute per IP on the token endpoint and on sign-up (RateLimits in app.ts). */
   rateLimits: { token: number; signUp: number };
 }
@@ -51,6 +57,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtlSeconds: parseIntVar(env, 'TESSERA_ACCESS_TOKEN_TTL', 900, 30, 900),
     refreshTokenTtlSeconds: parseIntVar(env, 'TESSERA_REFRESH_TOKEN_TTL', 30 * 24 * 3600, 300, 90 * 24 * 3600),
     bodyLimitBytes: 1024 * 1024,
+    jsonDepthLimit: 32,
+    headerLimitBytes: 16 * 1024,
+    pathParamMaxLength: 100,
     rateLimits: {
       token: parseIntVar(env, 'TESSERA_RATE_LIMIT_TOKEN', 300, 1, 1_000_000),
       signUp: parseIntVar(env, 'TESSERA_RATE_LIMIT_SIGNUP', 60, 1, 1_000_000),

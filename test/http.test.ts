@@ -1,9 +1,10 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createAdmin, signUpCitizen, strongPassword, uniqueHandle, type Citizen } from './helpers/actors.js';
-import { buildTestApp, type TestApp } from './helpers/app.js';
+import { buildListeningTestApp, buildTestApp, type TestApp } from './helpers/app.js';
 import { errorCodes } from './helpers/reference.js';
 import { repoRoot } from './helpers/process.js';
 
@@ -174,6 +175,138 @@ describe('problem+json for every class of error', () => {
     } finally {
       await local.close();
     }
+  });
+});
+
+describe('hostile input is refused as problem+json (issue #8, found by the contract fuzz)', () => {
+  const json = (payload: string | Buffer, contentType = 'application/json') => ({
+    method: 'POST' as const,
+    url: '/v1/me/records',
+    headers: { ...bearer(alice.token), 'content-type': contentType },
+    payload,
+  });
+  const nested = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+
+  it('a body nested 10,000 deep is a 400, not a stack overflow (was 500)', async () => {
+    const deepDetail = `{"type":"note","effectiveAt":"2026-03-01T10:00:00Z","text":"x","detail":${nested(10_000)}}`;
+    const body = expectProblem(await t.app.inject(json(deepDetail)), 400, 'TESSERA_BAD_JSON');
+    expect(body.detail).toMatch(/deeper than 32 levels/);
+    expectProblem(await t.app.inject(json('['.repeat(100_000) + ']'.repeat(100_000))), 400, 'TESSERA_BAD_JSON');
+    // Brackets inside strings are text, not nesting.
+    const res = await t.app.inject(json(JSON.stringify({ ...note, text: '['.repeat(5000) + '\\"{' }, null, 0)));
+    expect(res.statusCode, res.body).toBe(201);
+  });
+
+  it('nesting up to 32 levels is accepted', async () => {
+    // The record object is level 1 and detail level 2: 30 more levels inside detail make 32.
+    const ok = `{"type":"note","effectiveAt":"2026-03-01T10:00:00Z","text":"x","detail":{"d":${nested(30)}}}`;
+    const res = await t.app.inject(json(ok));
+    expect(res.statusCode, res.body).toBe(201);
+    const tooDeep = `{"type":"note","effectiveAt":"2026-03-01T10:00:00Z","text":"x","detail":{"d":${nested(31)}}}`;
+    expectProblem(await t.app.inject(json(tooDeep)), 400, 'TESSERA_BAD_JSON');
+  });
+
+  it('JSON is UTF-8: another declared charset is a 415, invalid UTF-8 bytes a 400 (were stored as U+FFFD)', async () => {
+    expectProblem(await t.app.inject(json(JSON.stringify(note), 'application/json; charset=latin1')), 415, 'TESSERA_UNSUPPORTED_MEDIA_TYPE');
+    expectProblem(await t.app.inject(json(JSON.stringify(note), 'application/json; charset=utf-16')), 415, 'TESSERA_UNSUPPORTED_MEDIA_TYPE');
+    const latin1 = Buffer.from(JSON.stringify({ ...note, text: 'café' }), 'latin1');
+    expectProblem(await t.app.inject(json(latin1)), 400, 'TESSERA_BAD_JSON');
+    for (const ct of ['application/json; charset=utf-8', 'application/json;charset="UTF-8"', 'application/json; foo', 'Application/JSON']) {
+      const res = await t.app.inject(json(JSON.stringify({ ...note, text: 'café ☕' }), ct));
+      expect(res.statusCode, `${ct}: ${res.body}`).toBe(201);
+      expect(res.json().text).toBe('café ☕');
+    }
+  });
+
+  it('a URL that does not percent-decode is a 400 problem (was Fastify JSON)', async () => {
+    for (const url of ['/v1/me/records/%', '/v1/me/records/%E0%A4%A', '/v1/subjects/%zz/records']) {
+      const body = expectProblem(await t.app.inject({ method: 'GET', url, headers: bearer(alice.token) }), 400, 'TESSERA_BAD_REQUEST');
+      expect(body.detail).toMatch(/percent-encoded/);
+    }
+  });
+
+  it('a path segment over 100 characters is a 400 problem (was a 414 in Fastify JSON)', async () => {
+    const res = await t.app.inject({ method: 'GET', url: `/v1/me/records/${'a'.repeat(101)}`, headers: bearer(alice.token) });
+    expectProblem(res, 400, 'TESSERA_BAD_REQUEST');
+    const head = await t.app.inject({ method: 'HEAD', url: `/v1/me/records/${'a'.repeat(5000)}`, headers: bearer(alice.token) });
+    expect(head.statusCode).toBe(400);
+    expect(head.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it.each([
+    // The 400s were 500s: a problem body failed the routes' RFC 6749 response schema.
+    ['malformed JSON (was a 500)', 'application/json', '{"grant_type":', 400],
+    ['constructor poisoning (was a 500)', 'application/json', '{"constructor":{"prototype":{"x":1}}}', 400],
+    ['an empty JSON body (was a 500)', 'application/json', '', 400],
+    ['JSON nested 10,000 deep', 'application/json', '['.repeat(10_000) + ']'.repeat(10_000), 400],
+    ['text/plain (was problem+json)', 'text/plain', 'grant_type=password', 415],
+    ['a body over 1 MiB (was problem+json)', 'application/x-www-form-urlencoded', 'password=' + 'x'.repeat(1024 * 1024 + 1), 413],
+  ])('the token endpoints answer RFC 6749 JSON for %s', async (_why, contentType, payload, status) => {
+    for (const url of ['/v1/token', '/v1/token/revoke']) {
+      const res = await t.app.inject({ method: 'POST', url, headers: { 'content-type': contentType }, payload });
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(status);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.json()).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
+    }
+  });
+
+  it('HEAD on a GET route answers its headers; OPTIONS and unknown methods are a 404 problem', async () => {
+    const head = await t.app.inject({ method: 'HEAD', url: '/v1/me/records', headers: bearer(alice.token) });
+    expect(head.statusCode).toBe(200);
+    expect(head.body).toBe('');
+    expect(head.headers['cache-control']).toMatch(/no-store/);
+    const anonymous = await t.app.inject({ method: 'HEAD', url: '/v1/me/records' });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.headers['content-type']).toMatch(/^application\/problem\+json/);
+    for (const method of ['OPTIONS', 'TRACE', 'PROPFIND'] as const) {
+      expectProblem(await t.app.inject({ method: method as 'OPTIONS', url: '/v1/me/records', headers: bearer(alice.token) }), 404, 'TESSERA_NOT_FOUND');
+    }
+  });
+});
+
+describe('what Node refuses before a route runs is problem+json too (real socket)', () => {
+  let served: TestApp & { url: string };
+  beforeAll(async () => {
+    served = await buildListeningTestApp();
+  });
+  afterAll(() => served.close());
+
+  /** Writes raw bytes and reads until the server closes (or 5 s pass). */
+  function raw(text: string): Promise<{ status: number; headers: string; body: string }> {
+    const { port, hostname } = new URL(served.url);
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(Number(port), hostname);
+      let out = '';
+      const timer = setTimeout(() => socket.destroy(), 5000);
+      socket.on('data', (d: Buffer) => (out += d.toString('latin1')));
+      socket.on('error', reject);
+      socket.on('close', () => {
+        clearTimeout(timer);
+        const [head = '', body = ''] = out.split('\r\n\r\n');
+        resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), headers: head.toLowerCase(), body });
+      });
+      socket.write(text);
+    });
+  }
+
+  it.each([
+    ['headers over 16 KiB', `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`, 431, 'TESSERA_HEADERS_TOO_LARGE'],
+    ['a malformed request line', 'GARBAGE\r\n\r\n', 400, 'TESSERA_BAD_REQUEST'],
+    ['two different Content-Lengths', 'POST /v1/accounts HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}', 400, 'TESSERA_BAD_REQUEST'],
+    ['Content-Length with Transfer-Encoding', 'POST /v1/accounts HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400, 'TESSERA_BAD_REQUEST'],
+    ['a NUL in a header', 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\n\r\n', 400, 'TESSERA_BAD_REQUEST'],
+    ['HTTP/1.1 without Host (was an empty 400)', 'GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n', 400, 'TESSERA_BAD_REQUEST'],
+    ['a URL that does not decode', 'GET /v1/me/records/% HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 400, 'TESSERA_BAD_REQUEST'],
+  ])('%s', async (_why, text, status, code) => {
+    const res = await raw(text);
+    expect(res.status, res.headers).toBe(status);
+    expect(res.headers).toMatch(/content-type: application\/problem\+json/);
+    expect(JSON.parse(res.body)).toMatchObject({ status, code, title: (errorCodes as Record<string, { title: string }>)[code]!.title });
+  });
+
+  it('the service keeps answering after all of that', async () => {
+    expect((await fetch(`${served.url}/healthz`)).status).toBe(200);
   });
 });
 

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { errorCodes, OAuthError, TesseraError, ValidationError, type ErrorCode, type FieldError } from '../errors.js';
@@ -6,6 +8,13 @@ import { errorCodes, OAuthError, TesseraError, ValidationError, type ErrorCode, 
  * The one place errors become answers: RFC 9457 problem+json everywhere, except the OAuth
  * token endpoint's RFC 6749 §5.2 bodies. 5xx details are logged, never sent.
  */
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `oauth`: every 4xx of the route is an RFC 6749 §5.2 body, as OAuth clients parse them. */
+    errors?: 'oauth';
+  }
+}
 
 interface AjvError {
   instancePath: string;
@@ -39,7 +48,8 @@ function fieldErrors(errors: AjvError[], context: string | undefined): FieldErro
   });
 }
 
-export function problem(request: FastifyRequest, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}) {
+/** @param requestId the request's id, or a fresh one where Node refused the request before Fastify saw it */
+export function problem(requestId: string, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}) {
   const { status, title } = errorCodes[code];
   return {
     type: `urn:tessera:problem:${code.slice('TESSERA_'.length).toLowerCase().replace(/_/g, '-')}`,
@@ -47,12 +57,26 @@ export function problem(request: FastifyRequest, code: ErrorCode, detail: string
     status,
     detail,
     code,
-    instance: `urn:uuid:${request.id}`,
+    instance: `urn:uuid:${requestId}`,
     ...extra,
   };
 }
 
+function sendOAuth(reply: FastifyReply, status: number, error: string, description: string, headers: Record<string, string> = {}) {
+  reply
+    .code(status)
+    .headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...headers })
+    .type('application/json; charset=utf-8')
+    .send({ error, error_description: description });
+}
+
 function sendProblem(reply: FastifyReply, body: ReturnType<typeof problem>, headers: Record<string, string> = {}) {
+  // On the token endpoints even the HTTP layer's errors (bad JSON, 413, 415) speak OAuth: a
+  // problem body there would also fail their response schemas and turn into a 500.
+  if (body.status < 500 && reply.request.routeOptions.config.errors === 'oauth') {
+    sendOAuth(reply, body.status, body.status === 401 ? 'invalid_client' : 'invalid_request', body.detail, headers);
+    return;
+  }
   reply.code(body.status).headers(headers).type('application/problem+json; charset=utf-8').send(body);
 }
 
@@ -77,33 +101,70 @@ function fromFastify(err: FastifyError): { code: ErrorCode; detail: string } | u
   return undefined;
 }
 
-async function errorsPlugin(app: FastifyInstance) {
-  // Fastify parses text/plain by default; the API takes JSON only (form bodies on the token
-  // endpoints), so any other type must be a 415, not a string that fails validation.
-  app.removeContentTypeParser('text/plain');
+/**
+ * Fastify's `frameworkErrors`: errors its router raises before any route runs (a URL that does
+ * not decode, a path parameter over `maxParamLength`), which otherwise answer Fastify's own JSON.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const detail =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'A path segment is too long to be an id of this service'
+      : error.code === 'FST_ERR_BAD_URL'
+        ? 'The URL is not validly percent-encoded'
+        : 'The request could not be routed';
+  const body = problem(request.id, 'TESSERA_BAD_REQUEST', detail);
+  reply.code(body.status).type('application/problem+json; charset=utf-8').send(body);
+}
 
+/**
+ * Fastify's `clientErrorHandler`: Node's HTTP parser refused the request (headers over the
+ * limit, a malformed request line, a timeout) before there was a request object. Answers
+ * problem+json on the raw socket, then closes it, as Node does.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const code: ErrorCode =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 'TESSERA_HEADERS_TOO_LARGE'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'TESSERA_REQUEST_TIMEOUT'
+        : 'TESSERA_BAD_REQUEST';
+  const detail =
+    code === 'TESSERA_HEADERS_TOO_LARGE'
+      ? 'The request line and headers are larger than this service accepts'
+      : code === 'TESSERA_REQUEST_TIMEOUT'
+        ? 'The request was not received in time'
+        : 'The request is not valid HTTP/1.1';
+  const body = problem(randomUUID(), code, detail);
+  const text = JSON.stringify(body);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${body.status} ${body.title}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+    );
+  }
+  socket.destroy();
+}
+
+async function errorsPlugin(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof OAuthError) {
-      reply
-        .code(error.status)
-        .headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...error.headers })
-        .type('application/json; charset=utf-8')
-        .send({ error: error.error, error_description: error.message });
+      sendOAuth(reply, error.status, error.error, error.message, error.headers);
       return;
     }
     if (error instanceof ValidationError) {
-      sendProblem(reply, problem(request, error.code, error.message, { errors: error.errors }));
+      sendProblem(reply, problem(request.id, error.code, error.message, { errors: error.errors }));
       return;
     }
     if (error instanceof TesseraError) {
       if (error.status >= 500) request.log.error({ err: error }, 'request failed');
-      sendProblem(reply, problem(request, error.code, error.message), error.headers);
+      sendProblem(reply, problem(request.id, error.code, error.message), error.headers);
       return;
     }
     if (error.validation) {
       const errors = fieldErrors(error.validation as AjvError[], error.validationContext);
       const detail = errors.map((e) => `${e.in} ${e.field}: ${e.detail}`).join('; ');
-      sendProblem(reply, problem(request, 'TESSERA_VALIDATION', detail, { errors }));
+      sendProblem(reply, problem(request.id, 'TESSERA_VALIDATION', detail, { errors }));
       return;
     }
     const known = fromFastify(error);
@@ -112,15 +173,15 @@ async function errorsPlugin(app: FastifyInstance) {
       const retry = reply.getHeader('retry-after');
       if (retry !== undefined) headers['retry-after'] = String(retry);
       if (known.code === 'TESSERA_UNAUTHENTICATED') headers['www-authenticate'] = 'Bearer realm="tessera", error="invalid_token"';
-      sendProblem(reply, problem(request, known.code, known.detail), headers);
+      sendProblem(reply, problem(request.id, known.code, known.detail), headers);
       return;
     }
     request.log.error({ err: error }, 'unhandled error');
-    sendProblem(reply, problem(request, 'TESSERA_INTERNAL', 'An internal error occurred; it has been logged'));
+    sendProblem(reply, problem(request.id, 'TESSERA_INTERNAL', 'An internal error occurred; it has been logged'));
   });
 
   app.setNotFoundHandler((request, reply) => {
-    sendProblem(reply, problem(request, 'TESSERA_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`));
+    sendProblem(reply, problem(request.id, 'TESSERA_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`));
   });
 }
 

@@ -31,7 +31,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (app, { 
   app.post(
     '/v1/token',
     {
-      config: { auth: 'public', rateLimit },
+      config: { auth: 'public', rateLimit, errors: 'oauth' },
       attachValidation: true,
       schema: {
         tags: ['auth'],
@@ -59,7 +59,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (app, { 
   app.post(
     '/v1/token/revoke',
     {
-      config: { auth: 'public', rateLimit: { ...rateLimit } },
+      config: { auth: 'public', rateLimit: { ...rateLimit }, errors: 'oauth' },
       attachValidation: true,
       schema: {
         tags: ['auth'],

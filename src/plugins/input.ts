@@ -1,0 +1,86 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { TesseraError } from '../errors.js';
+
+/**
+ * What the API reads, checked before any route: HTTP/1.1 requests name their Host, and bodies
+ * are JSON only (form bodies are the token endpoints' own, through @fastify/formbody there), in
+ * UTF-8 as RFC 8259 §8.1 requires, nested at most `maxDepth` levels. Refusing depth here keeps
+ * every recursion below (validation, canonical JSON for idempotency hashes, encryption) safe
+ * from attacker-chosen depth: a 10,000-deep `detail` once overflowed the stack and answered 500
+ * (issue #8).
+ */
+export interface InputOptions {
+  maxDepth: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * @returns whether the JSON text nests arrays and objects deeper than `max`; strings are skipped,
+ *   and malformed text is left for the parser to refuse
+ */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      // Jump to the closing quote: one not preceded by an odd run of backslashes.
+      for (;;) {
+        i = text.indexOf('"', i + 1);
+        if (i === -1) return false;
+        let k = i - 1;
+        while (text.charCodeAt(k) === BACKSLASH) k--;
+        if ((i - 1 - k) % 2 === 0) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+async function inputPlugin(app: FastifyInstance, { maxDepth }: InputOptions) {
+  // RFC 9112 §3.2. Node would refuse this itself with an empty 400 (app.ts turns that off), so
+  // the refusal is problem+json like every other.
+  app.addHook('onRequest', async (request) => {
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      throw new TesseraError('TESSERA_BAD_REQUEST', 'An HTTP/1.1 request needs a Host header');
+    }
+  });
+
+  // Fastify parses text/plain by default; the API takes JSON only, so any other type must be a
+  // 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
+
+  // Fastify's own JSON parser (with its __proto__ and constructor poisoning checks) behind two
+  // checks of ours: the bytes are UTF-8, and the nesting is bounded.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      done(new TesseraError('TESSERA_UNSUPPORTED_MEDIA_TYPE', `JSON is read as UTF-8 only (RFC 8259), not ${charset}`), undefined);
+      return;
+    }
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      done(new TesseraError('TESSERA_BAD_JSON', 'The body is not valid UTF-8'), undefined);
+      return;
+    }
+    if (nestsDeeperThan(text, maxDepth)) {
+      done(new TesseraError('TESSERA_BAD_JSON', `The body nests arrays and objects deeper than ${maxDepth} levels`), undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
+}
+
+export default fp(inputPlugin, { name: 'tessera-input' });
