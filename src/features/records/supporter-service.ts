@@ -73,7 +73,8 @@ export async function appendRecords(
   idempotencyKey: string | undefined,
 ): Promise<AppendResult> {
   const now = deps.clock.now();
-  const requestHash = sha256Hex(canonicalJson({ subjectId, batch, inputs }));
+  // Only a keyed request is ever compared with another (hashing a 500-record batch is not free).
+  const requestHash = idempotencyKey ? sha256Hex(canonicalJson({ subjectId, batch, inputs })) : '';
   if (idempotencyKey) {
     const existing = await deps.storage.idempotency.get(actor.accountId, idempotencyKey, now);
     if (existing) return replay(deps, subjectId, existing, requestHash);

@@ -75,10 +75,12 @@ export function appendLogEntry(db: Db, e: LogEntryInput): LogEntryRow {
 export interface GroupCommit {
   /**
    * Queues `work` (synchronous SQL) for the next group commit.
+   * @param options.savepoint wrap work in a savepoint (default), so its failure rolls back
+   *   only its own writes; work that is a single statement may skip it
    * @returns work's result once the transaction holding it has committed; work's own error if
    *   it threw (its savepoint rolled back alone); the commit's error if the commit failed
    */
-  run<T>(work: () => T): Promise<T>;
+  run<T>(work: () => T, options?: { savepoint?: boolean }): Promise<T>;
 }
 
 const committers = new WeakMap<Database.Database, GroupCommit>();
@@ -95,6 +97,7 @@ export function groupCommit(db: Db): GroupCommit {
   if (committer) return committer;
   interface Job {
     work: () => unknown;
+    savepoint: boolean;
     resolve: (value: unknown) => void;
     reject: (e: unknown) => void;
   }
@@ -109,7 +112,7 @@ export function groupCommit(db: Db): GroupCommit {
           for (const job of batch) {
             try {
               // Nested inside the open transaction, this is a savepoint.
-              outcomes.push({ ok: true, value: db.transaction(job.work) });
+              outcomes.push({ ok: true, value: job.savepoint ? db.transaction(job.work) : job.work() });
             } catch (e) {
               outcomes.push({ ok: false, value: e });
             }
@@ -128,10 +131,10 @@ export function groupCommit(db: Db): GroupCommit {
     });
   };
   committer = {
-    run<T>(work: () => T): Promise<T> {
+    run<T>(work: () => T, options: { savepoint?: boolean } = {}): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         if (queue.length === 0) setImmediate(flush);
-        queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        queue.push({ work, savepoint: options.savepoint ?? true, resolve: resolve as (value: unknown) => void, reject });
       });
     },
   };
@@ -143,8 +146,9 @@ export function accessLogRepo(db: Db): AccessLogRepo {
   const commits = groupCommit(db);
   return {
     append(entry) {
-      // Reads are logged through the group commit: concurrent reads share one fsync.
-      return commits.run(() => appendLogEntry(db, entry));
+      // Reads are logged through the group commit: concurrent reads share one fsync. An entry
+      // is written by one INSERT, atomic on its own, so it needs no savepoint.
+      return commits.run(() => appendLogEntry(db, entry), { savepoint: false });
     },
 
     async subjectIds() {
