@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import Fastify from 'fastify';
+import { createVerifier } from 'fast-jwt';
+import { initCrypto } from '../src/crypto/aead.js';
+import { openRecord, sealRecord, unwrapDataKey } from '../src/crypto/envelope.js';
+import { Keyring } from '../src/crypto/keyring.js';
+
+/**
+ * The stack baseline: what the same work costs on the same stack with none of Tessera's layers.
+ * A bare Fastify server on the same SQLite file (same pragmas: WAL, synchronous=FULL) with
+ *
+ * - `GET /slice/:subjectId`: one EdDSA JWT verify (fast-jwt, no cache), one grant lookup, the
+ *   wrapped data key read and unwrapped, the same indexed slice query (50 newest rows of the
+ *   granted categories), and the same per-row XChaCha20-Poly1305 open (with its associated data)
+ *   and JSON parse, answered as JSON. No session lookup, no access log, no schemas, no hooks.
+ * - `GET /slice-cached/:subjectId`: the same with fast-jwt's verified-token cache, as Tessera
+ *   configures it, for a stricter comparison.
+ * - `POST /ingest/:subjectId`: parse a record body, open the data key, seal it, insert one row
+ *   (one commit, so one fsync), answer 201.
+ *
+ * Env: BASELINE_PORT, BASELINE_DB, BASELINE_KEYS, BASELINE_ISSUER, BASELINE_CATEGORIES (JSON).
+ */
+
+const env = (name: string): string => {
+  const v = process.env[name];
+  if (!v) throw new Error(`baseline: ${name} is required`);
+  return v;
+};
+
+await initCrypto();
+const keyring = new Keyring(JSON.parse(fs.readFileSync(env('BASELINE_KEYS'), 'utf8')));
+const issuer = env('BASELINE_ISSUER');
+const categories = JSON.parse(env('BASELINE_CATEGORIES')) as string[];
+
+const db = new Database(env('BASELINE_DB'));
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.pragma('foreign_keys = ON');
+db.pragma('busy_timeout = 5000');
+
+const grantStmt = db.prepare(
+  `SELECT id, access, categories FROM grants WHERE subject_id = ? AND revoked_at IS NULL AND expires_at > ?
+   AND (grantee_account_id = ? OR grantee_organisation_id = ?)`,
+);
+const keyStmt = db.prepare('SELECT kek_id, wrapped_key FROM subject_keys WHERE subject_id = ?');
+const sliceStmt = db.prepare(
+  `SELECT id, subject_id, category, type, effective_at, created_at, source_kind, source_account_id, source_organisation_id, payload
+   FROM records WHERE subject_id = ? AND category IN (${categories.map(() => '?').join(', ')})
+   ORDER BY effective_at DESC, id DESC LIMIT 51`,
+);
+const insertStmt = db.prepare(
+  `INSERT INTO records (id, subject_id, category, type, effective_at, created_at, source_kind, source_account_id,
+   source_organisation_id, schema_version, payload) VALUES (?, ?, ?, ?, ?, ?, 'practitioner', ?, NULL, 1, ?)`,
+);
+
+interface Claims {
+  sub: string;
+}
+const verifierOptions = {
+  key: keyring.signing.publicPem,
+  algorithms: ['EdDSA' as const],
+  allowedIss: issuer,
+  allowedAud: issuer,
+  requiredClaims: ['sub', 'sid', 'exp', 'iat'],
+};
+const verifyUncached = createVerifier({ ...verifierOptions, cache: false });
+const verifyCached = createVerifier({ ...verifierOptions, cache: 10_000 });
+
+interface Row {
+  id: string;
+  subject_id: string;
+  category: string;
+  type: string;
+  effective_at: number;
+  created_at: number;
+  source_kind: string;
+  source_account_id: string;
+  source_organisation_id: string | null;
+  payload: Buffer;
+}
+
+function dataKey(subjectId: string): Uint8Array {
+  const k = keyStmt.get(subjectId) as { kek_id: string; wrapped_key: Buffer } | undefined;
+  if (!k) throw new Error('no key');
+  return unwrapDataKey(keyring.kek(k.kek_id), k.kek_id, subjectId, new Uint8Array(k.wrapped_key));
+}
+
+function slice(verify: (token: string) => Claims, authorization: string | undefined, subjectId: string) {
+  const claims = verify((authorization ?? '').replace(/^Bearer\s+/i, ''));
+  const grants = grantStmt.all(subjectId, Date.now(), claims.sub, '') as { access: string }[];
+  if (!grants.some((g) => g.access === 'read')) return null;
+  const dek = dataKey(subjectId);
+  const rows = sliceStmt.all(subjectId, ...categories) as Row[];
+  const page = rows.slice(0, 50);
+  const items = page.map((r) => ({
+    id: r.id,
+    subjectId: r.subject_id,
+    category: r.category,
+    type: r.type,
+    effectiveAt: new Date(r.effective_at).toISOString(),
+    createdAt: new Date(r.created_at).toISOString(),
+    source: { kind: r.source_kind, accountId: r.source_account_id, organisationId: r.source_organisation_id },
+    ...openRecord<Record<string, unknown>>(
+      dek,
+      { id: r.id, subjectId: r.subject_id, category: r.category, type: r.type, effectiveAt: r.effective_at },
+      new Uint8Array(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength),
+    ),
+  }));
+  const last = page[page.length - 1];
+  return { items, nextCursor: rows.length > 50 && last ? Buffer.from(JSON.stringify({ e: last.effective_at, i: last.id })).toString('base64url') : null };
+}
+
+const app = Fastify({ logger: false });
+
+app.get<{ Params: { subjectId: string } }>('/slice/:subjectId', async (request, reply) => {
+  const out = slice(verifyUncached as (t: string) => Claims, request.headers.authorization, request.params.subjectId);
+  if (!out) return reply.code(404).send({ status: 404 });
+  return out;
+});
+
+app.get<{ Params: { subjectId: string } }>('/slice-cached/:subjectId', async (request, reply) => {
+  const out = slice(verifyCached as (t: string) => Claims, request.headers.authorization, request.params.subjectId);
+  if (!out) return reply.code(404).send({ status: 404 });
+  return out;
+});
+
+app.post<{ Params: { subjectId: string }; Body: { type: string; effectiveAt: string; value: number } }>('/ingest/:subjectId', async (request, reply) => {
+  const { subjectId } = request.params;
+  const body = request.body;
+  const id = randomUUID();
+  const effectiveAt = Date.parse(body.effectiveAt);
+  const binding = { id, subjectId, category: 'health-status', type: body.type, effectiveAt };
+  const payload = sealRecord(dataKey(subjectId), binding, { value: body.value, unit: '/min' });
+  insertStmt.run(id, subjectId, 'health-status', body.type, effectiveAt, Date.now(), subjectId, Buffer.from(payload));
+  reply.code(201);
+  return { id, subjectId, category: 'health-status', type: body.type, effectiveAt: body.effectiveAt };
+});
+
+await app.listen({ host: '127.0.0.1', port: Number(env('BASELINE_PORT')) });
+process.stdout.write('baseline: listening\n');
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    void app.close().then(() => {
+      db.close();
+      process.exit(0);
+    });
+  });
+}

@@ -1,0 +1,323 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { build, freePort, login, measured, repoRoot, startNode, withRss, type LoadResult, type Server } from './lib.js';
+import { READ_CATEGORIES, seed, type SeedInfo } from './seed.js';
+
+/**
+ * `npm run bench`: seeds temporary data folders through Tessera's own modules, then loads real
+ * servers on 127.0.0.1 with autocannon: Tessera (`node dist/cli.js serve`) and the stack baseline
+ * (bench/baseline.ts) on the same SQLite file. Every load is bounded in time; the whole run is
+ * meant to stay within 5 minutes on 2 cores with the default million records.
+ * Writes a table to stdout and bench/results.json.
+ */
+
+const { values: args } = parseArgs({
+  options: {
+    people: { type: 'string', default: '10000' },
+    records: { type: 'string', default: '1000000' },
+    /** Seconds of each measured load (warm-ups are shorter). */
+    seconds: { type: 'string', default: '8' },
+    connections: { type: 'string', default: '10' },
+    /** Write V8 CPU profiles of the Tessera server (one per server run) into this folder. */
+    profile: { type: 'string' },
+    /** Keep the seeded data folders (printed) instead of deleting them. */
+    keep: { type: 'boolean', default: false },
+    out: { type: 'string', default: path.join(repoRoot, 'bench', 'results.json') },
+  },
+});
+
+const people = Number(args.people);
+const records = Number(args.records);
+const seconds = Number(args.seconds);
+const connections = Number(args.connections);
+if (!(people > 0 && records >= people && seconds > 0 && connections > 0)) {
+  throw new Error('usage: npm run bench -- [--people N] [--records N ≥ people] [--seconds S] [--connections C] [--profile DIR] [--keep]');
+}
+const warmup = Math.max(1, Math.round(seconds / 4));
+const profileDir = args.profile ? path.resolve(args.profile) : undefined;
+const started = Date.now();
+const say = (line: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-'));
+const servers: Server[] = [];
+const cleanup = async () => {
+  for (const s of servers.splice(0)) await s.stop();
+  if (!args.keep) fs.rmSync(work, { recursive: true, force: true });
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+let pick = 0x9e3779b9;
+/** A cheap deterministic stream of indexes, so each request asks for a different person. */
+function randomIndex(n: number): number {
+  pick ^= pick << 13;
+  pick ^= pick >>> 17;
+  pick ^= pick << 5;
+  return (pick >>> 0) % n;
+}
+
+function tesseraEnv(info: SeedInfo, port: number, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    TESSERA_DATA_DIR: path.dirname(info.dbFile),
+    TESSERA_KEYS_FILE: info.keysFile,
+    LOG_LEVEL: 'warn',
+    // The login phase makes thousands of token requests from one IP.
+    TESSERA_RATE_LIMIT_TOKEN: '1000000',
+    ...extra,
+  };
+}
+
+async function startTessera(info: SeedInfo, name: string): Promise<Server> {
+  const port = await freePort();
+  const s = await startNode(name, [path.join(repoRoot, 'dist', 'cli.js'), 'serve'], port, tesseraEnv(info, port), {
+    readyPath: '/healthz',
+    profileDir: profileDir ? path.join(profileDir, name) : undefined,
+    workDir: work,
+  });
+  servers.push(s);
+  return s;
+}
+
+async function startBaseline(info: SeedInfo, issuer: string): Promise<Server> {
+  const port = await freePort();
+  const s = await startNode('baseline', ['--import', 'tsx', path.join(repoRoot, 'bench', 'baseline.ts')], port, {
+    BASELINE_PORT: String(port),
+    BASELINE_DB: info.dbFile,
+    BASELINE_KEYS: info.keysFile,
+    BASELINE_ISSUER: issuer,
+    BASELINE_CATEGORIES: JSON.stringify(READ_CATEGORIES),
+  }, { readyPath: '/nothing-here', workDir: work });
+  servers.push(s);
+  return s;
+}
+
+async function stop(s: Server): Promise<void> {
+  await s.stop();
+  servers.splice(servers.indexOf(s), 1);
+}
+
+function check<T extends LoadResult>(name: string, r: T): T {
+  if (r.non2xx > 0 || r.errors > 0) say(`  warning: ${name}: ${r.non2xx} non-2xx, ${r.errors} errors ${JSON.stringify(r.statusCodes)}`);
+  return r;
+}
+
+const heartRate = () => JSON.stringify({ type: 'heart-rate', effectiveAt: new Date(Date.now() - 60_000).toISOString(), value: 72 });
+const BATCH = 500;
+const batchBody = () =>
+  JSON.stringify({
+    records: Array.from({ length: BATCH }, (_, i) =>
+      i % 2
+        ? { type: 'heart-rate', effectiveAt: new Date(Date.now() - (i + 1) * 60_000).toISOString(), value: 60 + (i % 40) }
+        : { type: 'steps', effectiveAt: new Date(Date.now() - (i + 1) * 60_000).toISOString(), value: 1000 + i * 7 },
+    ),
+  });
+
+async function main() {
+  say(`machine: ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'}), node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)}`);
+  say('build: tsc -p tsconfig.build.json');
+  build();
+
+  const smallRecords = Math.min(records, 10_000);
+  const smallPeople = Math.max(1, Math.round(people * (smallRecords / records)));
+  const big = await seed(path.join(work, 'big'), people, records, (l) => say(l));
+  const small = await seed(path.join(work, 'small'), smallPeople, smallRecords);
+  say(`seed: small set ${smallPeople} people, ${smallRecords} records in ${small.seconds.toFixed(1)} s`);
+
+  // --- Tessera on the big set: token first (the baseline verifies the same token).
+  let tessera = await startTessera(big, 'tessera');
+  const issuer = tessera.base;
+  let token = await login(tessera.base, big.practitioner.handle, big.practitioner.password);
+  await stop(tessera);
+
+  const bearer = () => ({ authorization: `Bearer ${token}` });
+  const subjectPath = (info: SeedInfo, prefix: string, suffix = '') => () => `${prefix}${info.subjectIds[randomIndex(info.subjectIds.length)]}${suffix}`;
+  const readLoad = (s: Server, info: SeedInfo, route: (info: SeedInfo) => () => string, secs: number, rate?: number) =>
+    measured(s, { title: 'read', url: s.base, headers: bearer(), path: route(info), connections: rate ? 4 : connections, seconds: secs, ...(rate ? { rate } : {}) });
+  const tesseraRead = (info: SeedInfo) => subjectPath(info, '/v1/subjects/', '/records?limit=50');
+  const baselineRead = (info: SeedInfo) => subjectPath(info, '/slice/');
+  const baselineReadCached = (info: SeedInfo) => subjectPath(info, '/slice-cached/');
+  const postJson = { ...{ 'content-type': 'application/json' } };
+
+  // --- Baseline on the big set (reads first, on the freshly seeded file).
+  say('baseline: slice read, ingest');
+  const baseline = await startBaseline(big, issuer);
+  await readLoad(baseline, big, baselineRead, warmup);
+  const bRead = check('baseline read', await readLoad(baseline, big, baselineRead, seconds));
+  const bReadCached = check('baseline read (cached verify)', await readLoad(baseline, big, baselineReadCached, seconds));
+  const bIngestLoad = () =>
+    measured(baseline, { title: 'ingest', url: baseline.base, method: 'POST', headers: postJson, body: heartRate(), path: subjectPath(big, '/ingest/'), connections, seconds });
+  const bIngest = check('baseline ingest', await bIngestLoad());
+  await stop(baseline);
+
+  // --- Tessera on the big set.
+  say('tessera: slice read, ingest, bulk import, login');
+  tessera = await startTessera(big, 'tessera');
+  token = await login(tessera.base, big.practitioner.handle, big.practitioner.password);
+  await readLoad(tessera, big, tesseraRead, warmup);
+  const read = await withRss(tessera, async () => check('tessera read', await readLoad(tessera, big, tesseraRead, seconds)));
+  const ingestLoad = () =>
+    measured(tessera, {
+      title: 'ingest',
+      url: tessera.base,
+      method: 'POST',
+      headers: { ...bearer(), ...postJson },
+      body: heartRate(),
+      path: subjectPath(big, '/v1/subjects/', '/records'),
+      connections,
+      seconds,
+    });
+  const ingest = await withRss(tessera, async () => check('tessera ingest', await ingestLoad()));
+  const bulk = await withRss(tessera, async () =>
+    check(
+      'tessera bulk',
+      await measured(tessera, {
+        title: 'bulk',
+        url: tessera.base,
+        method: 'POST',
+        headers: { ...bearer(), ...postJson },
+        body: batchBody(),
+        path: subjectPath(big, '/v1/subjects/', '/records/batch'),
+        connections: 4,
+        seconds,
+      }),
+    ),
+  );
+
+  // Reads at a fixed, moderate rate: alone, then while password logins run flat out.
+  const READ_RATE = 200;
+  const loginBody = JSON.stringify({ grant_type: 'password', username: big.practitioner.handle, password: big.practitioner.password });
+  const loginLoad = (secs: number) =>
+    measured(tessera, { title: 'login', url: tessera.base, method: 'POST', headers: postJson, body: loginBody, path: () => '/v1/token', connections: 4, seconds: secs });
+  await tessera.loopDelay();
+  const readsAlone = check('reads alone', await readLoad(tessera, big, tesseraRead, seconds, READ_RATE));
+  const loopAlone = await tessera.loopDelay();
+  const logins = await withRss(tessera, async () => check('logins', await loginLoad(seconds)));
+  await tessera.loopDelay();
+  const [readsDuring, loginsDuring] = await Promise.all([readLoad(tessera, big, tesseraRead, seconds, READ_RATE), loginLoad(seconds)]);
+  const loopDuring = await tessera.loopDelay();
+  check('reads during logins', readsDuring);
+  check('logins with reads', loginsDuring);
+  const rssMb = Math.max(read.peakMb, ingest.peakMb, bulk.peakMb, logins.peakMb);
+  await stop(tessera);
+
+  // --- Tessera on the small set: same fixed-rate reads, for the scale ratio.
+  say(`tessera: slice read at ${smallRecords} records`);
+  const smallServer = await startTessera(small, 'tessera-small');
+  token = await login(smallServer.base, small.practitioner.handle, small.practitioner.password);
+  await readLoad(smallServer, small, tesseraRead, warmup, READ_RATE);
+  const readsSmall = check('reads small', await readLoad(smallServer, small, tesseraRead, seconds, READ_RATE));
+  await stop(smallServer);
+
+  const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+  const results = {
+    when: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? null,
+      memoryGb: round(os.totalmem() / 2 ** 30, 1),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      loadAverageAtStart: round(os.loadavg()[0]!),
+    },
+    data: { people, records, smallPeople, smallRecords, seedSeconds: round(big.seconds, 1) },
+    settings: { seconds, connections, fixedReadRatePerSec: READ_RATE, batchSize: BATCH },
+    sliceRead: {
+      reqPerSec: round(read.value.reqPerSec, 0),
+      p50Ms: read.value.p50Ms,
+      p99Ms: read.value.p99Ms,
+      baselineReqPerSec: round(bRead.reqPerSec, 0),
+      baselineP50Ms: bRead.p50Ms,
+      baselineP99Ms: bRead.p99Ms,
+      ratio: round(read.value.reqPerSec / bRead.reqPerSec),
+      p99VsBaseline: round(read.value.p99Ms / bRead.p99Ms),
+      cachedVerifyBaselineReqPerSec: round(bReadCached.reqPerSec, 0),
+      cachedVerifyBaselineP99Ms: bReadCached.p99Ms,
+      ratioVsCachedVerifyBaseline: round(read.value.reqPerSec / bReadCached.reqPerSec),
+      cpuMsPerReq: read.value.cpuMsPerReq,
+      baselineCpuMsPerReq: bRead.cpuMsPerReq,
+      cachedVerifyBaselineCpuMsPerReq: bReadCached.cpuMsPerReq,
+    },
+    ingest: {
+      reqPerSec: round(ingest.value.reqPerSec, 0),
+      p50Ms: ingest.value.p50Ms,
+      p99Ms: ingest.value.p99Ms,
+      baselineReqPerSec: round(bIngest.reqPerSec, 0),
+      baselineP99Ms: bIngest.p99Ms,
+      ratio: round(ingest.value.reqPerSec / bIngest.reqPerSec),
+      bulkRecordsPerSec: round(bulk.value.reqPerSec * BATCH, 0),
+      bulkP99Ms: bulk.value.p99Ms,
+      cpuMsPerReq: ingest.value.cpuMsPerReq,
+      baselineCpuMsPerReq: bIngest.cpuMsPerReq,
+      bulkCpuMsPerRecord: Math.round((bulk.value.cpuMsPerReq / BATCH) * 1000) / 1000,
+    },
+    scale: {
+      p50At10k: readsSmall.p50Ms,
+      p99At10k: readsSmall.p99Ms,
+      p50At1M: readsAlone.p50Ms,
+      p99At1M: readsAlone.p99Ms,
+      ratio: round(readsAlone.p50Ms / readsSmall.p50Ms),
+      p99Ratio: round(readsAlone.p99Ms / readsSmall.p99Ms),
+    },
+    login: {
+      perSec: round(logins.value.reqPerSec, 1),
+      perSecWithReads: round(loginsDuring.reqPerSec, 1),
+      readP99AloneMs: readsAlone.p99Ms,
+      readP99DuringLoginMs: readsDuring.p99Ms,
+      readP99Ratio: round(readsDuring.p99Ms / readsAlone.p99Ms),
+      eventLoopDelayP99AloneMs: loopAlone.p99,
+      eventLoopDelayP99DuringLoginMs: loopDuring.p99,
+    },
+    rssMb: round(rssMb, 0),
+    rssByPhaseMb: {
+      sliceRead: round(read.peakMb, 0),
+      ingest: round(ingest.peakMb, 0),
+      bulk: round(bulk.peakMb, 0),
+      logins: round(logins.peakMb, 0),
+    },
+    targets: {} as Record<string, boolean>,
+    totalSeconds: 0,
+  };
+  results.targets = {
+    'sliceRead.ratio >= 0.8': results.sliceRead.ratio >= 0.8,
+    'sliceRead.p99 <= 1.5x baseline': results.sliceRead.p99VsBaseline <= 1.5,
+    'ingest.ratio >= 0.8': results.ingest.ratio >= 0.8,
+    'ingest.bulkRecordsPerSec >= 20000': results.ingest.bulkRecordsPerSec >= 20_000,
+    'scale.ratio <= 1.3': results.scale.ratio <= 1.3,
+    'rssMb <= 150': results.rssMb <= 150,
+    'login.readP99Ratio <= 2': results.login.readP99Ratio <= 2,
+  };
+  results.totalSeconds = round((Date.now() - started) / 1000, 0);
+  fs.writeFileSync(args.out, JSON.stringify(results, null, 2) + '\n');
+
+  const r = results;
+  const rows: [string, string, string][] = [
+    ['slice read (50 rows)', `${r.sliceRead.reqPerSec} req/s, p50 ${r.sliceRead.p50Ms} ms, p99 ${r.sliceRead.p99Ms} ms`, `baseline ${r.sliceRead.baselineReqPerSec} req/s, p99 ${r.sliceRead.baselineP99Ms} ms → ratio ${r.sliceRead.ratio}, p99 ×${r.sliceRead.p99VsBaseline}`],
+    ['  CPU per request', `${r.sliceRead.cpuMsPerReq} ms`, `baseline ${r.sliceRead.baselineCpuMsPerReq} ms`],
+    ['  vs cached-verify baseline', '', `${r.sliceRead.cachedVerifyBaselineReqPerSec} req/s, p99 ${r.sliceRead.cachedVerifyBaselineP99Ms} ms, CPU ${r.sliceRead.cachedVerifyBaselineCpuMsPerReq} ms → ratio ${r.sliceRead.ratioVsCachedVerifyBaseline}`],
+    ['ingest (1 record)', `${r.ingest.reqPerSec} req/s, p99 ${r.ingest.p99Ms} ms, CPU ${r.ingest.cpuMsPerReq} ms`, `baseline ${r.ingest.baselineReqPerSec} req/s, CPU ${r.ingest.baselineCpuMsPerReq} ms → ratio ${r.ingest.ratio}`],
+    [`bulk import (${BATCH}/request)`, `${r.ingest.bulkRecordsPerSec} records/s`, `p99 ${r.ingest.bulkP99Ms} ms per batch, CPU ${r.ingest.bulkCpuMsPerRecord} ms per record`],
+    [`scale (${READ_RATE} reads/s)`, `p50 ${r.scale.p50At10k} ms at ${smallRecords}, ${r.scale.p50At1M} ms at ${records}`, `ratio ${r.scale.ratio} (p99 ${r.scale.p99At10k} → ${r.scale.p99At1M} ms)`],
+    ['login', `${r.login.perSec} logins/s (${r.login.perSecWithReads} with reads)`, `read p99 ${r.login.readP99AloneMs} → ${r.login.readP99DuringLoginMs} ms (×${r.login.readP99Ratio}); loop delay p99 ${r.login.eventLoopDelayP99AloneMs} → ${r.login.eventLoopDelayP99DuringLoginMs} ms`],
+    ['server RSS (peak under load)', `${r.rssMb} MB`, `read ${r.rssByPhaseMb.sliceRead}, ingest ${r.rssByPhaseMb.ingest}, bulk ${r.rssByPhaseMb.bulk}, logins ${r.rssByPhaseMb.logins} MB`],
+  ];
+  const w0 = Math.max(...rows.map((x) => x[0].length));
+  const w1 = Math.max(...rows.map((x) => x[1].length));
+  process.stdout.write('\n');
+  for (const [a, b, c] of rows) process.stdout.write(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}\n`);
+  process.stdout.write('\ntargets:\n');
+  for (const [k, ok] of Object.entries(r.targets)) process.stdout.write(`  ${ok ? 'met    ' : 'NOT MET'}  ${k}\n`);
+  process.stdout.write(`\n${args.out} written; ${r.totalSeconds} s in all${args.keep ? `; data kept in ${work}` : ''}\n`);
+}
+
+try {
+  await main();
+} finally {
+  await cleanup();
+}
