@@ -25,6 +25,10 @@ const { values: args } = parseArgs({
     /** Keep the seeded data folders (printed) instead of deleting them. */
     keep: { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(repoRoot, 'bench', 'results.json') },
+    /** NODE_OPTIONS for the Tessera server (e.g. "--max-semi-space-size=4"), to try runtime settings. */
+    'server-node-options': { type: 'string', default: '' },
+    /** Extra environment for the Tessera server, as NAME=VALUE[,NAME=VALUE] (e.g. UV_THREADPOOL_SIZE=2). */
+    'server-env': { type: 'string', default: '' },
   },
 });
 
@@ -52,6 +56,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+const serverEnv = Object.fromEntries(
+  args['server-env']
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
+
 let pick = 0x9e3779b9;
 /** A cheap deterministic stream of indexes, so each request asks for a different person. */
 function randomIndex(n: number): number {
@@ -70,6 +81,8 @@ function tesseraEnv(info: SeedInfo, port: number, extra: Record<string, string> 
     LOG_LEVEL: 'warn',
     // The login phase makes thousands of token requests from one IP.
     TESSERA_RATE_LIMIT_TOKEN: '1000000',
+    ...(args['server-node-options'] ? { NODE_OPTIONS: args['server-node-options'] } : {}),
+    ...serverEnv,
     ...extra,
   };
 }
@@ -227,7 +240,14 @@ async function main() {
       loadAverageAtStart: round(os.loadavg()[0]!),
     },
     data: { people, records, smallPeople, smallRecords, seedSeconds: round(big.seconds, 1) },
-    settings: { seconds, connections, fixedReadRatePerSec: READ_RATE, batchSize: BATCH },
+    settings: {
+      seconds,
+      connections,
+      fixedReadRatePerSec: READ_RATE,
+      batchSize: BATCH,
+      serverNodeOptions: args['server-node-options'] || null,
+      serverEnv: Object.keys(serverEnv).length ? serverEnv : null,
+    },
     sliceRead: {
       reqPerSec: round(read.value.reqPerSec, 0),
       p50Ms: read.value.p50Ms,
