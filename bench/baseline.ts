@@ -49,7 +49,7 @@ const sliceStmt = db.prepare(
   `SELECT id, subject_id, category, type, effective_at, created_at, source_kind, source_account_id, source_organisation_id, payload
    FROM records WHERE subject_id = ? AND category IN (${categories.map(() => '?').join(', ')})
    ORDER BY effective_at DESC, id DESC LIMIT 51`,
-);
+).raw(true);
 const insertStmt = db.prepare(
   `INSERT INTO records (id, subject_id, category, type, effective_at, created_at, source_kind, source_account_id,
    source_organisation_id, schema_version, payload) VALUES (?, ?, ?, ?, ?, ?, 'practitioner', ?, NULL, 1, ?)`,
@@ -81,6 +81,20 @@ interface Row {
   payload: Buffer;
 }
 
+type Tuple = [string, string, string, string, number, number, string, string, string | null, Buffer];
+const toRow = (t: Tuple): Row => ({
+  id: t[0],
+  subject_id: t[1],
+  category: t[2],
+  type: t[3],
+  effective_at: t[4],
+  created_at: t[5],
+  source_kind: t[6],
+  source_account_id: t[7],
+  source_organisation_id: t[8],
+  payload: t[9],
+});
+
 function dataKey(subjectId: string): Uint8Array {
   const k = keyStmt.get(subjectId) as { kek_id: string; wrapped_key: Buffer } | undefined;
   if (!k) throw new Error('no key');
@@ -92,7 +106,7 @@ function slice(verify: (token: string) => Claims, authorization: string | undefi
   const grants = grantStmt.all(subjectId, Date.now(), claims.sub, '') as { access: string }[];
   if (!grants.some((g) => g.access === 'read')) return null;
   const dek = dataKey(subjectId);
-  const rows = sliceStmt.all(subjectId, ...categories) as Row[];
+  const rows = (sliceStmt.all(subjectId, ...categories) as Tuple[]).map(toRow);
   const page = rows.slice(0, 50);
   const items = page.map((r) => ({
     id: r.id,

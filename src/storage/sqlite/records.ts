@@ -27,33 +27,23 @@ function scopeCondition(scope: Scope): SQL {
 const COLUMNS =
   'id, subject_id, category, type, effective_at, created_at, source_kind, source_account_id, source_organisation_id, schema_version, payload';
 
-interface RawRecord {
-  id: string;
-  subject_id: string;
-  category: string;
-  type: string;
-  effective_at: number;
-  created_at: number;
-  source_kind: RecordRow['sourceKind'];
-  source_account_id: string;
-  source_organisation_id: string | null;
-  schema_version: number;
-  payload: Buffer;
-}
+/** A row of the list query in {@link COLUMNS} order (the statement returns arrays). */
+type RecordTuple = [string, string, string, string, number, number, RecordRow['sourceKind'], string, string | null, number, Buffer];
 
-function fromRaw(r: RawRecord): RecordRow {
+function fromTuple(r: RecordTuple): RecordRow {
+  const payload = r[10];
   return {
-    id: r.id,
-    subjectId: r.subject_id,
-    category: r.category,
-    type: r.type,
-    effectiveAt: r.effective_at,
-    createdAt: r.created_at,
-    sourceKind: r.source_kind,
-    sourceAccountId: r.source_account_id,
-    sourceOrganisationId: r.source_organisation_id,
-    schemaVersion: r.schema_version,
-    payload: new Uint8Array(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength),
+    id: r[0],
+    subjectId: r[1],
+    category: r[2],
+    type: r[3],
+    effectiveAt: r[4],
+    createdAt: r[5],
+    sourceKind: r[6],
+    sourceAccountId: r[7],
+    sourceOrganisationId: r[8],
+    schemaVersion: r[9],
+    payload: new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength),
   };
 }
 
@@ -138,7 +128,8 @@ export function recordsRepo(db: Db): RecordsRepo {
     let stmt = listStatements.get(text);
     if (!stmt) {
       if (listStatements.size >= LIST_STATEMENTS_MAX) listStatements.delete(listStatements.keys().next().value!);
-      stmt = db.$client.prepare(text);
+      // Rows as arrays: better-sqlite3 builds them faster than objects (~2 µs a row here).
+      stmt = db.$client.prepare(text).raw(true);
       listStatements.set(text, stmt);
     }
     return stmt;
@@ -220,7 +211,7 @@ export function recordsRepo(db: Db): RecordsRepo {
 
     async list(scope, q: RecordQuery) {
       const { text, params } = listSql(scope, q);
-      return (listStatement(text).all(...params) as RawRecord[]).map(fromRaw);
+      return (listStatement(text).all(...params) as RecordTuple[]).map(fromTuple);
     },
 
     async get(scope, id) {
