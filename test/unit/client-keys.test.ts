@@ -26,6 +26,8 @@ describe('checkClientJwks', () => {
   it('accepts keys without kid or alg, storing no kid', async () => {
     expect(await checkClientJwks({ keys: [{ ...ed.publicJwk }] })).toEqual({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: ed.publicJwk.x }] });
     expect(await checkClientJwks({ keys: [{ ...ec.publicJwk }] })).toEqual({ keys: [{ kty: 'EC', crv: 'P-256', x: ec.publicJwk.x, y: ec.publicJwk.y }] });
+    const stored = await checkClientJwks({ keys: [{ ...ed.publicJwk }] });
+    expect('keys' in stored && Object.keys(stored.keys[0]!)).toEqual(['kty', 'crv', 'x']);
   });
 
   it('holds 1 to 10 keys', async () => {

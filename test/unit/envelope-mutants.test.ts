@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initCrypto, randomKey, seal } from '../../src/crypto/aead.js';
-import { openRecord, unwrapSecret, wrapSecret, type RecordBinding } from '../../src/crypto/envelope.js';
+import { openField, openRecord, unwrapDataKey, unwrapSecret, wrapSecret, type RecordBinding } from '../../src/crypto/envelope.js';
 import { IntegrityError } from '../../src/errors.js';
 
 /** Envelope cases test/unit/envelope.test.ts leaves open (docs/mutation.md). */
@@ -19,6 +19,26 @@ describe('record payloads', () => {
     expect(() => openRecord(dek, b, sealed)).toThrow(IntegrityError);
     // The same bytes, valid JSON, open: the failure above is the parse, not the seal.
     expect(openRecord(dek, b, seal(dek, new TextEncoder().encode('{"ok":true}'), ad))).toEqual({ ok: true });
+  });
+});
+
+const encode = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
+
+describe('the associated data is a stored format: what was sealed under it keeps opening', () => {
+  it('a data key wrapped under ["tessera/dek/v1", subject, KEK id]', () => {
+    const kek = randomKey();
+    const dek = randomKey();
+    expect(unwrapDataKey(kek, 'kek-1', 's1', seal(kek, dek, encode(['tessera/dek/v1', 's1', 'kek-1'])))).toEqual(dek);
+  });
+
+  it('a personal field sealed under ["tessera/field/v1", subject, field]', () => {
+    const dek = randomKey();
+    expect(openField(dek, 's1', 'displayName', seal(dek, encode('Ada'), encode(['tessera/field/v1', 's1', 'displayName'])))).toBe('Ada');
+  });
+
+  it('a service secret sealed under ["tessera/secret/v1", KEK id, purpose, owner]', () => {
+    const kek = randomKey();
+    expect(unwrapSecret(kek, 'kek-1', 'webhook', 'org-1', seal(kek, encode('whsec_abc'), encode(['tessera/secret/v1', 'kek-1', 'webhook', 'org-1'])))).toBe('whsec_abc');
   });
 });
 
