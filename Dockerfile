@@ -25,4 +25,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # The same command `npm start` runs (after its build step).
-CMD ["node", "dist/cli.js", "serve"]
+CMD ["node", "--max-semi-space-size=4", "dist/cli.js", "serve"]

@@ -26,7 +26,8 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(repoRoot, 'bench', 'results.json') },
     /** NODE_OPTIONS for the Tessera server (e.g. "--max-semi-space-size=4"), to try runtime settings. */
-    'server-node-options': { type: 'string', default: '' },
+    // Default: the runtime flags `npm start` uses, so the bench measures what runs in service.
+    'server-node-options': { type: 'string', default: '--max-semi-space-size=4' },
     /** Extra environment for the Tessera server, as NAME=VALUE[,NAME=VALUE] (e.g. UV_THREADPOOL_SIZE=2). */
     'server-env': { type: 'string', default: '' },
   },

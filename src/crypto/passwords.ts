@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
 
 /**
@@ -7,9 +8,29 @@ import { hash, verify } from '@node-rs/argon2';
  */
 const options = { algorithm: 2 /* Algorithm.Argon2id; a const enum, so not importable under verbatimModuleSyntax */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
+/**
+ * At most one hash per spare core runs at once; the rest queue. Each hash takes 19 MiB and a
+ * core for tens of milliseconds, so a burst of logins would otherwise take every core from the
+ * event loop (raising everyone's latency) and multiply memory.
+ */
+const slots = Math.max(1, availableParallelism() - 1);
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
 /** @returns a PHC-format argon2id hash of the password */
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, options);
+  return limited(() => hash(password, options));
 }
 
 /**
@@ -18,7 +39,7 @@ export function hashPassword(password: string): Promise<string> {
  */
 export async function verifyPassword(stored: string, password: string): Promise<boolean> {
   try {
-    return await verify(stored, password);
+    return await limited(() => verify(stored, password));
   } catch {
     return false;
   }

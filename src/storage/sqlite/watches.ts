@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { AlertRow, AlertsRepo, WatchesRepo, WatchRow } from '../contract.js';
 import { appendLogEntry } from './access-log.js';
 import type { Db } from './open.js';
@@ -18,6 +18,13 @@ export function insertAlert(db: Db, a: AlertRow): void {
 }
 
 export function watchesRepo(db: Db): WatchesRepo {
+  // Every record write asks this of its person, so it is prepared once.
+  const live = db
+    .select()
+    .from(watches)
+    .where(and(eq(watches.subjectId, sql.placeholder('subjectId')), isNull(watches.deletedAt)))
+    .orderBy(asc(watches.createdAt))
+    .prepare();
   return {
     async create(row) {
       db.insert(watches).values(row).run();
@@ -33,6 +40,7 @@ export function watchesRepo(db: Db): WatchesRepo {
     },
 
     async listForSubject(subjectId, type) {
+      if (!type) return live.all({ subjectId }).map(fromDbWatch);
       return db
         .select()
         .from(watches)
