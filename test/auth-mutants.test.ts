@@ -74,6 +74,14 @@ describe('what an access token must carry', () => {
     await expect401(bearer(forged), 'The access token is invalid or expired');
   });
 
+  it('refuses an HS256 token keyed with the service’s public key (algorithm confusion)', async () => {
+    const real = decodeJwt(alice.token);
+    const hs = await new SignJWT({ ...real })
+      .setProtectedHeader({ alg: 'HS256', kid: t.keyring.signing.kid })
+      .sign(new TextEncoder().encode(t.keyring.signing.publicPem));
+    await expect401(bearer(hs), 'The access token is invalid or expired');
+  });
+
   it('refuses a token whose subject is not the account of its session', async () => {
     const bob = await signUpCitizen(t.app);
     await expect401(bearer(await serviceToken({ sub: bob.accountId })), 'The access token is no longer valid');
