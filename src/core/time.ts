@@ -55,3 +55,8 @@ export function parseWindow(
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/** @returns {@link iso} of a time that may be absent */
+export function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : iso(ms);
+}

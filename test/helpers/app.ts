@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Writable } from 'node:stream';
+import { freePort } from './process.js';
 import { buildApp, redactPaths, type AppOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Clock } from '../../src/core/clock.js';
@@ -93,19 +94,6 @@ export async function buildTestApp(
 
 /** For tests that pass their own limiter with `loginLimiter`. */
 export { LoginLimiter } from '../../src/features/tokens/login-limiter.js';
-
-/** @returns a TCP port that was free a moment ago on 127.0.0.1 */
-export async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** A test app listening for real on 127.0.0.1, its public URL matching the port. */
 export async function buildListeningTestApp(): Promise<TestApp & { url: string }> {

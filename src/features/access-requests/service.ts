@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../core/actor.js';
 import { createdAfter, pageByCreation } from '../../core/cursor.js';
 import type { Deps } from '../../core/deps.js';
-import { iso, parseInstant } from '../../core/time.js';
+import { iso, isoOrNull, parseInstant } from '../../core/time.js';
 import { openField, sealField } from '../../crypto/envelope.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../errors.js';
 import type { AccessRequestRow } from '../../storage/contract.js';
@@ -69,15 +69,15 @@ async function toView(deps: Deps, r: AccessRequestRow, now: number): Promise<Acc
     access: r.access,
     categories: r.categories,
     types: r.types,
-    from: r.fromAt === null ? null : iso(r.fromAt),
-    to: r.toAt === null ? null : iso(r.toAt),
+    from: isoOrNull(r.fromAt),
+    to: isoOrNull(r.toAt),
     purpose: r.purpose,
     purposeText,
     grantExpiresAt: iso(r.grantExpiresAt),
     createdAt: iso(r.createdAt),
     expiresAt: iso(r.expiresAt),
     status: r.status === 'pending' && r.expiresAt <= now ? 'expired' : r.status,
-    decidedAt: r.decidedAt === null ? null : iso(r.decidedAt),
+    decidedAt: isoOrNull(r.decidedAt),
     grantId: r.grantId,
   };
 }

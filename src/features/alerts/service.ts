@@ -1,7 +1,7 @@
 import type { Actor } from '../../core/actor.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { Deps } from '../../core/deps.js';
-import { iso } from '../../core/time.js';
+import { iso, isoOrNull } from '../../core/time.js';
 import { openField } from '../../crypto/envelope.js';
 import { NotFoundError } from '../../errors.js';
 import type { AlertRow } from '../../storage/contract.js';
@@ -29,7 +29,7 @@ export async function toAlertView(deps: Deps, a: AlertRow, covered: boolean): Pr
     type: a.type,
     at: iso(a.at),
     matched,
-    ackedAt: a.ackedAt === null ? null : iso(a.ackedAt),
+    ackedAt: isoOrNull(a.ackedAt),
   };
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../core/actor.js';
 import { createdAfter, pageByCreation } from '../../core/cursor.js';
 import type { Deps } from '../../core/deps.js';
-import { iso } from '../../core/time.js';
+import { iso, isoOrNull } from '../../core/time.js';
 import { openField, sealField } from '../../crypto/envelope.js';
 import { signReceipt } from '../../crypto/jws.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
@@ -31,8 +31,8 @@ function receiptClaims(g: GrantRow, revokedAt?: number): Record<string, unknown>
     access: g.access,
     categories: g.categories,
     types: g.types,
-    from: g.fromAt === null ? null : iso(g.fromAt),
-    to: g.toAt === null ? null : iso(g.toAt),
+    from: isoOrNull(g.fromAt),
+    to: isoOrNull(g.toAt),
     purpose: g.purpose,
     expiresAt: iso(g.expiresAt),
     createdAt: iso(g.createdAt),
@@ -111,13 +111,13 @@ export async function toGrantView(deps: Deps, g: GrantRow, now: number): Promise
     access: g.access,
     categories: g.categories,
     types: g.types,
-    from: g.fromAt === null ? null : iso(g.fromAt),
-    to: g.toAt === null ? null : iso(g.toAt),
+    from: isoOrNull(g.fromAt),
+    to: isoOrNull(g.toAt),
     purpose: g.purpose,
     purposeText,
     expiresAt: iso(g.expiresAt),
     createdAt: iso(g.createdAt),
-    revokedAt: g.revokedAt === null ? null : iso(g.revokedAt),
+    revokedAt: isoOrNull(g.revokedAt),
     status: grantStatus(g, now),
     requestId: g.requestId,
     receipt: g.receipt,
@@ -132,8 +132,8 @@ function termsLog(t: Terms, grantee: { accountId: string | null; organisationId:
     access: t.access,
     categories: t.categories,
     types: t.types,
-    from: t.fromAt === null ? null : iso(t.fromAt),
-    to: t.toAt === null ? null : iso(t.toAt),
+    from: isoOrNull(t.fromAt),
+    to: isoOrNull(t.toAt),
     purpose: t.purpose,
     expiresAt: iso(t.expiresAt),
   };

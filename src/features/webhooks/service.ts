@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../core/deps.js';
-import { iso } from '../../core/time.js';
+import { iso, isoOrNull } from '../../core/time.js';
 import { unwrapSecret, wrapSecret } from '../../crypto/envelope.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { WebhookRow } from '../../storage/contract.js';
@@ -67,7 +67,7 @@ export async function listDeliveries(deps: Deps, orgId: string) {
       nextAttemptAt: iso(d.nextAttemptAt),
       lastError: d.lastError,
       createdAt: iso(d.createdAt),
-      deliveredAt: d.deliveredAt === null ? null : iso(d.deliveredAt),
+      deliveredAt: isoOrNull(d.deliveredAt),
     })),
     nextCursor: null,
   };
