@@ -25,3 +25,28 @@ export function safeEqual(a: string, b: string): boolean {
   const bb = Buffer.from(b);
   return ba.length === bb.length && timingSafeEqual(ba, bb);
 }
+
+let idPool = Buffer.alloc(0);
+let idPoolAt = 0;
+
+/**
+ * A UUIDv7 (RFC 9562) for `ms`: time-ordered, so rows written together land on the last pages
+ * of their id index rather than on random ones (fewer pages per commit and checkpoint). It
+ * tells only its creation time, which records (`createdAt`) and log entries (`at`) carry
+ * anyway. The 74 random bits come from a pooled draw of node:crypto.
+ * @returns the id in canonical 8-4-4-4-12 form
+ */
+export function timeOrderedId(ms: number): string {
+  if (idPoolAt + 10 > idPool.length) {
+    idPool = randomBytes(4096);
+    idPoolAt = 0;
+  }
+  const b = Buffer.allocUnsafe(16);
+  b.writeUIntBE(Math.max(0, Math.min(ms, 2 ** 48 - 1)), 0, 6);
+  idPool.copy(b, 6, idPoolAt, idPoolAt + 10);
+  idPoolAt += 10;
+  b[6] = (b[6]! & 0x0f) | 0x70;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { timeOrderedId } from '../../crypto/secrets.js';
 import type Database from 'better-sqlite3';
 import { and, asc, desc, eq, gt, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { chainHash } from '../../crypto/hash-chain.js';
@@ -42,30 +42,6 @@ function statementsFor(db: Db): { last: Statement; insert: Statement } {
     statements.set(db.$client, s);
   }
   return s;
-}
-
-let idPool = Buffer.alloc(0);
-let idPoolAt = 0;
-
-/**
- * An entry id: a UUIDv7 (RFC 9562) from the entry's time, so new entries land on the last page
- * of the id index rather than a random one (every read writes an entry; a random page each
- * doubled the pages a read's commit and the next checkpoint write). It tells only `at`, which
- * the entry holds anyway. The same scheme as record ids (features/records/service.ts).
- */
-function timeOrderedId(at: number): string {
-  if (idPoolAt + 10 > idPool.length) {
-    idPool = randomBytes(4096);
-    idPoolAt = 0;
-  }
-  const b = Buffer.allocUnsafe(16);
-  b.writeUIntBE(Math.max(0, Math.min(at, 2 ** 48 - 1)), 0, 6);
-  idPool.copy(b, 6, idPoolAt, idPoolAt + 10);
-  idPoolAt += 10;
-  b[6] = (b[6]! & 0x0f) | 0x70;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 /**
