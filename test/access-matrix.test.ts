@@ -186,7 +186,7 @@ const actors = {} as Record<Exclude<ActorName, 'owner'>, ActorHandle>;
 /** Every record id the test knows, with its person: no answer may show one to anyone else. */
 const recordOwner = new Map<string, string>();
 /** The kind-row citizen's ids that its routes act on. */
-const kindIds = { records: [] as string[], grants: [] as string[], requests: [] as string[], delegations: [] as string[] };
+const kindIds = { records: [] as string[], grants: [] as string[], requests: [] as string[], delegations: [] as string[], notifications: [] as string[] };
 /** Grants made to gpX and clientX, revoked when they are disabled. */
 const disabledGrantIds: string[] = [];
 /** Every watch set in this file: who set it, on whom, on what, and whether it has been removed. */
@@ -391,6 +391,9 @@ beforeAll(async () => {
   }
   const pending = await t.app.inject({ method: 'GET', url: '/v1/me/access-requests', headers: bearer(lee.citizen!.token) });
   kindIds.requests.push(...(pending.json().items as { id: string }[]).map((r) => r.id));
+  const notices = await t.app.inject({ method: 'GET', url: '/v1/me/notifications', headers: bearer(lee.citizen!.token) });
+  kindIds.notifications.push(...(notices.json().items as { id: string }[]).map((n) => n.id));
+  expect(kindIds.notifications.length).toBeGreaterThan(0);
   expect(kindIds.requests).toHaveLength(2);
   // …and two watches the practitioner set on it, under a read grant of its own.
   await give(lee, { grantee: toGp, categories: ['mental-wellbeing'] });
@@ -1061,6 +1064,41 @@ const ROUTES: RouteSpec[] = [
       { actor: 'grantee', status: 200 },
       { actor: 'colleague', status: 404, case: 'notTheDelegate' },
       { actor: 'citizen', status: 404, case: 'thePersonThemselves' },
+    ],
+  },
+  {
+    id: 'R57',
+    method: 'GET',
+    path: '/v1/me/notifications',
+    auth: ['citizen', 'practitioner', 'client'],
+    ok: [
+      { actor: 'citizen', status: 200 },
+      { actor: 'colleague', status: 200 },
+      { actor: 'client', status: 200 },
+    ],
+  },
+  {
+    id: 'R58',
+    method: 'POST',
+    path: '/v1/me/notifications/{id}/read',
+    auth: ['citizen', 'practitioner', 'client'],
+    url: () => `/v1/me/notifications/${kindIds.notifications[0]}/read`,
+    ok: [
+      { actor: 'citizen', status: 200 },
+      { actor: 'otherCitizen', status: 404, case: 'notTheirs' },
+      { actor: 'colleague', status: 404, case: 'notTheirs' },
+    ],
+  },
+  {
+    id: 'R59',
+    method: 'POST',
+    path: '/v1/grants/{id}/renewal',
+    auth: ['practitioner', 'client'],
+    url: () => `/v1/grants/${kindIds.grants[0]}/renewal`,
+    ok: [
+      { actor: 'grantee', status: 202 },
+      { actor: 'colleague', status: 404, case: 'notTheirs' },
+      { actor: 'client', status: 404, case: 'notTheirs' },
     ],
   },
 ];
@@ -2057,6 +2095,7 @@ const DELEGATE_ROUTES: { method: Method; url: () => string; power: 'read-records
   { method: 'GET', url: () => '/v1/me/access-log', power: 'manage-sharing', ok: 200 },
   { method: 'GET', url: () => '/v1/me/access-log/checkpoint', power: 'manage-sharing', ok: 200 },
   { method: 'GET', url: () => '/v1/me/watches', power: 'manage-sharing', ok: 200 },
+  { method: 'GET', url: () => '/v1/me/notifications', power: 'manage-sharing', ok: 200 },
   { method: 'GET', url: () => '/v1/me', power: null, ok: 200 },
   { method: 'GET', url: () => '/v1/me/export', power: null, ok: 200 },
   { method: 'DELETE', url: () => '/v1/me', power: null, ok: 200, body: () => ({ password: strongPassword }) },

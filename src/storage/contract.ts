@@ -262,6 +262,28 @@ export interface DelegationsRepo {
   revoke(subjectId: string, id: string, now: number, receipt: string, log: LogEntryInput): Promise<DelegationRow | undefined>;
 }
 
+/** A notice for one account; `data` holds ids and codes only, never personal content. */
+export interface NotificationRow {
+  id: string;
+  recipientAccountId: string;
+  kind: string;
+  /** The person it is about (for erasure), when there is one. */
+  subjectId: string | null;
+  at: number;
+  data: Record<string, unknown>;
+  readAt: number | null;
+  /** Notices with the same key are made once (e.g. `grant-expiring:<grant>:14d`). */
+  dedupeKey: string | null;
+}
+
+export interface NotificationsRepo {
+  /** Stores notices, skipping any whose dedupe key was used before. @returns how many were new */
+  add(rows: NotificationRow[]): Promise<number>;
+  /** An account's notices, newest first. */
+  list(accountId: string, q: { unread?: boolean; before?: { at: number; id: string }; limit: number }): Promise<NotificationRow[]>;
+  markRead(accountId: string, id: string, now: number): Promise<NotificationRow | undefined>;
+}
+
 export interface WatchRow {
   id: string;
   subjectId: string;
@@ -358,11 +380,15 @@ export interface GrantsRepo {
   /** Stores a grant and its access-log entry in one transaction. */
   create(row: GrantRow, log: LogEntryInput): Promise<void>;
   get(subjectId: string, id: string): Promise<GrantRow | undefined>;
+  /** A grant by id alone (for its grantee, who may not know whose it is). */
+  find(id: string): Promise<GrantRow | undefined>;
   listForSubject(subjectId: string, q: { status?: GrantStatus; now: number; after?: CreatedPosition; limit: number }): Promise<GrantRow[]>;
   /** Grants that reach a holder: made to it directly, or to its organisation for its kind. */
   listForGrantee(holder: Holder, q: { status?: GrantStatus; subjectId?: string; now: number; after?: CreatedPosition; limit: number }): Promise<GrantRow[]>;
   /** Active (unrevoked, unexpired) grants on one person that reach a holder (see {@link Holder}). */
   activeFor(subjectId: string, holder: Holder, now: number): Promise<GrantRow[]>;
+  /** Active grants whose expiry falls in [from, to), oldest expiry first (for expiry notices). */
+  expiringBetween(from: number, to: number, limit: number, after?: { expiresAt: number; id: string }): Promise<GrantRow[]>;
   /** People with an active organisation grant that reaches accounts of this kind, with those grants' ids. */
   activeForOrganisation(organisationId: string, kind: AccountKind, now: number): Promise<{ subjectId: string; grantIds: string[] }[]>;
   /**
@@ -429,6 +455,8 @@ export interface AccountsRepo {
   create(account: AccountRow, logs?: LogEntryInput[]): Promise<void>;
   findByHandle(handle: string): Promise<AccountRow | undefined>;
   findById(id: string): Promise<AccountRow | undefined>;
+  /** @returns the citizen account of a person's store */
+  findBySubject(subjectId: string): Promise<AccountRow | undefined>;
   /**
    * Disables an account: its sessions end and every grant made to it directly is revoked, all
    * in one transaction (grants to its organisation stay with the organisation).
@@ -542,6 +570,7 @@ export interface Storage {
   subjects: SubjectsRepo;
   integrity: IntegrityRepo;
   delegations: DelegationsRepo;
+  notifications: NotificationsRepo;
   /** Checks the database answers (readiness). */
   ping(): Promise<void>;
   /** Flushes the WAL into the main file and closes. */

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
+import { requestRenewal } from './renewal.js';
 import { Type } from 'typebox';
 import type { Deps } from '../../core/deps.js';
 import { authErrors, UuidSchema } from '../../core/schemas.js';
@@ -11,6 +12,7 @@ import {
   AccessRequestQuerySchema,
   AccessRequestSchema,
   ApproveSchema,
+  RenewalSchema,
 } from './schemas.js';
 import { approveRequest, denyRequest, listRequests, requestAccess } from './service.js';
 import { subjectOf } from '../../core/actor.js';
@@ -102,6 +104,23 @@ const accessRequestRoutes: FastifyPluginAsyncTypebox<{ deps: Deps; perMinute: nu
     async (request) => {
       const actor = actorOf(request);
       return denyRequest(deps, actor, subjectOf(actor), request.params.id);
+    },
+  );
+
+  app.post(
+    '/v1/grants/:id/renewal',
+    {
+      config: { auth: ['practitioner', 'client'] },
+      schema: {
+        tags: ['supporters'],
+        summary: 'Ask the person to renew a grant you hold: an access request with its terms, for them to approve',
+        params: IdParams,
+        response: { 202: RenewalSchema, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      reply.code(202);
+      return requestRenewal(deps, actorOf(request), request.params.id);
     },
   );
 };

@@ -6,6 +6,7 @@ import { assertionsRepo } from './assertions.js';
 import { grantsRepo } from './grants.js';
 import { delegationsRepo } from './delegations.js';
 import { idempotencyRepo } from './idempotency.js';
+import { notificationsRepo } from './notifications.js';
 import { integrityRepo } from './integrity.js';
 import { openDatabase, runMigrations, type Db } from './open.js';
 import { organisationsRepo } from './organisations.js';
@@ -51,6 +52,7 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     subjects: subjectsRepo(db),
     integrity: integrityRepo(db),
     delegations: delegationsRepo(db),
+    notifications: notificationsRepo(db),
     async ping() {
       db.$client.prepare('SELECT 1').get();
     },

@@ -361,3 +361,22 @@ export const delegations = sqliteTable(
   },
   (t) => [index('delegations_subject').on(t.subjectId, t.createdAt), index('delegations_delegate').on(t.delegateAccountId)],
 );
+
+/** Notices for one account (a person, or a supporter): ids and codes only, no personal content. */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    recipientAccountId: text('recipient_account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    subjectId: text('subject_id').references(() => subjects.id, { onDelete: 'cascade' }),
+    at: integer('at').notNull(),
+    /** JSON: ids and codes. */
+    data: text('data').notNull(),
+    readAt: integer('read_at'),
+    dedupeKey: text('dedupe_key'),
+  },
+  (t) => [index('notifications_recipient').on(t.recipientAccountId, t.at), uniqueIndex('notifications_dedupe').on(t.dedupeKey)],
+);
