@@ -4,13 +4,12 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Ajv, type Options as AjvOptions } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { TesseraError } from './errors.js';
 import type { Clock } from './core/clock.js';
 import { createDeps } from './core/deps.js';
+import { newAjv } from './core/validation.js';
 import { ProblemSchema } from './core/schemas.js';
 import { initCrypto } from './crypto/aead.js';
 import type { Keyring } from './crypto/keyring.js';
@@ -21,7 +20,8 @@ import healthRoutes from './features/health/routes.js';
 import ownRecordRoutes from './features/records/routes.js';
 import { RecordSchema } from './features/records/schemas.js';
 import tokenRoutes from './features/tokens/routes.js';
-import type { LoginLimiter } from './features/tokens/login-limiter.js';
+import { LoginLimiter } from './features/tokens/login-limiter.js';
+import appWeb from './app-web/plugin.js';
 import accessPlugin from './plugins/access.js';
 import authPlugin from './plugins/auth.js';
 import accessLogRoutes from './features/access-log/routes.js';
@@ -37,8 +37,6 @@ import exportRoutes from './features/export/routes.js';
 import inputPlugin from './plugins/input.js';
 import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 import type { Storage } from './storage/contract.js';
-
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 export interface AppOptions {
   config: Config;
@@ -77,9 +75,8 @@ export const redactPaths = [
  * query strings and path parameters, which arrive as text, are coerced to their schema types.
  */
 function validatorCompiler() {
-  const base: AjvOptions = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false };
-  const body = addFormats(new Ajv({ ...base, coerceTypes: false }));
-  const text = addFormats(new Ajv({ ...base, coerceTypes: 'array' }));
+  const body = newAjv(false);
+  const text = newAjv('array');
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : text).compile(schema);
 }
 
@@ -165,7 +162,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   await app.register(healthRoutes, { deps });
   await app.register(catalogueRoutes, { deps });
-  await app.register(tokenRoutes, { deps, ratePerMinute: limits.token, ...(options.loginLimiter ? { limiter: options.loginLimiter } : {}) });
+  // One limiter for every password login: the token endpoint and the web app's login form.
+  const loginLimiter = options.loginLimiter ?? new LoginLimiter();
+  await app.register(tokenRoutes, { deps, ratePerMinute: limits.token, limiter: loginLimiter });
   await app.register(accountRoutes, { deps, signUpPerMinute: limits.signUp });
   await app.register(ownRecordRoutes, { deps });
   await app.register(supporterRecordRoutes, { deps });
@@ -177,6 +176,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(alertRoutes, { deps });
   await app.register(webhookRoutes, { deps, intervalMs: options.webhookIntervalMs ?? 1000 });
   await app.register(exportRoutes, { deps });
+  await app.register(appWeb, { prefix: '/app', deps, loginLimiter, limits });
 
   await app.ready();
   return app;

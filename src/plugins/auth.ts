@@ -2,7 +2,9 @@ import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Actor } from '../core/actor.js';
+import { readCookie, sessionCookieName } from '../core/cookies.js';
 import type { Deps } from '../core/deps.js';
+import { sessionIdOfSecret } from '../crypto/secrets.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
 import type { AccountKind } from '../storage/contract.js';
 
@@ -11,6 +13,12 @@ import type { AccountKind } from '../storage/contract.js';
  * with fast-jwt, then its session and account are loaded from the database, so a revoked
  * session, a disabled account or an erased person stops working on the very next request.
  * Routes declare who may call them; a route that declares nothing fails at boot.
+ *
+ * The web app's pages authenticate with the session cookie instead (docs/web-app.md): its
+ * secret's digest is the id of a session row made as the password grant makes one, and it goes
+ * through the same lookup and checks below. Only routes that say so take the cookie, and one
+ * that changes state must live under /app/, where the Origin of every such request is checked;
+ * so a cookie never authenticates a JSON call another site could forge.
  */
 
 /** Claims Tessera puts in access tokens. Authorization never trusts them beyond `sid`. */
@@ -24,6 +32,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** `public`, or the account kinds that may call the route. */
     auth?: 'public' | AccountKind[];
+    /**
+     * What authenticates the caller: a bearer token (the default), the web app's session
+     * cookie, or either (a bearer token wins when both are sent).
+     */
+    credentials?: 'token' | 'cookie' | 'token-or-cookie';
   }
   interface FastifyRequest {
     actor: Actor | null;
@@ -85,13 +98,23 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'public' };
     if (!route.config?.auth) throw new Error(`route ${String(route.method)} ${route.url} declares no auth: deny by default`);
+    const methods = [route.method].flat();
+    if ((route.config.credentials ?? 'token') !== 'token' && !route.url.startsWith('/app/') && methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
+      throw new Error(`route ${String(route.method)} ${route.url} takes the session cookie but changes state outside /app/, where Origin is not checked`);
+    }
   });
 
-  app.addHook('onRequest', async (request, reply) => {
-    const auth = request.routeOptions.config.auth;
-    reply.header('cache-control', 'no-store');
-    if (auth === undefined || auth === 'public') return;
+  const cookieName = sessionCookieName(config);
+
+  /** @returns the session a request presents, with the account its token names (none for a cookie) */
+  async function presented(request: FastifyRequest): Promise<{ sessionId: string; sub: string | null }> {
+    const via = request.routeOptions.config.credentials ?? 'token';
     const header = request.headers.authorization;
+    if (via === 'cookie' || (via === 'token-or-cookie' && !header)) {
+      const secret = readCookie(request.headers.cookie, cookieName);
+      if (!secret) throw new UnauthenticatedError('Log in first');
+      return { sessionId: sessionIdOfSecret(secret), sub: null };
+    }
     if (!header || !/^Bearer\s+\S+$/i.test(header)) throw new UnauthenticatedError();
     let claims: AccessClaims;
     try {
@@ -99,9 +122,17 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
     } catch {
       throw new UnauthenticatedError('The access token is invalid or expired');
     }
-    const row = await storage.sessions.authLookup(claims.sid);
+    return { sessionId: claims.sid, sub: claims.sub };
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    const auth = request.routeOptions.config.auth;
+    reply.header('cache-control', 'no-store');
+    if (auth === undefined || auth === 'public') return;
+    const { sessionId, sub } = await presented(request);
+    const row = await storage.sessions.authLookup(sessionId);
     const now = clock.now();
-    if (!row || row.account.id !== claims.sub || row.sessionRevokedAt !== null || row.sessionExpiresAt <= now || row.account.disabledAt !== null) {
+    if (!row || (sub !== null && row.account.id !== sub) || row.sessionRevokedAt !== null || row.sessionExpiresAt <= now || row.account.disabledAt !== null) {
       throw new UnauthenticatedError('The access token is no longer valid');
     }
     const a = row.account;
