@@ -88,6 +88,7 @@ function ApproveForm({ catalogue, request, errors }: { catalogue: Catalogue; req
           checked={r.categories}
         />
         <TextInput name="expiresAt" idBase={`${base}-expiresAt`} label={s.expiresAt} type="date" errors={errors} value={r.grantExpiresAt.slice(0, 10)} />
+        <input type="hidden" name="requestedUntil" value={r.grantExpiresAt} />
       </PostForm>
       <PostForm action={`/app/sharing/requests/${r.id}/deny`} submit={s.deny} buttonClass="secondary" buttonLabel={`${s.deny}: ${request.who}`} class="actions" />
     </div>

@@ -172,11 +172,13 @@ const sharingRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
     return reply.redirect(`/app/sharing/grants/${request.params.id}?done=revoked`, 303);
   });
 
-  app.post('/sharing/requests/:id/approve', { config: citizen, schema: { hide: true, params: IdParams, body: FormSchema(['categories', 'expiresAt']) } }, async (request, reply) => {
+  app.post('/sharing/requests/:id/approve', { config: citizen, schema: { hide: true, params: IdParams, body: FormSchema(['categories', 'expiresAt', 'requestedUntil']) } }, async (request, reply) => {
     const actor = actorOf(request);
     // The same narrowing body POST /v1/me/access-requests/{id}/approve takes.
     const input: Record<string, unknown> = { categories: list(request.body, 'categories') };
-    if (text(request.body, 'expiresAt')) input.expiresAt = endOfDay(text(request.body, 'expiresAt'));
+    // The date field shows the requested expiry's day; left as it is, the grant ends when asked.
+    const until = text(request.body, 'expiresAt');
+    if (until && until !== text(request.body, 'requestedUntil').slice(0, 10)) input.expiresAt = endOfDay(until);
     let errors = bodyErrors(ApproveSchema, input);
     if (errors.length === 0) {
       try {

@@ -68,8 +68,9 @@ export function listWords(items: string[]): string {
   return `${items.slice(0, -1).join(', ')} ${messages.words.and} ${items[items.length - 1]}`;
 }
 
+/** @returns the category as the middle of a sentence: "mental wellbeing", "goals" (not "my goals") */
 export function categoryWords(catalogue: Catalogue, code: string): string {
-  return catalogue.category(code)?.label.toLowerCase() ?? code;
+  return catalogue.category(code)?.label.toLowerCase().replace(/^my /, '') ?? code;
 }
 
 export function typeWords(catalogue: Catalogue, code: string): string {
