@@ -59,7 +59,7 @@ form.inline { display: inline; }
 .chart-svg .band rect { opacity: 1; }
 .chart-svg .band-0 rect { fill: #e6f0e8; } .chart-svg .band-1 rect { fill: #f2f2e2; } .chart-svg .band-2 rect { fill: #f7eadb; }
 .chart-svg .band-3 rect { fill: #f5e0dc; } .chart-svg .band-4 rect { fill: #eddbe6; }
-.chart-svg text { font-size: 13px; fill: var(--ink); }
+.chart-svg text { font-size: 15px; fill: var(--ink); }
 .chart-svg .axis { stroke: var(--muted); stroke-width: 1.5; }
 .chart-svg .line { fill: none; stroke: var(--accent-dark); stroke-width: 3; }
 .chart-svg .point { fill: var(--accent-dark); }

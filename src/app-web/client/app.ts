@@ -57,6 +57,8 @@ function liveAlerts(): void {
   if (!list || !('EventSource' in window)) return;
   const status = document.getElementById('live-status');
   const source = new EventSource(list.dataset.liveAlerts!);
+  // Marks the list as live once the stream is open (a hook for styles and tests).
+  source.addEventListener('open', () => list.setAttribute('data-live', 'open'));
   source.addEventListener('alert', (event) => {
     const alert = JSON.parse((event as MessageEvent<string>).data) as LiveAlert;
     if (document.getElementById(`alert-${alert.id}`)) return;

@@ -11,7 +11,9 @@ import { dateWords } from './words.js';
 
 const W = 640;
 const H = 260;
-const PAD = { left: 44, right: 96, top: 14, bottom: 34 };
+const PAD = { left: 44, top: 14, bottom: 34 };
+/** Room on the right for band labels ("Moderately severe"), when there are bands. */
+const BAND_LABELS = 150;
 
 function fmt(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toFixed(2).replace(/0+$/, '').replace(/\.$/, '');
@@ -19,7 +21,8 @@ function fmt(v: number): string {
 
 export function Chart({ series, id }: { series: Series; id: string }) {
   const { points, min, max } = series;
-  const plotW = W - PAD.left - PAD.right;
+  const right = series.bands.length ? BAND_LABELS : 24;
+  const plotW = W - PAD.left - right;
   const plotH = H - PAD.top - PAD.bottom;
   const span = max - min || 1;
   const y = (v: number) => PAD.top + plotH - ((Math.min(max, Math.max(min, v)) - min) / span) * plotH;
@@ -31,7 +34,9 @@ export function Chart({ series, id }: { series: Series; id: string }) {
   const meaningful = changes.map((c) => c !== null && series.meaningfulChange !== null && Math.abs(c) >= series.meaningfulChange);
   const latest = points[points.length - 1]!;
   const unit = series.unit && series.unit !== '1' ? ` ${series.unit}` : '';
-  const latestText = messages.chart.latest(`${fmt(latest.value)}${unit}${latest.band ? ` (${latest.band})` : ''}`, dateWords(latest.at));
+  const bandLabel = (code: string | null) => (code ? (series.bands.find((b) => b.code === code)?.label ?? code) : null);
+  const latestBand = bandLabel(latest.band);
+  const latestText = messages.chart.latest(`${fmt(latest.value)}${unit}${latestBand ? ` (${latestBand})` : ''}`, dateWords(latest.at));
   const titleId = `${id}-title`;
   const descId = `${id}-desc`;
   return (
@@ -44,12 +49,13 @@ export function Chart({ series, id }: { series: Series; id: string }) {
         <title id={titleId}>{messages.chart.name(series.label)}</title>
         <desc id={descId}>{latestText}</desc>
         {series.bands.map((b, i) => {
-          const top = y(Math.min(max, b.max));
-          const bottom = y(Math.max(min, b.min));
+          // Integer bands (0–4, 5–9) meet halfway between their ends, so the shading has no gaps.
+          const top = y(Math.min(max, b.max + 0.5));
+          const bottom = y(Math.max(min, b.min - 0.5));
           return (
             <g key={b.code} class={`band band-${i % 5}`}>
               <rect x={PAD.left} y={top} width={plotW} height={Math.max(1, bottom - top)} />
-              <text x={W - PAD.right + 6} y={(top + bottom) / 2 + 4}>
+              <text x={W - right + 6} y={(top + bottom) / 2 + 5}>
                 {b.label}
               </text>
             </g>
@@ -98,7 +104,7 @@ export function Chart({ series, id }: { series: Series; id: string }) {
               <tr key={p.at + i}>
                 <td>{dateWords(p.at)}</td>
                 <td>{fmt(p.value)}</td>
-                {series.bands.length > 0 && <td>{series.bands.find((b) => b.code === p.band)?.label ?? p.band ?? ''}</td>}
+                {series.bands.length > 0 && <td>{bandLabel(p.band) ?? ''}</td>}
                 <td>{changes[i] === null ? '' : meaningful[i] ? messages.chart.meaningful(Number(fmt(changes[i]!))) : fmt(changes[i]!)}</td>
               </tr>
             ))}
