@@ -20,7 +20,7 @@ import healthRoutes from './features/health/routes.js';
 import ownRecordRoutes from './features/records/routes.js';
 import { RecordSchema } from './features/records/schemas.js';
 import tokenRoutes from './features/tokens/routes.js';
-import { LoginLimiter } from './features/tokens/login-limiter.js';
+import type { LoginThrottle } from './features/tokens/login-limiter.js';
 import appWeb from './app-web/plugin.js';
 import accessPlugin from './plugins/access.js';
 import authPlugin from './plugins/auth.js';
@@ -47,7 +47,7 @@ export interface AppOptions {
   /** Pino options, or false for silence (tests). */
   logger?: FastifyServerOptions['logger'];
   limits?: Partial<RateLimits>;
-  loginLimiter?: LoginLimiter;
+  loginLimiter?: LoginThrottle;
   /** How often the webhook outbox is polled (ms). */
   webhookIntervalMs?: number;
 }
@@ -80,6 +80,10 @@ function validatorCompiler() {
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : text).compile(schema);
 }
 
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 /**
  * Builds the HTTP application; never listens (tests inject, server.ts listens).
  * @returns the ready Fastify instance
@@ -89,6 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, storage, keyring } = options;
   const limits = { ...defaultLimits, ...options.limits };
   const deps = createDeps(config, storage, keyring, options.clock, options.catalogue);
+  if (options.loginLimiter) deps.loginThrottle = options.loginLimiter;
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } },
@@ -100,7 +105,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // What Node or the router refuse before a route runs answers problem+json too.
     frameworkErrors,
     clientErrorHandler,
-    trustProxy: config.trustProxy,
+    // A hop count trusts that many proxies nearest to us; addresses trust only those proxies.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     genReqId: () => randomUUID(),
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
@@ -162,9 +168,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   await app.register(healthRoutes, { deps });
   await app.register(catalogueRoutes, { deps });
-  // One limiter for every password login: the token endpoint and the web app's login form.
-  const loginLimiter = options.loginLimiter ?? new LoginLimiter();
-  await app.register(tokenRoutes, { deps, ratePerMinute: limits.token, limiter: loginLimiter });
+  await app.register(tokenRoutes, { deps, ratePerMinute: limits.token });
   await app.register(accountRoutes, { deps, signUpPerMinute: limits.signUp });
   await app.register(ownRecordRoutes, { deps });
   await app.register(supporterRecordRoutes, { deps });
@@ -176,7 +180,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(alertRoutes, { deps });
   await app.register(webhookRoutes, { deps, intervalMs: options.webhookIntervalMs ?? 1000 });
   await app.register(exportRoutes, { deps });
-  await app.register(appWeb, { prefix: '/app', deps, loginLimiter, limits });
+  await app.register(appWeb, { prefix: '/app', deps, limits });
 
   await app.ready();
   return app;

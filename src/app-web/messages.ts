@@ -254,6 +254,11 @@ export const messages = {
     mayRead: 'You may read their',
     mayAppend: 'You may add to their',
   },
+  members: {
+    practitioners: 'its practitioners',
+    clients: 'its systems',
+    all: 'its practitioners and systems',
+  },
   actions: {
     'records.read': (n: number) => (n === 1 ? 'read 1 record' : `read ${n} records`),
     'records.append': (n: number) => (n === 1 ? 'added 1 record' : `added ${n} records`),

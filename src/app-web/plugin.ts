@@ -4,7 +4,6 @@ import type { RateLimits } from '../app.js';
 import { clearedSessionCookie } from '../core/cookies.js';
 import type { Deps } from '../core/deps.js';
 import { ForbiddenError, TesseraError, UnauthenticatedError } from '../errors.js';
-import type { LoginLimiter } from '../features/tokens/login-limiter.js';
 import assetRoutes from './routes/assets.js';
 import citizenRoutes from './routes/citizen.js';
 import sessionRoutes from './routes/session.js';
@@ -14,7 +13,6 @@ import { errorPage } from './pages/error.js';
 
 export interface AppWebOptions {
   deps: Deps;
-  loginLimiter: LoginLimiter;
   limits: RateLimits;
 }
 
@@ -72,7 +70,7 @@ const appWeb: FastifyPluginAsync<AppWebOptions> = async (app, opts) => {
   });
 
   // Not `opts` itself: it carries the /app prefix, which the children already inherit.
-  const shared: AppWebOptions = { deps: opts.deps, loginLimiter: opts.loginLimiter, limits: opts.limits };
+  const shared: AppWebOptions = { deps: opts.deps, limits: opts.limits };
   await app.register(assetRoutes);
   await app.register(sessionRoutes, shared);
   await app.register(citizenRoutes, shared);

@@ -6,7 +6,7 @@ import { readCookie, sessionCookieName } from '../core/cookies.js';
 import type { Deps } from '../core/deps.js';
 import { sessionIdOfSecret } from '../crypto/secrets.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
-import type { AccountKind } from '../storage/contract.js';
+import type { AccountKind, AuthRow } from '../storage/contract.js';
 
 /**
  * Authentication on every request (CONVENTIONS §2.1): the access token's signature is checked
@@ -40,6 +40,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     actor: Actor | null;
+    /** When the presented access token expires (epoch ms); long-lived channels end then. */
+    tokenExpiresAt: number | null;
   }
   interface FastifyInstance {
     /** Signs an access token with the current signing key (which a key rotation may change). */
@@ -55,7 +57,7 @@ declare module '@fastify/jwt' {
 }
 
 async function authPlugin(app: FastifyInstance, deps: Deps) {
-  const { keyring, config, storage, clock } = deps;
+  const { keyring, config } = deps;
   await app.register(fastifyJwt, {
     secret: {
       private: keyring.signing.privatePem,
@@ -94,6 +96,7 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
   });
 
   app.decorateRequest('actor', null);
+  app.decorateRequest('tokenExpiresAt', null);
 
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'public' };
@@ -106,14 +109,17 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
 
   const cookieName = sessionCookieName(config);
 
-  /** @returns the session a request presents, with the account its token names (none for a cookie) */
-  async function presented(request: FastifyRequest): Promise<{ sessionId: string; sub: string | null }> {
+  /**
+   * @returns the session a request presents, with the account and expiry its token names (none
+   * for a cookie: its session row is all there is)
+   */
+  async function presented(request: FastifyRequest): Promise<{ sessionId: string; sub: string | null; expiresAt: number | null }> {
     const via = request.routeOptions.config.credentials ?? 'token';
     const header = request.headers.authorization;
     if (via === 'cookie' || (via === 'token-or-cookie' && !header)) {
       const secret = readCookie(request.headers.cookie, cookieName);
       if (!secret) throw new UnauthenticatedError('Log in first');
-      return { sessionId: sessionIdOfSecret(secret), sub: null };
+      return { sessionId: sessionIdOfSecret(secret), sub: null, expiresAt: null };
     }
     if (!header || !/^Bearer\s+\S+$/i.test(header)) throw new UnauthenticatedError();
     let claims: AccessClaims;
@@ -122,19 +128,18 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
     } catch {
       throw new UnauthenticatedError('The access token is invalid or expired');
     }
-    return { sessionId: claims.sid, sub: claims.sub };
+    const exp = (claims as AccessClaims & { exp?: number }).exp;
+    return { sessionId: claims.sid, sub: claims.sub, expiresAt: typeof exp === 'number' ? exp * 1000 : null };
   }
 
   app.addHook('onRequest', async (request, reply) => {
     const auth = request.routeOptions.config.auth;
     reply.header('cache-control', 'no-store');
     if (auth === undefined || auth === 'public') return;
-    const { sessionId, sub } = await presented(request);
-    const row = await storage.sessions.authLookup(sessionId);
-    const now = clock.now();
-    if (!row || (sub !== null && row.account.id !== sub) || row.sessionRevokedAt !== null || row.sessionExpiresAt <= now || row.account.disabledAt !== null) {
-      throw new UnauthenticatedError('The access token is no longer valid');
-    }
+    const { sessionId, sub, expiresAt } = await presented(request);
+    const row = await liveSession(deps, sessionId, sub);
+    if (!row) throw new UnauthenticatedError('The access token is no longer valid');
+    request.tokenExpiresAt = expiresAt;
     const a = row.account;
     if (!auth.includes(a.kind)) throw new ForbiddenError(`This endpoint is not for ${a.kind} accounts`);
     request.actor = { accountId: a.id, kind: a.kind, sessionId: row.sessionId, subjectId: a.subjectId, organisationId: a.organisationId };
@@ -142,6 +147,22 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
 }
 
 export default fp(authPlugin, { name: 'tessera-auth' });
+
+/**
+ * The one check of a session, from the database: it exists, belongs to the account, is neither
+ * revoked nor expired, and its account is not disabled. Requests run it once; long-lived
+ * channels (SSE, webhooks) run it again before every delivery.
+ * @param accountId the account a token names; null for the web app's cookie, which names only its session
+ * @returns the session and its account while they hold, else undefined
+ */
+export async function liveSession(deps: Deps, sessionId: string, accountId: string | null): Promise<AuthRow | undefined> {
+  const row = await deps.storage.sessions.authLookup(sessionId);
+  const now = deps.clock.now();
+  if (!row || (accountId !== null && row.account.id !== accountId) || row.sessionRevokedAt !== null || row.sessionExpiresAt <= now || row.account.disabledAt !== null) {
+    return undefined;
+  }
+  return row;
+}
 
 /** @returns the authenticated caller; routes behind `auth` always have one */
 export function actorOf(request: FastifyRequest): Actor {

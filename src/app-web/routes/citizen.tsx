@@ -6,7 +6,7 @@ import type { Deps } from '../../core/deps.js';
 import { CursorSchema, UuidSchema } from '../../core/schemas.js';
 import { iso } from '../../core/time.js';
 import { bodyErrors } from '../../core/validation.js';
-import { ForbiddenError, ValidationError, type FieldError } from '../../errors.js';
+import { ForbiddenError, RateLimitedError, ValidationError, type FieldError } from '../../errors.js';
 import { listAccessLog } from '../../features/access-log/service.js';
 import { describeMe, supporterProfile } from '../../features/accounts/service.js';
 import { eraseMe } from '../../features/accounts/erase.js';
@@ -213,15 +213,16 @@ const citizenRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
     let errors = bodyErrors(Type.Object({ password: Type.String({ minLength: 1 }) }), { password });
     if (errors.length === 0) {
       try {
-        await eraseMe(deps, actor, password);
+        await eraseMe(deps, actor, password, request.ip);
         return reply.header('set-cookie', clearedSessionCookie(deps.config)).redirect('/app/login?done=erased', 303);
       } catch (e) {
-        if (!(e instanceof ForbiddenError)) throw e;
+        if (!(e instanceof ForbiddenError) && !(e instanceof RateLimitedError)) throw e;
+        if (e instanceof RateLimitedError) reply.header('retry-after', String(e.retryAfterSeconds)).code(429);
         errors = [err('password', e.message)];
       }
     }
     const me = await describeMe(deps, actor);
-    return sendPage(reply, <AccountPage chrome={chromeOf(request, messages.account.title)} me={me} errors={errors} />, 400);
+    return sendPage(reply, <AccountPage chrome={chromeOf(request, messages.account.title)} me={me} errors={errors} />, reply.statusCode === 429 ? 429 : 400);
   });
 };
 

@@ -35,7 +35,7 @@ async function startSession(deps: Deps, reply: FastifyReply, account: Pick<Accou
 
 const notices: Record<string, string> = { 'logged-out': messages.login.loggedOut, erased: messages.login.erased };
 
-const sessionRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { deps, loginLimiter, limits }) => {
+const sessionRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { deps, limits }) => {
   // The same limits as the token and sign-up endpoints, per client IP.
   const loginRate = { max: limits.token, timeWindow: 60_000 };
   const signUpRate = { max: limits.signUp, timeWindow: 60_000 };
@@ -56,7 +56,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
       if (!password) errors.push({ field: 'password', pointer: '/password', in: 'body', detail: 'is required' });
       if (errors.length === 0) {
         try {
-          return await startSession(deps, reply, await checkPasswordLogin(deps, loginLimiter, request.ip, handle, password));
+          return await startSession(deps, reply, await checkPasswordLogin(deps, request.ip, handle, password));
         } catch (e) {
           if (!(e instanceof OAuthError)) throw e;
           const wait = e.headers['retry-after'];

@@ -17,7 +17,7 @@ import { messages } from '../messages.js';
 import { GrantPage, PreviewPage, SharingPage, type SharingData } from '../pages/sharing.js';
 import type { AppWebOptions } from '../plugin.js';
 import { chromeOf, FormSchema, list, sendPage, text, type FormBody } from '../render.js';
-import { dateWords, purposeClause, relativeWords, supporterWords, termsWords, typeWords } from '../views/words.js';
+import { dateWords, membersWords, purposeClause, relativeWords, supporterWords, termsWords, typeWords } from '../views/words.js';
 
 const citizen = { auth: ['citizen' as const], credentials: 'cookie' as const };
 const IdParams = Type.Object({ id: UuidSchema }, { additionalProperties: false });
@@ -62,14 +62,14 @@ async function sharingData(deps: Deps, subjectId: string): Promise<SharingData> 
     listOwnGrants(deps, subjectId, { status: 'active', limit: 200 }),
     listOwnGrants(deps, subjectId, { limit: 50 }),
     listRequests(deps, subjectId, { status: 'pending', limit: 100 }),
-    listWatchesOnMe(deps, subjectId),
+    listWatchesOnMe(deps, subjectId, { limit: 100 }),
     listAccessLog(deps, subjectId, { action: 'records.read', order: 'desc', limit: 500 }),
   ]);
   const lastRead = new Map<string, string>();
   for (const e of reads.items) for (const g of e.grantIds) if (!lastRead.has(g)) lastRead.set(g, e.at);
   const who = async (accountId: string | null | undefined, organisationId: string | null | undefined) => supporterWords(await supporterProfile(deps, accountId ?? null, organisationId ?? null));
   const describeGrant = async (g: GrantView) => {
-    const name = await who(g.grantee.accountId, g.grantee.organisationId);
+    const name = (await who(g.grantee.accountId, g.grantee.organisationId)) + membersWords(g.members);
     const read = lastRead.get(g.id);
     const tail = g.status === 'active' ? `; ${read ? s.lastRead(relativeWords(read, now)) : s.neverRead}` : ` — ${s.ended(g.status, dateWords(g.revokedAt ?? g.expiresAt))}`;
     return { item: g, who: name, sentence: `${name} ${termsWords(catalogue, g, 'can')}, ${messages.words.until(dateWords(g.expiresAt))}, ${purposeClause(g)}${tail}` };
@@ -158,7 +158,7 @@ const sharingRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
     { config: citizen, schema: { hide: true, params: IdParams, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 32 })) }, { additionalProperties: false }) } },
     async (request, reply) => {
       const g = await getOwnGrant(deps, actorOf(request).subjectId!, request.params.id);
-      const name = supporterWords(await supporterProfile(deps, g.grantee.accountId ?? null, g.grantee.organisationId ?? null));
+      const name = supporterWords(await supporterProfile(deps, g.grantee.accountId ?? null, g.grantee.organisationId ?? null)) + membersWords(g.members);
       const status = g.status === 'active' ? '' : ` — ${s.ended(g.status, dateWords(g.revokedAt ?? g.expiresAt))}`;
       const sentence = `${name} ${termsWords(catalogue, g, 'can')}, ${messages.words.until(dateWords(g.expiresAt))}, ${purposeClause(g)}${status}.`;
       const title = g.status === 'revoked' ? s.revoked : s.granted;

@@ -62,6 +62,11 @@ export function supporterWords(p: SupporterProfile): string {
   return who || p.organisation || messages.log.someone;
 }
 
+/** @returns who in an organisation a grant to it reaches, as a clause after its name ('' for a grant to one account) */
+export function membersWords(members: string | null | undefined): string {
+  return members ? ` (${messages.members[members as keyof typeof messages.members] ?? members})` : '';
+}
+
 /** @returns "a, b and c" */
 export function listWords(items: string[]): string {
   if (items.length <= 1) return items.join('');

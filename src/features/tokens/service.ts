@@ -6,13 +6,11 @@ import { digestToken, randomToken } from '../../crypto/secrets.js';
 import { OAuthError } from '../../errors.js';
 import type { AccountRow } from '../../storage/contract.js';
 import type { AccessClaims } from '../../plugins/auth.js';
-import type { LoginLimiter } from './login-limiter.js';
 import type { TokenRequest, TokenResponse } from './schemas.js';
 
 /** What the token endpoint gives the service besides deps: the signer and the caller's IP. */
 export interface TokenContext {
   sign: (claims: AccessClaims) => string;
-  limiter: LoginLimiter;
   ip: string;
 }
 
@@ -34,22 +32,22 @@ function accessToken(ctx: TokenContext, account: AccountRow, sessionId: string) 
 /**
  * Checks a handle and password, as every password login does (the token endpoint and the web
  * app's login form). Unknown handle and wrong password get the same answer and take the same
- * time; failures are counted per handle and IP.
- * @throws OAuthError 400 `invalid_grant`, or 429 while the limiter holds the handle or IP
+ * time; failures are counted per handle and IP by the one login throttle.
+ * @throws OAuthError 400 `invalid_grant`, or 429 while the throttle holds the pair or IP
  */
-export async function checkPasswordLogin(deps: Deps, limiter: LoginLimiter, ip: string, username: string, password: string): Promise<AccountRow> {
+export async function checkPasswordLogin(deps: Deps, ip: string, username: string, password: string): Promise<AccountRow> {
   const handle = username.trim().toLowerCase();
-  const wait = limiter.retryAfter(handle, ip, deps.clock.now());
+  const wait = await deps.loginThrottle.retryAfter(handle, ip, deps.clock.now());
   if (wait > 0) {
     throw new OAuthError(429, 'invalid_request', `Too many failed logins; try again in ${wait} s`, { 'retry-after': String(wait) });
   }
   const account = await deps.storage.accounts.findByHandle(handle);
   const ok = account?.passwordHash ? await verifyPassword(account.passwordHash, password) : await verifyAgainstDummy(password);
   if (!account || !ok || account.disabledAt !== null || account.kind === 'client') {
-    limiter.fail(handle, ip, deps.clock.now());
+    await deps.loginThrottle.fail(handle, ip, deps.clock.now());
     throw invalidGrant();
   }
-  limiter.succeed(handle, ip);
+  await deps.loginThrottle.succeed(handle, ip);
   return account;
 }
 
@@ -70,7 +68,7 @@ export async function openSession(deps: Deps, accountId: string, id: string, lif
 
 /** RFC 6749 §4.3 password grant. */
 export async function passwordGrant(deps: Deps, ctx: TokenContext, req: TokenRequest): Promise<TokenResponse> {
-  const account = await checkPasswordLogin(deps, ctx.limiter, ctx.ip, required(req, 'username'), required(req, 'password'));
+  const account = await checkPasswordLogin(deps, ctx.ip, required(req, 'username'), required(req, 'password'));
   const sessionId = randomUUID();
   const refreshToken = randomToken();
   await openSession(deps, account.id, sessionId, SESSION_LIFETIME_MS, refreshToken);
@@ -80,6 +78,11 @@ export async function passwordGrant(deps: Deps, ctx: TokenContext, req: TokenReq
     expires_in: deps.config.accessTokenTtlSeconds,
     refresh_token: refreshToken,
   };
+}
+
+/** Ends a login session (the web app's logout): every later request presenting it is a 401. */
+export async function endSession(deps: Deps, sessionId: string, reason: string): Promise<void> {
+  await deps.storage.sessions.revoke(sessionId, reason, deps.clock.now());
 }
 
 /**
@@ -102,11 +105,6 @@ export async function refreshGrant(deps: Deps, ctx: TokenContext, req: TokenRequ
     expires_in: deps.config.accessTokenTtlSeconds,
     refresh_token: next,
   };
-}
-
-/** Ends a login session (the web app's logout): every later request presenting it is a 401. */
-export async function endSession(deps: Deps, sessionId: string, reason: string): Promise<void> {
-  await deps.storage.sessions.revoke(sessionId, reason, deps.clock.now());
 }
 
 /**
