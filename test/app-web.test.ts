@@ -3,6 +3,7 @@
  * same authentication as tokens, state changes need the service's own Origin, pages carry the
  * strict CSP, and /app stays out of /openapi.json. The browser stories are in test/app/.
  */
+import { gzipSync } from 'node:zlib';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, signUpCitizen, strongPassword, uniqueHandle } from './helpers/actors.js';
@@ -228,5 +229,23 @@ describe('web app: pages are views of the API services', () => {
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
     const css = await t.app.inject({ method: 'GET', url: '/app/assets/app.css' });
     expect(css.statusCode).toBe(200);
+  });
+
+  it('every page loads the one same-origin script, far inside the 150 KB compressed budget', async () => {
+    const { cookie } = await signUp();
+    const scripts = new Set<string>();
+    for (const url of ['/app/login', '/app/signup', '/app/', '/app/records', '/app/records/new?type=phq9', '/app/sharing', '/app/access-log', '/app/account']) {
+      const page = await t.app.inject({ method: 'GET', url, headers: { cookie } });
+      expect(page.statusCode, url).toBe(200);
+      expect(page.body, url).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      expect(page.body, url).not.toMatch(/\son[a-z]+=/);
+      expect(page.body, url).not.toMatch(/\sstyle=/);
+      for (const m of page.body.matchAll(/<script[^>]*\bsrc="([^"]+)"/g)) scripts.add(m[1]!);
+    }
+    expect([...scripts]).toEqual(['/app/assets/app.js']);
+    const js = await t.app.inject({ method: 'GET', url: '/app/assets/app.js' });
+    const compressed = gzipSync(js.rawPayload, { level: 9 }).length;
+    expect(compressed).toBeLessThan(150 * 1024);
+    expect(compressed).toBeLessThan(4 * 1024);
   });
 });

@@ -16,7 +16,7 @@ let browser: Browser;
 let sam: Staff;
 
 beforeAll(async () => {
-  [t, browser] = await Promise.all([buildListeningTestApp(), launchBrowser()]);
+  [t, browser] = await Promise.all([buildListeningTestApp(), launchBrowser('alerts')]);
   const admin = await createAdmin(t);
   sam = await createPractitioner(t.app, admin, await createOrganisation(t.app, admin, 'social-prescribing', 'Riverside Social Prescribing'));
 }, 60_000);

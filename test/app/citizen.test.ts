@@ -17,7 +17,7 @@ let browser: Browser;
 let gp: Staff;
 
 beforeAll(async () => {
-  [t, browser] = await Promise.all([buildListeningTestApp(), launchBrowser()]);
+  [t, browser] = await Promise.all([buildListeningTestApp(), launchBrowser('citizen')]);
   const admin = await createAdmin(t);
   gp = await createPractitioner(t.app, admin, await createOrganisation(t.app, admin, 'gp-practice', 'Hillside Surgery'), 'gp');
 }, 60_000);

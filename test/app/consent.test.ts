@@ -17,7 +17,7 @@ let browser: Browser;
 let sam: Staff;
 
 beforeAll(async () => {
-  [t, browser] = await Promise.all([buildListeningTestApp(), launchBrowser()]);
+  [t, browser] = await Promise.all([buildListeningTestApp(), launchBrowser('consent')]);
   const admin = await createAdmin(t);
   const org = await createOrganisation(t.app, admin, 'social-prescribing', 'Riverside Social Prescribing');
   sam = await createPractitioner(t.app, admin, org, 'link-worker');

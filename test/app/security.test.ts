@@ -19,7 +19,7 @@ let evil: http.Server;
 let evilUrl: string;
 
 beforeAll(async () => {
-  [t, browser] = await Promise.all([buildListeningTestApp(), launchBrowser()]);
+  [t, browser] = await Promise.all([buildListeningTestApp(), launchBrowser('security')]);
   // Another origin on this machine, serving a page that posts a form to Tessera.
   evil = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });

@@ -34,13 +34,17 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Launches Chromium (Playwright gives it a fresh temporary profile); nothing outlives close(). */
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * Launches Chromium (Playwright gives it a fresh temporary profile); nothing outlives close(),
+ * which writes the story's axe figures to reports/app/axe-<story>.json.
+ */
+export async function launchBrowser(story: string): Promise<Browser> {
   const executablePath = await chromiumPath();
   const serverless = executablePath === DEBIAN ? [] : sparticuz.args.filter((a) => !INSECURE.has(a) && !a.startsWith('--headless'));
   const browser: Chromium = await chromium.launch({ executablePath, args: [...serverless, ...FLAGS], headless: true });
   const requests: string[] = [];
   const consoleErrors: string[] = [];
+  const axeRuns: Browser['axeRuns'] = [];
   return {
     async newContext() {
       const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
@@ -54,9 +58,13 @@ export async function launchBrowser(): Promise<Browser> {
     },
     requests,
     consoleErrors,
-    axeRuns: [],
+    axeRuns,
     async close() {
       await browser.close();
+      const dir = path.join(repoRoot, 'reports', 'app');
+      fs.mkdirSync(dir, { recursive: true });
+      const violations = axeRuns.reduce((n, r) => n + r.violations, 0);
+      fs.writeFileSync(path.join(dir, `axe-${story}.json`), JSON.stringify({ story, pagesChecked: axeRuns.length, violations, runs: axeRuns }, null, 2));
     },
   };
 }
@@ -83,9 +91,10 @@ export async function checkPage(browser: Browser, page: Page, name: string): Pro
   ).toEqual([]);
 }
 
-/** Checks a page at 360 px wide too: axe again, and nothing wider than the screen. */
+/** Checks a page at 360 px wide (axe, and nothing wider than the screen), after a screenshot at full width. */
 export async function checkNarrow(browser: Browser, page: Page, name: string): Promise<void> {
   const before = page.viewportSize()!;
+  await page.screenshot({ path: path.join(repoRoot, 'reports', 'app', `${name}.png`), fullPage: true });
   await page.setViewportSize({ width: 360, height: 780 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, `${name} scrolls sideways at 360 px`).toBeLessThanOrEqual(0);
