@@ -1,13 +1,27 @@
 /**
  * The app's only script, a progressive enhancement: every page works without it. It
- * - tells record forms the browser's offset from UTC, so a time typed in is read as local time;
+ * - tells record forms the browser's offset from UTC on the day typed in, so a time is read as
+ *   local time, and shows "now" on the person's own clock;
  * - keeps the alerts page live over server-sent events (the session cookie authenticates the
  *   stream; no token is ever in reach of this script), building new items with textContent only.
  */
 
 function setTimeZone(): void {
+  const now = new Date();
   for (const input of document.querySelectorAll<HTMLInputElement>('input[data-tz-offset]')) {
-    input.value = String(new Date().getTimezoneOffset());
+    input.value = String(now.getTimezoneOffset());
+    // The offset that counts is the one on the day typed in (summer time differs from winter).
+    input.form?.addEventListener('submit', () => {
+      const when = input.form?.querySelector<HTMLInputElement>('input[type="datetime-local"]')?.value;
+      const at = when ? new Date(when) : now;
+      if (!Number.isNaN(at.getTime())) input.value = String(at.getTimezoneOffset());
+    });
+  }
+  // The server fills "now" in UTC; shown to the person, it should be their own clock's now.
+  for (const input of document.querySelectorAll<HTMLInputElement>('input[data-now]')) {
+    if (input.value !== input.dataset.now) continue;
+    const local = new Date(now.getTime() - now.getTimezoneOffset() * 60_000);
+    input.value = local.toISOString().slice(0, 16);
   }
 }
 

@@ -158,7 +158,7 @@ function answerOptions(def: TypeDef): [string, string][] {
   return out;
 }
 
-export function NewRecordPage({ chrome, def, values, errors }: { chrome: Chrome; def: TypeDef; values: FormBody; errors: FieldError[] }) {
+export function NewRecordPage({ chrome, def, values, errors, now }: { chrome: Chrome; def: TypeDef; values: FormBody; errors: FieldError[]; now?: string }) {
   const labels: Record<string, string> = { effectiveAt: n.when, value: n.value(def.measure?.unit ?? ''), unit: n.unit, text: n.text, progress: n.progress };
   def.questionnaire?.items.forEach((item, i) => (labels[`answers.${i}`] = `${item.n}. ${item.label}`));
   def.measure?.components?.forEach((c) => (labels[c.code] = `${c.label} (${def.measure!.unit})`));
@@ -169,7 +169,7 @@ export function NewRecordPage({ chrome, def, values, errors }: { chrome: Chrome;
       <p>{def.description}</p>
       <ErrorSummary errors={errors} labels={labels} />
       <form method="post" action={`/app/records/new?type=${def.code}`} novalidate>
-        <TextInput name="effectiveAt" label={n.when} hint={n.whenHint} type="datetime-local" errors={errors} value={text(values, 'effectiveAt')} />
+        <TextInput name="effectiveAt" label={n.when} hint={n.whenHint} type="datetime-local" errors={errors} value={text(values, 'effectiveAt')} dataNow={now} />
         <input type="hidden" name="tzOffset" value={text(values, 'tzOffset') || '0'} data-tz-offset="" />
         {q && <p class="hint">{n.answerScale(q.itemMin, q.itemMax)}</p>}
         {q?.items.map((item, i) => (

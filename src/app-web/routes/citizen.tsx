@@ -152,7 +152,7 @@ const citizenRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
     const def = request.query.type ? catalogue.type(request.query.type) : undefined;
     if (!def) return sendPage(reply, <ChooseTypePage chrome={chromeOf(request, messages.newRecord.title)} catalogue={catalogue} />);
     const now = new Date(deps.clock.now()).toISOString().slice(0, 16);
-    return sendPage(reply, <NewRecordPage chrome={chromeOf(request, def.label)} def={def} values={{ effectiveAt: now }} errors={[]} />);
+    return sendPage(reply, <NewRecordPage chrome={chromeOf(request, def.label)} def={def} values={{ effectiveAt: now }} errors={[]} now={now} />);
   });
 
   app.post('/records/new', { config: citizen, schema: { hide: true, querystring: TypeQuery, body: FormSchema(recordFields) } }, async (request, reply) => {

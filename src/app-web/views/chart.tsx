@@ -87,6 +87,7 @@ export function Chart({ series, id }: { series: Series; id: string }) {
       </svg>
       {points.length === 1 && <p class="hint">{messages.chart.onePoint}</p>}
       {series.meaningfulChange !== null && <p class="hint">{messages.chart.meaningfulNote(series.meaningfulChange)}</p>}
+      {series.copyright && <p class="hint">{series.copyright}</p>}
       <details>
         <summary>{messages.chart.table}</summary>
         <table>

@@ -69,6 +69,8 @@ interface InputProps {
   step?: string;
   min?: string;
   max?: string;
+  /** Marks a value the server filled in as its "now", which the page's script may replace with local time. */
+  dataNow?: string;
 }
 
 export function TextInput(p: InputProps) {
@@ -88,6 +90,7 @@ export function TextInput(p: InputProps) {
     max: p.max,
     'aria-invalid': errs.length ? 'true' : undefined,
     'aria-describedby': describedBy(id, p.hint, errs),
+    'data-now': p.dataNow,
   } as unknown as JSX.IntrinsicElements['input'];
   return (
     <div class={errs.length ? 'field invalid' : 'field'}>

@@ -15,6 +15,8 @@ export interface Series {
   points: { at: string; value: number; band: string | null }[];
   /** From the catalogue, where a published study sets one. */
   meaningfulChange: number | null;
+  /** The copyright line a licence asks to show wherever results are reproduced (WEMWBS, SWEMWBS). */
+  copyright: string | null;
 }
 
 function padded(values: number[]): { min: number; max: number } {
@@ -25,6 +27,7 @@ function padded(values: number[]): { min: number; max: number } {
 }
 
 function ofType(def: TypeDef, records: RecordView[]): Series[] {
+  const copyright = def.licence?.match(/©[^;]*/)?.[0].trim() ?? null;
   const oldestFirst = [...records].sort((a, b) => a.effectiveAt.localeCompare(b.effectiveAt));
   const meaningfulChange = def.meaningfulChange?.score ?? null;
   const q = def.questionnaire;
@@ -40,6 +43,7 @@ function ofType(def: TypeDef, records: RecordView[]): Series[] {
         bands: q.scoring.bands ?? [],
         points,
         meaningfulChange,
+        copyright,
       },
     ];
   }
@@ -56,6 +60,7 @@ function ofType(def: TypeDef, records: RecordView[]): Series[] {
         return v ? [{ at: r.effectiveAt, value: v.value, band: v.band ?? null }] : [];
       }),
       meaningfulChange: null,
+      copyright,
     }));
   }
   const m = def.measure;
@@ -63,7 +68,7 @@ function ofType(def: TypeDef, records: RecordView[]): Series[] {
   const parts = m.components ? m.components.map((c) => ({ code: c.code as 'systolic' | 'diastolic', label: `${def.label}: ${c.label}` })) : [{ code: 'value' as const, label: def.label }];
   return parts.map((part) => {
     const points = oldestFirst.filter((r) => typeof r[part.code] === 'number').map((r) => ({ at: r.effectiveAt, value: r[part.code]!, band: null }));
-    return { key: `${def.code}-${part.code}`, label: part.label, unit: m.unit, ...padded(points.map((p) => p.value)), bands: [], points, meaningfulChange: null };
+    return { key: `${def.code}-${part.code}`, label: part.label, unit: m.unit, ...padded(points.map((p) => p.value)), bands: [], points, meaningfulChange: null, copyright };
   });
 }
 
