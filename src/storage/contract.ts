@@ -172,6 +172,25 @@ export interface LogEntryRow extends LogEntryInput {
   hash: string;
 }
 
+/** The last link of a person's chain. */
+export interface ChainHead {
+  subjectId: string;
+  seq: number;
+  hash: string;
+}
+
+/**
+ * A signed checkpoint of a person's chain head: a JWS by the service key over `subjectId`,
+ * `seq` and `hash`, which anchors the chain so that truncating or re-hashing it is detected.
+ */
+export interface CheckpointRow extends ChainHead {
+  id: string;
+  at: number;
+  jws: string;
+  /** For checkpoints the periodic signer made: the log position it had read to (see {@link AccessLogRepo.advancedSince}). */
+  through: number | null;
+}
+
 export interface LogFilter {
   actorAccountId?: string;
   action?: string;
@@ -326,6 +345,20 @@ export interface AccessLogRepo {
   subjectIds(): Promise<string[]>;
   /** @returns the `limit` most recently written entries, across all people */
   recent(limit: number): Promise<LogEntryRow[]>;
+  /** @returns the last link of a person's chain, or undefined for an empty chain */
+  head(subjectId: string): Promise<ChainHead | undefined>;
+  addCheckpoint(row: CheckpointRow): Promise<void>;
+  /** @returns a person's checkpoints, lowest seq first */
+  checkpoints(subjectId: string): Promise<CheckpointRow[]>;
+  latestCheckpoint(subjectId: string): Promise<CheckpointRow | undefined>;
+  /**
+   * The heads of chains that gained entries after a log position, reading at most `limit`
+   * entries. Positions are the adapter's own increasing insertion order (rowid, a sequence).
+   * @returns those heads and the position read to (unchanged when nothing was new)
+   */
+  advancedSince(position: number, limit: number): Promise<{ heads: ChainHead[]; position: number }>;
+  /** @returns where the periodic signer got to before (the highest `through` stored), or 0 */
+  signedThrough(): Promise<number>;
 }
 
 export interface IdempotencyRepo {
@@ -394,7 +427,8 @@ export interface SubjectsRepo {
   /**
    * Erases a person: first their wrapped data key is destroyed (crypto-shredding: copies of
    * their rows anywhere become unreadable), then their records, grants, requests, watches,
-   * alerts, account and sessions; the chain of their access log gets a tombstone.
+   * alerts, account, sessions, access-log entries and checkpoints. Their chain restarts with
+   * only the tombstone, which holds no personal data, grant terms or organisation ids.
    */
   erase(subjectId: string, tombstone: LogEntryInput): Promise<void>;
 }

@@ -201,6 +201,25 @@ export const accessLog = sqliteTable(
   (t) => [uniqueIndex('access_log_subject_seq').on(t.subjectId, t.seq)],
 );
 
+/**
+ * Signed checkpoints of each person's chain head (JWS by the service key), which anchor the
+ * chain: `tessera audit verify` fails when the chain no longer reaches one. Deleted on erasure.
+ */
+export const logCheckpoints = sqliteTable(
+  'log_checkpoints',
+  {
+    id: text('id').primaryKey(),
+    subjectId: text('subject_id').notNull(),
+    seq: integer('seq').notNull(),
+    hash: text('hash').notNull(),
+    at: integer('at').notNull(),
+    jws: text('jws').notNull(),
+    /** The access-log rowid the periodic signer had read to; null for checkpoints made on demand. */
+    through: integer('through'),
+  },
+  (t) => [index('log_checkpoints_subject_seq').on(t.subjectId, t.seq), index('log_checkpoints_through').on(t.through)],
+);
+
 /** Idempotency keys of appends, kept at least 24 h; they hold record ids, never content. */
 export const idempotencyKeys = sqliteTable(
   'idempotency_keys',
