@@ -269,6 +269,8 @@ export const messages = {
     'access-request.deny': () => 'denied a request for access',
     'alert.raise': () => 'was alerted by a watch',
     'watch.delete': () => 'removed a watch',
+    'organisation.member-add': () => 'added a member to an organisation you have given access',
+    'organisation.member-remove': () => 'removed a member from an organisation you have given access',
     export: () => 'downloaded an export',
   } as Record<string, (n: number) => string>,
 };
