@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { strongPassword, uniqueHandle } from '../helpers/actors.js';
+import { bearer, login, strongPassword, uniqueHandle } from '../helpers/actors.js';
 import { buildListeningTestApp, type TestApp } from '../helpers/app.js';
 import { checkNarrow, checkPage, expectNoReadableSecrets, launchBrowser, type Browser } from '../helpers/browser.js';
 import { createAdmin, createOrganisation, createPractitioner, type Staff } from '../helpers/consent.js';
@@ -59,17 +59,22 @@ it('sign up, add a SWEMWBS and a goal, see them charted, give access with a prev
   expect(await page.locator('#f-answers-0-error').textContent()).toBe('Choose an answer');
   await checkPage(browser, page, 'record-swemwbs-errors');
   await addRecordInBrowser(page, t.url, 'swemwbs', { answers: [3, 3, 3, 3, 3, 3, 3] }, '2026-03-01T10:00');
-  await addRecordInBrowser(page, t.url, 'swemwbs', { answers: [4, 4, 4, 4, 3, 4, 4] }, '2026-05-01T10:00');
-  await addRecordInBrowser(page, t.url, 'phq9', { answers: [2, 2, 2, 2, 2, 1, 1, 1, 0] }, '2026-03-01T10:00');
-  await addRecordInBrowser(page, t.url, 'phq9', { answers: [1, 1, 1, 1, 1, 0, 0, 0, 0] }, '2026-05-01T10:00');
   await addRecordInBrowser(page, t.url, 'goal', { text: 'Join the walking group', progress: '6' }, '2026-03-01T10:05');
+  // More history, added through the API by the same person (the form is the same for every type).
+  const { token } = await login(t.app, handle, strongPassword);
+  for (const body of [
+    { type: 'swemwbs', effectiveAt: '2026-05-01T09:00:00Z', answers: [4, 4, 4, 4, 3, 4, 4] },
+    { type: 'phq9', effectiveAt: '2026-03-01T10:00:00Z', answers: [2, 2, 2, 2, 2, 1, 1, 1, 0] },
+    { type: 'phq9', effectiveAt: '2026-05-01T09:00:00Z', answers: [1, 1, 1, 1, 1, 0, 0, 0, 0] },
+  ]) {
+    expect((await t.app.inject({ method: 'POST', url: '/v1/me/records', headers: bearer(token), payload: body })).statusCode).toBe(201);
+  }
 
   // A measure out of range: the API's message sits next to the value.
   await page.goto(`${t.url}/app/records/new?type=blood-glucose`);
   await page.locator('input[name="value"]').fill('99');
   await page.getByRole('button', { name: 'Save record' }).click();
   expect(await page.locator('#f-value-error').textContent()).toContain('must be between');
-  await checkPage(browser, page, 'record-measure-error');
 
   await page.goto(`${t.url}/app/`);
   const swemwbs = page.getByRole('img', { name: /SWEMWBS\): change over time/ });
@@ -91,7 +96,6 @@ it('sign up, add a SWEMWBS and a goal, see them charted, give access with a prev
   await page.getByLabel('To', { exact: true }).fill('2026-01-01');
   await page.getByRole('button', { name: 'Apply filters' }).click();
   expect(await page.locator('#f-to-error').textContent()).toBe('must not be before from');
-  await checkPage(browser, page, 'records-filter-error');
 
   // Give the GP access to mental wellbeing: preview first, then the receipt.
   await page.goto(`${t.url}/app/sharing`);
@@ -137,7 +141,6 @@ it('sign up, add a SWEMWBS and a goal, see them charted, give access with a prev
   await page.getByLabel('Password').fill('not my password at all');
   await page.getByRole('button', { name: 'Erase my data' }).click();
   expect(await page.locator('#f-password-error').textContent()).toContain('nothing was erased');
-  await checkPage(browser, page, 'account-erase-error');
   await page.getByLabel('Password').fill(strongPassword);
   await page.getByRole('button', { name: 'Erase my data' }).click();
   await page.waitForURL(`${t.url}/app/login?done=erased`);

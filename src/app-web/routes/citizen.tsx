@@ -203,7 +203,12 @@ const citizenRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
 
   app.get(
     '/account/export',
-    { config: citizen, schema: { hide: true, querystring: Type.Object({ format: Type.Union([Type.Literal('json'), Type.Literal('fhir')]) }, { additionalProperties: false }) } },
+    {
+      config: citizen,
+      // A HEAD would run (and log) the whole export only to drop its body.
+      exposeHeadRoute: false,
+      schema: { hide: true, querystring: Type.Object({ format: Type.Union([Type.Literal('json'), Type.Literal('fhir')]) }, { additionalProperties: false }) },
+    },
     async (request, reply) => sendExport(deps, actorOf(request), request.query.format, reply),
   );
 
