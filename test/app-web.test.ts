@@ -59,6 +59,26 @@ describe('web app: sessions', () => {
     expect(home.body).toContain('Hello, Web Person');
   });
 
+  it('behind https the cookie is Secure and __Host- prefixed', async () => {
+    const https = await buildTestApp({ env: { TESSERA_PUBLIC_URL: 'https://tessera.example' } });
+    try {
+      const res = await https.app.inject({
+        method: 'POST',
+        url: '/app/signup',
+        headers: { origin: 'https://tessera.example', 'content-type': 'application/x-www-form-urlencoded' },
+        payload: form({ handle: uniqueHandle('tls'), password: strongPassword, displayName: 'Secure Person' }),
+      });
+      expect(res.statusCode, res.body).toBe(303);
+      expect(String(res.headers['set-cookie'])).toMatch(/^__Host-tessera_session=[\w-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax; Secure$/);
+      const cookie = String(res.headers['set-cookie']).split(';')[0]!;
+      expect((await https.app.inject({ method: 'GET', url: '/app/', headers: { cookie } })).statusCode).toBe(200);
+      // The plain name is not read there: a cookie set over http cannot stand in for it.
+      expect((await https.app.inject({ method: 'GET', url: '/app/', headers: { cookie: cookie.replace('__Host-', '') } })).statusCode).toBe(303);
+    } finally {
+      await https.close();
+    }
+  });
+
   it('a wrong password is shown next to the field, and the login limiter of the token endpoint binds the form too', async () => {
     const { handle } = await signUp();
     for (let i = 0; i < 3; i++) {
