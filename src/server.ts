@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { createDeps, type Deps } from './core/deps.js';
 import { loadKeys } from './crypto/keyring.js';
 import { checkRecentLog } from './features/access-log/verify.js';
+import { backfillMacs } from './features/keys/remac.js';
 import { openSqliteStorage } from './storage/sqlite/index.js';
 
 /** How long SIGTERM may take before the process exits anyway (DESIGN: within 10 s). */
@@ -48,7 +49,13 @@ export async function startServer(config: Config): Promise<{ app: FastifyInstanc
   try {
     app = await buildApp({ config, storage, keyring: keys.keyring, limits: config.rateLimits });
     if (!config.keysFile) app.log.warn({ keysFile: keys.path }, 'development keys in use: set TESSERA_KEYS_FILE for real data');
-    await checkLogAtStart(app, createDeps(config, storage, keys.keyring));
+    const deps = createDeps(config, storage, keys.keyring);
+    const backfill = await backfillMacs(deps);
+    if (backfill) {
+      // Normal once, on the first start after the upgrade that added MACs; again means someone removed the marker.
+      app.log.warn({ remade: backfill.remade, refused: backfill.refused.length }, 'row MACs made for rows that had none (first start with integrity checks)');
+    }
+    await checkLogAtStart(app, deps);
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {
     storage.close();

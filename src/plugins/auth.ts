@@ -7,6 +7,7 @@ import type { Deps } from '../core/deps.js';
 import { sessionIdOfSecret } from '../crypto/secrets.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
 import type { AccountKind, AuthRow } from '../storage/contract.js';
+import { checkAuthRow } from '../core/integrity.js';
 
 /**
  * Authentication on every request (CONVENTIONS §2.1): the access token's signature is checked
@@ -161,6 +162,8 @@ export async function liveSession(deps: Deps, sessionId: string, accountId: stri
   if (!row || (accountId !== null && row.account.id !== accountId) || row.sessionRevokedAt !== null || row.sessionExpiresAt <= now || row.account.disabledAt !== null) {
     return undefined;
   }
+  // A session extended or an account moved to another organisation behind the service's back is refused.
+  checkAuthRow(deps.keyring, row);
   return row;
 }
 

@@ -19,6 +19,8 @@ export interface AccountRow {
   jwks: string | null;
   disabledAt: number | null;
   createdAt: number;
+  /** MAC of the protected columns (src/crypto/integrity.ts); set to null when the account is disabled. */
+  integrity: string | null;
 }
 
 export interface WrappedKeyRow {
@@ -33,13 +35,17 @@ export interface SessionRow {
   createdAt: number;
   expiresAt: number;
   revokedAt: number | null;
+  /** MAC of id, account, creation and expiry; set to null when the session is revoked. */
+  integrity: string | null;
 }
 
 /** What authentication needs on every request: the session and its account, from the DB. */
 export interface AuthRow {
   sessionId: string;
+  sessionCreatedAt: number;
   sessionExpiresAt: number;
   sessionRevokedAt: number | null;
+  sessionIntegrity: string | null;
   account: AccountRow;
 }
 
@@ -117,6 +123,8 @@ export interface GrantRow {
   requestId: string | null;
   receipt: string;
   revocationReceipt: string | null;
+  /** MAC of the terms (src/crypto/integrity.ts); set to null when the grant is revoked. */
+  integrity: string | null;
 }
 
 export type GrantStatus = 'active' | 'expired' | 'revoked';
@@ -459,6 +467,23 @@ export interface RecordsRepo {
   delete(subjectId: string, id: string, log: LogEntryInput): Promise<boolean>;
 }
 
+/** The kinds of row that carry a MAC. */
+export type MacTable = 'accounts' | 'sessions' | 'grants';
+
+/** For making MACs anew: after a KEK rotation, and once for rows from before MACs existed. */
+export interface IntegrityRepo {
+  /**
+   * Live rows (accounts not disabled, sessions and grants neither revoked nor expired) whose MAC
+   * is not under `kekId`; with `missing`, those with no MAC at all too. At most `limit` of each.
+   */
+  stale(kekId: string, now: number, limit: number, missing: boolean): Promise<{ accounts: AccountRow[]; sessions: SessionRow[]; grants: GrantRow[] }>;
+  /** Replaces MACs, each only if it is still `from`. @returns how many changed */
+  replace(moves: { table: MacTable; id: string; from: string | null; to: string }[]): Promise<number>;
+  /** Whether MACs were made for the rows that existed before them (done once, on first start). */
+  backfilled(): Promise<boolean>;
+  markBackfilled(now: number): Promise<void>;
+}
+
 export interface Storage {
   accounts: AccountsRepo;
   sessions: SessionsRepo;
@@ -474,6 +499,7 @@ export interface Storage {
   alerts: AlertsRepo;
   webhooks: WebhooksRepo;
   subjects: SubjectsRepo;
+  integrity: IntegrityRepo;
   /** Checks the database answers (readiness). */
   ping(): Promise<void>;
   /** Flushes the WAL into the main file and closes. */

@@ -5,7 +5,7 @@ import { BROWSER_SESSION_SECONDS, clearedSessionCookie, sessionCookie } from '..
 import type { Deps } from '../../core/deps.js';
 import { bodyErrors } from '../../core/validation.js';
 import { randomToken, sessionIdOfSecret } from '../../crypto/secrets.js';
-import { ConflictError, OAuthError, ValidationError, type FieldError } from '../../errors.js';
+import { ConflictError, OAuthError, RateLimitedError, ValidationError, type FieldError } from '../../errors.js';
 import { SignUpSchema } from '../../features/accounts/schemas.js';
 import { signUp } from '../../features/accounts/service.js';
 import { checkPasswordLogin, endSession, openSession } from '../../features/tokens/service.js';
@@ -85,18 +85,20 @@ const sessionRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
       let errors = bodyErrors(SignUpSchema, input);
       if (errors.length === 0) {
         try {
-          const { accountId } = await signUp(deps, input);
+          const { accountId } = await signUp(deps, input, request.ip);
           return await startSession(deps, reply, { id: accountId, kind: 'citizen' });
         } catch (e) {
           if (e instanceof ValidationError) errors = e.errors;
-          else if (e instanceof ConflictError) errors = [{ field: 'handle', pointer: '/handle', in: 'body', detail: e.message }];
-          else throw e;
+          else if (e instanceof ConflictError || e instanceof RateLimitedError) {
+            errors = [{ field: 'handle', pointer: '/handle', in: 'body', detail: e.message }];
+            if (e instanceof RateLimitedError) reply.header('retry-after', String(e.retryAfterSeconds)).code(429);
+          } else throw e;
         }
       }
       return sendPage(
         reply,
         <SignUpPage chrome={chromeOf(request, messages.signup.title)} errors={errors} values={{ handle: input.handle, displayName: input.displayName }} />,
-        400,
+        reply.statusCode === 429 ? 429 : 400,
       );
     },
   );

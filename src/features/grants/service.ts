@@ -13,6 +13,7 @@ import { logEntry } from '../access-log/entry.js';
 import { describeSupporter } from '../accounts/service.js';
 import type { GrantInput, GrantView, Preview } from './schemas.js';
 import { checkTerms, sliceOf, type Terms } from './terms.js';
+import { signedGrant } from '../../core/integrity.js';
 
 export function grantStatus(g: GrantRow, now: number): GrantStatus {
   if (g.revokedAt !== null) return 'revoked';
@@ -110,9 +111,10 @@ export async function newGrant(
     requestId,
     receipt: '',
     revocationReceipt: null,
+    integrity: null,
   };
   row.receipt = await signReceipt(deps.keyring, deps.config.publicUrl, receiptClaims(row, await headClaim(deps, subjectId)));
-  return row;
+  return signedGrant(deps.keyring, row);
 }
 
 /** The answer form of a grant; the purpose text is opened with the person's key. */

@@ -46,6 +46,8 @@ export const accounts = sqliteTable(
     jwks: text('jwks'),
     disabledAt: integer('disabled_at'),
     createdAt: integer('created_at').notNull(),
+    /** MAC of the columns that decide access (src/crypto/integrity.ts); null once disabled. */
+    integrity: text('integrity'),
   },
   (t) => [
     uniqueIndex('accounts_handle_unique').on(t.handle),
@@ -66,6 +68,8 @@ export const sessions = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
     revokedAt: integer('revoked_at'),
     revokedReason: text('revoked_reason'),
+    /** MAC of id, account and lifetime; null once revoked. */
+    integrity: text('integrity'),
   },
   (t) => [index('sessions_account').on(t.accountId)],
 );
@@ -139,6 +143,8 @@ export const grants = sqliteTable(
     requestId: text('request_id'),
     receipt: text('receipt').notNull(),
     revocationReceipt: text('revocation_receipt'),
+    /** MAC of the terms; null once revoked. */
+    integrity: text('integrity'),
   },
   (t) => [
     index('grants_subject').on(t.subjectId, t.createdAt),
@@ -319,3 +325,12 @@ export const webhookDeliveries = sqliteTable(
   },
   (t) => [index('webhook_deliveries_due').on(t.status, t.nextAttemptAt)],
 );
+
+/**
+ * One row once the MACs of rows older than MACs were made (on the first start after the
+ * upgrade). A second backfill after this is logged loudly: it means the marker was removed.
+ */
+export const integrityBackfill = sqliteTable('integrity_backfill', {
+  id: integer('id').primaryKey(),
+  at: integer('at').notNull(),
+});
