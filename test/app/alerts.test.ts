@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bearer, signUpCitizen, strongPassword } from '../helpers/actors.js';
 import { buildListeningTestApp, type TestApp } from '../helpers/app.js';
-import { checkPage, launchBrowser, type Browser } from '../helpers/browser.js';
+import { checkNarrow, checkPage, launchBrowser, type Browser } from '../helpers/browser.js';
 import { createAdmin, createOrganisation, createPractitioner, grant, type Staff } from '../helpers/consent.js';
 import { logIn } from './steps.js';
 
@@ -61,7 +61,7 @@ it('a watch set in the app raises a live alert, acknowledged in the app; the per
   await expect.poll(() => live.count(), { timeout: 10_000 }).toBe(1);
   expect(await live.textContent()).toContain('Matched: score 16 (ge 15)');
   expect(await page.getByRole('status').textContent()).toContain('New alert: Patient Health Questionnaire (PHQ-9)');
-  await checkPage(browser, page, 'alerts-live');
+  await checkNarrow(browser, page, 'alerts-live');
 
   // Acknowledged from the live item's own form.
   await live.getByRole('button', { name: /^Acknowledge/ }).click();

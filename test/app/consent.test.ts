@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { strongPassword, uniqueHandle } from '../helpers/actors.js';
 import { buildListeningTestApp, type TestApp } from '../helpers/app.js';
-import { checkPage, launchBrowser, tabTo, type Browser } from '../helpers/browser.js';
+import { checkNarrow, checkPage, launchBrowser, tabTo, type Browser } from '../helpers/browser.js';
 import { createAdmin, createOrganisation, createPractitioner, type Staff } from '../helpers/consent.js';
 import { signUpInBrowser, addRecordInBrowser, logIn } from './steps.js';
 
@@ -86,7 +86,7 @@ it('request → narrowed approval → the slice with charts → the read in the 
   expect(slice).not.toContain('UCLA-3');
   await samPage.getByText('Show the values as a table').first().click();
   expect(await samPage.locator('figure').first().getByRole('cell', { name: '21.54' }).count()).toBe(1);
-  await checkPage(browser, samPage, 'person-slice');
+  await checkNarrow(browser, samPage, 'person-slice');
 
   // Alex sees the read in the access log, and when it happened on the sharing page.
   await alex.goto(`${t.url}/app/access-log`);
