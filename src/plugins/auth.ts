@@ -6,7 +6,8 @@ import { readCookie, sessionCookieName } from '../core/cookies.js';
 import type { Deps } from '../core/deps.js';
 import { sessionIdOfSecret } from '../crypto/secrets.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
-import type { AccountKind, AuthRow } from '../storage/contract.js';
+import type { AccountKind, AuthRow, DelegatePower } from '../storage/contract.js';
+import { liveDelegation } from '../features/delegates/service.js';
 import { checkAuthRow } from '../core/integrity.js';
 
 /**
@@ -22,11 +23,17 @@ import { checkAuthRow } from '../core/integrity.js';
  * so a cookie never authenticates a JSON call another site could forge.
  */
 
-/** Claims Tessera puts in access tokens. Authorization never trusts them beyond `sid`. */
+/**
+ * Claims Tessera puts in access tokens. Authorization never trusts them beyond naming the
+ * session (`sid`) and, for a delegate, the delegation (`did`): both are re-read every request.
+ */
 export interface AccessClaims {
   sub: string;
   sid: string;
   kind: AccountKind;
+  /** A delegation token: the delegate acting (RFC 8693 §4.1); `sub` is then the person. */
+  act?: { sub: string };
+  did?: string;
 }
 
 declare module 'fastify' {
@@ -38,6 +45,11 @@ declare module 'fastify' {
      * cookie, or either (a bearer token wins when both are sent).
      */
     credentials?: 'token' | 'cookie' | 'token-or-cookie';
+    /**
+     * For a person's own routes: the power a delegate needs to call it for them. A route that
+     * names none is never open to delegation tokens (deny by default: erasure, delegates).
+     */
+    delegable?: DelegatePower;
   }
   interface FastifyRequest {
     actor: Actor | null;
@@ -46,7 +58,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /** Signs an access token with the current signing key (which a key rotation may change). */
-    signAccessToken(claims: AccessClaims): string;
+    signAccessToken(claims: AccessClaims, expiresInSeconds?: number): string;
   }
 }
 
@@ -90,10 +102,11 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
   });
 
   const initialKid = keyring.signing.kid;
-  app.decorate('signAccessToken', (claims: AccessClaims) => {
+  app.decorate('signAccessToken', (claims: AccessClaims, expiresInSeconds?: number) => {
     const current = keyring.signing;
+    const lifetime = expiresInSeconds === undefined ? {} : { expiresIn: expiresInSeconds };
     // The plugin's own signer holds the key it started with; after a rotation, sign with the new one.
-    return current.kid === initialKid ? app.jwt.sign(claims) : app.jwt.sign(claims, { key: current.privatePem, kid: current.kid });
+    return current.kid === initialKid ? app.jwt.sign(claims, lifetime) : app.jwt.sign(claims, { key: current.privatePem, kid: current.kid, ...lifetime });
   });
 
   app.decorateRequest('actor', null);
@@ -106,21 +119,24 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
     if ((route.config.credentials ?? 'token') !== 'token' && !route.url.startsWith('/app/') && methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
       throw new Error(`route ${String(route.method)} ${route.url} takes the session cookie but changes state outside /app/, where Origin is not checked`);
     }
+    if (route.config.delegable && (route.config.auth === 'public' || !route.config.auth.includes('citizen'))) {
+      throw new Error(`route ${String(route.method)} ${route.url} is delegable but not a person's own route`);
+    }
   });
 
   const cookieName = sessionCookieName(config);
 
   /**
-   * @returns the session a request presents, with the account and expiry its token names (none
-   * for a cookie: its session row is all there is)
+   * @returns the session a request presents, with the account, expiry and claims its token
+   * names (none for a cookie: its session row is all there is)
    */
-  async function presented(request: FastifyRequest): Promise<{ sessionId: string; sub: string | null; expiresAt: number | null }> {
+  async function presented(request: FastifyRequest): Promise<{ sessionId: string; sub: string | null; expiresAt: number | null; claims: AccessClaims | null }> {
     const via = request.routeOptions.config.credentials ?? 'token';
     const header = request.headers.authorization;
     if (via === 'cookie' || (via === 'token-or-cookie' && !header)) {
       const secret = readCookie(request.headers.cookie, cookieName);
       if (!secret) throw new UnauthenticatedError('Log in first');
-      return { sessionId: sessionIdOfSecret(secret), sub: null, expiresAt: null };
+      return { sessionId: sessionIdOfSecret(secret), sub: null, expiresAt: null, claims: null };
     }
     if (!header || !/^Bearer\s+\S+$/i.test(header)) throw new UnauthenticatedError();
     let claims: AccessClaims;
@@ -130,17 +146,21 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
       throw new UnauthenticatedError('The access token is invalid or expired');
     }
     const exp = (claims as AccessClaims & { exp?: number }).exp;
-    return { sessionId: claims.sid, sub: claims.sub, expiresAt: typeof exp === 'number' ? exp * 1000 : null };
+    return { sessionId: claims.sid, sub: claims.sub, expiresAt: typeof exp === 'number' ? exp * 1000 : null, claims };
   }
 
   app.addHook('onRequest', async (request, reply) => {
     const auth = request.routeOptions.config.auth;
     reply.header('cache-control', 'no-store');
     if (auth === undefined || auth === 'public') return;
-    const { sessionId, sub, expiresAt } = await presented(request);
+    const { sessionId, sub, expiresAt, claims } = await presented(request);
+    request.tokenExpiresAt = expiresAt;
+    if (claims?.act) {
+      request.actor = await delegateActor(deps, claims, request.routeOptions.config.delegable, auth);
+      return;
+    }
     const row = await liveSession(deps, sessionId, sub);
     if (!row) throw new UnauthenticatedError('The access token is no longer valid');
-    request.tokenExpiresAt = expiresAt;
     const a = row.account;
     if (!auth.includes(a.kind)) throw new ForbiddenError(`This endpoint is not for ${a.kind} accounts`);
     request.actor = { accountId: a.id, kind: a.kind, sessionId: row.sessionId, subjectId: a.subjectId, organisationId: a.organisationId };
@@ -148,6 +168,33 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
 }
 
 export default fp(authPlugin, { name: 'tessera-auth' });
+
+/**
+ * A delegation token's caller, decided from the database: the delegate's own session must hold,
+ * the delegation must be live (not revoked or expired, MAC intact, both accounts active), and the
+ * route must be one of the person's own that the delegation's powers open.
+ * @throws UnauthenticatedError (401) when the session or delegation has ended; ForbiddenError
+ *   (403) for a route outside the powers
+ */
+async function delegateActor(deps: Deps, claims: AccessClaims, delegable: DelegatePower | undefined, auth: AccountKind[]): Promise<Actor> {
+  const delegateId = claims.act?.sub;
+  if (typeof delegateId !== 'string' || typeof claims.did !== 'string') throw new UnauthenticatedError('The access token is invalid or expired');
+  const row = await liveSession(deps, claims.sid, delegateId);
+  if (!row) throw new UnauthenticatedError('The access token is no longer valid');
+  const live = await liveDelegation(deps, claims.did, delegateId);
+  if (!live || live.person.id !== claims.sub) throw new UnauthenticatedError('The delegation has ended or was revoked');
+  if (!auth.includes('citizen') || !delegable) throw new ForbiddenError('A delegate cannot do this for the person');
+  if (!live.delegation.powers.includes(delegable)) throw new ForbiddenError(`This needs the "${delegable}" power, which your delegation does not give`);
+  const a = row.account;
+  return {
+    accountId: a.id,
+    kind: a.kind,
+    sessionId: row.sessionId,
+    subjectId: a.subjectId,
+    organisationId: a.organisationId,
+    onBehalfOf: { accountId: live.person.id, subjectId: live.delegation.subjectId, delegationId: live.delegation.id, powers: live.delegation.powers },
+  };
+}
 
 /**
  * The one check of a session, from the database: it exists, belongs to the account, is neither

@@ -61,7 +61,8 @@ export interface RecordRow {
   type: string;
   effectiveAt: number;
   createdAt: number;
-  sourceKind: 'self' | 'practitioner' | 'client';
+  /** `delegate`: written for the person by someone they named (sourceAccountId). */
+  sourceKind: 'self' | 'delegate' | 'practitioner' | 'client';
   sourceAccountId: string;
   sourceOrganisationId: string | null;
   schemaVersion: number;
@@ -167,6 +168,8 @@ export interface LogEntryInput {
   subjectId: string;
   at: number;
   actor: { accountId: string | null; organisationId: string | null; kind: string };
+  /** When the actor is a delegate: the person they acted for (absent otherwise). */
+  onBehalfOf?: { accountId: string };
   action: string;
   grantIds: string[];
   recordIds: string[];
@@ -224,6 +227,39 @@ export interface IdempotencyRow {
   result: string;
   createdAt: number;
   expiresAt: number;
+}
+
+/** What a delegate may do for the person (never erasure, delegates or the password). */
+export type DelegatePower = 'read-records' | 'add-records' | 'manage-sharing';
+
+/** A person's delegate: someone who acts for them within named powers, until revoked or expired. */
+export interface DelegationRow {
+  id: string;
+  subjectId: string;
+  /** The person's own (citizen) account. */
+  personAccountId: string;
+  delegateAccountId: string;
+  powers: DelegatePower[];
+  basis: 'consent' | 'lasting-power-of-attorney' | 'deputyship' | 'parental-responsibility';
+  expiresAt: number;
+  createdAt: number;
+  revokedAt: number | null;
+  receipt: string;
+  revocationReceipt: string | null;
+  /** MAC of the terms (src/core/integrity.ts); cleared on revocation. */
+  integrity: string | null;
+}
+
+export interface DelegationsRepo {
+  /** Stores a delegation and its access-log entry in one transaction. */
+  create(row: DelegationRow, log: LogEntryInput): Promise<void>;
+  get(id: string): Promise<DelegationRow | undefined>;
+  /** Every delegation a person ever made, newest first. */
+  listForSubject(subjectId: string): Promise<DelegationRow[]>;
+  /** Delegations to an account that are neither revoked nor expired, newest first. */
+  activeForDelegate(accountId: string, now: number): Promise<DelegationRow[]>;
+  /** Revokes and logs, atomically. @returns the row after the call, or undefined when there is none */
+  revoke(subjectId: string, id: string, now: number, receipt: string, log: LogEntryInput): Promise<DelegationRow | undefined>;
 }
 
 export interface WatchRow {
@@ -468,7 +504,7 @@ export interface RecordsRepo {
 }
 
 /** The kinds of row that carry a MAC. */
-export type MacTable = 'accounts' | 'sessions' | 'grants';
+export type MacTable = 'accounts' | 'sessions' | 'grants' | 'delegations';
 
 /** For making MACs anew: after a KEK rotation, and once for rows from before MACs existed. */
 export interface IntegrityRepo {
@@ -476,7 +512,12 @@ export interface IntegrityRepo {
    * Live rows (accounts not disabled, sessions and grants neither revoked nor expired) whose MAC
    * is not under `kekId`; with `missing`, those with no MAC at all too. At most `limit` of each.
    */
-  stale(kekId: string, now: number, limit: number, missing: boolean): Promise<{ accounts: AccountRow[]; sessions: SessionRow[]; grants: GrantRow[] }>;
+  stale(
+    kekId: string,
+    now: number,
+    limit: number,
+    missing: boolean,
+  ): Promise<{ accounts: AccountRow[]; sessions: SessionRow[]; grants: GrantRow[]; delegations: DelegationRow[] }>;
   /** Replaces MACs, each only if it is still `from`. @returns how many changed */
   replace(moves: { table: MacTable; id: string; from: string | null; to: string }[]): Promise<number>;
   /** Whether MACs were made for the rows that existed before them (done once, on first start). */
@@ -500,6 +541,7 @@ export interface Storage {
   webhooks: WebhooksRepo;
   subjects: SubjectsRepo;
   integrity: IntegrityRepo;
+  delegations: DelegationsRepo;
   /** Checks the database answers (readiness). */
   ping(): Promise<void>;
   /** Flushes the WAL into the main file and closes. */

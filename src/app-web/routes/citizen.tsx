@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Actor } from '../../core/actor.js';
+import { subjectOf, type Actor } from '../../core/actor.js';
 import { clearedSessionCookie } from '../../core/cookies.js';
 import type { Deps } from '../../core/deps.js';
 import { CursorSchema, UuidSchema } from '../../core/schemas.js';
@@ -103,7 +103,7 @@ const citizenRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
       if (actor.kind === 'practitioner') return reply.redirect('/app/people', 303);
       if (actor.kind !== 'citizen') return sendPage(reply, <StaffHomePage chrome={chromeOf(request, messages.nav.home)} />);
       const me = await describeMe(deps, actor);
-      const { items } = await listRecords(deps, ownScope(actor.subjectId!), toRecordQuery(deps, { limit: 500 }));
+      const { items } = await listRecords(deps, ownScope(subjectOf(actor)), toRecordQuery(deps, { limit: 500 }));
       const chrome = chromeOf(request, messages.home.title(me.displayName ?? me.handle ?? ''), notices[request.query.done ?? '']);
       return sendPage(reply, <HomePage chrome={chrome} catalogue={catalogue} records={items} />);
     },
@@ -136,7 +136,7 @@ const citizenRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
     let page = { items: [] as Awaited<ReturnType<typeof listRecords>>['items'], nextCursor: null as string | null };
     if (errors.length === 0) {
       try {
-        page = await listRecords(deps, ownScope(actor.subjectId!), toRecordQuery(deps, query));
+        page = await listRecords(deps, ownScope(subjectOf(actor)), toRecordQuery(deps, query));
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
         errors = e.errors;
@@ -186,7 +186,7 @@ const citizenRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
     { config: citizen, schema: { hide: true, querystring: Type.Object({ cursor: Type.Optional(CursorSchema) }, { additionalProperties: false }) } },
     async (request, reply) => {
       const actor = actorOf(request);
-      const page = await listAccessLog(deps, actor.subjectId!, { order: 'desc', limit: 50, ...(request.query.cursor ? { cursor: request.query.cursor } : {}) });
+      const page = await listAccessLog(deps, subjectOf(actor), { order: 'desc', limit: 50, ...(request.query.cursor ? { cursor: request.query.cursor } : {}) });
       const names = new Map<string, Promise<string>>();
       const now = deps.clock.now();
       const entries: TimelineEntry[] = await Promise.all(

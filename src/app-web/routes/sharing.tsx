@@ -12,6 +12,7 @@ import { supporterProfile } from '../../features/accounts/service.js';
 import { GrantInputSchema, type GrantInput, type GrantView } from '../../features/grants/schemas.js';
 import { createGrant, getOwnGrant, listOwnGrants, previewGrant, revokeGrant } from '../../features/grants/service.js';
 import { deleteWatchOnMe, listWatchesOnMe } from '../../features/watches/service.js';
+import { subjectOf } from '../../core/actor.js';
 import { actorOf } from '../../plugins/auth.js';
 import { messages } from '../messages.js';
 import { GrantPage, PreviewPage, SharingPage, type SharingData } from '../pages/sharing.js';
@@ -99,7 +100,7 @@ const sharingRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
   const { catalogue } = deps;
 
   async function page(request: FastifyRequest, reply: FastifyReply, opts: { status?: number; notice?: string; give?: { values: FormBody; errors: FieldError[] }; requestErrors?: { id: string; errors: FieldError[] } }) {
-    const data = await sharingData(deps, actorOf(request).subjectId!);
+    const data = await sharingData(deps, subjectOf(actorOf(request)));
     return sendPage(
       reply,
       <SharingPage chrome={chromeOf(request, s.title, opts.notice)} catalogue={catalogue} data={data} give={opts.give ?? { values: {}, errors: [] }} requestErrors={opts.requestErrors ?? null} />,
@@ -120,7 +121,7 @@ const sharingRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
 
   app.post('/sharing/preview', { config: citizen, schema: { hide: true, body: FormSchema(giveFields) } }, async (request, reply) => {
     const { input, granteeKey, errors } = checkedGrant(request.body);
-    const subjectId = actorOf(request).subjectId!;
+    const subjectId = subjectOf(actorOf(request));
     if (errors.length === 0) {
       try {
         const preview = await previewGrant(deps, subjectId, input);
@@ -143,7 +144,7 @@ const sharingRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
     const actor = actorOf(request);
     if (errors.length === 0) {
       try {
-        const grant = await createGrant(deps, actor, actor.subjectId!, input);
+        const grant = await createGrant(deps, actor, subjectOf(actor), input);
         return reply.redirect(`/app/sharing/grants/${grant.id}?done=granted`, 303);
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
@@ -157,7 +158,7 @@ const sharingRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
     '/sharing/grants/:id',
     { config: citizen, schema: { hide: true, params: IdParams, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 32 })) }, { additionalProperties: false }) } },
     async (request, reply) => {
-      const g = await getOwnGrant(deps, actorOf(request).subjectId!, request.params.id);
+      const g = await getOwnGrant(deps, subjectOf(actorOf(request)), request.params.id);
       const name = supporterWords(await supporterProfile(deps, g.grantee.accountId ?? null, g.grantee.organisationId ?? null)) + membersWords(g.members);
       const status = g.status === 'active' ? '' : ` — ${s.ended(g.status, dateWords(g.revokedAt ?? g.expiresAt))}`;
       const sentence = `${name} ${termsWords(catalogue, g, 'can')}, ${messages.words.until(dateWords(g.expiresAt))}, ${purposeClause(g)}${status}.`;
@@ -168,7 +169,7 @@ const sharingRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
 
   app.post('/sharing/grants/:id/revoke', { config: citizen, schema: { hide: true, params: IdParams } }, async (request, reply) => {
     const actor = actorOf(request);
-    await revokeGrant(deps, actor, actor.subjectId!, request.params.id);
+    await revokeGrant(deps, actor, subjectOf(actor), request.params.id);
     return reply.redirect(`/app/sharing/grants/${request.params.id}?done=revoked`, 303);
   });
 
@@ -182,7 +183,7 @@ const sharingRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
     let errors = bodyErrors(ApproveSchema, input);
     if (errors.length === 0) {
       try {
-        const grant = await approveRequest(deps, actor, actor.subjectId!, request.params.id, input);
+        const grant = await approveRequest(deps, actor, subjectOf(actor), request.params.id, input);
         return reply.redirect(`/app/sharing/grants/${grant.id}?done=granted`, 303);
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
@@ -194,13 +195,13 @@ const sharingRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
 
   app.post('/sharing/requests/:id/deny', { config: citizen, schema: { hide: true, params: IdParams } }, async (request, reply) => {
     const actor = actorOf(request);
-    await denyRequest(deps, actor, actor.subjectId!, request.params.id);
+    await denyRequest(deps, actor, subjectOf(actor), request.params.id);
     return reply.redirect('/app/sharing?done=denied', 303);
   });
 
   app.post('/sharing/watches/:id/delete', { config: citizen, schema: { hide: true, params: IdParams } }, async (request, reply) => {
     const actor = actorOf(request);
-    await deleteWatchOnMe(deps, actor, actor.subjectId!, request.params.id);
+    await deleteWatchOnMe(deps, actor, subjectOf(actor), request.params.id);
     return reply.redirect('/app/sharing?done=watch-removed', 303);
   });
 };
