@@ -7,21 +7,18 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv, type Options as AjvOptions } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Config } from './config.js';
 import { TesseraError } from './errors.js';
-import type { Clock } from './core/clock.js';
-import { createDeps } from './core/deps.js';
+import type { Deps } from './core/deps.js';
 import { ProblemSchema } from './core/schemas.js';
 import { initCrypto } from './crypto/aead.js';
-import type { Keyring } from './crypto/keyring.js';
 import accountRoutes from './features/accounts/routes.js';
-import type { Catalogue } from './features/catalogue/catalogue.js';
 import catalogueRoutes from './features/catalogue/routes.js';
 import healthRoutes from './features/health/routes.js';
 import ownRecordRoutes from './features/records/routes.js';
 import { RecordSchema } from './features/records/schemas.js';
 import tokenRoutes from './features/tokens/routes.js';
-import type { LoginLimiter } from './features/tokens/login-limiter.js';
+import type { LoginLimits } from './features/tokens/login-limiter.js';
+import { counterStore } from './plugins/rate-limit-store.js';
 import accessPlugin from './plugins/access.js';
 import authPlugin from './plugins/auth.js';
 import accessLogRoutes from './features/access-log/routes.js';
@@ -36,20 +33,16 @@ import webhookRoutes from './features/webhooks/routes.js';
 import exportRoutes from './features/export/routes.js';
 import inputPlugin from './plugins/input.js';
 import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
-import type { Storage } from './storage/contract.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 export interface AppOptions {
-  config: Config;
-  storage: Storage;
-  keyring: Keyring;
-  clock?: Clock;
-  catalogue?: Catalogue;
+  /** Built once by the composition root (src/compose.ts). */
+  deps: Deps;
   /** Pino options, or false for silence (tests). */
   logger?: FastifyServerOptions['logger'];
   limits?: Partial<RateLimits>;
-  loginLimiter?: LoginLimiter;
+  loginLimits?: LoginLimits;
   /** How often the webhook outbox is polled (ms). */
   webhookIntervalMs?: number;
 }
@@ -89,9 +82,9 @@ function validatorCompiler() {
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await initCrypto();
-  const { config, storage, keyring } = options;
+  const { deps } = options;
+  const { config } = deps;
   const limits = { ...defaultLimits, ...options.limits };
-  const deps = createDeps(config, storage, keyring, options.clock, options.catalogue);
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } },
@@ -132,7 +125,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
-  await app.register(rateLimit, { global: false });
+  // Counted in storage, so a limit holds across every instance on the database.
+  await app.register(rateLimit, { global: false, store: counterStore(deps.storage.counters, deps.clock) });
   await app.register(authPlugin, deps);
   await app.register(accessPlugin, deps);
   await app.register(swagger, {
@@ -165,7 +159,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   await app.register(healthRoutes, { deps });
   await app.register(catalogueRoutes, { deps });
-  await app.register(tokenRoutes, { deps, ratePerMinute: limits.token, ...(options.loginLimiter ? { limiter: options.loginLimiter } : {}) });
+  await app.register(tokenRoutes, { deps, ratePerMinute: limits.token, ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}) });
   await app.register(accountRoutes, { deps, signUpPerMinute: limits.signUp });
   await app.register(ownRecordRoutes, { deps });
   await app.register(supporterRecordRoutes, { deps });

@@ -1,7 +1,6 @@
 import Fastify from 'fastify';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, importPKCS8, SignJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeps } from '../src/core/deps.js';
 import { newSigningKey, type KeysFile } from '../src/crypto/keyring.js';
 import authPlugin, { actorOf } from '../src/plugins/auth.js';
 import { bearer, login, signUpCitizen, type Citizen } from './helpers/actors.js';
@@ -109,12 +108,12 @@ describe('the session behind a token', () => {
     const c = await signUpCitizen(t.app);
     const { sid } = decodeJwt(c.token) as { sid: string };
     const fixed = Date.now() + 60_000;
-    t.storage.db.$client.prepare('UPDATE sessions SET expires_at = ? WHERE id = ?').run(fixed + 1, sid);
+    t.sqlite().db.$client.prepare('UPDATE sessions SET expires_at = ? WHERE id = ?').run(fixed + 1, sid);
     const realNow = t.clock.now.bind(t.clock);
     t.clock.now = () => fixed;
     try {
       expect((await me(bearer(c.token))).statusCode).toBe(200);
-      t.storage.db.$client.prepare('UPDATE sessions SET expires_at = ? WHERE id = ?').run(fixed, sid);
+      t.sqlite().db.$client.prepare('UPDATE sessions SET expires_at = ? WHERE id = ?').run(fixed, sid);
       await expect401(bearer(c.token), 'The access token is no longer valid');
     } finally {
       t.clock.now = realNow;
@@ -131,7 +130,7 @@ describe('the session behind a token', () => {
 
   it('a disabled account’s token stops on the next request', async () => {
     const c = await signUpCitizen(t.app);
-    t.storage.db.$client.prepare('UPDATE accounts SET disabled_at = ? WHERE id = ?').run(Date.now(), c.accountId);
+    t.sqlite().db.$client.prepare('UPDATE accounts SET disabled_at = ? WHERE id = ?').run(Date.now(), c.accountId);
     await expect401(bearer(c.token), 'The access token is no longer valid');
   });
 });
@@ -197,7 +196,7 @@ describe('signing after a key rotation', () => {
 describe('deny by default', () => {
   async function bareApp() {
     const app = Fastify();
-    await app.register(authPlugin, createDeps(t.config, t.storage, t.keyring, t.clock));
+    await app.register(authPlugin, t.deps);
     return app;
   }
 

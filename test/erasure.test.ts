@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeps } from '../src/core/deps.js';
 import { verifyAccessLog } from '../src/features/access-log/verify.js';
 import { bearer, signUpCitizen, strongPassword, type Citizen } from './helpers/actors.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
@@ -40,7 +39,7 @@ describe('erasure', () => {
   });
 
   it('destroys the key and every row: no login, supporters get 404, no key or canary left in the DB or WAL', async () => {
-    const db = t.storage.db.$client;
+    const db = t.sqlite().db.$client;
     const wrapped = (db.prepare('SELECT wrapped_key FROM subject_keys WHERE subject_id = ?').get(alice.subjectId) as { wrapped_key: Buffer }).wrapped_key;
     const res = await erase(alice, strongPassword);
     expect(res.statusCode, res.body).toBe(200);
@@ -62,13 +61,13 @@ describe('erasure', () => {
   });
 
   it('leaves a tombstone with no personal data, and every chain still verifies', async () => {
-    const entries = t.storage.db.$client.prepare('SELECT action, actor_account_id, query FROM access_log WHERE subject_id = ? ORDER BY seq').all(alice.subjectId) as {
+    const entries = t.sqlite().db.$client.prepare('SELECT action, actor_account_id, query FROM access_log WHERE subject_id = ? ORDER BY seq').all(alice.subjectId) as {
       action: string;
       actor_account_id: string | null;
       query: string;
     }[];
     expect(entries.at(-1)).toEqual({ action: 'subject.erase', actor_account_id: null, query: '{}' });
-    const report = await verifyAccessLog(createDeps(t.config, t.storage, t.keyring));
+    const report = await verifyAccessLog(t.deps);
     expect(report.broken).toBeNull();
   });
 

@@ -1,9 +1,7 @@
 import { loadConfig } from '../config.js';
-import { createDeps } from '../core/deps.js';
-import { loadKeys } from '../crypto/keyring.js';
+import { openRuntime } from '../compose.js';
 import { ConfigError } from '../errors.js';
 import { verifyAccessLog } from '../features/access-log/verify.js';
-import { openSqliteStorage } from '../storage/sqlite/index.js';
 import { flag } from './args.js';
 
 /**
@@ -13,11 +11,9 @@ import { flag } from './args.js';
 export async function auditVerify(args: string[]): Promise<void> {
   const subject = flag(args, '--subject');
   if (args.includes('--subject') && !subject) throw new ConfigError('--subject needs a subject id');
-  const config = loadConfig();
-  const keys = loadKeys(config.keysFile, config.dataDir);
-  const storage = openSqliteStorage(config.dbFile);
+  const runtime = await openRuntime(loadConfig());
   try {
-    const report = await verifyAccessLog(createDeps(config, storage, keys.keyring), subject);
+    const report = await verifyAccessLog(runtime.deps, subject);
     if (report.broken) {
       const b = report.broken;
       process.stderr.write(`access log BROKEN: subject ${b.subjectId}, entry ${b.id} (position ${b.seq}) does not match its chain\n`);
@@ -26,6 +22,6 @@ export async function auditVerify(args: string[]): Promise<void> {
     }
     process.stdout.write(`access log intact: ${report.entries} entries in ${report.subjects} chain(s)\n`);
   } finally {
-    storage.close();
+    await runtime.close();
   }
 }

@@ -4,7 +4,7 @@ import type { Deps } from '../../core/deps.js';
 import { authErrors, UuidSchema } from '../../core/schemas.js';
 import { actorOf } from '../../plugins/auth.js';
 import { AlertListSchema, AlertQuerySchema, AlertSchema } from './schemas.js';
-import { ackAlert, listAlerts } from './service.js';
+import { ackAlert, listAlerts, streamedAlert } from './service.js';
 
 /** Comment lines keep proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
@@ -63,8 +63,13 @@ const alertRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { dep
         'x-accel-buffering': 'no',
       });
       res.write('retry: 3000\n\n');
-      const unsubscribe = deps.alertBus.subscribe(actor.accountId, (alert) => {
-        res.write(`id: ${alert.id}\nevent: alert\ndata: ${JSON.stringify(alert)}\n\n`);
+      const unsubscribe = deps.alertBus.subscribe(actor.accountId, (alertId) => {
+        streamedAlert(deps, actor.accountId, alertId).then(
+          (alert) => {
+            if (alert && !res.writableEnded) res.write(`id: ${alert.id}\nevent: alert\ndata: ${JSON.stringify(alert)}\n\n`);
+          },
+          (e: unknown) => request.log.warn({ err: e, alertId }, 'alert not streamed'),
+        );
       });
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
       const end = () => {

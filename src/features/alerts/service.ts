@@ -5,7 +5,7 @@ import { iso, isoOrNull } from '../../core/time.js';
 import { openField } from '../../crypto/envelope.js';
 import { NotFoundError } from '../../errors.js';
 import type { AlertRow } from '../../storage/contract.js';
-import { grantsCovering } from '../records/slice.js';
+import { grantsCovering } from '../../core/slice.js';
 import { matchedField } from '../watches/evaluate.js';
 import type { AlertView } from './schemas.js';
 
@@ -45,14 +45,19 @@ async function stillCovered(deps: Deps, actor: Actor, a: AlertRow, now: number):
   return record !== undefined && grantsCovering(grants, record).length > 0;
 }
 
-/** Tells open streams about alerts just stored (they were raised under an active grant). */
+/** Tells open streams, on every instance, about alerts just stored. */
 export function publishAlerts(deps: Deps, alerts: AlertRow[]): void {
-  for (const a of alerts) {
-    toAlertView(deps, a, true).then(
-      (view) => deps.alertBus.publish(a.watcherAccountId, view),
-      () => undefined,
-    );
-  }
+  for (const a of alerts) deps.alertBus.publish(a.watcherAccountId, a.id).catch(() => undefined);
+}
+
+/**
+ * The stream form of a new alert, read back from the database by the instance holding the
+ * stream (it was raised under an active grant moments ago).
+ * @returns undefined when the alert is gone (its person erased meanwhile)
+ */
+export async function streamedAlert(deps: Deps, watcherAccountId: string, alertId: string): Promise<AlertView | undefined> {
+  const a = await deps.storage.alerts.get(watcherAccountId, alertId);
+  return a ? toAlertView(deps, a, true) : undefined;
 }
 
 export async function listAlerts(

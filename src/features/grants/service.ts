@@ -10,7 +10,8 @@ import type { GrantRow, GrantStatus } from '../../storage/contract.js';
 import { logEntry } from '../access-log/entry.js';
 import { describeSupporter } from '../accounts/service.js';
 import type { GrantInput, GrantView, Preview } from './schemas.js';
-import { checkTerms, sliceOf, type Terms } from './terms.js';
+import { sliceOf } from '../../core/slice.js';
+import { checkTerms, type Terms } from './terms.js';
 
 export function grantStatus(g: GrantRow, now: number): GrantStatus {
   if (g.revokedAt !== null) return 'revoked';

@@ -1,3 +1,5 @@
+import type { CountersRepo } from '../../storage/contract.js';
+
 /**
  * Counts failed logins in fixed windows, per (handle, IP), per IP and per handle. The per-pair
  * limit is tight, so a guesser is stopped quickly; the per-handle limit is much looser, so
@@ -13,55 +15,49 @@ export interface LoginLimits {
 
 export const defaultLoginLimits: LoginLimits = { perPair: 5, perIp: 30, perHandle: 100, windowMs: 15 * 60 * 1000 };
 
-interface Window {
-  count: number;
-  resetAt: number;
-}
-
-const MAX_KEYS = 100_000;
-
+/**
+ * The limiter keeps its windows in the storage's counters, so every instance on one database
+ * counts the same failures: alternating instances does not buy a guesser more tries.
+ */
 export class LoginLimiter {
-  private readonly windows = new Map<string, Window>();
-  constructor(private readonly limits: LoginLimits = defaultLoginLimits) {}
+  constructor(
+    private readonly counters: CountersRepo,
+    private readonly limits: LoginLimits = defaultLoginLimits,
+  ) {}
 
   private keys(handle: string, ip: string): [string, number][] {
     return [
-      [`p:${handle}\u0000${ip}`, this.limits.perPair],
-      [`i:${ip}`, this.limits.perIp],
-      [`h:${handle}`, this.limits.perHandle],
+      [`login:p:${JSON.stringify([handle, ip])}`, this.limits.perPair],
+      [`login:i:${ip}`, this.limits.perIp],
+      [`login:h:${handle}`, this.limits.perHandle],
     ];
   }
 
   /** @returns seconds to wait before another attempt, or 0 when one may be made now */
-  retryAfter(handle: string, ip: string, now: number): number {
+  async retryAfter(handle: string, ip: string, now: number): Promise<number> {
+    const keys = this.keys(handle, ip);
+    const windows = await this.counters.peek(
+      keys.map(([key]) => key),
+      now,
+    );
     let wait = 0;
-    for (const [key, max] of this.keys(handle, ip)) {
-      const w = this.windows.get(key);
-      if (w && w.resetAt > now && w.count >= max) wait = Math.max(wait, Math.ceil((w.resetAt - now) / 1000));
-    }
+    keys.forEach(([, max], i) => {
+      const w = windows[i];
+      if (w && w.count >= max) wait = Math.max(wait, Math.ceil((w.resetAt - now) / 1000));
+    });
     return wait;
   }
 
-  fail(handle: string, ip: string, now: number): void {
-    for (const [key] of this.keys(handle, ip)) {
-      const w = this.windows.get(key);
-      if (!w || w.resetAt <= now) this.windows.set(key, { count: 1, resetAt: now + this.limits.windowMs });
-      else w.count++;
-    }
-    if (this.windows.size > MAX_KEYS) this.prune(now);
+  async fail(handle: string, ip: string, now: number): Promise<void> {
+    await this.counters.hit(
+      this.keys(handle, ip).map(([key]) => key),
+      this.limits.windowMs,
+      now,
+    );
   }
 
   /** A successful login clears that pair's failures (not the IP's or the handle's). */
-  succeed(handle: string, ip: string): void {
-    this.windows.delete(`p:${handle}\u0000${ip}`);
-  }
-
-  private prune(now: number): void {
-    for (const [key, w] of this.windows) if (w.resetAt <= now) this.windows.delete(key);
-    // Still full: drop the oldest windows (Map keeps insertion order) to bound memory.
-    for (const key of this.windows.keys()) {
-      if (this.windows.size <= MAX_KEYS * 0.9) break;
-      this.windows.delete(key);
-    }
+  async succeed(handle: string, ip: string): Promise<void> {
+    await this.counters.clear(this.keys(handle, ip)[0]![0]);
   }
 }

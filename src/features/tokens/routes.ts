@@ -4,20 +4,21 @@ import { Type } from 'typebox';
 import type { Deps } from '../../core/deps.js';
 import { OAuthError } from '../../errors.js';
 import { clientCredentialsGrant, JWT_BEARER } from './client-credentials.js';
-import { LoginLimiter } from './login-limiter.js';
+import { LoginLimiter, type LoginLimits } from './login-limiter.js';
 import { assertionAlgorithms } from '../../crypto/client-keys.js';
 import { OAuthErrorSchema, RevokeRequestSchema, TokenRequestSchema, TokenResponseSchema, type TokenResponse } from './schemas.js';
 import { passwordGrant, refreshGrant, revokeToken, type TokenContext } from './service.js';
 
 export interface TokenRouteOptions {
   deps: Deps;
-  limiter?: LoginLimiter;
+  loginLimits?: LoginLimits;
   /** Token requests per minute per IP (all grants). */
   ratePerMinute: number;
 }
 
 
-const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (app, { deps, limiter = new LoginLimiter(), ratePerMinute }) => {
+const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (app, { deps, loginLimits, ratePerMinute }) => {
+  const limiter = new LoginLimiter(deps.storage.counters, loginLimits);
   // Form bodies only here (RFC 6749 §4.3.2); elsewhere they are a 415, not a parse attempt.
   await app.register(formbody);
   const rateLimit = {

@@ -39,17 +39,17 @@ export async function passwordGrant(deps: Deps, ctx: TokenContext, req: TokenReq
   const handle = required(req, 'username').trim().toLowerCase();
   const password = required(req, 'password');
   const now = deps.clock.now();
-  const wait = ctx.limiter.retryAfter(handle, ctx.ip, now);
+  const wait = await ctx.limiter.retryAfter(handle, ctx.ip, now);
   if (wait > 0) {
     throw new OAuthError(429, 'invalid_request', `Too many failed logins; try again in ${wait} s`, { 'retry-after': String(wait) });
   }
   const account = await deps.storage.accounts.findByHandle(handle);
   const ok = account?.passwordHash ? await verifyPassword(account.passwordHash, password) : await verifyAgainstDummy(password);
   if (!account || !ok || account.disabledAt !== null || account.kind === 'client') {
-    ctx.limiter.fail(handle, ctx.ip, deps.clock.now());
+    await ctx.limiter.fail(handle, ctx.ip, deps.clock.now());
     throw invalidGrant();
   }
-  ctx.limiter.succeed(handle, ctx.ip);
+  await ctx.limiter.succeed(handle, ctx.ip);
   const sessionId = randomUUID();
   const refreshToken = randomToken();
   const sessionExpiresAt = now + SESSION_LIFETIME_MS;

@@ -3,7 +3,7 @@ import type { Deps } from '../../core/deps.js';
 import { openRecord, sealField } from '../../crypto/envelope.js';
 import type { AlertRow, DeliveryRow, LogEntryInput, RecordRow, WatchRow, WriteEffects } from '../../storage/contract.js';
 import type { RecordContent } from '../records/compose.js';
-import { grantsCovering } from '../records/slice.js';
+import { grantsCovering } from '../../core/slice.js';
 import { evaluateRule, type Rule } from './rules.js';
 
 export function matchedField(alertId: string): string {

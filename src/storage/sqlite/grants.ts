@@ -1,29 +1,9 @@
 import { and, desc, eq, gt, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { CreatedPosition, GrantRow, GrantsRepo, GrantStatus } from '../contract.js';
+import type { CreatedPosition, GrantsRepo, GrantStatus } from '../contract.js';
 import { appendLogEntry } from './access-log.js';
 import type { Db } from './open.js';
 import { grants } from './schema.js';
-
-type DbGrant = typeof grants.$inferSelect;
-
-export function toDbGrant(g: GrantRow): DbGrant {
-  return {
-    ...g,
-    categories: JSON.stringify(g.categories),
-    types: g.types ? JSON.stringify(g.types) : null,
-    sealedPurposeText: g.sealedPurposeText ? Buffer.from(g.sealedPurposeText) : null,
-  };
-}
-
-export function fromDbGrant(r: DbGrant): GrantRow {
-  return {
-    ...r,
-    access: r.access,
-    categories: JSON.parse(r.categories) as string[],
-    types: r.types ? (JSON.parse(r.types) as string[]) : null,
-    sealedPurposeText: r.sealedPurposeText ? new Uint8Array(r.sealedPurposeText) : null,
-  };
-}
+import { fromStoredGrant as fromDbGrant, toStoredGrant as toDbGrant } from '../rows.js';
 
 function statusCondition(status: GrantStatus | undefined, now: number): SQL | undefined {
   if (status === 'active') return and(isNull(grants.revokedAt), gt(grants.expiresAt, now));

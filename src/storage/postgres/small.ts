@@ -1,0 +1,90 @@
+import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import type { AssertionsRepo, CountersRepo, IdempotencyRepo, OrganisationsRepo } from '../contract.js';
+import type { Db } from './open.js';
+import { assertionJtis, idempotencyKeys, organisations, rateCounters } from './schema.js';
+import { sweepExpired } from './sweep.js';
+
+export function organisationsRepo(db: Db): OrganisationsRepo {
+  return {
+    async create(row) {
+      await db.insert(organisations).values(row);
+    },
+    async get(id) {
+      const [row] = await db.select().from(organisations).where(eq(organisations.id, id));
+      return row;
+    },
+    async list() {
+      return db.select().from(organisations).orderBy(asc(organisations.name));
+    },
+  };
+}
+
+export function idempotencyRepo(db: Db): IdempotencyRepo {
+  return {
+    async get(accountId, key, now) {
+      const [row] = await db
+        .select()
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key), gt(idempotencyKeys.expiresAt, now)));
+      return row;
+    },
+  };
+}
+
+export function assertionsRepo(db: Db): AssertionsRepo {
+  return {
+    async remember(clientId, jti, expiresAt, now) {
+      await sweepExpired(db, assertionJtis, assertionJtis.expiresAt, now);
+      // One statement, so two instances offered the same assertion at once store it once: the
+      // second insert waits on the first's unique entry and then conflicts. An expired id
+      // (its assertion is refused before it gets here) may be taken afresh.
+      const stored = await db
+        .insert(assertionJtis)
+        .values({ clientId, jti, expiresAt })
+        .onConflictDoUpdate({
+          target: [assertionJtis.clientId, assertionJtis.jti],
+          set: { expiresAt },
+          setWhere: lt(assertionJtis.expiresAt, now),
+        })
+        .returning({ jti: assertionJtis.jti });
+      return stored.length === 1;
+    },
+  };
+}
+
+export function countersRepo(db: Db): CountersRepo {
+  return {
+    async hit(keys, windowMs, now) {
+      const out = [];
+      for (const key of keys) {
+        // Atomic per key: a live window counts one more, an ended one starts again at 1.
+        const [w] = await db
+          .insert(rateCounters)
+          .values({ key, count: 1, resetAt: now + windowMs })
+          .onConflictDoUpdate({
+            target: rateCounters.key,
+            set: {
+              count: sql`CASE WHEN ${rateCounters.resetAt} > ${now} THEN ${rateCounters.count} + 1 ELSE 1 END`,
+              resetAt: sql`CASE WHEN ${rateCounters.resetAt} > ${now} THEN ${rateCounters.resetAt} ELSE ${now + windowMs} END`,
+            },
+          })
+          .returning({ count: rateCounters.count, resetAt: rateCounters.resetAt });
+        out.push(w!);
+      }
+      if (Math.random() < 0.01) await sweepExpired(db, rateCounters, rateCounters.resetAt, now);
+      return out;
+    },
+    async peek(keys, now) {
+      if (keys.length === 0) return [];
+      const rows = await db
+        .select()
+        .from(rateCounters)
+        .where(and(inArray(rateCounters.key, keys), gt(rateCounters.resetAt, now)));
+      const byKey = new Map(rows.map((r) => [r.key, { count: r.count, resetAt: r.resetAt }]));
+      return keys.map((k) => byKey.get(k) ?? null);
+    },
+    async clear(key) {
+      await db.delete(rateCounters).where(eq(rateCounters.key, key));
+    },
+  };
+}
