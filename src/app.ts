@@ -17,7 +17,7 @@ import healthRoutes from './features/health/routes.js';
 import ownRecordRoutes from './features/records/routes.js';
 import { RecordSchema } from './features/records/schemas.js';
 import tokenRoutes from './features/tokens/routes.js';
-import type { LoginLimits } from './features/tokens/login-limiter.js';
+import { LoginLimiter, type LoginLimits } from './features/tokens/login-limiter.js';
 import { counterStore } from './plugins/rate-limit-store.js';
 import accessPlugin from './plugins/access.js';
 import authPlugin from './plugins/auth.js';
@@ -42,7 +42,8 @@ export interface AppOptions {
   /** Pino options, or false for silence (tests). */
   logger?: FastifyServerOptions['logger'];
   limits?: Partial<RateLimits>;
-  loginLimits?: LoginLimits;
+  /** Login limits other than the defaults (tests). */
+  loginLimits?: Partial<LoginLimits>;
   /** How often the webhook outbox is polled (ms). */
   webhookIntervalMs?: number;
 }
@@ -76,6 +77,10 @@ function validatorCompiler() {
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : text).compile(schema);
 }
 
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 /**
  * Builds the HTTP application; never listens (tests inject, server.ts listens).
  * @returns the ready Fastify instance
@@ -85,6 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { deps } = options;
   const { config } = deps;
   const limits = { ...defaultLimits, ...options.limits };
+  if (options.loginLimits) deps.loginThrottle = new LoginLimiter(deps.storage.counters, options.loginLimits);
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } },
@@ -96,7 +102,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // What Node or the router refuse before a route runs answers problem+json too.
     frameworkErrors,
     clientErrorHandler,
-    trustProxy: config.trustProxy,
+    // A hop count trusts that many proxies nearest to us; addresses trust only those proxies.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     genReqId: () => randomUUID(),
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
@@ -159,7 +166,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   await app.register(healthRoutes, { deps });
   await app.register(catalogueRoutes, { deps });
-  await app.register(tokenRoutes, { deps, ratePerMinute: limits.token, ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}) });
+  await app.register(tokenRoutes, { deps, ratePerMinute: limits.token });
   await app.register(accountRoutes, { deps, signUpPerMinute: limits.signUp });
   await app.register(ownRecordRoutes, { deps });
   await app.register(supporterRecordRoutes, { deps });

@@ -7,6 +7,7 @@ import { loadKeys, type Keyring, type LoadedKeys } from './crypto/keyring.js';
 import { ConfigError } from './errors.js';
 import { AlertBus } from './features/alerts/bus.js';
 import { catalogue as builtInCatalogue, type Catalogue } from './features/catalogue/catalogue.js';
+import { LoginLimiter } from './features/tokens/login-limiter.js';
 import type { Storage } from './storage/contract.js';
 import { openStorage } from './storage/index.js';
 
@@ -18,7 +19,16 @@ import { openStorage } from './storage/index.js';
 
 /** @returns the services' dependencies over an open storage */
 export function createDeps(config: Config, storage: Storage, keyring: Keyring, clock: Clock = systemClock, catalogue: Catalogue = builtInCatalogue): Deps {
-  return { config, storage, keyring, dataKeys: new DataKeys(keyring, storage.keys, clock, storage.events), catalogue, clock, alertBus: new AlertBus(storage.events) };
+  return {
+    config,
+    storage,
+    keyring,
+    dataKeys: new DataKeys(keyring, storage.keys, clock, storage.events),
+    catalogue,
+    clock,
+    alertBus: new AlertBus(storage.events),
+    loginThrottle: new LoginLimiter(storage.counters),
+  };
 }
 
 export interface Runtime {

@@ -112,7 +112,8 @@ CREATE TABLE "organisations" (
 CREATE TABLE "rate_counters" (
 	"key" text PRIMARY KEY NOT NULL,
 	"count" integer NOT NULL,
-	"reset_at" bigint NOT NULL
+	"reset_at" bigint NOT NULL,
+	"last_at" bigint NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "records" (

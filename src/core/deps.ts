@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Keyring } from '../crypto/keyring.js';
 import type { Catalogue } from '../features/catalogue/catalogue.js';
 import type { AlertBus } from '../features/alerts/bus.js';
+import type { LoginThrottle } from '../features/tokens/login-limiter.js';
 import type { Storage } from '../storage/contract.js';
 import type { Clock } from './clock.js';
 import type { DataKeys } from './data-keys.js';
@@ -20,4 +21,6 @@ export interface Deps {
   clock: Clock;
   /** Tells live alert streams about new alerts. */
   alertBus: AlertBus;
+  /** Throttles every password check: logins, erasure. */
+  loginThrottle: LoginThrottle;
 }

@@ -321,16 +321,18 @@ export interface IdempotencyRepo {
 
 export interface AssertionsRepo {
   /**
-   * Remembers a client assertion id until it expires.
+   * Remembers a client assertion id until `expiresAt` (the assertion's exp plus the clock
+   * tolerance verification allows). The id is checked before expired ids are pruned.
    * @returns false when the id was already seen (a replay)
    */
   remember(clientId: string, jti: string, expiresAt: number, now: number): Promise<boolean>;
 }
 
-/** A fixed window of a counter: hits since the window began, and when it ends (epoch ms). */
+/** A window of a counter: hits since it began, when it ends and the last hit (epoch ms). */
 export interface CounterWindow {
   count: number;
   resetAt: number;
+  last: number;
 }
 
 /**
@@ -338,8 +340,12 @@ export interface CounterWindow {
  * the previous one ended. Shared by every instance on the database.
  */
 export interface CountersRepo {
-  /** Counts one hit on each key, atomically per key. @returns each key's window after the hit */
-  hit(keys: string[], windowMs: number, now: number): Promise<CounterWindow[]>;
+  /**
+   * Counts one hit on each key, atomically per key.
+   * @param options.slide a hit also pushes the window's end to at least `now + windowMs`
+   * @returns each key's window after the hit
+   */
+  hit(keys: string[], windowMs: number, now: number, options?: { slide?: boolean }): Promise<CounterWindow[]>;
   /** @returns each key's live window, or null where it has none */
   peek(keys: string[], now: number): Promise<(CounterWindow | null)[]>;
   clear(key: string): Promise<void>;

@@ -594,15 +594,18 @@ export function storageConformance(): void {
       const k = `c-${id()}`;
       expect(await s.counters.peek([k], T0)).toEqual([null]);
       expect(await s.counters.hit([k, `${k}-b`], 1000, T0)).toEqual([
-        { count: 1, resetAt: T0 + 1000 },
-        { count: 1, resetAt: T0 + 1000 },
+        { count: 1, resetAt: T0 + 1000, last: T0 },
+        { count: 1, resetAt: T0 + 1000, last: T0 },
       ]);
-      expect(await s.counters.hit([k], 1000, T0 + 999)).toEqual([{ count: 2, resetAt: T0 + 1000 }]);
-      expect(await s.counters.peek([k, `${k}-none`], T0 + 999)).toEqual([{ count: 2, resetAt: T0 + 1000 }, null]);
+      expect(await s.counters.hit([k], 1000, T0 + 999)).toEqual([{ count: 2, resetAt: T0 + 1000, last: T0 + 999 }]);
+      expect(await s.counters.peek([k, `${k}-none`], T0 + 999)).toEqual([{ count: 2, resetAt: T0 + 1000, last: T0 + 999 }, null]);
       expect(await s.counters.peek([k], T0 + 1000)).toEqual([null]);
-      expect(await s.counters.hit([k], 1000, T0 + 1000)).toEqual([{ count: 1, resetAt: T0 + 2000 }]);
+      expect(await s.counters.hit([k], 1000, T0 + 1000)).toEqual([{ count: 1, resetAt: T0 + 2000, last: T0 + 1000 }]);
+      // A sliding hit pushes the end of a live window, never pulls it in.
+      expect(await s.counters.hit([k], 1000, T0 + 1500, { slide: true })).toEqual([{ count: 2, resetAt: T0 + 2500, last: T0 + 1500 }]);
+      expect(await s.counters.hit([k], 100, T0 + 1600, { slide: true })).toEqual([{ count: 3, resetAt: T0 + 2500, last: T0 + 1600 }]);
       await s.counters.clear(k);
-      expect(await s.counters.peek([k], T0 + 1001)).toEqual([null]);
+      expect(await s.counters.peek([k], T0 + 1601)).toEqual([null]);
     });
 
     it('erasure: the key first, then every row of the person, and a tombstone that keeps the chain whole', async () => {
@@ -638,7 +641,7 @@ export function storageConformance(): void {
     it.runIf(postgresAdminUrl() !== undefined)('counters and events are shared across connections', async () => {
       const k = `shared-${id()}`;
       await s.counters.hit([k], 60_000, T0);
-      expect(await other.counters.hit([k], 60_000, T0 + 1)).toEqual([{ count: 2, resetAt: T0 + 60_000 }]);
+      expect(await other.counters.hit([k], 60_000, T0 + 1)).toEqual([{ count: 2, resetAt: T0 + 60_000, last: T0 + 1 }]);
       const heard: string[] = [];
       const off = other.events.subscribe('alert', (m) => heard.push(m));
       // The listening connection comes up asynchronously; publish until it hears.

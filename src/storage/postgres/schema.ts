@@ -319,6 +319,7 @@ export const rateCounters = pgTable(
     key: text('key').primaryKey(),
     count: integer('count').notNull(),
     resetAt: ms('reset_at').notNull(),
+    lastAt: ms('last_at').notNull(),
   },
   (t) => [index('rate_counters_reset').on(t.resetAt)],
 );

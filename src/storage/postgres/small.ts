@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { AssertionsRepo, CountersRepo, IdempotencyRepo, OrganisationsRepo } from '../contract.js';
 import type { Db } from './open.js';
 import { assertionJtis, idempotencyKeys, organisations, rateCounters } from './schema.js';
@@ -34,19 +34,11 @@ export function idempotencyRepo(db: Db): IdempotencyRepo {
 export function assertionsRepo(db: Db): AssertionsRepo {
   return {
     async remember(clientId, jti, expiresAt, now) {
-      await sweepExpired(db, assertionJtis, assertionJtis.expiresAt, now);
       // One statement, so two instances offered the same assertion at once store it once: the
-      // second insert waits on the first's unique entry and then conflicts. An expired id
-      // (its assertion is refused before it gets here) may be taken afresh.
-      const stored = await db
-        .insert(assertionJtis)
-        .values({ clientId, jti, expiresAt })
-        .onConflictDoUpdate({
-          target: [assertionJtis.clientId, assertionJtis.jti],
-          set: { expiresAt },
-          setWhere: lt(assertionJtis.expiresAt, now),
-        })
-        .returning({ jti: assertionJtis.jti });
+      // second insert waits on the first's unique entry, then conflicts. The id is checked
+      // before anything is pruned, so a replay is caught even at the very end of its window.
+      const stored = await db.insert(assertionJtis).values({ clientId, jti, expiresAt }).onConflictDoNothing().returning({ jti: assertionJtis.jti });
+      await sweepExpired(db, assertionJtis, assertionJtis.expiresAt, now);
       return stored.length === 1;
     },
   };
@@ -54,21 +46,26 @@ export function assertionsRepo(db: Db): AssertionsRepo {
 
 export function countersRepo(db: Db): CountersRepo {
   return {
-    async hit(keys, windowMs, now) {
+    async hit(keys, windowMs, now, options = {}) {
       const out = [];
+      const end = now + windowMs;
+      const live = sql`${rateCounters.resetAt} > ${now}`;
       for (const key of keys) {
         // Atomic per key: a live window counts one more, an ended one starts again at 1.
         const [w] = await db
           .insert(rateCounters)
-          .values({ key, count: 1, resetAt: now + windowMs })
+          .values({ key, count: 1, resetAt: end, lastAt: now })
           .onConflictDoUpdate({
             target: rateCounters.key,
             set: {
-              count: sql`CASE WHEN ${rateCounters.resetAt} > ${now} THEN ${rateCounters.count} + 1 ELSE 1 END`,
-              resetAt: sql`CASE WHEN ${rateCounters.resetAt} > ${now} THEN ${rateCounters.resetAt} ELSE ${now + windowMs} END`,
+              count: sql`CASE WHEN ${live} THEN ${rateCounters.count} + 1 ELSE 1 END`,
+              resetAt: options.slide
+                ? sql`CASE WHEN ${live} THEN greatest(${rateCounters.resetAt}, ${end}) ELSE ${end} END`
+                : sql`CASE WHEN ${live} THEN ${rateCounters.resetAt} ELSE ${end} END`,
+              lastAt: now,
             },
           })
-          .returning({ count: rateCounters.count, resetAt: rateCounters.resetAt });
+          .returning({ count: rateCounters.count, resetAt: rateCounters.resetAt, last: rateCounters.lastAt });
         out.push(w!);
       }
       if (Math.random() < 0.01) await sweepExpired(db, rateCounters, rateCounters.resetAt, now);
@@ -80,7 +77,7 @@ export function countersRepo(db: Db): CountersRepo {
         .select()
         .from(rateCounters)
         .where(and(inArray(rateCounters.key, keys), gt(rateCounters.resetAt, now)));
-      const byKey = new Map(rows.map((r) => [r.key, { count: r.count, resetAt: r.resetAt }]));
+      const byKey = new Map(rows.map((r) => [r.key, { count: r.count, resetAt: r.resetAt, last: r.lastAt }]));
       return keys.map((k) => byKey.get(k) ?? null);
     },
     async clear(key) {

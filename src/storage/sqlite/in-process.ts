@@ -20,14 +20,16 @@ export function memoryCounters(): CountersRepo {
     }
   };
   return {
-    async hit(keys, windowMs, now) {
+    async hit(keys, windowMs, now, options = {}) {
       const out = keys.map((key) => {
         const w = windows.get(key);
         if (w && w.resetAt > now) {
           w.count++;
+          w.last = now;
+          if (options.slide) w.resetAt = Math.max(w.resetAt, now + windowMs);
           return { ...w };
         }
-        const fresh = { count: 1, resetAt: now + windowMs };
+        const fresh = { count: 1, resetAt: now + windowMs, last: now };
         windows.delete(key);
         windows.set(key, fresh);
         return { ...fresh };
