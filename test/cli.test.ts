@@ -49,6 +49,23 @@ describe('migrate', () => {
   });
 });
 
+describe('several instances', () => {
+  it('serve refuses TESSERA_INSTANCES above 1 on SQLite and with development keys, naming both', async () => {
+    const dir = dataDir();
+    const res = await runCli(['serve'], { TESSERA_DATA_DIR: dir, TESSERA_INSTANCES: '2', PORT: '0' });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^tessera: TESSERA_INSTANCES=2, but these hold state in one process only: SQLite .*development keys/);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('backup and restore on PostgreSQL point at the database’s own tools', async () => {
+    const env = { TESSERA_DATA_DIR: dataDir(), TESSERA_DATABASE_URL: 'postgres://tessera@127.0.0.1:1/tessera' };
+    const res = await runCli(['backup', path.join(dataDir(), 'b.db')], env);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/pg_dump/);
+  });
+});
+
 describe('admin create', () => {
   it('creates an operator from a password on stdin, who can then log in over HTTP', async () => {
     const dir = dataDir();
