@@ -17,6 +17,8 @@ import { openTestStorage, type TestStorage } from './storage.js';
 export interface TestApp {
   app: FastifyInstance;
   storage: Storage;
+  /** The database the app runs on (a second instance may share it). */
+  database: TestStorage;
   /** The services' dependencies, the same the app was built with. */
   deps: Deps;
   /** The SQLite storage, for tests that look inside the database file (SQLite-only tests). */
@@ -58,9 +60,12 @@ export async function buildTestApp(
     dir?: string;
     keysFile?: KeysFile;
     database?: TestStorage;
+    /** Drop the database on close (default: when this call made it). */
+    ownsDatabase?: boolean;
   } = {},
 ): Promise<TestApp> {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-test-'));
+  const ownsDatabase = options.ownsDatabase ?? !options.database;
   const database = options.database ?? (await openTestStorage(dir));
   const config = loadConfig({ TESSERA_DATA_DIR: dir, LOG_LEVEL: 'silent', ...database.env, ...options.env });
   const keysFile = options.keysFile ?? generateKeysFile();
@@ -80,6 +85,7 @@ export async function buildTestApp(
   return {
     app,
     storage,
+    database,
     deps,
     sqlite: () => database.sqlite(storage),
     keyring,
@@ -90,13 +96,15 @@ export async function buildTestApp(
     async close() {
       await app.close();
       await storage.close();
-      await database.drop();
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (ownsDatabase) {
+        await database.drop();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     },
     async restart() {
       await app.close();
       await storage.close();
-      const next = await buildTestApp({ ...options, dir, keysFile, database });
+      const next = await buildTestApp({ ...options, dir, keysFile, database, ownsDatabase });
       next.clock.offsetMs = clock.offsetMs;
       return next;
     },
@@ -113,4 +121,12 @@ export async function buildListeningTestApp(): Promise<TestApp & { url: string }
   const t = await buildTestApp({ env: { PORT: String(port), TESSERA_PUBLIC_URL: url } });
   await t.app.listen({ host: '127.0.0.1', port });
   return { ...t, url };
+}
+
+/**
+ * Another instance on the same database and keys file, as a second `tessera serve` behind the
+ * same public URL would be. Close it before the first: the first drops the database.
+ */
+export async function buildOtherInstance(first: TestApp, options: Parameters<typeof buildTestApp>[0] = {}): Promise<TestApp> {
+  return buildTestApp({ ...options, database: first.database, keysFile: first.keysFile, dir: first.dir, env: { TESSERA_PUBLIC_URL: first.config.publicUrl, ...options.env } });
 }
