@@ -26,7 +26,7 @@ export function createDeps(config: Config, storage: Storage, keyring: Keyring, c
     dataKeys: new DataKeys(keyring, storage.keys, clock, storage.events),
     catalogue,
     clock,
-    alertBus: new AlertBus(storage.events),
+    alertBus: new AlertBus(storage.events, storage.alerts),
     loginThrottle: new LoginLimiter(storage.counters),
   };
 }

@@ -75,6 +75,7 @@ CREATE TABLE "grants" (
 	"subject_id" text NOT NULL,
 	"grantee_account_id" text,
 	"grantee_organisation_id" text,
+	"members" text,
 	"access" text NOT NULL,
 	"categories" text NOT NULL,
 	"types" text,

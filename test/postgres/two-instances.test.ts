@@ -39,8 +39,9 @@ const readSlice = (t: TestApp, subjectId: string, token: string) =>
   t.app.inject({ method: 'GET', url: `/v1/subjects/${subjectId}/records`, headers: bearer(token) });
 
 beforeAll(async () => {
-  a = await buildTestApp({ env: { TESSERA_PUBLIC_URL: PUBLIC_URL }, webhookIntervalMs: 50 });
-  b = await buildOtherInstance(a, { webhookIntervalMs: 50 });
+  const env = { TESSERA_PUBLIC_URL: PUBLIC_URL, TESSERA_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' };
+  a = await buildTestApp({ env, webhookIntervalMs: 50 });
+  b = await buildOtherInstance(a, { env, webhookIntervalMs: 50 });
   admin = await createAdmin(a);
   orgId = await createOrganisation(a.app, admin);
   gp = await createPractitioner(a.app, admin, orgId, 'gp');
@@ -165,7 +166,8 @@ describe('two instances on one PostgreSQL', () => {
       const put = await b.app.inject({ method: 'PUT', url: `/v1/organisations/${orgId}/webhook`, headers: bearer(admin.token), payload: { url: hookUrl } });
       expect(put.statusCode, put.body).toBe(200);
       const p = await signUpCitizen(a.app);
-      await grant(a.app, p, { grantee: { accountId: gp.accountId }, categories: ['health-status'] });
+      // Webhooks go out only under a grant to the organisation itself.
+      await grant(a.app, p, { grantee: { organisationId: orgId }, categories: ['health-status'] });
       await a.app.inject({ method: 'POST', url: `/v1/subjects/${p.subjectId}/watches`, headers: bearer(gp.token), payload: { type: 'heart-rate', field: 'value', op: 'gt', threshold: 120 } });
       for (let i = 0; i < 5; i++) await addRecord(i % 2 ? a.app : b.app, p, { type: 'heart-rate', effectiveAt: new Date(Date.now() - i * 1000).toISOString(), value: 150 });
       expect(await until(() => received.length >= 5, 5000)).toBe(true);

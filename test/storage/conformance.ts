@@ -59,6 +59,7 @@ function grant(subjectId: string, over: Partial<GrantRow> = {}): GrantRow {
     subjectId,
     granteeAccountId: null,
     granteeOrganisationId: null,
+    members: null,
     access: 'read',
     categories: ['mental-wellbeing'],
     types: null,
@@ -324,9 +325,13 @@ export function storageConformance(): void {
       const p = await person();
       const [old, mid, late] = [1, 2, 3].map((h) => record(p, { type: 'wemwbs', effectiveAt: T0 + h * HOUR }));
       await s.records.insert([old!, mid!, late!]);
-      expect((await s.records.latestBefore(p, 'wemwbs', T0 + 3 * HOUR, [late!.id]))?.id).toBe(mid!.id);
-      expect((await s.records.latestBefore(p, 'wemwbs', T0 + 2 * HOUR - 1, []))?.id).toBe(old!.id);
-      expect(await s.records.latestBefore(p, 'wemwbs', T0, [])).toBeUndefined();
+      const whole = { subjectId: p, slices: [{ categories: null, types: null, from: null, to: null }] };
+      expect((await s.records.latestBefore(whole, 'wemwbs', T0 + 3 * HOUR, [late!.id]))?.id).toBe(mid!.id);
+      expect((await s.records.latestBefore(whole, 'wemwbs', T0 + 2 * HOUR - 1, []))?.id).toBe(old!.id);
+      expect(await s.records.latestBefore(whole, 'wemwbs', T0, [])).toBeUndefined();
+      // Only inside the scope: a window that ends before `mid` finds `old`, none finds nothing.
+      expect((await s.records.latestBefore({ subjectId: p, slices: [{ categories: null, types: null, from: null, to: T0 + 2 * HOUR - 1 }] }, 'wemwbs', T0 + 3 * HOUR, [late!.id]))?.id).toBe(old!.id);
+      expect(await s.records.latestBefore({ subjectId: p, slices: [] }, 'wemwbs', T0 + 3 * HOUR, [])).toBeUndefined();
       expect(ids(await s.records.getMany(p, [old!.id, late!.id, id()])).sort()).toEqual([old!.id, late!.id].sort());
       expect(await s.records.getMany(await person(), [old!.id])).toEqual([]);
       expect(await s.records.delete(p, mid!.id, log(p, 'records.delete', { recordIds: [mid!.id] }))).toBe(true);
@@ -377,29 +382,42 @@ export function storageConformance(): void {
   });
 
   describe('grants and access requests', () => {
-    it('lists grants by status, newest first with keyset pages, for the person and for the grantee (directly or by organisation)', async () => {
+    it('lists grants by status, newest first with keyset pages, for the person and for the grantee (directly or by organisation, by members)', async () => {
       const p = await person();
       const orgId = id();
       await s.organisations.create({ id: orgId, name: 'Grantees', kind: 'gp-practice', createdAt: T0 });
       const who = account({ organisationId: orgId });
-      await s.accounts.create(who);
+      // Creating an account commits the log entries it is given with it.
+      await s.accounts.create(who, [log(p, 'grant.reach', { query: { accountId: who.id } })]);
+      expect(await s.accessLog.list(p, { order: 'asc', limit: 10, action: 'grant.reach' })).toHaveLength(1);
+      const system = account({ kind: 'client', handle: null, organisationId: orgId });
+      await s.accounts.create(system);
+      const holder = { accountId: who.id, kind: 'practitioner' as const, organisationId: orgId };
+      const alone = { accountId: who.id, kind: 'practitioner' as const, organisationId: null };
       const now = T0 + 10 * HOUR;
       const active = grant(p, { granteeAccountId: who.id, createdAt: T0 + 3 });
-      const viaOrg = grant(p, { granteeOrganisationId: orgId, createdAt: T0 + 2 });
+      const viaOrg = grant(p, { granteeOrganisationId: orgId, members: 'practitioners', createdAt: T0 + 2 });
+      const clientsOnly = grant(p, { granteeOrganisationId: orgId, members: 'clients', access: 'append', createdAt: T0 + 6 });
       const expired = grant(p, { granteeAccountId: who.id, createdAt: T0 + 1, expiresAt: now });
       const revoked = grant(p, { granteeAccountId: who.id, createdAt: T0 + 4, revokedAt: T0 + 5, revokedReason: 'revoked-by-subject' });
-      for (const g of [active, viaOrg, expired, revoked]) await s.grants.create(g, log(p, 'grant.create'));
-      expect(ids(await s.grants.listForSubject(p, { now, limit: 10 }))).toEqual([revoked.id, active.id, viaOrg.id, expired.id]);
-      expect(ids(await s.grants.listForSubject(p, { status: 'active', now, limit: 10 }))).toEqual([active.id, viaOrg.id]);
+      for (const g of [active, viaOrg, expired, revoked, clientsOnly]) await s.grants.create(g, log(p, 'grant.create'));
+      expect(ids(await s.grants.listForSubject(p, { now, limit: 10 }))).toEqual([clientsOnly.id, revoked.id, active.id, viaOrg.id, expired.id]);
+      expect(ids(await s.grants.listForSubject(p, { status: 'active', now, limit: 10 }))).toEqual([clientsOnly.id, active.id, viaOrg.id]);
       expect(ids(await s.grants.listForSubject(p, { status: 'expired', now, limit: 10 }))).toEqual([expired.id]);
       expect(ids(await s.grants.listForSubject(p, { status: 'revoked', now, limit: 10 }))).toEqual([revoked.id]);
       expect(ids(await s.grants.listForSubject(p, { now, limit: 2, after: { createdAt: active.createdAt, id: active.id } }))).toEqual([viaOrg.id, expired.id]);
-      expect(ids(await other.grants.listForGrantee(who.id, orgId, { now, limit: 10 }))).toEqual([revoked.id, active.id, viaOrg.id, expired.id]);
-      expect(ids(await s.grants.listForGrantee(who.id, null, { status: 'active', now, limit: 10 }))).toEqual([active.id]);
-      expect(ids(await s.grants.listForGrantee(who.id, orgId, { subjectId: await person(), now, limit: 10 }))).toEqual([]);
-      expect(ids(await s.grants.activeFor(p, who.id, orgId, now)).sort()).toEqual([active.id, viaOrg.id].sort());
-      expect(ids(await s.grants.activeFor(p, who.id, null, now))).toEqual([active.id]);
-      expect(await s.grants.activeFor(p, 'someone-else', null, now)).toEqual([]);
+      expect(ids(await other.grants.listForGrantee(holder, { now, limit: 10 }))).toEqual([revoked.id, active.id, viaOrg.id, expired.id]);
+      expect(ids(await s.grants.listForGrantee(alone, { status: 'active', now, limit: 10 }))).toEqual([active.id]);
+      expect(ids(await s.grants.listForGrantee(holder, { subjectId: await person(), now, limit: 10 }))).toEqual([]);
+      expect(ids(await s.grants.activeFor(p, holder, now)).sort()).toEqual([active.id, viaOrg.id].sort());
+      expect(ids(await s.grants.activeFor(p, alone, now))).toEqual([active.id]);
+      expect(ids(await s.grants.activeFor(p, { accountId: system.id, kind: 'client', organisationId: orgId }, now))).toEqual([clientsOnly.id]);
+      expect(await s.grants.activeFor(p, { accountId: 'someone-else', kind: 'practitioner', organisationId: null }, now)).toEqual([]);
+      // A citizen or admin is reached by no organisation grant, whatever organisation it names.
+      expect(await s.grants.activeFor(p, { accountId: 'x', kind: 'admin', organisationId: orgId }, now)).toEqual([]);
+      expect(await other.grants.activeForOrganisation(orgId, 'practitioner', now)).toEqual([{ subjectId: p, grantIds: [viaOrg.id] }]);
+      expect(await s.grants.activeForOrganisation(orgId, 'client', now)).toEqual([{ subjectId: p, grantIds: [clientsOnly.id] }]);
+      expect(await s.grants.activeForOrganisation(orgId, 'citizen', now)).toEqual([]);
       expect(await s.grants.get(p, active.id)).toEqual(active);
       expect(await s.grants.get(await person(), active.id)).toBeUndefined();
     });
@@ -411,12 +429,13 @@ export function storageConformance(): void {
       const g = grant(p, { granteeAccountId: reader.id });
       await s.grants.create(g, log(p, 'grant.create'));
       // Reads racing the revocation see the grant whole or not at all, never half-revoked.
-      const reads = Promise.all(Array.from({ length: 20 }, () => other.grants.activeFor(p, reader.id, null, T0 + HOUR)));
+      const holder = { accountId: reader.id, kind: 'practitioner' as const, organisationId: null };
+      const reads = Promise.all(Array.from({ length: 20 }, () => other.grants.activeFor(p, holder, T0 + HOUR)));
       const [first, second] = await Promise.all([s.grants.revoke(p, g.id, T0 + HOUR, 'rcpt-1', log(p, 'grant.revoke')), other.grants.revoke(p, g.id, T0 + HOUR + 1, 'rcpt-2', log(p, 'grant.revoke'))]);
       for (const seen of await reads) for (const r of seen) expect(r).toEqual(g);
       expect([first?.revocationReceipt, second?.revocationReceipt].filter((r) => r === 'rcpt-1' || r === 'rcpt-2')).toHaveLength(2);
       expect(first?.revocationReceipt).toBe(second?.revocationReceipt);
-      expect(await other.grants.activeFor(p, reader.id, null, T0 + HOUR)).toEqual([]);
+      expect(await other.grants.activeFor(p, holder, T0 + HOUR)).toEqual([]);
       expect(await s.accessLog.list(p, { order: 'asc', limit: 10, action: 'grant.revoke' })).toHaveLength(1);
       expect(await s.grants.revoke(p, id(), T0, 'x', log(p, 'grant.revoke'))).toBeUndefined();
     });
@@ -507,14 +526,28 @@ export function storageConformance(): void {
       const [a, b] = [watch('phq9', T0 + 1), watch('gad7', T0 + 2)];
       await s.watches.create(a);
       await s.watches.create(b);
-      expect(ids(await other.watches.listForSubject(p))).toEqual([a.id, b.id]);
+      const w2 = account();
+      await s.accounts.create(w2);
+      const c = { ...watch('phq9', T0 + 2), watcherAccountId: w2.id };
+      await s.watches.create(c);
+      const live = ids(await other.watches.listForSubject(p));
+      expect(live[0]).toBe(a.id);
+      expect(live.slice(1).sort()).toEqual([b.id, c.id].sort());
       expect(ids(await s.watches.listForSubject(p, 'gad7'))).toEqual([b.id]);
       expect(ids(await s.watches.listForWatcher(w.id, p))).toEqual([a.id, b.id]);
+      const ordered = [a, ...[b, c].sort((x, y) => (x.id < y.id ? -1 : 1))];
+      const page1 = await s.watches.pageForSubject(p, { limit: 2 });
+      expect(ids(page1)).toEqual(ids(ordered.slice(0, 2)));
+      const last = page1[1]!;
+      expect(ids(await other.watches.pageForSubject(p, { after: { createdAt: last.createdAt, id: last.id }, limit: 2 }))).toEqual([ordered[2]!.id]);
+      expect(await s.watches.countLive(p, w.id)).toEqual({ total: 3, byWatcher: 2 });
+      expect(await s.watches.countLive(p, 'nobody')).toEqual({ total: 3, byWatcher: 0 });
       const notice: AlertRow = { id: id(), kind: 'watch-removed', watchId: a.id, subjectId: p, watcherAccountId: w.id, recordId: null, type: 'phq9', at: T0 + 3, sealedMatched: null, ackedAt: null };
       const results = await Promise.all([s.watches.remove(a, 'subject', T0 + 3, notice, log(p, 'watch.delete')), other.watches.remove(a, 'watcher', T0 + 4, null, null)]);
       expect(results.filter(Boolean)).toHaveLength(1);
       expect(await s.watches.get(p, a.id)).toBeUndefined();
-      expect(ids(await s.watches.listForSubject(p))).toEqual([b.id]);
+      expect(ids(await s.watches.listForSubject(p)).sort()).toEqual([b.id, c.id].sort());
+      expect(await s.watches.countLive(p, w.id)).toEqual({ total: 2, byWatcher: 1 });
     });
 
     it('alerts: a watcher’s feed newest first with keyset pages and an unacked filter; ack stamps once', async () => {

@@ -12,6 +12,8 @@ export type LogAction =
   | 'access-request.deny'
   | 'alert.raise'
   | 'watch.delete'
+  | 'organisation.member-add'
+  | 'organisation.member-remove'
   | 'export';
 
 /** Builds the entry for something `actor` did to `subjectId`'s store. No record content, ever. */

@@ -30,8 +30,11 @@ export function accountsRepo(db: Db): AccountsRepo {
         await insertAccount(tx, account);
       });
     },
-    async create(account) {
-      await insertAccount(db, account);
+    async create(account, logs = []) {
+      await db.transaction(async (tx) => {
+        await insertAccount(tx, account);
+        await appendLogEntries(tx, logs);
+      });
     },
     async findByHandle(handle) {
       const [row] = await db.select().from(accounts).where(eq(accounts.handle, handle));
@@ -41,7 +44,7 @@ export function accountsRepo(db: Db): AccountsRepo {
       const [row] = await db.select().from(accounts).where(eq(accounts.id, id));
       return fromStoredAccount(row);
     },
-    async disable(accountId, now) {
+    async disable(accountId, now, logs = []) {
       return db.transaction(async (tx) => {
         await tx.update(accounts).set({ disabledAt: now }).where(and(eq(accounts.id, accountId), isNull(accounts.disabledAt)));
         await tx
@@ -56,9 +59,9 @@ export function accountsRepo(db: Db): AccountsRepo {
             .returning()
         ).map(fromStoredGrant);
         // Each person whose grant ended this way sees it in their own log.
-        await appendLogEntries(
-          tx,
-          revoked.map((g) => ({
+        await appendLogEntries(tx, [
+          ...logs,
+          ...revoked.map((g) => ({
             subjectId: g.subjectId,
             at: now,
             actor: { accountId: null, organisationId: null, kind: 'system' },
@@ -67,7 +70,7 @@ export function accountsRepo(db: Db): AccountsRepo {
             recordIds: [],
             query: { reason: 'grantee-disabled' },
           })),
-        );
+        ]);
         return revoked;
       });
     },

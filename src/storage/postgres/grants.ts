@@ -1,5 +1,6 @@
-import { and, desc, eq, gt, isNotNull, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { CreatedPosition, GrantsRepo, GrantStatus } from '../contract.js';
+import { membersReaching, reachesHolder } from '../holder-sql.js';
 import { fromStoredGrant, toStoredGrant } from '../rows.js';
 import { appendLogEntry } from './access-log.js';
 import type { Db } from './open.js';
@@ -42,10 +43,8 @@ export function grantsRepo(db: Db): GrantsRepo {
       return rows.map(fromStoredGrant);
     },
 
-    async listForGrantee(accountId, organisationId, q) {
-      const grantee = organisationId
-        ? or(eq(grants.granteeAccountId, accountId), eq(grants.granteeOrganisationId, organisationId))
-        : eq(grants.granteeAccountId, accountId);
+    async listForGrantee(holder, q) {
+      const grantee = reachesHolder(holder, grants);
       const rows = await db
         .select()
         .from(grants)
@@ -55,15 +54,25 @@ export function grantsRepo(db: Db): GrantsRepo {
       return rows.map(fromStoredGrant);
     },
 
-    async activeFor(subjectId, accountId, organisationId, now) {
-      const grantee = organisationId
-        ? or(eq(grants.granteeAccountId, accountId), eq(grants.granteeOrganisationId, organisationId))
-        : eq(grants.granteeAccountId, accountId);
+    async activeFor(subjectId, holder, now) {
       const rows = await db
         .select()
         .from(grants)
-        .where(and(eq(grants.subjectId, subjectId), isNull(grants.revokedAt), gt(grants.expiresAt, now), grantee));
+        .where(and(eq(grants.subjectId, subjectId), isNull(grants.revokedAt), gt(grants.expiresAt, now), reachesHolder(holder, grants)));
       return rows.map(fromStoredGrant);
+    },
+
+    async activeForOrganisation(organisationId, kind, now) {
+      const members = membersReaching(kind);
+      if (members.length === 0) return [];
+      const rows = await db
+        .select({ subjectId: grants.subjectId, id: grants.id })
+        .from(grants)
+        .where(and(eq(grants.granteeOrganisationId, organisationId), inArray(grants.members, members), statusCondition('active', now)))
+        .orderBy(asc(grants.subjectId));
+      const bySubject = new Map<string, string[]>();
+      for (const r of rows) bySubject.set(r.subjectId, [...(bySubject.get(r.subjectId) ?? []), r.id]);
+      return [...bySubject].map(([subjectId, grantIds]) => ({ subjectId, grantIds }));
     },
 
     async revoke(subjectId, id, now, receipt, log) {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { AlertsRepo, WatchesRepo } from '../contract.js';
 import { fromStoredAlert, fromStoredWatch, toStoredAlert } from '../rows.js';
 import { appendLogEntry } from './access-log.js';
@@ -26,6 +26,26 @@ export function watchesRepo(db: Db): WatchesRepo {
         .where(and(eq(watches.subjectId, subjectId), type ? eq(watches.type, type) : undefined, isNull(watches.deletedAt)))
         .orderBy(asc(watches.createdAt));
       return rows.map(fromStoredWatch);
+    },
+
+    async pageForSubject(subjectId, q) {
+      const after = q.after ? or(gt(watches.createdAt, q.after.createdAt), and(eq(watches.createdAt, q.after.createdAt), gt(watches.id, q.after.id))) : undefined;
+      const rows = await db
+        .select()
+        .from(watches)
+        .where(and(eq(watches.subjectId, subjectId), isNull(watches.deletedAt), after))
+        .orderBy(asc(watches.createdAt), asc(watches.id))
+        .limit(q.limit);
+      return rows.map(fromStoredWatch);
+    },
+
+    async countLive(subjectId, watcherAccountId) {
+      const rows = await db
+        .select({ watcher: watches.watcherAccountId, n: count() })
+        .from(watches)
+        .where(and(eq(watches.subjectId, subjectId), isNull(watches.deletedAt)))
+        .groupBy(watches.watcherAccountId);
+      return { total: rows.reduce((s, r) => s + Number(r.n), 0), byWatcher: Number(rows.find((r) => r.watcher === watcherAccountId)?.n ?? 0) };
     },
 
     async listForWatcher(accountId, subjectId) {
