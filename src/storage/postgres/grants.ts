@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
-import type { CreatedPosition, GrantsRepo, GrantStatus } from '../contract.js';
+import type { CreatedPosition, GrantRow, GrantsRepo, GrantStatus } from '../contract.js';
 import { membersReaching, reachesHolder } from '../holder-sql.js';
-import { fromStoredGrant, toStoredGrant } from '../rows.js';
+import { fromStoredGrant, toStoredGrant, type StoredGrant } from '../rows.js';
 import { appendLogEntry } from './access-log.js';
-import type { Db } from './open.js';
+import { prepared, type Db } from './open.js';
 import { grants } from './schema.js';
 
 function statusCondition(status: GrantStatus | undefined, now: number): SQL | undefined {
@@ -16,6 +16,22 @@ function statusCondition(status: GrantStatus | undefined, now: number): SQL | un
 function afterCondition(after: CreatedPosition | undefined): SQL | undefined {
   if (!after) return undefined;
   return or(lt(grants.createdAt, after.createdAt), and(eq(grants.createdAt, after.createdAt), lt(grants.id, after.id)));
+}
+
+const GRANT_COLUMNS = [
+  'id', 'subject_id', 'grantee_account_id', 'grantee_organisation_id', 'members', 'access', 'categories', 'types', 'from_at', 'to_at', 'purpose',
+  'sealed_purpose_text', 'expires_at', 'created_at', 'revoked_at', 'revoked_reason', 'request_id', 'receipt', 'revocation_receipt',
+] as const;
+
+/** The same grants as {@link reachesHolder} selects, as SQLite's prepared statement writes it. */
+const ACTIVE_FOR = `SELECT ${GRANT_COLUMNS.join(', ')} FROM grants WHERE subject_id = $1 AND revoked_at IS NULL AND expires_at > $2
+  AND (grantee_account_id = $3 OR (grantee_organisation_id = $4 AND (members = 'all' OR members = $5)))`;
+
+type GrantTuple = unknown[];
+
+function fromGrantTuple(t: GrantTuple): GrantRow {
+  const r = Object.fromEntries(GRANT_COLUMNS.map((c, i) => [c.replace(/_([a-z])/g, (_, l: string) => l.toUpperCase()), t[i]]));
+  return fromStoredGrant(r as unknown as StoredGrant);
 }
 
 export function grantsRepo(db: Db): GrantsRepo {
@@ -55,11 +71,12 @@ export function grantsRepo(db: Db): GrantsRepo {
     },
 
     async activeFor(subjectId, holder, now) {
-      const rows = await db
-        .select()
-        .from(grants)
-        .where(and(eq(grants.subjectId, subjectId), isNull(grants.revokedAt), gt(grants.expiresAt, now), reachesHolder(holder, grants)));
-      return rows.map(fromStoredGrant);
+      // The hot path of every supporter request: one prepared statement. A null organisation,
+      // or a kind no organisation grant reaches, matches nothing: '' never equals a stored id.
+      const members = membersReaching(holder.kind).find((m) => m !== 'all') ?? '';
+      const organisationId = members ? (holder.organisationId ?? '') : '';
+      const rows = await prepared<GrantTuple>(db.$client, 'grants_active', ACTIVE_FOR, [subjectId, now, holder.accountId, organisationId, members]);
+      return rows.map(fromGrantTuple);
     },
 
     async activeForOrganisation(organisationId, kind, now) {

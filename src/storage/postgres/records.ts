@@ -1,11 +1,11 @@
-import { and, desc, eq, inArray, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import { queryPredicate, scopePredicate } from '../../core/slice.js';
 import type { RecordRow, RecordsRepo, Scope } from '../contract.js';
-import { fromStoredRecord, toBuffer } from '../rows.js';
-import { predicateSql } from '../slice-sql.js';
+import { fromBuffer, fromStoredRecord, toBuffer } from '../rows.js';
+import { predicateSql, predicateText } from '../slice-sql.js';
 import { appendLogEntry } from './access-log.js';
 import { applyEffects } from './effects.js';
-import type { Db, Tx } from './open.js';
+import { int8Types, type Db, type Tx } from './open.js';
 import { sweepExpired } from './sweep.js';
 import { idempotencyKeys, records } from './schema.js';
 
@@ -16,6 +16,24 @@ function scopeCondition(scope: Scope): SQL {
 }
 
 const toStored = (r: RecordRow) => ({ ...r, payload: toBuffer(r.payload) });
+
+const RECORD_COLUMNS = 'id, subject_id, category, type, effective_at, created_at, source_kind, source_account_id, source_organisation_id, schema_version, payload';
+const TEXT_COLUMNS = { category: 'category', type: 'type', effectiveAt: 'effective_at' };
+type RecordTuple = [string, string, string, string, number, number, RecordRow['sourceKind'], string, string | null, number, Buffer];
+
+const fromTuple = (r: RecordTuple): RecordRow => ({
+  id: r[0],
+  subjectId: r[1],
+  category: r[2],
+  type: r[3],
+  effectiveAt: r[4],
+  createdAt: r[5],
+  sourceKind: r[6],
+  sourceAccountId: r[7],
+  sourceOrganisationId: r[8],
+  schemaVersion: r[9],
+  payload: fromBuffer(r[10]),
+});
 
 async function insertRows(tx: Tx, rows: RecordRow[]): Promise<void> {
   // One statement per 500 rows keeps the bind parameters far below PostgreSQL's 65,535.
@@ -98,14 +116,18 @@ export function recordsRepo(db: Db): RecordsRepo {
     },
 
     async list(scope, q) {
-      const after = q.after ? or(lt(records.effectiveAt, q.after.effectiveAt), and(eq(records.effectiveAt, q.after.effectiveAt), lt(records.id, q.after.id))) : undefined;
-      const rows = await db
-        .select()
-        .from(records)
-        .where(and(eq(records.subjectId, scope.subjectId), predicateSql(queryPredicate(scope, q), sliceColumns), after))
-        .orderBy(desc(records.effectiveAt), desc(records.id))
-        .limit(q.limit);
-      return rows.map(fromStoredRecord);
+      // The read path's query as text with its parameters, rows as arrays: the builder cost more
+      // than the query. Unnamed, so attacker-chosen shapes leave nothing prepared behind.
+      const params: unknown[] = [scope.subjectId];
+      const param = (v: unknown) => {
+        params.push(v);
+        return `$${params.length}`;
+      };
+      const where = ['subject_id = $1', predicateText(queryPredicate(scope, q), { columns: TEXT_COLUMNS, param })];
+      if (q.after) where.push(`(effective_at < ${param(q.after.effectiveAt)} OR (effective_at = ${param(q.after.effectiveAt)} AND id < ${param(q.after.id)}))`);
+      const text = `SELECT ${RECORD_COLUMNS} FROM records WHERE ${where.join(' AND ')} ORDER BY effective_at DESC, id DESC LIMIT ${param(q.limit)}`;
+      const rows = await db.$client.query<RecordTuple>({ text, values: params, rowMode: 'array', types: int8Types });
+      return rows.rows.map(fromTuple);
     },
 
     async get(scope, id) {

@@ -1,8 +1,14 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { RefreshOutcome, SessionsRepo } from '../contract.js';
+import type { AccountKind, RefreshOutcome, SessionsRepo } from '../contract.js';
 import { fromStoredAccount } from '../rows.js';
-import type { Db, Q } from './open.js';
+import { prepared, type Db, type Q } from './open.js';
 import { accounts, refreshTokens, sessions } from './schema.js';
+
+const AUTH_LOOKUP = `SELECT s.id, s.expires_at, s.revoked_at, a.id, a.kind, a.handle, a.password_hash, a.display_name, a.sealed_display_name,
+  a.subject_id, a.organisation_id, a.role, a.jwks, a.disabled_at, a.created_at
+  FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id = $1`;
+
+type AuthTuple = [string, number, number | null, string, AccountKind, string | null, string | null, string | null, Buffer | null, string | null, string | null, string | null, string | null, number | null, number];
 
 export function sessionsRepo(db: Db): SessionsRepo {
   const revoke = (q: Q, id: string, reason: string, now: number) =>
@@ -22,13 +28,28 @@ export function sessionsRepo(db: Db): SessionsRepo {
     },
 
     async authLookup(id) {
-      const [row] = await db
-        .select({ session: sessions, account: accounts })
-        .from(sessions)
-        .innerJoin(accounts, eq(accounts.id, sessions.accountId))
-        .where(eq(sessions.id, id));
-      if (!row) return undefined;
-      return { sessionId: row.session.id, sessionExpiresAt: row.session.expiresAt, sessionRevokedAt: row.session.revokedAt, account: fromStoredAccount(row.account)! };
+      // Every authenticated request asks this: a prepared statement.
+      const [r] = await prepared<AuthTuple>(db.$client, 'auth_lookup', AUTH_LOOKUP, [id]);
+      if (!r) return undefined;
+      return {
+        sessionId: r[0],
+        sessionExpiresAt: r[1],
+        sessionRevokedAt: r[2],
+        account: fromStoredAccount({
+          id: r[3],
+          kind: r[4],
+          handle: r[5],
+          passwordHash: r[6],
+          displayName: r[7],
+          sealedDisplayName: r[8],
+          subjectId: r[9],
+          organisationId: r[10],
+          role: r[11],
+          jwks: r[12],
+          disabledAt: r[13],
+          createdAt: r[14],
+        })!,
+      };
     },
 
     async rotateRefresh(hash, next, now): Promise<RefreshOutcome> {
