@@ -32,6 +32,8 @@ export interface Config {
   headerLimitBytes: number;
   /** Longest path parameter the router matches (ids are 36-character UUIDs); more answers 400. */
   pathParamMaxLength: number;
+  /** How often chains that advanced get a signed checkpoint (TESSERA_CHECKPOINT_INTERVAL, seconds). */
+  checkpointIntervalSeconds: number;
   /** Hosts (names or addresses) webhooks may use beyond public https ones: TESSERA_WEBHOOK_ALLOWED_HOSTS. */
   webhookAllowedHosts: string[];
   /** Requests per minute per IP on the token endpoint and on sign-up (RateLimits in app.ts). */
@@ -74,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jsonDepthLimit: 32,
     headerLimitBytes: 16 * 1024,
     pathParamMaxLength: 100,
+    checkpointIntervalSeconds: parseIntVar(env, 'TESSERA_CHECKPOINT_INTERVAL', 300, 1, 86_400),
     webhookAllowedHosts: (env.TESSERA_WEBHOOK_ALLOWED_HOSTS ?? '')
       .split(',')
       .map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1'))

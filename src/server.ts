@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { openRuntime } from './compose.js';
 import type { Deps } from './core/deps.js';
 import { checkRecentLog } from './features/access-log/verify.js';
+import { backfillMacs } from './features/keys/remac.js';
 
 /** How long SIGTERM may take before the process exits anyway (DESIGN: within 10 s). */
 const SHUTDOWN_DEADLINE_MS = 9_000;
@@ -47,6 +48,11 @@ export async function startServer(config: Config): Promise<{ app: FastifyInstanc
   try {
     app = await buildApp({ deps, limits: config.rateLimits });
     if (!config.keysFile) app.log.warn({ keysFile: keys.path }, 'development keys in use: set TESSERA_KEYS_FILE for real data');
+    const backfill = await backfillMacs(deps);
+    if (backfill) {
+      // Normal once, on the first start after the upgrade that added MACs; again means someone removed the marker.
+      app.log.warn({ remade: backfill.remade, refused: backfill.refused.length }, 'row MACs made for rows that had none (first start with integrity checks)');
+    }
     await checkLogAtStart(app, deps);
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {

@@ -373,7 +373,9 @@ beforeAll(async () => {
   kindIds.records.push(lee.records[0]!.id, lee.records[1]!.id);
   for (const categories of [['notes'], ['goals']]) kindIds.grants.push((await give(lee, { grantee: toGp, categories })).id);
   for (let i = 0; i < 2; i++) {
-    const res = await t.app.inject({ method: 'POST', url: `/v1/subjects/${lee.subjectId}/access-requests`, headers: bearer(gp.token), payload: requestTerms });
+    // Two different requests: an identical one would be merged into the first.
+    const payload = { ...requestTerms, to: i === 0 ? '2026-12-31' : '2026-11-30' };
+    const res = await t.app.inject({ method: 'POST', url: `/v1/subjects/${lee.subjectId}/access-requests`, headers: bearer(gp.token), payload });
     expect(res.statusCode, res.body).toBe(202);
   }
   const pending = await t.app.inject({ method: 'GET', url: '/v1/me/access-requests', headers: bearer(lee.citizen!.token) });
@@ -696,6 +698,7 @@ const ROUTES: RouteSpec[] = [
     ok: [{ actor: 'citizen', status: 200 }],
   },
   { id: 'R25', method: 'GET', path: '/v1/me/access-log', auth: ['citizen'], ok: [{ actor: 'citizen', status: 200 }] },
+  { id: 'R51', method: 'GET', path: '/v1/me/access-log/checkpoint', auth: ['citizen'], ok: [{ actor: 'citizen', status: 200 }] },
   {
     id: 'R26',
     method: 'GET',
@@ -1568,11 +1571,11 @@ async function runKindRow(row: KindRow): Promise<void> {
 }
 
 /** A grant as the service answered it, for grants made by rows rather than by the fixture. */
-function grantFromView(v: { id: string; grantee: ModelGrant['grantee']; members?: ModelGrant['members']; access: 'read' | 'append'; categories: string[]; types: string[] | null; from: string | null; to: string | null; expiresAt: string }): ModelGrant {
+function grantFromView(v: { id: string; grantee: ModelGrant['grantee']; members: ModelGrant['members']; access: 'read' | 'append'; categories: string[]; types: string[] | null; from: string | null; to: string | null; expiresAt: string }): ModelGrant {
   return {
     id: v.id,
     grantee: v.grantee,
-    members: v.members ?? null,
+    members: v.members,
     access: v.access,
     categories: v.categories,
     types: v.types,

@@ -47,7 +47,8 @@ CREATE TABLE "accounts" (
 	"role" text,
 	"jwks" text,
 	"disabled_at" bigint,
-	"created_at" bigint NOT NULL
+	"created_at" bigint NOT NULL,
+	"integrity" text
 );
 --> statement-breakpoint
 CREATE TABLE "alerts" (
@@ -89,7 +90,8 @@ CREATE TABLE "grants" (
 	"revoked_reason" text,
 	"request_id" text,
 	"receipt" text NOT NULL,
-	"revocation_receipt" text
+	"revocation_receipt" text,
+	"integrity" text
 );
 --> statement-breakpoint
 CREATE TABLE "idempotency_keys" (
@@ -101,6 +103,21 @@ CREATE TABLE "idempotency_keys" (
 	"created_at" bigint NOT NULL,
 	"expires_at" bigint NOT NULL,
 	CONSTRAINT "idempotency_keys_account_id_key_pk" PRIMARY KEY("account_id","key")
+);
+--> statement-breakpoint
+CREATE TABLE "integrity_backfill" (
+	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "integrity_backfill_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "log_checkpoints" (
+	"id" text PRIMARY KEY NOT NULL,
+	"subject_id" text NOT NULL,
+	"seq" integer NOT NULL,
+	"hash" text NOT NULL,
+	"at" bigint NOT NULL,
+	"jws" text NOT NULL,
+	"through" bigint
 );
 --> statement-breakpoint
 CREATE TABLE "organisations" (
@@ -145,7 +162,8 @@ CREATE TABLE "sessions" (
 	"created_at" bigint NOT NULL,
 	"expires_at" bigint NOT NULL,
 	"revoked_at" bigint,
-	"revoked_reason" text
+	"revoked_reason" text,
+	"integrity" text
 );
 --> statement-breakpoint
 CREATE TABLE "subject_keys" (
@@ -220,6 +238,8 @@ CREATE INDEX "grants_subject" ON "grants" USING btree ("subject_id","created_at"
 CREATE INDEX "grants_grantee_account" ON "grants" USING btree ("grantee_account_id","subject_id");--> statement-breakpoint
 CREATE INDEX "grants_grantee_organisation" ON "grants" USING btree ("grantee_organisation_id","subject_id");--> statement-breakpoint
 CREATE INDEX "idempotency_keys_expiry" ON "idempotency_keys" USING btree ("expires_at");--> statement-breakpoint
+CREATE INDEX "log_checkpoints_subject_seq" ON "log_checkpoints" USING btree ("subject_id","seq");--> statement-breakpoint
+CREATE INDEX "log_checkpoints_through" ON "log_checkpoints" USING btree ("through");--> statement-breakpoint
 CREATE INDEX "rate_counters_reset" ON "rate_counters" USING btree ("reset_at");--> statement-breakpoint
 CREATE INDEX "records_subject_category_time" ON "records" USING btree ("subject_id","category","effective_at","id");--> statement-breakpoint
 CREATE INDEX "records_subject_time" ON "records" USING btree ("subject_id","effective_at","id");--> statement-breakpoint

@@ -35,3 +35,27 @@ export async function signReceipt(keyring: Keyring, issuer: string, claims: Reco
     .setIssuedAt()
     .sign(keyring.signing.privateKey);
 }
+
+/**
+ * Verifies a receipt or checkpoint this service signed, by any of its signing keys (retired
+ * ones too, so old receipts keep verifying). The issuer is not compared: it is the public URL
+ * at signing time, which may have changed since, and the CLI may run without it; the key is
+ * what proves the service signed.
+ * @returns its claims, or undefined when the signature is wrong or the key unknown
+ */
+export async function verifySignedClaims(keyring: Keyring, jws: string): Promise<JWTPayload | undefined> {
+  try {
+    const { payload } = await jwtVerify(
+      jws,
+      (header) => {
+        const key = header.kid ? keyring.verifyingKey(header.kid) : undefined;
+        if (!key) throw new Error('unknown kid');
+        return key.publicKey;
+      },
+      { algorithms: ['EdDSA'] },
+    );
+    return payload;
+  } catch {
+    return undefined;
+  }
+}

@@ -49,6 +49,7 @@ function account(over: Partial<AccountRow> = {}): AccountRow {
     jwks: null,
     disabledAt: null,
     createdAt: T0,
+    integrity: 'kek-1.account-mac',
     ...over,
   };
 }
@@ -74,6 +75,7 @@ function grant(subjectId: string, over: Partial<GrantRow> = {}): GrantRow {
     requestId: null,
     receipt: 'header.payload.signature',
     revocationReceipt: null,
+    integrity: 'kek-1.grant-mac',
     ...over,
   };
 }
@@ -179,8 +181,15 @@ export function storageConformance(): void {
       const a = account();
       await s.accounts.create(a);
       const sessionId = id();
-      await s.sessions.create({ id: sessionId, accountId: a.id, createdAt: T0, expiresAt: T0 + 10 * HOUR, revokedAt: null }, { tokenHash: `r1-${sessionId}`, expiresAt: T0 + 5 * HOUR });
-      expect(await other.sessions.authLookup(sessionId)).toEqual({ sessionId, sessionExpiresAt: T0 + 10 * HOUR, sessionRevokedAt: null, account: a });
+      await s.sessions.create({ id: sessionId, accountId: a.id, createdAt: T0, expiresAt: T0 + 10 * HOUR, revokedAt: null, integrity: 'kek-1.session-mac' }, { tokenHash: `r1-${sessionId}`, expiresAt: T0 + 5 * HOUR });
+      expect(await other.sessions.authLookup(sessionId)).toEqual({
+        sessionId,
+        sessionExpiresAt: T0 + 10 * HOUR,
+        sessionRevokedAt: null,
+        sessionCreatedAt: T0,
+        sessionIntegrity: 'kek-1.session-mac',
+        account: a,
+      });
       expect(await s.sessions.authLookup(id())).toBeUndefined();
 
       const rotated = await s.sessions.rotateRefresh(`r1-${sessionId}`, { tokenHash: `r2-${sessionId}`, expiresAt: T0 + 5 * HOUR }, T0 + HOUR);
@@ -188,7 +197,7 @@ export function storageConformance(): void {
       expect((await s.sessions.sessionOfRefresh(`r1-${sessionId}`))?.id).toBe(sessionId);
       expect(await s.sessions.rotateRefresh(`r2-${sessionId}`, { tokenHash: `r3-${sessionId}`, expiresAt: T0 + 6 * HOUR }, T0 + 6 * HOUR)).toEqual({ kind: 'invalid' });
       expect(await s.sessions.rotateRefresh(`r1-${sessionId}`, { tokenHash: `r4-${sessionId}`, expiresAt: T0 + 5 * HOUR }, T0 + HOUR)).toEqual({ kind: 'reused' });
-      expect((await s.sessions.authLookup(sessionId))?.sessionRevokedAt).toBe(T0 + HOUR);
+      expect(await s.sessions.authLookup(sessionId)).toMatchObject({ sessionRevokedAt: T0 + HOUR, sessionIntegrity: null });
       expect(await s.sessions.rotateRefresh(`r2-${sessionId}`, { tokenHash: `r5-${sessionId}`, expiresAt: T0 + 5 * HOUR }, T0 + HOUR)).toEqual({ kind: 'invalid' });
       expect(await s.sessions.rotateRefresh('never-issued', { tokenHash: id(), expiresAt: T0 + HOUR }, T0)).toEqual({ kind: 'invalid' });
     });
@@ -197,7 +206,7 @@ export function storageConformance(): void {
       const a = account();
       await s.accounts.create(a);
       const sessionId = id();
-      await s.sessions.create({ id: sessionId, accountId: a.id, createdAt: T0, expiresAt: T0 + 10 * HOUR, revokedAt: null }, { tokenHash: `t-${sessionId}`, expiresAt: T0 + 5 * HOUR });
+      await s.sessions.create({ id: sessionId, accountId: a.id, createdAt: T0, expiresAt: T0 + 10 * HOUR, revokedAt: null, integrity: 'kek-1.session-mac' }, { tokenHash: `t-${sessionId}`, expiresAt: T0 + 5 * HOUR });
       const outcomes = await Promise.all(
         [s, other].map((st, i) => st.sessions.rotateRefresh(`t-${sessionId}`, { tokenHash: `t${i}-${sessionId}`, expiresAt: T0 + 5 * HOUR }, T0 + HOUR)),
       );
@@ -208,7 +217,7 @@ export function storageConformance(): void {
       const a = account();
       await s.accounts.create(a);
       const sessionId = id();
-      await s.sessions.create({ id: sessionId, accountId: a.id, createdAt: T0, expiresAt: T0 + 10 * HOUR, revokedAt: null }, null);
+      await s.sessions.create({ id: sessionId, accountId: a.id, createdAt: T0, expiresAt: T0 + 10 * HOUR, revokedAt: null, integrity: 'kek-1.session-mac' }, null);
       await s.sessions.revoke(sessionId, 'logout', T0 + 1);
       await s.sessions.revoke(sessionId, 'logout', T0 + 2);
       expect((await s.sessions.authLookup(sessionId))?.sessionRevokedAt).toBe(T0 + 1);
@@ -216,7 +225,7 @@ export function storageConformance(): void {
       const b = account();
       await s.accounts.create(b);
       const live = id();
-      await s.sessions.create({ id: live, accountId: b.id, createdAt: T0, expiresAt: T0 + 10 * HOUR, revokedAt: null }, null);
+      await s.sessions.create({ id: live, accountId: b.id, createdAt: T0, expiresAt: T0 + 10 * HOUR, revokedAt: null, integrity: 'kek-1.session-mac' }, null);
       const [p1, p2] = [await person(), await person()];
       const g1 = grant(p1, { granteeAccountId: b.id });
       const g2 = grant(p2, { granteeAccountId: b.id });
@@ -224,9 +233,10 @@ export function storageConformance(): void {
       for (const g of [g1, g2, already]) await s.grants.create(g, log(g.subjectId, 'grant.create', { grantIds: [g.id] }));
       const revoked = await other.accounts.disable(b.id, T0 + HOUR);
       expect(ids(revoked).sort()).toEqual([g1.id, g2.id].sort());
-      expect((await s.accounts.findById(b.id))?.disabledAt).toBe(T0 + HOUR);
-      expect((await s.sessions.authLookup(live))?.sessionRevokedAt).toBe(T0 + HOUR);
-      expect((await s.grants.get(p1, g1.id))?.revokedReason).toBe('grantee-disabled');
+      // Disabled accounts, ended sessions and revoked grants keep no MAC.
+      expect(await s.accounts.findById(b.id)).toMatchObject({ disabledAt: T0 + HOUR, integrity: null });
+      expect(await s.sessions.authLookup(live)).toMatchObject({ sessionRevokedAt: T0 + HOUR, sessionIntegrity: null });
+      expect(await s.grants.get(p1, g1.id)).toMatchObject({ revokedReason: 'grantee-disabled', integrity: null });
       for (const p of [p1, p2]) {
         const [last] = await s.accessLog.list(p, { order: 'desc', limit: 1 });
         expect(last).toMatchObject({ action: 'grant.revoke', actor: { kind: 'system' }, query: { reason: 'grantee-disabled' } });
@@ -435,6 +445,8 @@ export function storageConformance(): void {
       for (const seen of await reads) for (const r of seen) expect(r).toEqual(g);
       expect([first?.revocationReceipt, second?.revocationReceipt].filter((r) => r === 'rcpt-1' || r === 'rcpt-2')).toHaveLength(2);
       expect(first?.revocationReceipt).toBe(second?.revocationReceipt);
+      expect(first?.integrity).toBeNull();
+      expect((await s.grants.get(p, g.id))?.integrity).toBeNull();
       expect(await other.grants.activeFor(p, holder, T0 + HOUR)).toEqual([]);
       expect(await s.accessLog.list(p, { order: 'asc', limit: 10, action: 'grant.revoke' })).toHaveLength(1);
       expect(await s.grants.revoke(p, id(), T0, 'x', log(p, 'grant.revoke'))).toBeUndefined();
@@ -514,6 +526,67 @@ export function storageConformance(): void {
       const p = await person();
       await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? s : other).accessLog.append(log(p, 'records.read', { at: T0 + i }))));
       expect(await chainHolds(other, p)).toBe(60);
+    });
+  });
+
+  describe('access-log anchors', () => {
+    it('heads, checkpoints by seq, the latest one, and the heads that advanced since a position', async () => {
+      const p = await person();
+      const q = await person();
+      expect(await s.accessLog.head(p)).toBeUndefined();
+      const start = (await s.accessLog.advancedSince(0, 1_000_000)).position;
+      await s.accessLog.append(log(p));
+      await s.accessLog.append(log(p));
+      await other.accessLog.append(log(q));
+      const hp = (await other.accessLog.head(p))!;
+      expect(hp).toMatchObject({ subjectId: p, seq: 2 });
+      const { heads, position } = await s.accessLog.advancedSince(start, 1000);
+      expect(position).toBeGreaterThan(start);
+      expect(heads.filter((h) => h.subjectId === p || h.subjectId === q).sort((a, b) => (a.subjectId < b.subjectId ? -1 : 1))).toEqual(
+        [hp, (await s.accessLog.head(q))!].sort((a, b) => (a.subjectId < b.subjectId ? -1 : 1)),
+      );
+      expect(await s.accessLog.advancedSince(position, 1000)).toEqual({ heads: [], position });
+      // Reading at most one entry moves the position by one.
+      expect((await s.accessLog.advancedSince(start, 1)).position).toBe(start + 1);
+      const c1 = { id: id(), subjectId: p, seq: 1, hash: 'h1', at: T0 + 2, jws: 'x.y.z', through: null };
+      const c2 = { id: id(), subjectId: p, seq: 2, hash: hp.hash, at: T0 + 1, jws: 'x.y.w', through: position };
+      await s.accessLog.addCheckpoint(c2);
+      await other.accessLog.addCheckpoint(c1);
+      expect(await s.accessLog.checkpoints(p)).toEqual([c1, c2]);
+      expect(await other.accessLog.latestCheckpoint(p)).toEqual(c2);
+      expect(await s.accessLog.latestCheckpoint(q)).toBeUndefined();
+      expect(await s.accessLog.signedThrough()).toBeGreaterThanOrEqual(position);
+    });
+  });
+
+  describe('row integrity', () => {
+    it('finds live rows whose MAC is under another KEK (or missing), replaces MACs only if unchanged, and marks the backfill once', async () => {
+      const kek = `kek-i-${id().slice(0, 6)}`;
+      const p = await person();
+      const a = account({ integrity: null });
+      await s.accounts.create(a);
+      const sessionId = id();
+      await s.sessions.create({ id: sessionId, accountId: a.id, createdAt: T0, expiresAt: T0 + 1000 * HOUR, revokedAt: null, integrity: 'kek-1.s' }, null);
+      const g = grant(p, { granteeAccountId: a.id, integrity: `${kek}.already` });
+      await s.grants.create(g, log(p, 'grant.create'));
+      const stale = await other.integrity.stale(kek, T0, 10_000, false);
+      expect(ids(stale.accounts)).not.toContain(a.id);
+      expect(ids(stale.sessions)).toContain(sessionId);
+      expect(ids(stale.grants)).not.toContain(g.id);
+      expect(ids((await s.integrity.stale(kek, T0, 10_000, true)).accounts)).toContain(a.id);
+      const moves = [
+        { table: 'accounts' as const, id: a.id, from: null, to: `${kek}.a` },
+        { table: 'sessions' as const, id: sessionId, from: 'kek-1.s', to: `${kek}.s` },
+        { table: 'grants' as const, id: g.id, from: 'changed-meanwhile', to: `${kek}.g` },
+      ];
+      expect(await s.integrity.replace(moves)).toBe(2);
+      expect((await s.accounts.findById(a.id))?.integrity).toBe(`${kek}.a`);
+      expect((await other.sessions.authLookup(sessionId))?.sessionIntegrity).toBe(`${kek}.s`);
+      expect((await s.grants.get(p, g.id))?.integrity).toBe(`${kek}.already`);
+      expect(await s.keys.kekIdsInUse()).toContain(kek);
+      const before = await s.integrity.backfilled();
+      if (!before) await s.integrity.markBackfilled(T0);
+      expect(await other.integrity.backfilled()).toBe(true);
     });
   });
 
@@ -652,13 +725,17 @@ export function storageConformance(): void {
       const g = grant(p, { granteeAccountId: grantee.id });
       await s.grants.create(g, log(p, 'grant.create'));
       await s.records.append([record(p)], log(p, 'records.append'), { accountId: 'c', key: id(), subjectId: p, requestHash: 'h', result: '{}', createdAt: T0, expiresAt: T0 + HOUR });
+      const h = (await s.accessLog.head(p))!;
+      await s.accessLog.addCheckpoint({ id: id(), subjectId: p, seq: h.seq, hash: h.hash, at: T0, jws: 'a.b.c', through: null });
       await s.subjects.erase(p, log(p, 'subject.erase', { actor: { accountId: null, organisationId: null, kind: 'citizen' } }));
       expect(await other.keys.getWrapped(p)).toBeUndefined();
       expect(await s.records.getMany(p, [r.id])).toEqual([]);
       expect(await s.grants.get(p, g.id)).toBeUndefined();
       expect(await s.grants.listForSubject(p, { now: T0, limit: 10 })).toEqual([]);
-      expect(await chainHolds(s, p)).toBe(3);
-      expect((await s.accessLog.list(p, { order: 'desc', limit: 1 }))[0]?.action).toBe('subject.erase');
+      // Only the tombstone stays, as the first link of a new chain; checkpoints go too.
+      expect(await chainHolds(s, p)).toBe(1);
+      expect((await s.accessLog.list(p, { order: 'desc', limit: 1 }))[0]).toMatchObject({ action: 'subject.erase', seq: 1, prevHash: null });
+      expect(await s.accessLog.checkpoints(p)).toEqual([]);
       expect(await s.accessLog.subjectIds()).toContain(p);
       expect(await s.keys.getWrapped(keep)).toBeDefined();
     });

@@ -19,9 +19,28 @@ function purposeField(id: string): string {
   return `request:${id}:purposeText`;
 }
 
+/** Pending requests a person's inbox holds at most, from everyone, and from one requester. */
+export const MAX_PENDING_PER_PERSON = 50;
+export const MAX_PENDING_PER_REQUESTER = 5;
+
+/** Whether two sets of terms ask for the same thing (the purpose text aside). */
+function sameTerms(r: AccessRequestRow, t: ReturnType<typeof checkTerms>): boolean {
+  const list = (v: string[] | null) => (v ? [...v].sort().join(',') : null);
+  return (
+    r.access === t.access &&
+    list(r.categories) === list(t.categories) &&
+    list(r.types) === list(t.types) &&
+    r.fromAt === t.fromAt &&
+    r.toAt === t.toAt &&
+    r.purpose === t.purpose
+  );
+}
+
 /**
  * A supporter asks a person for a slice. Answers alike whether or not the person exists, so
- * requests cannot probe for people; a request to nobody is simply not stored.
+ * requests cannot probe for people: a request to nobody is simply not stored, and neither is a
+ * request the person's inbox will not take (a duplicate of one still pending, which is merged
+ * into it; or one past the caps), so the answer never says which happened.
  * @throws ValidationError for malformed terms (checked the same either way)
  */
 export async function requestAccess(deps: Deps, actor: Actor, subjectId: string, input: AccessRequestInput): Promise<Accepted> {
@@ -31,6 +50,13 @@ export async function requestAccess(deps: Deps, actor: Actor, subjectId: string,
   const accepted: Accepted = { id, status: 'pending', createdAt: iso(now), expiresAt: iso(now + REQUEST_LIFETIME_MS) };
   const key = await deps.storage.keys.getWrapped(subjectId);
   if (!key) return accepted;
+  const pending = (await deps.storage.accessRequests.listForSubject(subjectId, { status: 'pending', limit: MAX_PENDING_PER_PERSON + 1 })).filter(
+    (r) => r.expiresAt > now,
+  );
+  const mine = pending.filter((r) => r.requesterAccountId === actor.accountId);
+  if (mine.some((r) => sameTerms(r, terms)) || mine.length >= MAX_PENDING_PER_REQUESTER || pending.length >= MAX_PENDING_PER_PERSON) {
+    return accepted;
+  }
   const dek = await deps.dataKeys.forSubject(subjectId);
   await deps.storage.accessRequests.create({
     id,

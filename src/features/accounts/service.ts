@@ -4,10 +4,11 @@ import type { Deps } from '../../core/deps.js';
 import { iso } from '../../core/time.js';
 import { openField, sealField } from '../../crypto/envelope.js';
 import { hashPassword } from '../../crypto/passwords.js';
-import { NotFoundError, ValidationError, type FieldError } from '../../errors.js';
+import { ConflictError, NotFoundError, RateLimitedError, ValidationError, type FieldError } from '../../errors.js';
 import type { AccountKind, AccountRow, LogEntryInput } from '../../storage/contract.js';
 import { checkPassword, normaliseHandle } from './password-policy.js';
 import type { Me, SignedUp, SignUpInput } from './schemas.js';
+import { signedAccount } from '../../core/integrity.js';
 
 /** Checks handle, password and display name, naming each bad field. */
 export function checkCredentials(input: { handle: string; password: string; displayName: string }): { handle: string; displayName: string } {
@@ -21,17 +22,24 @@ export function checkCredentials(input: { handle: string; password: string; disp
   return { handle: handle as string, displayName };
 }
 
+/** The throttle key under which sign-ups that hit a taken handle are counted, per IP. */
+const SIGN_UP_PROBES = '\u0000sign-up-conflicts';
+
 /**
  * Signs up a citizen: a new person with their own data key, and their account.
  * @throws ValidationError for a bad handle, password or name; ConflictError for a taken handle
  */
-export async function signUp(deps: Deps, input: SignUpInput): Promise<SignedUp> {
+export async function signUp(deps: Deps, input: SignUpInput, ip: string): Promise<SignedUp> {
   const { handle, displayName } = checkCredentials(input);
+  // "That handle is taken" tells whether an account (a practitioner's, say) exists: an address
+  // may hear it only a few times per window before sign-up waits (docs/security.md).
+  const wait = await deps.loginThrottle.retryAfter(SIGN_UP_PROBES, ip, deps.clock.now());
+  if (wait > 0) throw new RateLimitedError(wait, `Too many sign-ups with handles already taken; try again in ${wait} s`);
   const now = deps.clock.now();
   const accountId = randomUUID();
   const subjectId = randomUUID();
   const { dek, wrapped } = deps.dataKeys.create(subjectId);
-  const account: AccountRow = {
+  const account = signedAccount(deps.keyring, {
     id: accountId,
     kind: 'citizen',
     handle,
@@ -44,8 +52,13 @@ export async function signUp(deps: Deps, input: SignUpInput): Promise<SignedUp> 
     jwks: null,
     disabledAt: null,
     createdAt: now,
-  };
-  await deps.storage.accounts.createCitizen(account, wrapped);
+  });
+  try {
+    await deps.storage.accounts.createCitizen(account, wrapped);
+  } catch (e) {
+    if (e instanceof ConflictError) await deps.loginThrottle.fail(SIGN_UP_PROBES, ip, deps.clock.now());
+    throw e;
+  }
   return { accountId, subjectId, handle, displayName, createdAt: iso(now) };
 }
 
@@ -61,7 +74,7 @@ export async function createStaffAccount(
   logsFor: (account: AccountRow) => Promise<LogEntryInput[]> = async () => [],
 ): Promise<AccountRow> {
   const { handle, displayName } = checkCredentials(input);
-  const account: AccountRow = {
+  const account = signedAccount(deps.keyring, {
     id: randomUUID(),
     kind,
     handle,
@@ -74,7 +87,7 @@ export async function createStaffAccount(
     jwks: null,
     disabledAt: null,
     createdAt: deps.clock.now(),
-  };
+  });
   await deps.storage.accounts.create(account, await logsFor(account));
   return account;
 }

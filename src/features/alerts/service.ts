@@ -4,7 +4,7 @@ import { iso, isoOrNull } from '../../core/time.js';
 import { openField } from '../../crypto/envelope.js';
 import { NotFoundError } from '../../errors.js';
 import type { AlertRow, Holder } from '../../storage/contract.js';
-import { activeHoldings } from '../grants/holdings.js';
+import { activeHoldings } from '../../core/holdings.js';
 import { grantsCovering } from '../../core/slice.js';
 import { matchedField } from '../watches/evaluate.js';
 import type { AlertView } from './schemas.js';

@@ -7,12 +7,14 @@ import { openField, sealField } from '../../crypto/envelope.js';
 import { signReceipt } from '../../crypto/jws.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { GrantMembers, GrantRow, GrantStatus } from '../../storage/contract.js';
-import { defaultMembers } from './holdings.js';
+import { defaultMembers } from '../../core/holdings.js';
+import { headClaim, type HeadClaim } from '../access-log/checkpoints.js';
 import { logEntry } from '../access-log/entry.js';
 import { describeSupporter } from '../accounts/service.js';
 import type { GrantInput, GrantView, Preview } from './schemas.js';
 import { sliceOf } from '../../core/slice.js';
 import { checkTerms, type Terms } from './terms.js';
+import { signedGrant } from '../../core/integrity.js';
 
 export function grantStatus(g: GrantRow, now: number): GrantStatus {
   if (g.revokedAt !== null) return 'revoked';
@@ -23,8 +25,11 @@ function purposeField(grantId: string): string {
   return `grant:${grantId}:purposeText`;
 }
 
-/** The receipt's claims (DESIGN "Contract details"): terms only, never free text. */
-function receiptClaims(g: GrantRow, revokedAt?: number): Record<string, unknown> {
+/**
+ * The receipt's claims: terms only, never free text, plus the head of the person's access-log
+ * chain when it was signed (`logHead`), so every receipt also anchors the chain.
+ */
+function receiptClaims(g: GrantRow, logHead: HeadClaim | null, revokedAt?: number): Record<string, unknown> {
   const claims: Record<string, unknown> = {
     jti: randomUUID(),
     grantId: g.id,
@@ -39,6 +44,7 @@ function receiptClaims(g: GrantRow, revokedAt?: number): Record<string, unknown>
     purpose: g.purpose,
     expiresAt: iso(g.expiresAt),
     createdAt: iso(g.createdAt),
+    logHead,
   };
   if (revokedAt !== undefined) claims.revokedAt = iso(revokedAt);
   return claims;
@@ -106,9 +112,10 @@ export async function newGrant(
     requestId,
     receipt: '',
     revocationReceipt: null,
+    integrity: null,
   };
-  row.receipt = await signReceipt(deps.keyring, deps.config.publicUrl, receiptClaims(row));
-  return row;
+  row.receipt = await signReceipt(deps.keyring, deps.config.publicUrl, receiptClaims(row, await headClaim(deps, subjectId)));
+  return signedGrant(deps.keyring, row);
 }
 
 /** The answer form of a grant; the purpose text is opened with the person's key. */
@@ -215,7 +222,7 @@ export async function revokeGrant(deps: Deps, actor: Actor, subjectId: string, i
   const current = await deps.storage.grants.get(subjectId, id);
   if (!current) throw new NotFoundError('No such grant');
   if (current.revokedAt !== null) return toGrantView(deps, current, now);
-  const receipt = await signReceipt(deps.keyring, deps.config.publicUrl, receiptClaims(current, now));
+  const receipt = await signReceipt(deps.keyring, deps.config.publicUrl, receiptClaims(current, await headClaim(deps, subjectId), now));
   const revoked = await deps.storage.grants.revoke(subjectId, id, now, receipt, logEntry(actor, subjectId, 'grant.revoke', now, { grantIds: [id] }));
   if (!revoked) throw new NotFoundError('No such grant');
   return toGrantView(deps, revoked, now);

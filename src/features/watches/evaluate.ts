@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../core/deps.js';
 import { openRecord, sealField } from '../../crypto/envelope.js';
 import type { AlertRow, DeliveryRow, GrantRow, Holder, RecordRow, WatchRow, WriteEffects } from '../../storage/contract.js';
-import { activeHoldings, holderOf } from '../grants/holdings.js';
+import { activeHoldings, holderOf } from '../../core/holdings.js';
 import { sliceOf } from '../../core/slice.js';
 import type { RecordContent } from '../records/compose.js';
 import { grantsCovering } from '../../core/slice.js';

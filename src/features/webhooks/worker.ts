@@ -3,7 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import type { Deps } from '../../core/deps.js';
 import type { AlertRow, DeliveryRow } from '../../storage/contract.js';
 import { grantsCoveringAlert, toAlertView } from '../alerts/service.js';
-import { holderOf } from '../grants/holdings.js';
+import { holderOf } from '../../core/holdings.js';
 import { webhookSecret } from './service.js';
 import { postWebhook } from './transport.js';
 

@@ -1,10 +1,9 @@
 import { and, asc, desc, eq, gt, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
-import { chainHash } from '../../crypto/hash-chain.js';
-import { timeOrderedId } from '../../crypto/secrets.js';
-import type { AccessLogRepo, LogEntryInput, LogEntryRow } from '../contract.js';
+import { nextLink } from '../../crypto/hash-chain.js';
+import type { AccessLogRepo, CheckpointRow, LogEntryInput, LogEntryRow } from '../contract.js';
 import { fromStoredLog, toStoredLog } from '../rows.js';
 import { LOCK_CLASS, prepared, type Db, type Tx } from './open.js';
-import { accessLog } from './schema.js';
+import { accessLog, logCheckpoints } from './schema.js';
 
 /**
  * Appends one entry to a person's chain; call inside a transaction. A transaction-scoped
@@ -20,8 +19,7 @@ export async function appendLogEntry(tx: Tx, e: LogEntryInput): Promise<LogEntry
     .where(eq(accessLog.subjectId, e.subjectId))
     .orderBy(desc(accessLog.seq))
     .limit(1);
-  const content = { ...e, id: timeOrderedId(e.at), seq: (last?.seq ?? 0) + 1, prevHash: last?.hash ?? null };
-  const row: LogEntryRow = { ...content, hash: chainHash(content) };
+  const row = nextLink(e, last);
   await tx.insert(accessLog).values(toStoredLog(row));
   return row;
 }
@@ -47,8 +45,7 @@ async function appendAlone(db: Db, e: LogEntryInput): Promise<LogEntryRow> {
     await client.query('BEGIN');
     await prepared(client, 'log_lock', 'SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [LOCK_CLASS, e.subjectId]);
     const [last] = await prepared<[number, string]>(client, 'log_head', 'SELECT seq, hash FROM access_log WHERE subject_id = $1 ORDER BY seq DESC LIMIT 1', [e.subjectId]);
-    const content = { ...e, id: timeOrderedId(e.at), seq: (last?.[0] ?? 0) + 1, prevHash: last?.[1] ?? null };
-    const row: LogEntryRow = { ...content, hash: chainHash(content) };
+    const row = nextLink(e, last ? { seq: last[0], hash: last[1] } : undefined);
     const s = toStoredLog(row);
     await prepared(client, 'log_insert', `INSERT INTO access_log (${LOG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, [
       s.id,
@@ -75,9 +72,52 @@ async function appendAlone(db: Db, e: LogEntryInput): Promise<LogEntryRow> {
   }
 }
 
+const checkpointOf = (r: typeof logCheckpoints.$inferSelect): CheckpointRow => r;
+
 export function accessLogRepo(db: Db): AccessLogRepo {
   return {
     append: (entry) => appendAlone(db, entry),
+
+    async head(subjectId) {
+      const [h] = await prepared<[number, string]>(db.$client, 'log_head', 'SELECT seq, hash FROM access_log WHERE subject_id = $1 ORDER BY seq DESC LIMIT 1', [subjectId]);
+      return h ? { subjectId, seq: h[0], hash: h[1] } : undefined;
+    },
+
+    async addCheckpoint(row) {
+      await db.insert(logCheckpoints).values(row);
+    },
+
+    async checkpoints(subjectId) {
+      const rows = await db.select().from(logCheckpoints).where(eq(logCheckpoints.subjectId, subjectId)).orderBy(asc(logCheckpoints.seq), asc(logCheckpoints.at));
+      return rows.map(checkpointOf);
+    },
+
+    async latestCheckpoint(subjectId) {
+      const [r] = await db.select().from(logCheckpoints).where(eq(logCheckpoints.subjectId, subjectId)).orderBy(desc(logCheckpoints.seq)).limit(1);
+      return r ? checkpointOf(r) : undefined;
+    },
+
+    async advancedSince(position, limit) {
+      // Positions are the `written` identity, assigned at insert: a transaction that inserted
+      // earlier but commits later than a read of this may be passed over by one signing round;
+      // its chain is signed again at its next entry, and on demand (docs/architecture.md).
+      const [m] = await prepared<[number | null]>(db.$client, 'log_max_written', 'SELECT max(written) FROM access_log', []);
+      const top = Math.min(m?.[0] ?? 0, position + limit);
+      if (top <= position) return { heads: [], position };
+      const rows = await prepared<[string, number, string]>(
+        db.$client,
+        'log_advanced',
+        `SELECT a.subject_id, a.seq, a.hash FROM (SELECT subject_id, max(seq) AS seq FROM access_log WHERE written > $1 AND written <= $2 GROUP BY subject_id) h
+         JOIN access_log a ON a.subject_id = h.subject_id AND a.seq = h.seq`,
+        [position, top],
+      );
+      return { heads: rows.map(([subjectId, seq, hash]) => ({ subjectId, seq, hash })), position: top };
+    },
+
+    async signedThrough() {
+      const [r] = await prepared<[number | null]>(db.$client, 'log_signed_through', 'SELECT max(through) FROM log_checkpoints', []);
+      return r?.[0] ?? 0;
+    },
 
     async subjectIds() {
       const rows = await db.selectDistinct({ subjectId: accessLog.subjectId }).from(accessLog);

@@ -46,15 +46,16 @@ export function accountsRepo(db: Db): AccountsRepo {
     },
     async disable(accountId, now, logs = []) {
       return db.transaction(async (tx) => {
-        await tx.update(accounts).set({ disabledAt: now }).where(and(eq(accounts.id, accountId), isNull(accounts.disabledAt)));
+        // Disabled accounts, revoked sessions and grants keep no MAC (src/crypto/integrity.ts).
+        await tx.update(accounts).set({ disabledAt: now, integrity: null }).where(and(eq(accounts.id, accountId), isNull(accounts.disabledAt)));
         await tx
           .update(sessions)
-          .set({ revokedAt: now, revokedReason: 'account-disabled' })
+          .set({ revokedAt: now, revokedReason: 'account-disabled', integrity: null })
           .where(and(eq(sessions.accountId, accountId), isNull(sessions.revokedAt)));
         const revoked = (
           await tx
             .update(grants)
-            .set({ revokedAt: now, revokedReason: 'grantee-disabled' })
+            .set({ revokedAt: now, revokedReason: 'grantee-disabled', integrity: null })
             .where(and(eq(grants.granteeAccountId, accountId), isNull(grants.revokedAt)))
             .returning()
         ).map(fromStoredGrant);

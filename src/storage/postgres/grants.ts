@@ -20,7 +20,7 @@ function afterCondition(after: CreatedPosition | undefined): SQL | undefined {
 
 const GRANT_COLUMNS = [
   'id', 'subject_id', 'grantee_account_id', 'grantee_organisation_id', 'members', 'access', 'categories', 'types', 'from_at', 'to_at', 'purpose',
-  'sealed_purpose_text', 'expires_at', 'created_at', 'revoked_at', 'revoked_reason', 'request_id', 'receipt', 'revocation_receipt',
+  'sealed_purpose_text', 'expires_at', 'created_at', 'revoked_at', 'revoked_reason', 'request_id', 'receipt', 'revocation_receipt', 'integrity',
 ] as const;
 
 /** The same grants as {@link reachesHolder} selects, as SQLite's prepared statement writes it. */
@@ -98,7 +98,7 @@ export function grantsRepo(db: Db): GrantsRepo {
         const [current] = await tx.select().from(grants).where(byId(subjectId, id)).for('update');
         if (!current) return undefined;
         if (current.revokedAt !== null) return fromStoredGrant(current);
-        const set = { revokedAt: now, revokedReason: 'revoked-by-subject', revocationReceipt: receipt };
+        const set = { revokedAt: now, revokedReason: 'revoked-by-subject', revocationReceipt: receipt, integrity: null };
         await tx.update(grants).set(set).where(eq(grants.id, id));
         await appendLogEntry(tx, log);
         return fromStoredGrant({ ...current, ...set });

@@ -4,6 +4,7 @@ import { accessRequestsRepo } from './access-requests.js';
 import { accountsRepo } from './accounts.js';
 import { postgresEvents } from './events.js';
 import { grantsRepo } from './grants.js';
+import { integrityRepo } from './integrity.js';
 import { describeUrl, migratePostgres, openPool, type Db } from './open.js';
 import { recordsRepo } from './records.js';
 import { sessionsRepo } from './sessions.js';
@@ -49,6 +50,7 @@ export async function openPostgresStorage(url: string, options: { onError?: (e: 
     webhooks: webhooksRepo(db),
     subjects: subjectsRepo(db),
     counters: countersRepo(db),
+    integrity: integrityRepo(db),
     events,
     processLocal: [],
     async ping() {

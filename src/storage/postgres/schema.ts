@@ -54,6 +54,8 @@ export const accounts = pgTable(
     jwks: text('jwks'),
     disabledAt: ms('disabled_at'),
     createdAt: ms('created_at').notNull(),
+    /** MAC of the columns that decide access (src/crypto/integrity.ts); null once disabled. */
+    integrity: text('integrity'),
   },
   (t) => [
     uniqueIndex('accounts_handle_unique').on(t.handle),
@@ -74,6 +76,8 @@ export const sessions = pgTable(
     expiresAt: ms('expires_at').notNull(),
     revokedAt: ms('revoked_at'),
     revokedReason: text('revoked_reason'),
+    /** MAC of id, account and lifetime; null once revoked. */
+    integrity: text('integrity'),
   },
   (t) => [index('sessions_account').on(t.accountId)],
 );
@@ -147,6 +151,8 @@ export const grants = pgTable(
     requestId: text('request_id'),
     receipt: text('receipt').notNull(),
     revocationReceipt: text('revocation_receipt'),
+    /** MAC of the terms; null once revoked. */
+    integrity: text('integrity'),
   },
   (t) => [
     index('grants_subject').on(t.subjectId, t.createdAt),
@@ -325,3 +331,28 @@ export const rateCounters = pgTable(
   },
   (t) => [index('rate_counters_reset').on(t.resetAt)],
 );
+
+/**
+ * Signed checkpoints of each person's chain head (JWS by the service key), which anchor the
+ * chain: `tessera audit verify` fails when the chain no longer reaches one. Deleted on erasure.
+ */
+export const logCheckpoints = pgTable(
+  'log_checkpoints',
+  {
+    id: text('id').primaryKey(),
+    subjectId: text('subject_id').notNull(),
+    seq: integer('seq').notNull(),
+    hash: text('hash').notNull(),
+    at: ms('at').notNull(),
+    jws: text('jws').notNull(),
+    /** The access-log position (`written`) the periodic signer had read to; null for checkpoints made on demand. */
+    through: bigint('through', { mode: 'number' }),
+  },
+  (t) => [index('log_checkpoints_subject_seq').on(t.subjectId, t.seq), index('log_checkpoints_through').on(t.through)],
+);
+
+/** One row once the MACs of rows older than MACs were made (see the SQLite schema). */
+export const integrityBackfill = pgTable('integrity_backfill', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  at: ms('at').notNull(),
+});

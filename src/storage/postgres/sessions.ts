@@ -5,16 +5,20 @@ import { prepared, type Db, type Q } from './open.js';
 import { accounts, refreshTokens, sessions } from './schema.js';
 
 const AUTH_LOOKUP = `SELECT s.id, s.expires_at, s.revoked_at, a.id, a.kind, a.handle, a.password_hash, a.display_name, a.sealed_display_name,
-  a.subject_id, a.organisation_id, a.role, a.jwks, a.disabled_at, a.created_at
+  a.subject_id, a.organisation_id, a.role, a.jwks, a.disabled_at, a.created_at, a.integrity, s.created_at, s.integrity
   FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id = $1`;
 
-type AuthTuple = [string, number, number | null, string, AccountKind, string | null, string | null, string | null, Buffer | null, string | null, string | null, string | null, string | null, number | null, number];
+type AuthTuple = [
+  string, number, number | null, string, AccountKind, string | null, string | null, string | null, Buffer | null, string | null, string | null, string | null, string | null,
+  number | null, number, string | null, number, string | null,
+];
 
 export function sessionsRepo(db: Db): SessionsRepo {
   const revoke = (q: Q, id: string, reason: string, now: number) =>
     q
       .update(sessions)
-      .set({ revokedAt: now, revokedReason: reason })
+      // A revoked session keeps no MAC: clearing revoked_at by hand cannot revive it.
+      .set({ revokedAt: now, revokedReason: reason, integrity: null })
       .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
 
   return {
@@ -35,6 +39,8 @@ export function sessionsRepo(db: Db): SessionsRepo {
         sessionId: r[0],
         sessionExpiresAt: r[1],
         sessionRevokedAt: r[2],
+        sessionCreatedAt: r[16],
+        sessionIntegrity: r[17],
         account: fromStoredAccount({
           id: r[3],
           kind: r[4],
@@ -48,6 +54,7 @@ export function sessionsRepo(db: Db): SessionsRepo {
           jwks: r[12],
           disabledAt: r[13],
           createdAt: r[14],
+          integrity: r[15],
         })!,
       };
     },

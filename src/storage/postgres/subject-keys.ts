@@ -1,7 +1,7 @@
 import { and, eq, ne } from 'drizzle-orm';
 import type { KeysRepo, WrappedKeyRow } from '../contract.js';
 import { toBuffer } from '../rows.js';
-import type { Db } from './open.js';
+import { prepared, type Db } from './open.js';
 import { subjectKeys, webhooks } from './schema.js';
 
 const toRow = (r: typeof subjectKeys.$inferSelect): WrappedKeyRow => ({ subjectId: r.subjectId, kekId: r.kekId, wrappedKey: new Uint8Array(r.wrappedKey) });
@@ -37,7 +37,16 @@ export function keysRepo(db: Db): KeysRepo {
     async kekIdsInUse() {
       const fromKeys = await db.selectDistinct({ id: subjectKeys.kekId }).from(subjectKeys);
       const fromHooks = await db.selectDistinct({ id: webhooks.kekId }).from(webhooks);
-      return [...new Set([...fromKeys, ...fromHooks].map((r) => r.id))];
+      // Row MACs name their KEK before the first dot of `kekId.mac`.
+      const fromMacs = await prepared<[string]>(
+        db.$client,
+        'mac_keks',
+        `SELECT DISTINCT split_part(integrity, '.', 1) FROM (
+           SELECT integrity FROM accounts UNION ALL SELECT integrity FROM sessions UNION ALL SELECT integrity FROM grants
+         ) m WHERE integrity IS NOT NULL`,
+        [],
+      );
+      return [...new Set([...fromKeys, ...fromHooks].map((r) => r.id).concat(fromMacs.map((r) => r[0])))];
     },
   };
 }

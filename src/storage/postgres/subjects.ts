@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { SubjectsRepo } from '../contract.js';
 import { appendLogEntry } from './access-log.js';
-import type { Db } from './open.js';
-import { idempotencyKeys, subjectKeys, subjects } from './schema.js';
+import { LOCK_CLASS, type Db } from './open.js';
+import { accessLog, idempotencyKeys, logCheckpoints, subjectKeys, subjects } from './schema.js';
 
 export function subjectsRepo(db: Db): SubjectsRepo {
   return {
@@ -17,6 +17,12 @@ export function subjectsRepo(db: Db): SubjectsRepo {
       await db.transaction(async (tx) => {
         await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.subjectId, subjectId));
         await tx.delete(subjects).where(eq(subjects.id, subjectId));
+        // The log held who read what and under which terms: only the tombstone stays, as the
+        // first link of a new chain, so every chain still verifies. The chain's lock is taken
+        // first, so no append of another instance lands between the delete and the tombstone.
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_CLASS}::int, hashtext(${subjectId}))`);
+        await tx.delete(accessLog).where(eq(accessLog.subjectId, subjectId));
+        await tx.delete(logCheckpoints).where(eq(logCheckpoints.subjectId, subjectId));
         await appendLogEntry(tx, tombstone);
       });
     },

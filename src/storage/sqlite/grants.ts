@@ -119,11 +119,11 @@ export function grantsRepo(db: Db): GrantsRepo {
           if (!current) return undefined;
           if (current.revokedAt !== null) return fromDbGrant(current);
           db.update(grants)
-            .set({ revokedAt: now, revokedReason: 'revoked-by-subject', revocationReceipt: receipt })
+            .set({ revokedAt: now, revokedReason: 'revoked-by-subject', revocationReceipt: receipt, integrity: null })
             .where(eq(grants.id, id))
             .run();
           appendLogEntry(db, log);
-          return fromDbGrant({ ...current, revokedAt: now, revokedReason: 'revoked-by-subject', revocationReceipt: receipt });
+          return fromDbGrant({ ...current, revokedAt: now, revokedReason: 'revoked-by-subject', revocationReceipt: receipt, integrity: null });
         },
         { behavior: 'immediate' },
       );

@@ -5,6 +5,7 @@ import { accountsRepo } from './accounts.js';
 import { assertionsRepo } from './assertions.js';
 import { grantsRepo } from './grants.js';
 import { idempotencyRepo } from './idempotency.js';
+import { integrityRepo } from './integrity.js';
 import { openDatabase, runMigrations, type Db } from './open.js';
 import { organisationsRepo } from './organisations.js';
 import { recordsRepo } from './records.js';
@@ -51,6 +52,7 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     counters: memoryCounters(),
     events: memoryEvents(),
     processLocal: ['SQLite (one process owns the database file; its group commit and per-person chain order live in that process)'],
+    integrity: integrityRepo(db),
     async ping() {
       db.$client.prepare('SELECT 1').get();
     },
