@@ -712,6 +712,13 @@ export function storageConformance(): void {
       expect(await s.counters.hit([k], 100, T0 + 1600, { slide: true })).toEqual([{ count: 3, resetAt: T0 + 2500, last: T0 + 1600 }]);
       await s.counters.clear(k);
       expect(await s.counters.peek([k], T0 + 1601)).toEqual([null]);
+      // Any string is a key, U+0000 and backslashes included, each its own counter.
+      const odd = [`${k}\u0000a`, `${k}\\0a`, `${k}\\\u0000a`];
+      await s.counters.hit(odd.slice(0, 1), 1000, T0);
+      await s.counters.hit(odd.slice(0, 2), 1000, T0);
+      expect((await s.counters.peek(odd, T0)).map((w) => w?.count ?? 0)).toEqual([2, 1, 0]);
+      await s.counters.clear(odd[0]!);
+      expect((await s.counters.peek(odd, T0)).map((w) => w?.count ?? 0)).toEqual([0, 1, 0]);
     });
 
     it('erasure: the key first, then every row of the person, and a tombstone that keeps the chain whole', async () => {

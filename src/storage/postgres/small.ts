@@ -44,13 +44,20 @@ export function assertionsRepo(db: Db): AssertionsRepo {
   };
 }
 
+/**
+ * Counter keys may hold any character (callers build them from handles and addresses, and use
+ * U+0000 as a separator no handle can contain); PostgreSQL text cannot hold U+0000, so keys are
+ * stored with it and the backslash escaped, one-to-one.
+ */
+const storedKey = (key: string) => key.replace(/\\/g, '\\\\').replace(/\u0000/g, '\\0');
+
 export function countersRepo(db: Db): CountersRepo {
   return {
     async hit(keys, windowMs, now, options = {}) {
       const out = [];
       const end = now + windowMs;
       const live = sql`${rateCounters.resetAt} > ${now}`;
-      for (const key of keys) {
+      for (const key of keys.map(storedKey)) {
         // Atomic per key: a live window counts one more, an ended one starts again at 1.
         const [w] = await db
           .insert(rateCounters)
@@ -73,15 +80,16 @@ export function countersRepo(db: Db): CountersRepo {
     },
     async peek(keys, now) {
       if (keys.length === 0) return [];
+      const stored = keys.map(storedKey);
       const rows = await db
         .select()
         .from(rateCounters)
-        .where(and(inArray(rateCounters.key, keys), gt(rateCounters.resetAt, now)));
+        .where(and(inArray(rateCounters.key, stored), gt(rateCounters.resetAt, now)));
       const byKey = new Map(rows.map((r) => [r.key, { count: r.count, resetAt: r.resetAt, last: r.lastAt }]));
-      return keys.map((k) => byKey.get(k) ?? null);
+      return stored.map((k) => byKey.get(k) ?? null);
     },
     async clear(key) {
-      await db.delete(rateCounters).where(eq(rateCounters.key, key));
+      await db.delete(rateCounters).where(eq(rateCounters.key, storedKey(key)));
     },
   };
 }
