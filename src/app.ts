@@ -32,6 +32,8 @@ import alertRoutes from './features/alerts/routes.js';
 import watchRoutes from './features/watches/routes.js';
 import webhookRoutes from './features/webhooks/routes.js';
 import exportRoutes from './features/export/routes.js';
+import delegateRoutes from './features/delegates/routes.js';
+import notificationRoutes from './features/notifications/routes.js';
 import inputPlugin from './plugins/input.js';
 import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 
@@ -196,6 +198,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(alertRoutes, { deps });
   await app.register(webhookRoutes, { deps, intervalMs: options.webhookIntervalMs ?? 1000 });
   await app.register(exportRoutes, { deps });
+  await app.register(delegateRoutes, { deps });
+  await app.register(notificationRoutes, { deps });
 
   await app.ready();
   return app;

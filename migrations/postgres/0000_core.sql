@@ -6,6 +6,7 @@ CREATE TABLE "access_log" (
 	"actor_account_id" text,
 	"actor_organisation_id" text,
 	"actor_kind" text NOT NULL,
+	"on_behalf_of" text,
 	"action" text NOT NULL,
 	"grant_ids" text NOT NULL,
 	"record_ids" text NOT NULL,
@@ -71,6 +72,21 @@ CREATE TABLE "assertion_jtis" (
 	CONSTRAINT "assertion_jtis_client_id_jti_pk" PRIMARY KEY("client_id","jti")
 );
 --> statement-breakpoint
+CREATE TABLE "delegations" (
+	"id" text PRIMARY KEY NOT NULL,
+	"subject_id" text NOT NULL,
+	"person_account_id" text NOT NULL,
+	"delegate_account_id" text NOT NULL,
+	"powers" text NOT NULL,
+	"basis" text NOT NULL,
+	"expires_at" bigint NOT NULL,
+	"created_at" bigint NOT NULL,
+	"revoked_at" bigint,
+	"receipt" text NOT NULL,
+	"revocation_receipt" text,
+	"integrity" text
+);
+--> statement-breakpoint
 CREATE TABLE "grants" (
 	"id" text PRIMARY KEY NOT NULL,
 	"subject_id" text NOT NULL,
@@ -118,6 +134,17 @@ CREATE TABLE "log_checkpoints" (
 	"at" bigint NOT NULL,
 	"jws" text NOT NULL,
 	"through" bigint
+);
+--> statement-breakpoint
+CREATE TABLE "notifications" (
+	"id" text PRIMARY KEY NOT NULL,
+	"recipient_account_id" text NOT NULL,
+	"kind" text NOT NULL,
+	"subject_id" text,
+	"at" bigint NOT NULL,
+	"data" text NOT NULL,
+	"read_at" bigint,
+	"dedupe_key" text
 );
 --> statement-breakpoint
 CREATE TABLE "organisations" (
@@ -215,9 +242,13 @@ ALTER TABLE "access_requests" ADD CONSTRAINT "access_requests_requester_account_
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_subject_id_subjects_id_fk" FOREIGN KEY ("subject_id") REFERENCES "public"."subjects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_organisation_id_organisations_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "alerts" ADD CONSTRAINT "alerts_subject_id_subjects_id_fk" FOREIGN KEY ("subject_id") REFERENCES "public"."subjects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "delegations" ADD CONSTRAINT "delegations_subject_id_subjects_id_fk" FOREIGN KEY ("subject_id") REFERENCES "public"."subjects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "delegations" ADD CONSTRAINT "delegations_delegate_account_id_accounts_id_fk" FOREIGN KEY ("delegate_account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "grants" ADD CONSTRAINT "grants_subject_id_subjects_id_fk" FOREIGN KEY ("subject_id") REFERENCES "public"."subjects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "grants" ADD CONSTRAINT "grants_grantee_account_id_accounts_id_fk" FOREIGN KEY ("grantee_account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "grants" ADD CONSTRAINT "grants_grantee_organisation_id_organisations_id_fk" FOREIGN KEY ("grantee_organisation_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "notifications" ADD CONSTRAINT "notifications_recipient_account_id_accounts_id_fk" FOREIGN KEY ("recipient_account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "notifications" ADD CONSTRAINT "notifications_subject_id_subjects_id_fk" FOREIGN KEY ("subject_id") REFERENCES "public"."subjects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "records" ADD CONSTRAINT "records_subject_id_subjects_id_fk" FOREIGN KEY ("subject_id") REFERENCES "public"."subjects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "refresh_tokens" ADD CONSTRAINT "refresh_tokens_session_id_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."sessions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -234,12 +265,16 @@ CREATE UNIQUE INDEX "accounts_subject_unique" ON "accounts" USING btree ("subjec
 CREATE INDEX "accounts_organisation" ON "accounts" USING btree ("organisation_id");--> statement-breakpoint
 CREATE INDEX "alerts_watcher" ON "alerts" USING btree ("watcher_account_id","at");--> statement-breakpoint
 CREATE INDEX "assertion_jtis_expiry" ON "assertion_jtis" USING btree ("expires_at");--> statement-breakpoint
+CREATE INDEX "delegations_subject" ON "delegations" USING btree ("subject_id","created_at");--> statement-breakpoint
+CREATE INDEX "delegations_delegate" ON "delegations" USING btree ("delegate_account_id");--> statement-breakpoint
 CREATE INDEX "grants_subject" ON "grants" USING btree ("subject_id","created_at");--> statement-breakpoint
 CREATE INDEX "grants_grantee_account" ON "grants" USING btree ("grantee_account_id","subject_id");--> statement-breakpoint
 CREATE INDEX "grants_grantee_organisation" ON "grants" USING btree ("grantee_organisation_id","subject_id");--> statement-breakpoint
 CREATE INDEX "idempotency_keys_expiry" ON "idempotency_keys" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "log_checkpoints_subject_seq" ON "log_checkpoints" USING btree ("subject_id","seq");--> statement-breakpoint
 CREATE INDEX "log_checkpoints_through" ON "log_checkpoints" USING btree ("through");--> statement-breakpoint
+CREATE INDEX "notifications_recipient" ON "notifications" USING btree ("recipient_account_id","at");--> statement-breakpoint
+CREATE UNIQUE INDEX "notifications_dedupe" ON "notifications" USING btree ("dedupe_key");--> statement-breakpoint
 CREATE INDEX "rate_counters_reset" ON "rate_counters" USING btree ("reset_at");--> statement-breakpoint
 CREATE INDEX "records_subject_category_time" ON "records" USING btree ("subject_id","category","effective_at","id");--> statement-breakpoint
 CREATE INDEX "records_subject_time" ON "records" USING btree ("subject_id","effective_at","id");--> statement-breakpoint

@@ -83,6 +83,7 @@ export interface StoredLogEntry {
   actorAccountId: string | null;
   actorOrganisationId: string | null;
   actorKind: string;
+  onBehalfOf: string | null;
   action: string;
   grantIds: string;
   recordIds: string;
@@ -100,6 +101,7 @@ export function toStoredLog(row: LogEntryRow): StoredLogEntry {
     actorAccountId: row.actor.accountId,
     actorOrganisationId: row.actor.organisationId,
     actorKind: row.actor.kind,
+    onBehalfOf: row.onBehalfOf?.accountId ?? null,
     action: row.action,
     grantIds: JSON.stringify(row.grantIds),
     recordIds: JSON.stringify(row.recordIds),
@@ -116,6 +118,7 @@ export function fromStoredLog(r: StoredLogEntry): LogEntryRow {
     seq: r.seq,
     at: r.at,
     actor: { accountId: r.actorAccountId, organisationId: r.actorOrganisationId, kind: r.actorKind },
+    ...(r.onBehalfOf ? { onBehalfOf: { accountId: r.onBehalfOf } } : {}),
     action: r.action,
     grantIds: JSON.parse(r.grantIds) as string[],
     recordIds: JSON.parse(r.recordIds) as string[],

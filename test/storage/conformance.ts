@@ -10,6 +10,7 @@ import { ConflictError } from '../../src/errors.js';
 import type {
   AccountRow,
   AlertRow,
+  DelegationRow,
   DeliveryRow,
   GrantRow,
   LogEntryInput,
@@ -587,6 +588,83 @@ export function storageConformance(): void {
       const before = await s.integrity.backfilled();
       if (!before) await s.integrity.markBackfilled(T0);
       expect(await other.integrity.backfilled()).toBe(true);
+    });
+  });
+
+  describe('delegations and notifications', () => {
+    it('a delegation is stored with its log entry, listed for the person and the delegate while live, and revoked once (MAC cleared)', async () => {
+      const p = await person();
+      const personAccount = (await s.accounts.findBySubject(p))!;
+      expect(personAccount.subjectId).toBe(p);
+      expect(await s.accounts.findBySubject(id())).toBeUndefined();
+      const delegate = account({ kind: 'citizen', role: null });
+      await s.accounts.create(delegate);
+      const row = (over: Partial<DelegationRow>) => ({
+        id: id(),
+        subjectId: p,
+        personAccountId: personAccount.id,
+        delegateAccountId: delegate.id,
+        powers: ['read-records' as const],
+        basis: 'consent' as const,
+        expiresAt: T0 + 10 * HOUR,
+        createdAt: T0,
+        revokedAt: null,
+        receipt: 'r',
+        revocationReceipt: null,
+        integrity: 'kek-1.d',
+        ...over,
+      });
+      const live = row({ createdAt: T0 + 2 });
+      const expired = row({ createdAt: T0 + 1, expiresAt: T0 + HOUR });
+      await s.delegations.create(live, log(p, 'delegation.create'));
+      await other.delegations.create(expired, log(p, 'delegation.create'));
+      expect(await other.delegations.get(live.id)).toEqual(live);
+      expect(ids(await s.delegations.listForSubject(p))).toEqual([live.id, expired.id]);
+      expect(ids(await s.delegations.activeForDelegate(delegate.id, T0 + 2 * HOUR))).toEqual([live.id]);
+      const [a, b] = await Promise.all([
+        s.delegations.revoke(p, live.id, T0 + 3 * HOUR, 'rr-1', log(p, 'delegation.revoke')),
+        other.delegations.revoke(p, live.id, T0 + 3 * HOUR, 'rr-2', log(p, 'delegation.revoke')),
+      ]);
+      expect(a?.revocationReceipt).toBe(b?.revocationReceipt);
+      expect(a).toMatchObject({ revokedAt: T0 + 3 * HOUR, integrity: null });
+      expect(await s.delegations.activeForDelegate(delegate.id, T0 + 3 * HOUR)).toEqual([]);
+      expect(await s.accessLog.list(p, { order: 'asc', limit: 10, action: 'delegation.revoke' })).toHaveLength(1);
+      expect(await s.delegations.revoke(p, id(), T0, 'x', log(p, 'delegation.revoke'))).toBeUndefined();
+      // A delegate's entry names the person it acted for.
+      const acted = await s.accessLog.append(log(p, 'records.read', { onBehalfOf: { accountId: personAccount.id } }));
+      expect((await other.accessLog.list(p, { order: 'desc', limit: 1 }))[0]).toEqual(acted);
+      expect(acted.onBehalfOf).toEqual({ accountId: personAccount.id });
+    });
+
+    it('notices are stored once per dedupe key across connections, listed newest first, and marked read once', async () => {
+      const p = await person();
+      const to = (await s.accounts.findBySubject(p))!.id;
+      const n = (at: number, dedupeKey: string | null) => ({ id: id(), recipientAccountId: to, kind: 'grant-expiring', subjectId: p, at, data: { grantId: 'g' }, readAt: null, dedupeKey });
+      const key = `k-${id()}`;
+      const results = await Promise.all([s.notifications.add([n(T0 + 1, key)]), other.notifications.add([n(T0 + 1, key)])]);
+      expect(results.sort()).toEqual([0, 1]);
+      const later = n(T0 + 2, null);
+      expect(await s.notifications.add([later, n(T0 + 3, key)])).toBe(1);
+      const listed = await other.notifications.list(to, { limit: 10 });
+      expect(listed.map((x) => x.at)).toEqual([T0 + 2, T0 + 1]);
+      expect(ids(await s.notifications.list(to, { limit: 10, before: { at: later.at, id: later.id } }))).toEqual([listed[1]!.id]);
+      expect((await s.notifications.markRead(to, later.id, T0 + 9))?.readAt).toBe(T0 + 9);
+      expect((await other.notifications.markRead(to, later.id, T0 + 10))?.readAt).toBe(T0 + 9);
+      expect(ids(await s.notifications.list(to, { limit: 10, unread: true }))).toEqual([listed[1]!.id]);
+      expect(await s.notifications.markRead('someone-else', later.id, T0)).toBeUndefined();
+    });
+
+    it('finds a grant by id alone, and active grants expiring in a window, in keyset pages', async () => {
+      const p = await person();
+      const base = T0 + 5000 * HOUR;
+      const gs = [1, 2, 3].map((h) => grant(p, { expiresAt: base + h * HOUR }));
+      const gone = grant(p, { expiresAt: base + 2 * HOUR, revokedAt: T0, revokedReason: 'revoked-by-subject' });
+      for (const g of [...gs, gone]) await s.grants.create(g, log(p, 'grant.create'));
+      expect(await other.grants.find(gs[0]!.id)).toEqual(gs[0]);
+      expect(await s.grants.find(id())).toBeUndefined();
+      const page = await s.grants.expiringBetween(base + HOUR, base + 3 * HOUR, 1);
+      expect(ids(page)).toEqual([gs[0]!.id]);
+      expect(ids(await s.grants.expiringBetween(base + HOUR, base + 3 * HOUR, 10, { expiresAt: page[0]!.expiresAt, id: page[0]!.id }))).toEqual([gs[1]!.id]);
     });
   });
 

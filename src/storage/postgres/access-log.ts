@@ -33,7 +33,7 @@ export async function appendLogEntries(tx: Tx, entries: LogEntryInput[]): Promis
   for (const e of ordered) await appendLogEntry(tx, e);
 }
 
-const LOG_COLUMNS = 'id, subject_id, seq, at, actor_account_id, actor_organisation_id, actor_kind, action, grant_ids, record_ids, query, prev_hash, hash';
+const LOG_COLUMNS = 'id, subject_id, seq, at, actor_account_id, actor_organisation_id, actor_kind, on_behalf_of, action, grant_ids, record_ids, query, prev_hash, hash';
 
 /**
  * {@link appendLogEntry} as its own transaction, on prepared statements: every read through a
@@ -47,7 +47,7 @@ async function appendAlone(db: Db, e: LogEntryInput): Promise<LogEntryRow> {
     const [last] = await prepared<[number, string]>(client, 'log_head', 'SELECT seq, hash FROM access_log WHERE subject_id = $1 ORDER BY seq DESC LIMIT 1', [e.subjectId]);
     const row = nextLink(e, last ? { seq: last[0], hash: last[1] } : undefined);
     const s = toStoredLog(row);
-    await prepared(client, 'log_insert', `INSERT INTO access_log (${LOG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, [
+    await prepared(client, 'log_insert', `INSERT INTO access_log (${LOG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, [
       s.id,
       s.subjectId,
       s.seq,
@@ -55,6 +55,7 @@ async function appendAlone(db: Db, e: LogEntryInput): Promise<LogEntryRow> {
       s.actorAccountId,
       s.actorOrganisationId,
       s.actorKind,
+      s.onBehalfOf,
       s.action,
       s.grantIds,
       s.recordIds,

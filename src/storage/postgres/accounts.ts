@@ -40,6 +40,10 @@ export function accountsRepo(db: Db): AccountsRepo {
       const [row] = await db.select().from(accounts).where(eq(accounts.handle, handle));
       return fromStoredAccount(row);
     },
+    async findBySubject(subjectId) {
+      const [row] = await db.select().from(accounts).where(eq(accounts.subjectId, subjectId));
+      return fromStoredAccount(row);
+    },
     async findById(id) {
       const [row] = await db.select().from(accounts).where(eq(accounts.id, id));
       return fromStoredAccount(row);

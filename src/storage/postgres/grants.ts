@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { CreatedPosition, GrantRow, GrantsRepo, GrantStatus } from '../contract.js';
 import { membersReaching, reachesHolder } from '../holder-sql.js';
 import { fromStoredGrant, toStoredGrant, type StoredGrant } from '../rows.js';
@@ -42,6 +42,22 @@ export function grantsRepo(db: Db): GrantsRepo {
         await tx.insert(grants).values(toStoredGrant(row));
         await appendLogEntry(tx, log);
       });
+    },
+
+    async find(id) {
+      const [r] = await db.select().from(grants).where(eq(grants.id, id));
+      return r ? fromStoredGrant(r) : undefined;
+    },
+
+    async expiringBetween(from, to, limit, after) {
+      const position = after ? or(gt(grants.expiresAt, after.expiresAt), and(eq(grants.expiresAt, after.expiresAt), gt(grants.id, after.id))) : undefined;
+      const rows = await db
+        .select()
+        .from(grants)
+        .where(and(isNull(grants.revokedAt), gte(grants.expiresAt, from), lt(grants.expiresAt, to), position))
+        .orderBy(asc(grants.expiresAt), asc(grants.id))
+        .limit(limit);
+      return rows.map(fromStoredGrant);
     },
 
     async get(subjectId, id) {

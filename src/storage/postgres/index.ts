@@ -3,7 +3,9 @@ import { accessLogRepo } from './access-log.js';
 import { accessRequestsRepo } from './access-requests.js';
 import { accountsRepo } from './accounts.js';
 import { postgresEvents } from './events.js';
+import { delegationsRepo } from './delegations.js';
 import { grantsRepo } from './grants.js';
+import { notificationsRepo } from './notifications.js';
 import { integrityRepo } from './integrity.js';
 import { describeUrl, migratePostgres, openPool, type Db } from './open.js';
 import { recordsRepo } from './records.js';
@@ -51,6 +53,8 @@ export async function openPostgresStorage(url: string, options: { onError?: (e: 
     subjects: subjectsRepo(db),
     counters: countersRepo(db),
     integrity: integrityRepo(db),
+    delegations: delegationsRepo(db),
+    notifications: notificationsRepo(db),
     events,
     processLocal: [],
     async ping() {

@@ -1,9 +1,9 @@
 import { and, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import type { IntegrityRepo } from '../contract.js';
+import type { DelegationRow, IntegrityRepo } from '../contract.js';
 import { fromStoredAccount, fromStoredGrant } from '../rows.js';
 import type { Db } from './open.js';
-import { accounts, grants, integrityBackfill, sessions } from './schema.js';
+import { accounts, delegations, grants, integrityBackfill, sessions } from './schema.js';
 
 /** A MAC not made under `kekId` (or, with `missing`, no MAC at all). */
 function staleMac(column: PgColumn, kekId: string, missing: boolean): SQL {
@@ -14,16 +14,22 @@ function staleMac(column: PgColumn, kekId: string, missing: boolean): SQL {
 export function integrityRepo(db: Db): IntegrityRepo {
   return {
     async stale(kekId, now, limit, missing) {
-      const [a, s, g] = await Promise.all([
+      const [a, s, g, d] = await Promise.all([
         db.select().from(accounts).where(and(isNull(accounts.disabledAt), staleMac(accounts.integrity, kekId, missing))).limit(limit),
         db.select().from(sessions).where(and(isNull(sessions.revokedAt), gt(sessions.expiresAt, now), staleMac(sessions.integrity, kekId, missing))).limit(limit),
         db.select().from(grants).where(and(isNull(grants.revokedAt), gt(grants.expiresAt, now), staleMac(grants.integrity, kekId, missing))).limit(limit),
+        db.select().from(delegations).where(and(isNull(delegations.revokedAt), gt(delegations.expiresAt, now), staleMac(delegations.integrity, kekId, missing))).limit(limit),
       ]);
-      return { accounts: a.map((r) => fromStoredAccount(r)!), sessions: s, grants: g.map(fromStoredGrant) };
+      return {
+        accounts: a.map((r) => fromStoredAccount(r)!),
+        sessions: s,
+        grants: g.map(fromStoredGrant),
+        delegations: d.map((r) => ({ ...r, powers: JSON.parse(r.powers) as DelegationRow['powers'] })),
+      };
     },
 
     async replace(moves) {
-      const tables = { accounts, sessions, grants };
+      const tables = { accounts, sessions, grants, delegations };
       return db.transaction(async (tx) => {
         let changed = 0;
         for (const m of moves) {

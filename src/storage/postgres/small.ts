@@ -49,7 +49,7 @@ export function assertionsRepo(db: Db): AssertionsRepo {
  * U+0000 as a separator no handle can contain); PostgreSQL text cannot hold U+0000, so keys are
  * stored with it and the backslash escaped, one-to-one.
  */
-const storedKey = (key: string) => key.replace(/\\/g, '\\\\').replace(/\u0000/g, '\\0');
+const storedKey = (key: string) => key.replace(/\\/g, '\\\\').replaceAll('\u0000', '\\0');
 
 export function countersRepo(db: Db): CountersRepo {
   return {

@@ -42,7 +42,7 @@ export function keysRepo(db: Db): KeysRepo {
         db.$client,
         'mac_keks',
         `SELECT DISTINCT split_part(integrity, '.', 1) FROM (
-           SELECT integrity FROM accounts UNION ALL SELECT integrity FROM sessions UNION ALL SELECT integrity FROM grants
+           SELECT integrity FROM accounts UNION ALL SELECT integrity FROM sessions UNION ALL SELECT integrity FROM grants UNION ALL SELECT integrity FROM delegations
          ) m WHERE integrity IS NOT NULL`,
         [],
       );
