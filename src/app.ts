@@ -34,6 +34,7 @@ import webhookRoutes from './features/webhooks/routes.js';
 import exportRoutes from './features/export/routes.js';
 import delegateRoutes from './features/delegates/routes.js';
 import notificationRoutes from './features/notifications/routes.js';
+import referralRoutes from './features/referrals/routes.js';
 import inputPlugin from './plugins/input.js';
 import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 
@@ -200,6 +201,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(exportRoutes, { deps });
   await app.register(delegateRoutes, { deps });
   await app.register(notificationRoutes, { deps });
+  await app.register(referralRoutes, { deps });
 
   await app.ready();
   return app;

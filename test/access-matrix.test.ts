@@ -186,7 +186,7 @@ const actors = {} as Record<Exclude<ActorName, 'owner'>, ActorHandle>;
 /** Every record id the test knows, with its person: no answer may show one to anyone else. */
 const recordOwner = new Map<string, string>();
 /** The kind-row citizen's ids that its routes act on. */
-const kindIds = { records: [] as string[], grants: [] as string[], requests: [] as string[], delegations: [] as string[], notifications: [] as string[] };
+const kindIds = { records: [] as string[], grants: [] as string[], requests: [] as string[], delegations: [] as string[], notifications: [] as string[], referrals: [] as string[] };
 /** Grants made to gpX and clientX, revoked when they are disabled. */
 const disabledGrantIds: string[] = [];
 /** Every watch set in this file: who set it, on whom, on what, and whether it has been removed. */
@@ -391,6 +391,18 @@ beforeAll(async () => {
   }
   const pending = await t.app.inject({ method: 'GET', url: '/v1/me/access-requests', headers: bearer(lee.citizen!.token) });
   kindIds.requests.push(...(pending.json().items as { id: string }[]).map((r) => r.id));
+  // …and two referrals of lee by the practitioner (it holds a read grant on lee from here on).
+  await give(lee, { grantee: toGp, categories: ['notes'] });
+  for (let i = 0; i < 2; i++) {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/v1/subjects/${lee.subjectId}/referrals`,
+      headers: bearer(gp.token),
+      payload: { referTo: { organisationId: orgB }, categories: ['notes'], purpose: 'care-coordination' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    kindIds.referrals.push(res.json().id);
+  }
   const notices = await t.app.inject({ method: 'GET', url: '/v1/me/notifications', headers: bearer(lee.citizen!.token) });
   kindIds.notifications.push(...(notices.json().items as { id: string }[]).map((n) => n.id));
   expect(kindIds.notifications.length).toBeGreaterThan(0);
@@ -831,6 +843,31 @@ const ROUTES: RouteSpec[] = [
   { id: 'R38', method: 'POST', path: '/v1/subjects/{subjectId}/watches', auth: ['practitioner', 'client'], subjectRoute: 'watch' },
   { id: 'R39', method: 'GET', path: '/v1/subjects/{subjectId}/watches', auth: ['practitioner', 'client'], subjectRoute: 'watches' },
   { id: 'R40', method: 'DELETE', path: '/v1/subjects/{subjectId}/watches/{id}', auth: ['practitioner', 'client'], subjectRoute: 'unwatch' },
+  { id: 'R60', method: 'POST', path: '/v1/subjects/{subjectId}/referrals', auth: ['practitioner', 'client'], subjectRoute: 'refer' },
+  { id: 'R61', method: 'GET', path: '/v1/referrals', auth: ['practitioner', 'client'], ok: [{ actor: 'grantee', status: 200 }, { actor: 'client', status: 200 }] },
+  { id: 'R62', method: 'GET', path: '/v1/me/referrals', auth: ['citizen'], ok: [{ actor: 'citizen', status: 200 }] },
+  {
+    id: 'R63',
+    method: 'POST',
+    path: '/v1/me/referrals/{id}/approve',
+    auth: ['citizen'],
+    url: () => `/v1/me/referrals/${kindIds.referrals[0]}/approve`,
+    ok: [
+      { actor: 'citizen', status: 201 },
+      { actor: 'otherCitizen', status: 404, case: 'notTheirs' },
+    ],
+  },
+  {
+    id: 'R64',
+    method: 'POST',
+    path: '/v1/me/referrals/{id}/deny',
+    auth: ['citizen'],
+    url: () => `/v1/me/referrals/${kindIds.referrals[1]}/deny`,
+    ok: [
+      { actor: 'citizen', status: 200 },
+      { actor: 'otherCitizen', status: 404, case: 'notTheirs' },
+    ],
+  },
   {
     id: 'R41',
     method: 'GET',
@@ -1133,7 +1170,7 @@ const KIND_ROWS: KindRow[] = ROUTES.flatMap((route) => {
 // ---------------------------------------------------------------------------------------------
 // Subject rows: actor × grant state × supporter route.
 
-type SubjectRouteKey = 'read' | 'head' | 'append' | 'batch' | 'request' | 'watch' | 'watches' | 'unwatch';
+type SubjectRouteKey = 'read' | 'head' | 'append' | 'batch' | 'request' | 'watch' | 'watches' | 'unwatch' | 'refer';
 
 /** `id` is the watch an `unwatch` row names (an id nobody has unless the row says whose). */
 const SUBJECT_ROUTES: Record<SubjectRouteKey, { method: Method; url: (subjectId: string, query?: string, id?: string) => string; body?: () => unknown }> = {
@@ -1145,6 +1182,7 @@ const SUBJECT_ROUTES: Record<SubjectRouteKey, { method: Method; url: (subjectId:
   watch: { method: 'POST', url: (s) => `/v1/subjects/${s}/watches`, body: () => PHQ9_WATCH },
   watches: { method: 'GET', url: (s) => `/v1/subjects/${s}/watches` },
   unwatch: { method: 'DELETE', url: (s, _q, id = randomUUID()) => `/v1/subjects/${s}/watches/${id}` },
+  refer: { method: 'POST', url: (s) => `/v1/subjects/${s}/referrals`, body: () => ({ referTo: { organisationId: orgB }, categories: ['health-status'], purpose: 'care-coordination' }) },
 };
 
 const RECORD_ROUTES: SubjectRouteKey[] = ['read', 'head', 'append', 'batch'];
@@ -1412,6 +1450,21 @@ const SUBJECT_ROWS: SubjectRow[] = [
   { id: 'AM588', subject: 'orgWide', actor: 'admin', route: 'watch', status: 403 },
 
   // otherPerson: the outsider holds a notes grant; the practitioner holds nothing
+  // referrals: only a supporter holding an active read grant on the person may refer them
+  { id: 'AM701', subject: 'active', actor: 'grantee', route: 'refer', status: 201 },
+  { id: 'AM702', subject: 'readOnly', actor: 'grantee', route: 'refer', status: 201, why: 'any read grant; the person decides what is shared' },
+  { id: 'AM703', subject: 'appendOnly', actor: 'grantee', route: 'refer', status: 403, why: 'an append grant is not a read grant' },
+  { id: 'AM704', subject: 'revoked', actor: 'grantee', route: 'refer', status: 404 },
+  { id: 'AM705', subject: 'expired', actor: 'grantee', route: 'refer', status: 404, expired: true },
+  { id: 'AM706', subject: 'otherPerson', actor: 'grantee', route: 'refer', status: 404 },
+  { id: 'AM707', subject: 'orgWide', actor: 'colleague', route: 'refer', status: 201, why: 'through the organisation grant' },
+  { id: 'AM708', subject: 'orgWide', actor: 'client', route: 'refer', status: 404, why: 'members: practitioners does not reach the client' },
+  { id: 'AM709', subject: 'active', actor: 'owner', route: 'refer', status: 403 },
+  { id: 'AM710', subject: 'active', actor: 'admin', route: 'refer', status: 403 },
+  { id: 'AM711', subject: 'active', actor: 'anonymous', route: 'refer', status: 401 },
+  { id: 'AM712', subject: 'window', actor: 'grantee', route: 'refer', status: 201 },
+  { id: 'AM713', subject: 'active', actor: 'outsider', route: 'refer', status: 404 },
+  { id: 'AM714', subject: 'missing', actor: 'grantee', route: 'refer', status: 404 },
   { id: 'AM591', subject: 'otherPerson', actor: 'grantee', route: 'watch', status: 404 },
   { id: 'AM592', subject: 'otherPerson', actor: 'outsider', route: 'watch', status: 403, why: 'a notes grant does not cover PHQ-9' },
   { id: 'AM593', subject: 'otherPerson', actor: 'grantee', route: 'watches', status: 404 },
@@ -1535,7 +1588,7 @@ async function runSubjectRow(row: SubjectRow): Promise<void> {
     const res = await send(call, label);
     expect(res.statusCode, `${label} ${res.body}`).toBe(row.status);
     if (owner) await expectLogged(row, owner, actor, person, seqBefore, res);
-    if (!RECORD_ROUTES.includes(row.route) && row.route !== 'request') await expectWatchAnswer(row, person, actor, res, body, watchId);
+    if (!RECORD_ROUTES.includes(row.route) && row.route !== 'request' && row.route !== 'refer') await expectWatchAnswer(row, person, actor, res, body, watchId);
 
     if (row.status === 200 && row.route === 'read') {
       // Property: every item lies inside an active read grant, and the ids are exactly the union of the slices ∩ the query.
@@ -2096,6 +2149,7 @@ const DELEGATE_ROUTES: { method: Method; url: () => string; power: 'read-records
   { method: 'GET', url: () => '/v1/me/access-log/checkpoint', power: 'manage-sharing', ok: 200 },
   { method: 'GET', url: () => '/v1/me/watches', power: 'manage-sharing', ok: 200 },
   { method: 'GET', url: () => '/v1/me/notifications', power: 'manage-sharing', ok: 200 },
+  { method: 'GET', url: () => '/v1/me/referrals', power: 'manage-sharing', ok: 200 },
   { method: 'GET', url: () => '/v1/me', power: null, ok: 200 },
   { method: 'GET', url: () => '/v1/me/export', power: null, ok: 200 },
   { method: 'DELETE', url: () => '/v1/me', power: null, ok: 200, body: () => ({ password: strongPassword }) },
