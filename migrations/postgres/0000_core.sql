@@ -175,6 +175,26 @@ CREATE TABLE "records" (
 	"payload" "bytea" NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "referrals" (
+	"id" text PRIMARY KEY NOT NULL,
+	"subject_id" text NOT NULL,
+	"referrer_account_id" text NOT NULL,
+	"referrer_organisation_id" text,
+	"refer_to_account_id" text,
+	"refer_to_organisation_id" text,
+	"categories" text NOT NULL,
+	"types" text,
+	"from_at" bigint,
+	"to_at" bigint,
+	"purpose" text NOT NULL,
+	"sealed_note" "bytea",
+	"grant_expires_at" bigint NOT NULL,
+	"created_at" bigint NOT NULL,
+	"status" text NOT NULL,
+	"decided_at" bigint,
+	"grant_id" text
+);
+--> statement-breakpoint
 CREATE TABLE "refresh_tokens" (
 	"token_hash" text PRIMARY KEY NOT NULL,
 	"session_id" text NOT NULL,
@@ -250,6 +270,10 @@ ALTER TABLE "grants" ADD CONSTRAINT "grants_grantee_organisation_id_organisation
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_recipient_account_id_accounts_id_fk" FOREIGN KEY ("recipient_account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_subject_id_subjects_id_fk" FOREIGN KEY ("subject_id") REFERENCES "public"."subjects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "records" ADD CONSTRAINT "records_subject_id_subjects_id_fk" FOREIGN KEY ("subject_id") REFERENCES "public"."subjects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "referrals" ADD CONSTRAINT "referrals_subject_id_subjects_id_fk" FOREIGN KEY ("subject_id") REFERENCES "public"."subjects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "referrals" ADD CONSTRAINT "referrals_referrer_account_id_accounts_id_fk" FOREIGN KEY ("referrer_account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "referrals" ADD CONSTRAINT "referrals_refer_to_account_id_accounts_id_fk" FOREIGN KEY ("refer_to_account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "referrals" ADD CONSTRAINT "referrals_refer_to_organisation_id_organisations_id_fk" FOREIGN KEY ("refer_to_organisation_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "refresh_tokens" ADD CONSTRAINT "refresh_tokens_session_id_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."sessions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "subject_keys" ADD CONSTRAINT "subject_keys_subject_id_subjects_id_fk" FOREIGN KEY ("subject_id") REFERENCES "public"."subjects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -278,6 +302,8 @@ CREATE UNIQUE INDEX "notifications_dedupe" ON "notifications" USING btree ("dedu
 CREATE INDEX "rate_counters_reset" ON "rate_counters" USING btree ("reset_at");--> statement-breakpoint
 CREATE INDEX "records_subject_category_time" ON "records" USING btree ("subject_id","category","effective_at","id");--> statement-breakpoint
 CREATE INDEX "records_subject_time" ON "records" USING btree ("subject_id","effective_at","id");--> statement-breakpoint
+CREATE INDEX "referrals_subject" ON "referrals" USING btree ("subject_id","created_at");--> statement-breakpoint
+CREATE INDEX "referrals_referrer" ON "referrals" USING btree ("referrer_account_id","created_at");--> statement-breakpoint
 CREATE INDEX "refresh_tokens_session" ON "refresh_tokens" USING btree ("session_id");--> statement-breakpoint
 CREATE INDEX "sessions_account" ON "sessions" USING btree ("account_id");--> statement-breakpoint
 CREATE INDEX "watches_subject_type" ON "watches" USING btree ("subject_id","type");--> statement-breakpoint

@@ -654,6 +654,44 @@ export function storageConformance(): void {
       expect(await s.notifications.markRead('someone-else', later.id, T0)).toBeUndefined();
     });
 
+    it('referrals: listed for the person and the referrer, decided once (approval stores the grant)', async () => {
+      const p = await person();
+      const referrer = account();
+      await s.accounts.create(referrer);
+      const referee = account();
+      await s.accounts.create(referee);
+      const ref = (createdAt: number) => ({
+        id: id(),
+        subjectId: p,
+        referrerAccountId: referrer.id,
+        referrerOrganisationId: null,
+        referToAccountId: referee.id,
+        referToOrganisationId: null,
+        categories: ['goals'],
+        types: null,
+        fromAt: null,
+        toAt: null,
+        purpose: 'social-prescribing',
+        sealedNote: bytes('note'),
+        grantExpiresAt: T0 + 90 * 24 * HOUR,
+        createdAt,
+        status: 'pending' as const,
+        decidedAt: null,
+        grantId: null,
+      });
+      const [r1, r2] = [ref(T0 + 1), ref(T0 + 2)];
+      await s.referrals.create(r1, log(p, 'referral.create'));
+      await other.referrals.create(r2, log(p, 'referral.create'));
+      expect(await s.referrals.get(p, r1.id)).toEqual(r1);
+      expect(ids(await s.referrals.listForSubject(p, { limit: 10 }))).toEqual([r2.id, r1.id]);
+      expect(ids(await other.referrals.listForReferrer(referrer.id, { limit: 10, after: { createdAt: r2.createdAt, id: r2.id } }))).toEqual([r1.id]);
+      const g = grant(p, { granteeAccountId: referee.id });
+      const outcomes = await Promise.all([s.referrals.approve(r1, g, log(p, 'grant.create')), other.referrals.deny(r1, T0 + 5, log(p, 'referral.deny'))]);
+      expect(outcomes.filter((o) => o === 'not-pending')).toHaveLength(1);
+      expect(Boolean(await s.grants.get(p, g.id))).toBe(outcomes[0] === 'approved');
+      expect(ids(await s.referrals.listForSubject(p, { status: 'pending', limit: 10 }))).toEqual([r2.id]);
+    });
+
     it('finds a grant by id alone, and active grants expiring in a window, in keyset pages', async () => {
       const p = await person();
       const base = T0 + 5000 * HOUR;

@@ -9,6 +9,7 @@ import { notificationsRepo } from './notifications.js';
 import { integrityRepo } from './integrity.js';
 import { describeUrl, migratePostgres, openPool, type Db } from './open.js';
 import { recordsRepo } from './records.js';
+import { referralsRepo } from './referrals.js';
 import { sessionsRepo } from './sessions.js';
 import { assertionsRepo, countersRepo, idempotencyRepo, organisationsRepo } from './small.js';
 import { keysRepo } from './subject-keys.js';
@@ -55,6 +56,7 @@ export async function openPostgresStorage(url: string, options: { onError?: (e: 
     integrity: integrityRepo(db),
     delegations: delegationsRepo(db),
     notifications: notificationsRepo(db),
+    referrals: referralsRepo(db),
     events,
     processLocal: [],
     async ping() {

@@ -402,3 +402,32 @@ export const notifications = pgTable(
   },
   (t) => [index('notifications_recipient').on(t.recipientAccountId, t.at), uniqueIndex('notifications_dedupe').on(t.dedupeKey)],
 );
+
+/** A referral of the person by a supporter to another organisation or practitioner. */
+export const referrals = pgTable(
+  'referrals',
+  {
+    id: text('id').primaryKey(),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id, { onDelete: 'cascade' }),
+    referrerAccountId: text('referrer_account_id')
+      .notNull()
+      .references(() => accounts.id),
+    referrerOrganisationId: text('referrer_organisation_id'),
+    referToAccountId: text('refer_to_account_id').references(() => accounts.id),
+    referToOrganisationId: text('refer_to_organisation_id').references(() => organisations.id),
+    categories: text('categories').notNull(),
+    types: text('types'),
+    fromAt: ms('from_at'),
+    toAt: ms('to_at'),
+    purpose: text('purpose').notNull(),
+    sealedNote: bytea('sealed_note'),
+    grantExpiresAt: ms('grant_expires_at').notNull(),
+    createdAt: ms('created_at').notNull(),
+    status: text('status', { enum: ['pending', 'approved', 'denied'] }).notNull(),
+    decidedAt: ms('decided_at'),
+    grantId: text('grant_id'),
+  },
+  (t) => [index('referrals_subject').on(t.subjectId, t.createdAt), index('referrals_referrer').on(t.referrerAccountId, t.createdAt)],
+);
