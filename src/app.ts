@@ -77,7 +77,9 @@ export const redactPaths = [
  * query strings and path parameters, which arrive as text, are coerced to their schema types.
  */
 function validatorCompiler() {
-  const base: AjvOptions = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false };
+  // verbose: errors carry the schema and the data, so plugins/errors.ts can list a union's
+  // allowed values and tell a date without a time zone from one that is not a date.
+  const base: AjvOptions = { allErrors: true, verbose: true, removeAdditional: false, useDefaults: true, strict: false };
   const body = addFormats(new Ajv({ ...base, coerceTypes: false }));
   const text = addFormats(new Ajv({ ...base, coerceTypes: 'array' }));
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : text).compile(schema);

@@ -78,7 +78,7 @@ describe('grants', () => {
         grantee: { accountId: gp.accountId },
         access: 'read',
         categories: ['mental-wellbeing', 'nope'],
-        types: ['heart-rate'],
+        types: ['weight'],
         purpose: 'direct-care',
         expiresAt: '2099-01-01T00:00:00Z',
       },

@@ -121,13 +121,19 @@ export async function openRows(deps: Deps, subjectId: string, rows: RecordRow[])
 export function toRecordQuery(deps: Deps, q: RecordQueryInput): RecordQuery {
   const errors: FieldError[] = [];
   for (const c of q.category ?? []) {
-    if (!deps.catalogue.category(c)) errors.push({ field: 'category', pointer: '/category', in: 'query', detail: `unknown category "${c}"` });
+    if (!deps.catalogue.category(c)) errors.push({ field: 'category', pointer: '/category', in: 'query', detail: deps.catalogue.unknownCategory(c) });
   }
   for (const t of q.type ?? []) {
-    if (!deps.catalogue.type(t)) errors.push({ field: 'type', pointer: '/type', in: 'query', detail: `unknown type "${t}"` });
+    if (!deps.catalogue.type(t)) errors.push({ field: 'type', pointer: '/type', in: 'query', detail: deps.catalogue.unknownType(t) });
+  }
+  let window: ReturnType<typeof parseWindow> = {};
+  try {
+    window = parseWindow(q, 'query');
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    errors.push(...e.errors);
   }
   if (errors.length) throw new ValidationError(errors);
-  const window = parseWindow(q, 'query');
   const query: RecordQuery = { limit: q.limit ?? 50, ...window };
   if (q.category) query.categories = q.category;
   if (q.type) query.types = q.type;

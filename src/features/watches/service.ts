@@ -41,7 +41,7 @@ async function toView(deps: Deps, w: WatchRow, active: boolean): Promise<WatchVi
  */
 export async function createWatch(deps: Deps, actor: Actor, subjectId: string, grants: GrantRow[], input: WatchInput): Promise<WatchView> {
   const def = deps.catalogue.type(input.type);
-  if (!def) throw ValidationError.body('type', `unknown type "${input.type}"`);
+  if (!def) throw ValidationError.body('type', deps.catalogue.unknownType(input.type));
   const rule = parseRule(def, input);
   if (Array.isArray(rule)) throw new ValidationError(rule);
   if (!grants.some((g) => grantCoversType(deps, g, def.code))) {

@@ -1,4 +1,5 @@
 import type { BandDef, Code, TypeDef } from '../model.js';
+import { categories } from './categories.js';
 
 /*
  * The outcomes catalogue: every record type Tessera accepts, with the data the scoring
@@ -83,7 +84,13 @@ const PHQ_LICENCE =
   'colleagues with an educational grant from Pfizer Inc.; no permission is required to ' +
   'reproduce, translate, display or distribute it.';
 
-export const types: TypeDef[] = [
+/** A type's entry as written here; `categories` defaults to the type's own category alone. */
+type TypeEntry = Omit<TypeDef, 'categories'> & { categories?: string[] };
+
+/** Text in the person's own words may be about any part of their life, so any category fits. */
+const anyCategory = (own: string): string[] => [own, ...categories.map((c) => c.code).filter((c) => c !== own)];
+
+const entries: TypeEntry[] = [
   // ---------------------------------------------------------------- questionnaires
   {
     code: 'swemwbs',
@@ -455,6 +462,8 @@ export const types: TypeDef[] = [
     label: 'Heart rate',
     description: 'Heart beats per minute, from a wearable, a monitor or counted by hand.',
     category: 'health-status',
+    // A racing heart during panic, or during exercise, belongs with those records.
+    categories: ['health-status', 'mental-wellbeing', 'healthy-living'],
     kind: 'measure',
     measure: {
       unit: '/min',
@@ -647,6 +656,7 @@ export const types: TypeDef[] = [
       'A goal in the person’s own words, with their own rating of progress from 0 (not started) to 10 ' +
       '(achieved).',
     category: 'goals',
+    categories: anyCategory('goals'),
     kind: 'text',
     text: {
       maxLength: 2000,
@@ -661,6 +671,7 @@ export const types: TypeDef[] = [
     label: 'Note',
     description: 'A note in the person’s own words about what is happening or what matters to them.',
     category: 'notes',
+    categories: anyCategory('notes'),
     kind: 'text',
     text: {
       maxLength: 20000,
@@ -670,3 +681,9 @@ export const types: TypeDef[] = [
     sources: [],
   },
 ];
+
+/**
+ * Every record type. A record may be filed only under a category its type lists, so a grant on
+ * one category (say `goals`) never shows a score filed there by mistake (docs/categories.md).
+ */
+export const types: TypeDef[] = entries.map((t) => ({ ...t, categories: t.categories ?? [t.category] }));
