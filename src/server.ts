@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { createDeps, type Deps } from './core/deps.js';
 import { loadKeys } from './crypto/keyring.js';
 import { checkRecentLog } from './features/access-log/verify.js';
+import { reapplyErasures } from './features/accounts/erasure-ledger.js';
 import { openSqliteStorage } from './storage/sqlite/index.js';
 
 /** How long SIGTERM may take before the process exits anyway (DESIGN: within 10 s). */
@@ -46,8 +47,13 @@ export async function startServer(config: Config): Promise<{ app: FastifyInstanc
   const storage = openSqliteStorage(config.dbFile);
   let app: FastifyInstance;
   try {
+    // Before anything is served: a database restored from before an erasure is erased again.
+    const erased = await reapplyErasures(createDeps(config, storage, keys.keyring));
     app = await buildApp({ config, storage, keyring: keys.keyring, limits: config.rateLimits });
     if (!config.keysFile) app.log.warn({ keysFile: keys.path }, 'development keys in use: set TESSERA_KEYS_FILE for real data');
+    app.log.info({ dbFile: config.dbFile, erasureLedger: config.erasureLedgerFile }, 'database opened');
+    if (erased.reapplied.length) app.log.warn({ count: erased.reapplied.length }, 'erasure ledger: people erased before this database was restored were erased again');
+    if (erased.invalid) app.log.error({ invalid: erased.invalid }, 'erasure ledger: entries whose signature does not verify were skipped');
     await checkLogAtStart(app, createDeps(config, storage, keys.keyring));
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {

@@ -17,6 +17,12 @@ function dataDir(): string {
   return d;
 }
 
+const keysFileForConfigTests = path.join(tempDir('tessera-keys-'), 'keys.json');
+dirs.push(path.dirname(keysFileForConfigTests));
+beforeAll(async () => {
+  fs.writeFileSync(keysFileForConfigTests, (await runCli(['keys', 'generate'], {})).stdout, { mode: 0o600 });
+});
+
 afterAll(() => {
   for (const s of servers) s.kill();
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
@@ -55,6 +61,7 @@ describe('admin create', () => {
     const keysFile = path.join(dir, 'keys.json');
     fs.writeFileSync(keysFile, (await runCli(['keys', 'generate'], {})).stdout, { mode: 0o600 });
     const env = { TESSERA_DATA_DIR: path.join(dir, 'data'), TESSERA_KEYS_FILE: keysFile };
+    expect((await runCli(['migrate'], env)).code).toBe(0);
 
     const created = await runCli(['admin', 'create', '--handle', 'Operator-One', '--password-stdin'], env, `${strongPassword}\n`);
     expect(created.code, created.stderr).toBe(0);
@@ -82,8 +89,61 @@ describe('admin create', () => {
     expect(dup.stderr).toMatch(/taken/);
   });
 
+  it('refuses, in one line, where there is no database rather than creating a second one', async () => {
+    const dir = dataDir();
+    const res = await runCli(['admin', 'create', '--handle', 'ops', '--password-stdin'], { TESSERA_DATA_DIR: path.join(dir, 'data') }, `${strongPassword}\n`);
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toContain(path.join(dir, 'data', 'tessera.db'));
+    expect(res.stderr).toMatch(/tessera\.env/);
+    expect(fs.existsSync(path.join(dir, 'data'))).toBe(false);
+    for (const args of [['audit', 'verify'], ['backup', path.join(dir, 'b.db')], ['keys', 'rotate']]) {
+      const other = await runCli(args, { TESSERA_DATA_DIR: path.join(dir, 'data'), TESSERA_KEYS_FILE: keysFileForConfigTests });
+      expect(other.code, args.join(' ')).toBe(2);
+      expect(other.stderr, args.join(' ')).toMatch(/no database at/);
+    }
+  });
+
+  it('a server and a CLI started from the same folder share the database through tessera.env', async () => {
+    const checkout = dataDir();
+    fs.writeFileSync(path.join(checkout, 'tessera.env'), `# settings\nTESSERA_DATA_DIR=./state\nTESSERA_KEYS_FILE=${keysFileForConfigTests}\n`);
+    const server = await serve({}, checkout);
+    servers.push(server);
+    await server.waitForLog(/database opened/);
+    expect(server.stdout()).toContain(path.join(checkout, 'state', 'tessera.db'));
+    // Another shell, another folder under the checkout would differ: the CLI from the checkout finds it.
+    const created = await runCli(['admin', 'create', '--handle', 'ops', '--password-stdin'], {}, `${strongPassword}\n`, 20_000, checkout);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain(path.join(checkout, 'state', 'tessera.db'));
+    const token = await fetch(`${server.base}/v1/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'password', username: 'ops', password: strongPassword }),
+    });
+    expect(token.status).toBe(200);
+    // The environment wins over the file, and TESSERA_CONFIG names a file anywhere.
+    const elsewhere = dataDir();
+    const viaConfig = await runCli(['audit', 'verify'], { TESSERA_CONFIG: path.join(checkout, 'tessera.env') }, undefined, 20_000, elsewhere);
+    expect(viaConfig.code, viaConfig.stderr).toBe(0);
+    const overridden = await runCli(['audit', 'verify'], { TESSERA_DATA_DIR: path.join(elsewhere, 'none') }, undefined, 20_000, checkout);
+    expect(overridden.stderr).toContain(path.join(elsewhere, 'none'));
+  });
+
+  it('a settings file with an unknown name, or a TESSERA_CONFIG that does not exist, is one line', async () => {
+    const checkout = dataDir();
+    fs.writeFileSync(path.join(checkout, 'tessera.env'), 'TESSERA_DATADIR=./x\n');
+    const typo = await runCli(['migrate'], {}, undefined, 20_000, checkout);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/TESSERA_DATADIR is not a Tessera setting/);
+    const missing = await runCli(['migrate'], { TESSERA_CONFIG: path.join(checkout, 'nope.env') });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/TESSERA_CONFIG/);
+  });
+
   it('refuses a weak password with one line naming it', async () => {
-    const res = await runCli(['admin', 'create', '--handle', 'weakling', '--password-stdin'], { TESSERA_DATA_DIR: dataDir() }, 'short\n');
+    const weakDir = dataDir();
+    expect((await runCli(['migrate'], { TESSERA_DATA_DIR: weakDir })).code).toBe(0);
+    const res = await runCli(['admin', 'create', '--handle', 'weakling', '--password-stdin'], { TESSERA_DATA_DIR: weakDir }, 'short\n');
     expect(res.code).toBe(2);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(res.stderr).toMatch(/password/);
@@ -100,13 +160,7 @@ describe('admin create', () => {
   });
 });
 
-const keysFileForConfigTests = path.join(tempDir('tessera-keys-'), 'keys.json');
-dirs.push(path.dirname(keysFileForConfigTests));
-
 describe('invalid configuration', () => {
-  beforeAll(async () => {
-    fs.writeFileSync(keysFileForConfigTests, (await runCli(['keys', 'generate'], {})).stdout, { mode: 0o600 });
-  });
 
   // Independent child processes: run side by side.
   it.concurrent.for([
@@ -143,6 +197,17 @@ describe('invalid configuration', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/TESSERA_DATA_DIR/);
     expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.runIf(fs.existsSync('/proc/self')).concurrent('a data folder under /proc (mkdir there never ends in Node): exit 2 with one line, promptly', async ({ expect }) => {
+    for (const args of [['serve'], ['migrate']]) {
+      const started = Date.now();
+      const res = await runCli(args, { TESSERA_DATA_DIR: '/proc/nope/data', TESSERA_KEYS_FILE: keysFileForConfigTests, PORT: '0' }, undefined, 15_000);
+      expect(res.code, args[0]).toBe(2);
+      expect(res.stderr.trim().split('\n')).toHaveLength(1);
+      expect(res.stderr).toMatch(/TESSERA_DATA_DIR/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    }
   });
 
   it.concurrent('a database file that is not a database: exit 2 with one line', async ({ expect }) => {

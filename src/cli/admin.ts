@@ -6,6 +6,7 @@ import { ConfigError, TesseraError, ValidationError } from '../errors.js';
 import { createStaffAccount } from '../features/accounts/service.js';
 import { openSqliteStorage } from '../storage/sqlite/index.js';
 import { flag } from './args.js';
+import { requireDatabase } from './database.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -21,13 +22,14 @@ export async function adminCreate(args: string[]): Promise<void> {
   // One trailing newline is what `echo` or a heredoc adds; it is not part of the password.
   const password = (await readStdin()).replace(/\r?\n$/, '');
   const config = loadConfig();
+  requireDatabase(config);
   await initCrypto();
   const keys = loadKeys(config.keysFile, config.dataDir);
   const storage = openSqliteStorage(config.dbFile);
   try {
     const deps = createDeps(config, storage, keys.keyring);
     const account = await createStaffAccount(deps, 'admin', { handle, password, displayName: `Operator ${handle}` });
-    process.stdout.write(`admin ${account.handle} created (accountId ${account.id})\n`);
+    process.stdout.write(`admin ${account.handle} created (accountId ${account.id}) in ${config.dbFile}\n`);
   } catch (e) {
     if (e instanceof ValidationError) throw new ConfigError(e.errors.map((f) => `${f.field} ${f.detail}`).join('; '));
     if (e instanceof TesseraError) throw new ConfigError(e.message);

@@ -5,6 +5,9 @@ import { ConfigError } from '../errors.js';
 import { verifyAccessLog } from '../features/access-log/verify.js';
 import { openSqliteStorage } from '../storage/sqlite/index.js';
 import { flag } from './args.js';
+import { requireDatabase } from './database.js';
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * `tessera audit verify [--subject ID]`: walks every access-log chain. Exit 0 with a count, or
@@ -13,10 +16,18 @@ import { flag } from './args.js';
 export async function auditVerify(args: string[]): Promise<void> {
   const subject = flag(args, '--subject');
   if (args.includes('--subject') && !subject) throw new ConfigError('--subject needs a subject id');
+  if (subject !== undefined && !uuid.test(subject)) throw new ConfigError(`--subject "${subject.slice(0, 64)}" is not a subject id (a UUID, as in GET /v1/me)`);
   const config = loadConfig();
+  requireDatabase(config);
   const keys = loadKeys(config.keysFile, config.dataDir);
   const storage = openSqliteStorage(config.dbFile);
   try {
+    // A person with no entries yet has an empty, intact chain; an id nobody has is a mistake
+    // to report, not "intact: 0 entries".
+    if (subject !== undefined) {
+      const known = (await storage.keys.getWrapped(subject)) !== undefined || (await storage.accessLog.list(subject, { order: 'asc', limit: 1 })).length > 0;
+      if (!known) throw new ConfigError(`no person with subject id ${subject} in ${config.dbFile}, and no access log for one`);
+    }
     const report = await verifyAccessLog(createDeps(config, storage, keys.keyring), subject);
     if (report.broken) {
       const b = report.broken;

@@ -60,4 +60,4 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
   };
 }
 
-export { backupDatabase, inspectDatabaseFile, replaceDatabaseFile, shippedMigrations } from './maintenance.js';
+export { backupDatabase, inspectDatabaseFile, keepDatabaseFile, removeDatabaseFile, replaceDatabaseFile, shippedMigrations } from './maintenance.js';
