@@ -21,7 +21,7 @@ import healthRoutes from './features/health/routes.js';
 import ownRecordRoutes from './features/records/routes.js';
 import { RecordSchema } from './features/records/schemas.js';
 import tokenRoutes from './features/tokens/routes.js';
-import type { LoginLimiter } from './features/tokens/login-limiter.js';
+import type { LoginThrottle } from './features/tokens/login-limiter.js';
 import accessPlugin from './plugins/access.js';
 import authPlugin from './plugins/auth.js';
 import accessLogRoutes from './features/access-log/routes.js';
@@ -49,7 +49,7 @@ export interface AppOptions {
   /** Pino options, or false for silence (tests). */
   logger?: FastifyServerOptions['logger'];
   limits?: Partial<RateLimits>;
-  loginLimiter?: LoginLimiter;
+  loginLimiter?: LoginThrottle;
   /** How often the webhook outbox is polled (ms). */
   webhookIntervalMs?: number;
 }
@@ -85,6 +85,10 @@ function validatorCompiler() {
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : text).compile(schema);
 }
 
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 /**
  * Builds the HTTP application; never listens (tests inject, server.ts listens).
  * @returns the ready Fastify instance
@@ -94,6 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, storage, keyring } = options;
   const limits = { ...defaultLimits, ...options.limits };
   const deps = createDeps(config, storage, keyring, options.clock, options.catalogue);
+  if (options.loginLimiter) deps.loginThrottle = options.loginLimiter;
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } },
@@ -105,7 +110,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // What Node or the router refuse before a route runs answers problem+json too.
     frameworkErrors,
     clientErrorHandler,
-    trustProxy: config.trustProxy,
+    // A hop count trusts that many proxies nearest to us; addresses trust only those proxies.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     genReqId: () => randomUUID(),
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
@@ -167,7 +173,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   await app.register(healthRoutes, { deps });
   await app.register(catalogueRoutes, { deps });
-  await app.register(tokenRoutes, { deps, ratePerMinute: limits.token, ...(options.loginLimiter ? { limiter: options.loginLimiter } : {}) });
+  await app.register(tokenRoutes, { deps, ratePerMinute: limits.token });
   await app.register(accountRoutes, { deps, signUpPerMinute: limits.signUp });
   await app.register(ownRecordRoutes, { deps });
   await app.register(supporterRecordRoutes, { deps });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError } from './errors.js';
@@ -18,8 +19,12 @@ export interface Config {
   /** Issuer and audience of tokens; the token URL is `${publicUrl}/v1/token`. */
   publicUrl: string;
   logLevel: string;
-  /** Trust X-Forwarded-For from a proxy in front (rate limits key on the client IP). */
-  trustProxy: boolean;
+  /**
+   * Which X-Forwarded-For hops to believe (rate limits key on the client IP): false (none), a
+   * number of proxies in front, or the proxies' addresses/CIDR ranges. Never "any": that would
+   * let a client name its own address in the leftmost entry.
+   */
+  trustProxy: false | number | string[];
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   bodyLimitBytes: number;
@@ -101,7 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = withSettingsFile()): Config 
     throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')} (got "${logLevel}")`);
   }
   const publicUrl = parsePublicUrl(env.TESSERA_PUBLIC_URL, host, port);
-  const trustProxy = parseBool(env, 'TESSERA_TRUST_PROXY', false);
+  const trustProxy = parseTrustProxy(env.TESSERA_TRUST_PROXY);
   return {
     host,
     port,
@@ -135,12 +140,34 @@ function parseIntVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min
   return Number(raw);
 }
 
-function parseBool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (!raw) return fallback;
-  if (['1', 'true', 'yes'].includes(raw)) return true;
-  if (['0', 'false', 'no'].includes(raw)) return false;
-  throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+/**
+ * TESSERA_TRUST_PROXY: unset/false, a hop count (1–10), or a comma-separated list of proxy
+ * addresses or CIDR ranges. `true` (trust every hop) is refused on purpose.
+ */
+function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
+  const value = raw?.trim().toLowerCase();
+  if (!value || ['0', 'false', 'no'].includes(value)) return false;
+  if (value === 'true' || value === 'yes') {
+    throw new ConfigError(
+      'TESSERA_TRUST_PROXY=true would believe any X-Forwarded-For a client sends; set the number of proxies in front (e.g. 1) or their addresses (e.g. 10.0.0.5,10.0.1.0/24)',
+    );
+  }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops < 1 || hops > 10) throw new ConfigError(`TESSERA_TRUST_PROXY must be a hop count from 1 to 10 or proxy addresses (got "${raw}")`);
+    return hops;
+  }
+  const entries = value.split(',').map((e) => e.trim());
+  for (const e of entries) {
+    const [address, bits, extra] = e.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    const badBits = bits !== undefined && (!/^\d+$/.test(bits) || Number(bits) > maxBits);
+    if (family === 0 || badBits || extra !== undefined) {
+      throw new ConfigError(`TESSERA_TRUST_PROXY: "${e}" is not an IP address or CIDR range (use a hop count or addresses such as 10.0.0.5,10.0.1.0/24)`);
+    }
+  }
+  return entries;
 }
 
 function parsePublicUrl(raw: string | undefined, host: string, port: number): string {

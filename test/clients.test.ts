@@ -92,6 +92,22 @@ describe('machine clients (private_key_jwt)', () => {
     }
   });
 
+  it('refuses a replayed jti after exp while the clock tolerance would still accept the assertion', async () => {
+    const c = await createClient(t, admin, orgId);
+    const jti = randomUUID();
+    const assertion = await clientAssertion(c, t.url, { jti, expiresIn: '1m' });
+    expect((await tokenRequest(assertion)).statusCode).toBe(200);
+    // 10 s past exp: inside the 30 s tolerance, so only the remembered jti stops the replay.
+    t.clock.advance(70_000);
+    try {
+      const replay = await tokenRequest(assertion);
+      expect(replay.statusCode, replay.body).toBe(401);
+      expect(replay.json().error_description).toMatch(/already used/);
+    } finally {
+      t.clock.advance(-70_000);
+    }
+  });
+
   it('refuses a private key in the registered JWKS, naming the key', async () => {
     const { privateKey } = await generateKeyPair('EdDSA', { extractable: true });
     const res = await t.app.inject({

@@ -39,6 +39,16 @@ describe('erasure', () => {
     expect((await t.app.inject({ method: 'GET', url: '/v1/me/records', headers: bearer(alice.token) })).json().items).toHaveLength(2);
   });
 
+  it('wrong passwords are throttled like logins: after five, even the right one waits (429)', async () => {
+    const carol = await signUpCitizen(t.app);
+    for (let i = 0; i < 5; i++) expect((await erase(carol, `guess number ${i}`)).statusCode).toBe(403);
+    const limited = await erase(carol, strongPassword);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(carol.token) })).statusCode).toBe(200);
+  });
+
   it('destroys the key and every row: no login, supporters get 404, no key or canary left in the DB or WAL', async () => {
     const db = t.storage.db.$client;
     const wrapped = (db.prepare('SELECT wrapped_key FROM subject_keys WHERE subject_id = ?').get(alice.subjectId) as { wrapped_key: Buffer }).wrapped_key;

@@ -380,15 +380,64 @@ describe('failed-login limiting', () => {
     } finally {
       await direct.close();
     }
-    const proxied = await buildTestApp({ env: { TESSERA_TRUST_PROXY: 'true' } });
+    // One trusted proxy: the client is the address that proxy appended (the rightmost entry);
+    // whatever the client wrote further left is not believed.
+    const proxied = await buildTestApp({ env: { TESSERA_TRUST_PROXY: '1' } });
     try {
       const victim = await signUpCitizen(proxied.app);
-      for (let i = 0; i < 5; i++) expect((await attempt(proxied, victim.handle, 'wrong password entirely', '203.0.113.7')).statusCode).toBe(400);
-      expect((await attempt(proxied, victim.handle, strongPassword, '203.0.113.7')).statusCode).toBe(429);
+      for (let i = 0; i < 5; i++) {
+        expect((await attempt(proxied, victim.handle, 'wrong password entirely', `198.18.0.${i}, 203.0.113.7`)).statusCode).toBe(400);
+      }
+      expect((await attempt(proxied, victim.handle, strongPassword, '198.18.0.99, 203.0.113.7')).statusCode).toBe(429);
       // Behind a trusted proxy, the owner on another address is not locked out by the pair limit.
       expect((await attempt(proxied, victim.handle, strongPassword, '198.51.100.1')).statusCode).toBe(200);
     } finally {
       await proxied.close();
+    }
+  });
+
+  it('a trusted proxy list believes only hops from those addresses', async () => {
+    const proxied = await buildTestApp({ env: { TESSERA_TRUST_PROXY: '127.0.0.1,10.0.0.0/8' } });
+    try {
+      const victim = await signUpCitizen(proxied.app);
+      const attempt = (xff: string, password = 'wrong password entirely') =>
+        proxied.app.inject({ method: 'POST', url: '/v1/token', headers: { 'x-forwarded-for': xff }, payload: { grant_type: 'password', username: victim.handle, password } });
+      // 10.1.2.3 is a trusted proxy, so the client is the entry before it; the spoofed leftmost
+      // entries change every time and are never reached.
+      for (let i = 0; i < 5; i++) expect((await attempt(`192.0.2.${i}, 203.0.113.8, 10.1.2.3`)).statusCode).toBe(400);
+      expect((await attempt('192.0.2.77, 203.0.113.8, 10.1.2.3', strongPassword)).statusCode).toBe(429);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('TESSERA_TRUST_PROXY=true is refused at start with one line', async () => {
+    await expect(buildTestApp({ env: { TESSERA_TRUST_PROXY: 'true' } })).rejects.toThrow(/hop|addresses/);
+    await expect(buildTestApp({ env: { TESSERA_TRUST_PROXY: '10.0.0.0/99' } })).rejects.toThrow(/not an IP address or CIDR/);
+  });
+
+  it('failures from many addresses never lock the owner out: the right password from a fresh address logs in', async () => {
+    const local = await buildTestApp({ env: { TESSERA_TRUST_PROXY: '1' } });
+    try {
+      const victim = await signUpCitizen(local.app);
+      const attempt = (ip: string, password: string) =>
+        local.app.inject({ method: 'POST', url: '/v1/token', headers: { 'x-forwarded-for': ip }, payload: { grant_type: 'password', username: victim.handle, password } });
+      for (let i = 0; i < 120; i++) {
+        const res = await attempt(`198.18.${Math.floor(i / 4)}.${i % 4}`, `guess number ${i}`);
+        expect([400, 429]).toContain(res.statusCode);
+      }
+      // Under attack, a guessing address backs off after one more failure…
+      expect((await attempt('203.0.113.50', 'one more guess')).statusCode).toBe(400);
+      const backoff = await attempt('203.0.113.50', strongPassword);
+      expect(backoff.statusCode).toBe(429);
+      expect(Number(backoff.headers['retry-after'])).toBeGreaterThan(0);
+      // …but the owner, on an address that has not failed, gets in with the right password.
+      expect((await attempt('192.0.2.200', strongPassword)).statusCode).toBe(200);
+      // And the guessing address may try again once its backoff is over.
+      local.clock.advance(31_000);
+      expect((await attempt('203.0.113.50', strongPassword)).statusCode).toBe(200);
+    } finally {
+      await local.close();
     }
   });
 

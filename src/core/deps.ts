@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { catalogue as builtInCatalogue, type Catalogue } from '../features/catalogue/catalogue.js';
 import { AlertBus } from '../features/alerts/bus.js';
+import { LoginLimiter, type LoginThrottle } from '../features/tokens/login-limiter.js';
 import type { Storage } from '../storage/contract.js';
 import { systemClock, type Clock } from './clock.js';
 import { DataKeys } from './data-keys.js';
@@ -16,8 +17,19 @@ export interface Deps {
   clock: Clock;
   /** Tells live alert streams about new alerts. */
   alertBus: AlertBus;
+  /** Throttles every password check: logins, erasure. */
+  loginThrottle: LoginThrottle;
 }
 
 export function createDeps(config: Config, storage: Storage, keyring: Keyring, clock: Clock = systemClock, catalogue: Catalogue = builtInCatalogue): Deps {
-  return { config, storage, keyring, dataKeys: new DataKeys(keyring, storage.keys, clock), catalogue, clock, alertBus: new AlertBus() };
+  return {
+    config,
+    storage,
+    keyring,
+    dataKeys: new DataKeys(keyring, storage.keys, clock),
+    catalogue,
+    clock,
+    alertBus: new AlertBus(),
+    loginThrottle: new LoginLimiter(),
+  };
 }

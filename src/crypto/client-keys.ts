@@ -11,6 +11,12 @@ export const assertionAlgorithms = ['EdDSA', 'Ed25519', 'ES256'] as const;
 const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
 
 /**
+ * Clock skew allowed on `exp`, `nbf` and `iat`. An assertion is accepted up to this long after
+ * its `exp`, so its `jti` must be remembered at least that long (see the assertions repo).
+ */
+export const ASSERTION_CLOCK_TOLERANCE_S = 30;
+
+/**
  * Checks a client's JWKS: 1–10 public Ed25519 or P-256 keys, distinct kids.
  * @returns the keys as stored (public members only), or a problem naming the key
  */
@@ -72,7 +78,7 @@ export async function verifyAssertion(
       algorithms: [...assertionAlgorithms],
       requiredClaims: ['exp', 'jti'],
       currentDate: new Date(expect.now),
-      clockTolerance: 30,
+      clockTolerance: ASSERTION_CLOCK_TOLERANCE_S,
     }));
   } catch (e) {
     return { reason: (e as { code?: string }).code ?? 'invalid assertion' };

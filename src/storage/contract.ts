@@ -316,7 +316,8 @@ export interface IdempotencyRepo {
 
 export interface AssertionsRepo {
   /**
-   * Remembers a client assertion id until it expires.
+   * Remembers a client assertion id until `expiresAt` (the assertion's exp plus the clock
+   * tolerance verification allows). The id is checked before expired ids are pruned.
    * @returns false when the id was already seen (a replay)
    */
   remember(clientId: string, jti: string, expiresAt: number, now: number): Promise<boolean>;

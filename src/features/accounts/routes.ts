@@ -45,7 +45,7 @@ const accountRoutes: FastifyPluginAsyncTypebox<{ deps: Deps; signUpPerMinute: nu
         response: { 200: Type.Object({ subjectId: Type.String(), erasedAt: Type.String({ format: 'date-time' }) }), ...authErrors },
       },
     },
-    async (request) => eraseMe(deps, actorOf(request), request.body.password),
+    async (request) => eraseMe(deps, actorOf(request), request.body.password, request.ip),
   );
 };
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../core/deps.js';
-import { peekAssertion, verifyAssertion } from '../../crypto/client-keys.js';
+import { ASSERTION_CLOCK_TOLERANCE_S, peekAssertion, verifyAssertion } from '../../crypto/client-keys.js';
 import { OAuthError } from '../../errors.js';
 import type { TokenResponse } from './schemas.js';
 import type { TokenContext } from './service.js';
@@ -38,7 +38,9 @@ export async function clientCredentialsGrant(deps: Deps, ctx: TokenContext, body
     maxLifetimeSeconds: MAX_ASSERTION_LIFETIME_S,
   });
   if ('reason' in checked) throw invalidClient(checked.reason);
-  if (!(await deps.storage.assertions.remember(clientId, checked.jti, checked.exp * 1000, now))) {
+  // Kept until the last moment verification would still accept it: exp plus the clock tolerance.
+  const acceptableUntil = (checked.exp + ASSERTION_CLOCK_TOLERANCE_S) * 1000;
+  if (!(await deps.storage.assertions.remember(clientId, checked.jti, acceptableUntil, now))) {
     throw invalidClient('this assertion (jti) was already used');
   }
   const sessionId = randomUUID();

@@ -4,20 +4,18 @@ import { Type } from 'typebox';
 import type { Deps } from '../../core/deps.js';
 import { OAuthError } from '../../errors.js';
 import { clientCredentialsGrant, JWT_BEARER } from './client-credentials.js';
-import { LoginLimiter } from './login-limiter.js';
 import { assertionAlgorithms } from '../../crypto/client-keys.js';
 import { OAuthErrorSchema, RevokeRequestSchema, TokenRequestSchema, TokenResponseSchema, type TokenResponse } from './schemas.js';
 import { passwordGrant, refreshGrant, revokeToken, type TokenContext } from './service.js';
 
 export interface TokenRouteOptions {
   deps: Deps;
-  limiter?: LoginLimiter;
   /** Token requests per minute per IP (all grants). */
   ratePerMinute: number;
 }
 
 
-const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (app, { deps, limiter = new LoginLimiter(), ratePerMinute }) => {
+const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (app, { deps, ratePerMinute }) => {
   // Form bodies only here (RFC 6749 §4.3.2); elsewhere they are a 415, not a parse attempt.
   await app.register(formbody);
   const rateLimit = {
@@ -43,7 +41,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRouteOptions> = async (app, { 
     },
     async (request, reply) => {
       if (request.validationError) throw new OAuthError(400, 'invalid_request', request.validationError.message);
-      const ctx: TokenContext = { sign: (claims) => app.signAccessToken(claims), limiter, ip: request.ip };
+      const ctx: TokenContext = { sign: (claims) => app.signAccessToken(claims), ip: request.ip };
       const body = request.body;
       let result: TokenResponse;
       if (body.grant_type === 'password') result = await passwordGrant(deps, ctx, body);

@@ -6,13 +6,11 @@ import { digestToken, randomToken } from '../../crypto/secrets.js';
 import { OAuthError } from '../../errors.js';
 import type { AccountRow } from '../../storage/contract.js';
 import type { AccessClaims } from '../../plugins/auth.js';
-import type { LoginLimiter } from './login-limiter.js';
 import type { TokenRequest, TokenResponse } from './schemas.js';
 
 /** What the token endpoint gives the service besides deps: the signer and the caller's IP. */
 export interface TokenContext {
   sign: (claims: AccessClaims) => string;
-  limiter: LoginLimiter;
   ip: string;
 }
 
@@ -39,17 +37,17 @@ export async function passwordGrant(deps: Deps, ctx: TokenContext, req: TokenReq
   const handle = required(req, 'username').trim().toLowerCase();
   const password = required(req, 'password');
   const now = deps.clock.now();
-  const wait = ctx.limiter.retryAfter(handle, ctx.ip, now);
+  const wait = await deps.loginThrottle.retryAfter(handle, ctx.ip, now);
   if (wait > 0) {
     throw new OAuthError(429, 'invalid_request', `Too many failed logins; try again in ${wait} s`, { 'retry-after': String(wait) });
   }
   const account = await deps.storage.accounts.findByHandle(handle);
   const ok = account?.passwordHash ? await verifyPassword(account.passwordHash, password) : await verifyAgainstDummy(password);
   if (!account || !ok || account.disabledAt !== null || account.kind === 'client') {
-    ctx.limiter.fail(handle, ctx.ip, deps.clock.now());
+    await deps.loginThrottle.fail(handle, ctx.ip, deps.clock.now());
     throw invalidGrant();
   }
-  ctx.limiter.succeed(handle, ctx.ip);
+  await deps.loginThrottle.succeed(handle, ctx.ip);
   const sessionId = randomUUID();
   const refreshToken = randomToken();
   const sessionExpiresAt = now + SESSION_LIFETIME_MS;

@@ -8,9 +8,11 @@ export function assertionsRepo(db: Db): AssertionsRepo {
     async remember(clientId, jti, expiresAt, now) {
       return db.transaction(
         () => {
-          // Expired ids can go: an assertion past its exp is refused before it gets here.
+          // The id is checked before anything is pruned, so a replay is caught even at the very
+          // end of its window; only then do ids no assertion could still use go.
+          const fresh = db.insert(assertionJtis).values({ clientId, jti, expiresAt }).onConflictDoNothing().run().changes === 1;
           db.delete(assertionJtis).where(lt(assertionJtis.expiresAt, now)).run();
-          return db.insert(assertionJtis).values({ clientId, jti, expiresAt }).onConflictDoNothing().run().changes === 1;
+          return fresh;
         },
         { behavior: 'immediate' },
       );
