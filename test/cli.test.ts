@@ -245,24 +245,35 @@ describe('packaging', () => {
     expect(fs.readFileSync(path.join(repoRoot, 'src/cli.ts'), 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
   });
 
-  it('docker-compose.yml has a data volume, a read-only keys mount and a /healthz healthcheck', () => {
-    const compose = parseYaml(fs.readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8')) as {
-      services: Record<string, { volumes: string[]; environment: Record<string, string>; healthcheck: { test: string[] | string } }>;
-      volumes: Record<string, unknown>;
-    };
-    const services = Object.values(compose.services);
-    expect(services).toHaveLength(1);
-    const svc = services[0]!;
+  it('docker-compose.yml: a data volume, the keys folder read-only for the server and writable only for the operator service, a /healthz healthcheck', () => {
+    type Service = { volumes: string[]; environment: Record<string, string>; healthcheck?: { test: string[] | string }; profiles?: string[]; entrypoint?: string[] };
+    const compose = parseYaml(fs.readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+    const always = Object.values(compose.services).filter((s) => !s.profiles);
+    expect(always).toHaveLength(1);
+    const svc = always[0]!;
     const dataDirInContainer = svc.environment.TESSERA_DATA_DIR!;
-    const keysInContainer = svc.environment.TESSERA_KEYS_FILE!;
+    const keysFolder = path.posix.dirname(svc.environment.TESSERA_KEYS_FILE!);
     const dataVolume = svc.volumes.find((v) => v.split(':')[1] === dataDirInContainer);
     expect(dataVolume, 'a volume on the data folder').toBeDefined();
     expect(Object.keys(compose.volumes)).toContain(dataVolume!.split(':')[0]);
-    const keysMount = svc.volumes.find((v) => v.split(':')[1] === keysInContainer);
-    expect(keysMount, 'the keys file is mounted').toBeDefined();
+    // A folder mount: a file mount would keep showing the old file after `keys rotate` renames a new one in.
+    const keysMount = svc.volumes.find((v) => v.split(':')[1] === keysFolder);
+    expect(keysMount, 'the keys folder is mounted').toBeDefined();
     expect(keysMount!.split(':')[2]).toBe('ro');
-    const test = Array.isArray(svc.healthcheck.test) ? svc.healthcheck.test.join(' ') : svc.healthcheck.test;
+    const test = Array.isArray(svc.healthcheck!.test) ? svc.healthcheck!.test.join(' ') : svc.healthcheck!.test;
     expect(test).toContain('/healthz');
+
+    const operator = compose.services.keys!;
+    expect(operator.profiles).toEqual(['operator']);
+    expect(operator.environment).toEqual(svc.environment);
+    expect(operator.volumes).toContain(dataVolume);
+    expect(operator.volumes).toContain(keysMount!.split(':').slice(0, 2).join(':'));
+    expect(operator.entrypoint).toEqual(['node', 'dist/cli.js']);
+    // docs/docker.md names the commands that use these services.
+    const doc = fs.readFileSync(path.join(repoRoot, 'docs/docker.md'), 'utf8');
+    expect(doc).toContain('docker compose run --rm keys keys rotate');
+    expect(doc).toMatch(/docker compose exec -T tessera node dist\/cli\.js admin create/);
+    expect(doc).toMatch(/docker compose exec tessera node dist\/cli\.js backup/);
   });
 
   it('the Dockerfile is multi-stage, runs as non-root with production dependencies, and its CMD is the start script', () => {
