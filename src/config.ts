@@ -14,6 +14,8 @@ export interface Config {
   keysFile: string | null;
   /** The settings file read (TESSERA_CONFIG or ./tessera.env), or null when there was none. */
   settingsFile: string | null;
+  /** Where to get help now, shown to a person whose record raises a `self-harm-risk` flag. */
+  signposting: string;
   /** Signed list of erased people, outside the database so a restore cannot undo an erasure. */
   erasureLedgerFile: string;
   /** Issuer and audience of tokens; the token URL is `${publicUrl}/v1/token`. */
@@ -57,6 +59,7 @@ export const settingNames = [
   'TESSERA_REFRESH_TOKEN_TTL',
   'TESSERA_RATE_LIMIT_TOKEN',
   'TESSERA_RATE_LIMIT_SIGNUP',
+  'TESSERA_SIGNPOSTING',
 ];
 
 /** Settings whose relative paths in a settings file are taken from the file's own folder. */
@@ -114,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = withSettingsFile()): Config 
     dbFile: path.join(dataDir, 'tessera.db'),
     keysFile,
     settingsFile: env.TESSERA_CONFIG?.trim() ? path.resolve(env.TESSERA_CONFIG.trim()) : null,
+    signposting: parseText(env, 'TESSERA_SIGNPOSTING', DEFAULT_SIGNPOSTING, 1000),
     erasureLedgerFile: env.TESSERA_ERASURE_LEDGER?.trim() ? path.resolve(env.TESSERA_ERASURE_LEDGER.trim()) : path.join(dataDir, 'erasures.jwsl'),
     publicUrl,
     logLevel,
@@ -129,6 +133,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = withSettingsFile()): Config 
       signUp: parseIntVar(env, 'TESSERA_RATE_LIMIT_SIGNUP', 60, 1, 1_000_000),
     },
   };
+}
+
+/** The default suits a UK deployment (NHS); elsewhere set TESSERA_SIGNPOSTING to local services. */
+const DEFAULT_SIGNPOSTING =
+  'If you are thinking about harming yourself or feel you might act on it, help is there now: ' +
+  'call 999 or go to A&E if you are in danger; call NHS 111 and choose the mental health option; ' +
+  'or call Samaritans free on 116 123, any time. You can also talk to your GP.';
+
+function parseText(env: NodeJS.ProcessEnv, name: string, fallback: string, maxLength: number): string {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (raw.length > maxLength) throw new ConfigError(`${name} must be at most ${maxLength} characters (got ${raw.length})`);
+  return raw;
 }
 
 function parseIntVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -235,6 +235,30 @@ describe('a record is filed only under a category its type allows', () => {
   });
 });
 
+describe('safety signposting', () => {
+  it('a PHQ-9 raising self-harm-risk tells the person where to get help, in the answer and the record view; others do not', async () => {
+    const p = await signUpCitizen(t.app);
+    const res = await post(p, { type: 'phq9', effectiveAt: at, answers: [0, 1, 1, 0, 2, 1, 0, 0, 1] });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().flags).toContain('self-harm-risk');
+    expect(res.json().signposting).toMatch(/Samaritans free on 116 123/);
+    expect((await get(p, `/v1/me/records/${res.json().id}`)).json().signposting).toBe(res.json().signposting);
+    const calm = await post(p, { type: 'phq9', effectiveAt: at, answers: [0, 1, 1, 0, 2, 1, 0, 0, 0] });
+    expect(calm.json().signposting).toBeUndefined();
+  });
+
+  it('the text comes from TESSERA_SIGNPOSTING', async () => {
+    const other = await buildTestApp({ env: { TESSERA_SIGNPOSTING: 'Call Lifeline on 13 11 14.' } });
+    try {
+      const p = await signUpCitizen(other.app);
+      const res = await other.app.inject({ method: 'POST', url: '/v1/me/records', headers: bearer(p.token), payload: { type: 'phq9', effectiveAt: at, answers: [3, 3, 3, 3, 3, 3, 3, 3, 3] } });
+      expect(res.json().signposting).toBe('Call Lifeline on 13 11 14.');
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('validation names every problem at once, with the fix', () => {
   it('an unknown type suggests the nearest codes and a zone-less date says to add a time zone, in one answer', async () => {
     const res = await post(alice, { type: 'PHQ9', effectiveAt: '2026-03-01T10:00:00', answers: [1] });

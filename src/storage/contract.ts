@@ -238,7 +238,8 @@ export interface WriteEffects {
 }
 
 export interface WatchesRepo {
-  create(row: WatchRow): Promise<void>;
+  /** Stores a watch and its entry in the person's access log, atomically. */
+  create(row: WatchRow, log: LogEntryInput): Promise<void>;
   get(subjectId: string, id: string): Promise<WatchRow | undefined>;
   /** Live (undeleted) watches on a person, all watchers, optionally of one type. */
   listForSubject(subjectId: string, type?: string): Promise<WatchRow[]>;

@@ -11,6 +11,7 @@ export type LogAction =
   | 'access-request.approve'
   | 'access-request.deny'
   | 'alert.raise'
+  | 'watch.create'
   | 'watch.delete'
   | 'export';
 

@@ -72,6 +72,9 @@ export const RecordSchema = Type.Object(
     text: Type.Optional(Type.String()),
     progress: Type.Optional(Type.Integer()),
     detail: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    signposting: Type.Optional(
+      Type.String({ description: 'Where to get help now; in the person’s own record answer and view when a `self-harm-risk` flag is raised' }),
+    ),
   },
   { $id: 'Record' },
 );

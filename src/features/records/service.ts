@@ -87,7 +87,16 @@ export async function createOwnRecord(deps: Deps, actor: Actor, input: RecordInp
   const { rows, views, effects } = await prepareRecords(deps, actor, actor.subjectId!, [input], false);
   await deps.storage.records.insert(rows, effects);
   publishAlerts(deps, effects.alerts);
-  return views[0]!;
+  return withSignposting(deps, views[0]!);
+}
+
+/**
+ * A person whose own answers raise a self-harm risk is told at once where to get help
+ * (TESSERA_SIGNPOSTING), in the answer to the record and in its own view; the alerts to their
+ * supporters follow separately.
+ */
+export function withSignposting(deps: Deps, view: RecordView): RecordView {
+  return view.flags?.includes('self-harm-risk') ? { ...view, signposting: deps.config.signposting } : view;
 }
 
 let lastCreated = { at: NaN, text: '' };

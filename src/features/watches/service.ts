@@ -44,7 +44,8 @@ export async function createWatch(deps: Deps, actor: Actor, subjectId: string, g
   if (!def) throw ValidationError.body('type', deps.catalogue.unknownType(input.type));
   const rule = parseRule(def, input);
   if (Array.isArray(rule)) throw new ValidationError(rule);
-  if (!grants.some((g) => grantCoversType(deps, g, def.code))) {
+  const covering = grants.filter((g) => grantCoversType(deps, g, def.code));
+  if (!covering.length) {
     throw new ForbiddenError(`Type "${def.code}" is outside every read grant you hold for this person`);
   }
   const row: WatchRow = {
@@ -58,7 +59,8 @@ export async function createWatch(deps: Deps, actor: Actor, subjectId: string, g
     deletedAt: null,
     deletedBy: null,
   };
-  await deps.storage.watches.create(row);
+  // The person sees in their log who set a watch on what (the rule holds no personal data).
+  await deps.storage.watches.create(row, logEntry(actor, subjectId, 'watch.create', row.createdAt, { grantIds: covering.map((g) => g.id), query: { watchId: row.id, type: row.type, rule } }));
   return toView(deps, row, true);
 }
 
@@ -71,7 +73,8 @@ export async function listOwnWatches(deps: Deps, actor: Actor, subjectId: string
 export async function deleteOwnWatch(deps: Deps, actor: Actor, subjectId: string, id: string): Promise<void> {
   const w = await deps.storage.watches.get(subjectId, id);
   if (!w || w.watcherAccountId !== actor.accountId) throw new NotFoundError('No such watch');
-  await deps.storage.watches.remove(w, 'watcher', deps.clock.now(), null, null);
+  const now = deps.clock.now();
+  await deps.storage.watches.remove(w, 'watcher', now, null, logEntry(actor, subjectId, 'watch.delete', now, { query: { watchId: w.id } }));
 }
 
 /** Everyone watching the person's store, and on what. */

@@ -26,8 +26,14 @@ export function watchesRepo(db: Db): WatchesRepo {
     .orderBy(asc(watches.createdAt))
     .prepare();
   return {
-    async create(row) {
-      db.insert(watches).values(row).run();
+    async create(row, log) {
+      db.transaction(
+        () => {
+          db.insert(watches).values(row).run();
+          appendLogEntry(db, log);
+        },
+        { behavior: 'immediate' },
+      );
     },
 
     async get(subjectId, id) {
