@@ -108,7 +108,8 @@ export async function seed(dir: string, people: number, records: number, log: (l
   // The schemas' kind and role unions are built from arrays, so their static types need a hand here.
   const gp = await createOrganisation(deps, { name: 'Riverside Surgery', kind: 'gp-practice' } as OrganisationInput);
   await createOrganisation(deps, { name: 'Link Up Social Prescribing', kind: 'social-prescribing' } as OrganisationInput);
-  const practitioner = await addPractitioner(deps, gp.id, {
+  const operator: Actor = { accountId: 'bench-seed', kind: 'admin', sessionId: 'seed', subjectId: null, organisationId: null };
+  const practitioner = await addPractitioner(deps, operator, gp.id, {
     handle: PRACTITIONER_HANDLE,
     password: PASSWORD,
     displayName: 'Dr Bench',
@@ -164,7 +165,7 @@ export async function seed(dir: string, people: number, records: number, log: (l
     purposeText: null,
     expiresAt,
   });
-  const grantee = { accountId: practitioner.accountId, organisationId: null };
+  const grantee = { accountId: practitioner.accountId, organisationId: null, members: null };
   const insertGrant = preparedInsert(client, grants);
   const CHUNK = 500;
   for (let start = 0; start < people; start += CHUNK) {

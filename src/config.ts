@@ -36,6 +36,8 @@ export interface Config {
   headerLimitBytes: number;
   /** Longest path parameter the router matches (ids are 36-character UUIDs); more answers 400. */
   pathParamMaxLength: number;
+  /** Hosts (names or addresses) webhooks may use beyond public https ones: TESSERA_WEBHOOK_ALLOWED_HOSTS. */
+  webhookAllowedHosts: string[];
   /** Requests per minute per IP on the token endpoint and on sign-up (RateLimits in app.ts). */
   rateLimits: { token: number; signUp: number };
 }
@@ -128,6 +130,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = withSettingsFile()): Config 
     jsonDepthLimit: 32,
     headerLimitBytes: 16 * 1024,
     pathParamMaxLength: 100,
+    webhookAllowedHosts: (env.TESSERA_WEBHOOK_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1'))
+      .filter((h) => h !== ''),
     rateLimits: {
       token: parseIntVar(env, 'TESSERA_RATE_LIMIT_TOKEN', 300, 1, 1_000_000),
       signUp: parseIntVar(env, 'TESSERA_RATE_LIMIT_SIGNUP', 60, 1, 1_000_000),

@@ -53,6 +53,8 @@ interface ModelRecord {
 interface ModelGrant {
   id: string;
   grantee: { accountId: string } | { organisationId: string };
+  /** Organisation grants: which of its accounts they reach. */
+  members: 'practitioners' | 'clients' | 'all' | null;
   access: 'read' | 'append';
   categories: string[];
   types: string[] | null;
@@ -259,6 +261,7 @@ async function give(person: Person, terms: GrantTerms): Promise<ModelGrant> {
   const m: ModelGrant = {
     id: g.id,
     grantee: terms.grantee,
+    members: 'accountId' in terms.grantee ? null : (terms.members ?? ((terms.access ?? 'read') === 'read' ? 'practitioners' : 'all')),
     access: terms.access ?? 'read',
     categories: terms.categories,
     types: terms.types ?? null,
@@ -382,7 +385,7 @@ beforeAll(async () => {
   // watched: an organisation-wide read grant to A; the practitioner and the client each watch for
   // PHQ-9 self-harm risk, and two flagged PHQ-9s raised two alerts for each.
   const watched = people.watched;
-  await give(watched, { grantee: { organisationId: orgA }, categories: ['mental-wellbeing'] });
+  await give(watched, { grantee: { organisationId: orgA }, members: 'all', categories: ['mental-wellbeing'] });
   for (const a of [staffActor(gp, 'practitioner'), clientActor(client)]) await setWatch(watched, a, PHQ9_WATCH);
   for (const at of ['2026-05-01T08:00:00Z', '2026-05-02T08:00:00Z']) await addOwn(watched, flaggedPhq9(at));
   for (const [name, token] of [['grantee', gp.token], ['client', client.token]] as const) {
@@ -394,7 +397,8 @@ beforeAll(async () => {
   hookOrg = await createOrganisation(t.app, admin, 'provider');
   hookOrgGone = await createOrganisation(t.app, admin, 'provider');
   for (const org of [hookOrg, hookOrgGone]) {
-    const res = await t.app.inject({ method: 'PUT', url: `/v1/organisations/${org}/webhook`, headers: bearer(admin.token), payload: { url: 'https://hooks.example.org/fixture' } });
+    // A public address that does not need DNS: the URL is checked, never called.
+    const res = await t.app.inject({ method: 'PUT', url: `/v1/organisations/${org}/webhook`, headers: bearer(admin.token), payload: { url: 'https://93.184.216.34/fixture' } });
     expect(res.statusCode, res.body).toBe(200);
   }
 
@@ -423,7 +427,8 @@ afterAll(() => t?.close());
 
 function holds(g: ModelGrant, a: ActorHandle): boolean {
   if ('accountId' in g.grantee) return g.grantee.accountId === a.accountId;
-  return a.organisationId !== null && g.grantee.organisationId === a.organisationId;
+  if (a.organisationId === null || g.grantee.organisationId !== a.organisationId) return false;
+  return g.members === 'all' || (g.members === 'practitioners' && a.kind === 'practitioner') || (g.members === 'clients' && a.kind === 'client');
 }
 
 function activeGrants(p: Person, a: ActorHandle, access: 'read' | 'append', now: number): ModelGrant[] {
@@ -1170,17 +1175,18 @@ const SUBJECT_ROWS: SubjectRow[] = [
   // orgWide: a read grant (health-status, mental-wellbeing) to the whole organisation A
   { id: 'AM201', subject: 'orgWide', actor: 'grantee', route: 'read', status: 200, count: 11, why: 'a member of the organisation' },
   { id: 'AM202', subject: 'orgWide', actor: 'colleague', route: 'read', status: 200, count: 11 },
-  { id: 'AM203', subject: 'orgWide', actor: 'client', route: 'read', status: 200, count: 11 },
+  { id: 'AM203', subject: 'orgWide', actor: 'client', route: 'read', status: 404, why: 'a read grant to an organisation reaches its practitioners (members defaults to practitioners), not its systems' },
   { id: 'AM204', subject: 'orgWide', actor: 'outsider', route: 'read', status: 404 },
   { id: 'AM205', subject: 'orgWide', actor: 'colleague', route: 'append', status: 403 },
-  { id: 'AM206', subject: 'orgWide', actor: 'client', route: 'batch', status: 403 },
-  { id: 'AM207', subject: 'orgWide', actor: 'client', route: 'read', query: 'category=notes', status: 403 },
+  { id: 'AM206', subject: 'orgWide', actor: 'client', route: 'batch', status: 404 },
+  { id: 'AM207', subject: 'orgWide', actor: 'client', route: 'read', query: 'category=notes', status: 404 },
   { id: 'AM208', subject: 'orgWide', actor: 'colleague', route: 'read', query: 'type=heart-rate', status: 200, count: 4, why: 'a category grant sees a heart rate filed under mental-wellbeing' },
   { id: 'AM209', subject: 'orgWide', actor: 'owner', route: 'read', status: 403 },
   { id: 'AM210', subject: 'orgWide', actor: 'admin', route: 'read', status: 403 },
   { id: 'AM211', subject: 'orgWide', actor: 'client', route: 'request', status: 202 },
   { id: 'AM212', subject: 'orgWide', actor: 'anonymous', route: 'read', status: 401 },
-  { id: 'AM213', subject: 'orgWide', actor: 'client', route: 'read', query: 'limit=3&category=mental-wellbeing', status: 200, count: 6 },
+  { id: 'AM213', subject: 'orgWide', actor: 'client', route: 'read', query: 'limit=3&category=mental-wellbeing', status: 404 },
+  { id: 'AM214', subject: 'watched', actor: 'client', route: 'read', status: 200, why: 'an organisation grant with members: all reaches its systems too' },
 
   // otherPerson: the other citizen, who granted the outsider their notes; the practitioner holds nothing
   { id: 'AM221', subject: 'otherPerson', actor: 'grantee', route: 'read', status: 404 },
@@ -1275,9 +1281,9 @@ const SUBJECT_ROWS: SubjectRow[] = [
 
   // orgWide: a read grant (health-status, mental-wellbeing) to the whole organisation A
   { id: 'AM581', subject: 'orgWide', actor: 'colleague', route: 'watch', status: 201, why: 'through the organisation grant' },
-  { id: 'AM582', subject: 'orgWide', actor: 'client', route: 'watch', body: HR_WATCH, status: 201 },
+  { id: 'AM582', subject: 'orgWide', actor: 'client', route: 'watch', body: HR_WATCH, status: 404, why: 'members: practitioners does not reach the client' },
   { id: 'AM583', subject: 'orgWide', actor: 'outsider', route: 'watch', status: 404 },
-  { id: 'AM584', subject: 'orgWide', actor: 'client', route: 'watches', status: 200, why: 'its own watches, not its colleagues’' },
+  { id: 'AM584', subject: 'watched', actor: 'client', route: 'watches', status: 200, why: 'its own watches, not its colleagues’ (members: all)' },
   { id: 'AM585', subject: 'orgWide', actor: 'grantee', route: 'unwatch', watch: 'colleague', status: 404, why: 'a colleague’s watch under the same organisation grant' },
   { id: 'AM586', subject: 'orgWide', actor: 'colleague', route: 'unwatch', watch: 'colleague', status: 204 },
   { id: 'AM587', subject: 'orgWide', actor: 'anonymous', route: 'watches', status: 401 },

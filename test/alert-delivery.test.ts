@@ -69,7 +69,7 @@ describe('alert delivery', () => {
     cleanup.push(() => new Promise((r) => receiver.close(() => r())));
     const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/tessera`;
 
-    let t: TestApp = await buildTestApp({ webhookIntervalMs: 50 });
+    let t: TestApp = await buildTestApp({ webhookIntervalMs: 50, env: { TESSERA_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } });
     const admin = await createAdmin(t);
     const orgId = await createOrganisation(t.app, admin);
     const put = await t.app.inject({ method: 'PUT', url: `/v1/organisations/${orgId}/webhook`, headers: bearer(admin.token), payload: { url: hookUrl } });
@@ -80,7 +80,8 @@ describe('alert delivery', () => {
 
     const gp = await createPractitioner(t.app, admin, orgId, 'gp');
     const p = await signUpCitizen(t.app);
-    await grant(t.app, p, { grantee: { accountId: gp.accountId }, categories: ['health-status'] });
+    // Webhooks carry only what the person consented to share with the organisation itself.
+    await grant(t.app, p, { grantee: { organisationId: orgId }, categories: ['health-status'] });
     await t.app.inject({ method: 'POST', url: `/v1/subjects/${p.subjectId}/watches`, headers: bearer(gp.token), payload: { type: 'heart-rate', field: 'value', op: 'gt', threshold: 120 } });
     const rec = await addRecord(t.app, p, { type: 'heart-rate', effectiveAt: new Date().toISOString(), value: 140 });
 

@@ -43,7 +43,7 @@ async function accessPlugin(app: FastifyInstance, deps: Deps) {
     if (!need || need === 'none') return;
     const actor = actorOf(request);
     const { subjectId } = request.params as { subjectId: string };
-    const holdings = await deps.storage.grants.activeFor(subjectId, actor.accountId, actor.organisationId, deps.clock.now());
+    const holdings = await deps.storage.grants.activeFor(subjectId, actor, deps.clock.now());
     if (holdings.length === 0) throw new NotFoundError('No such person');
     const usable = holdings.filter((g) => g.access === need);
     if (usable.length === 0) throw new ForbiddenError(`None of your grants on this person allows ${need}`);

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import type { Actor } from '../core/actor.js';
 import type { Deps } from '../core/deps.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
-import type { AccountKind } from '../storage/contract.js';
+import type { AccountKind, AuthRow } from '../storage/contract.js';
 
 /**
  * Authentication on every request (CONVENTIONS §2.1): the access token's signature is checked
@@ -27,6 +27,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     actor: Actor | null;
+    /** When the presented access token expires (epoch ms); long-lived channels end then. */
+    tokenExpiresAt: number | null;
   }
   interface FastifyInstance {
     /** Signs an access token with the current signing key (which a key rotation may change). */
@@ -42,7 +44,7 @@ declare module '@fastify/jwt' {
 }
 
 async function authPlugin(app: FastifyInstance, deps: Deps) {
-  const { keyring, config, storage, clock } = deps;
+  const { keyring, config } = deps;
   await app.register(fastifyJwt, {
     secret: {
       private: keyring.signing.privatePem,
@@ -81,6 +83,7 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
   });
 
   app.decorateRequest('actor', null);
+  app.decorateRequest('tokenExpiresAt', null);
 
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'public' };
@@ -99,11 +102,10 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
     } catch {
       throw new UnauthenticatedError('The access token is invalid or expired');
     }
-    const row = await storage.sessions.authLookup(claims.sid);
-    const now = clock.now();
-    if (!row || row.account.id !== claims.sub || row.sessionRevokedAt !== null || row.sessionExpiresAt <= now || row.account.disabledAt !== null) {
-      throw new UnauthenticatedError('The access token is no longer valid');
-    }
+    const row = await liveSession(deps, claims.sid, claims.sub);
+    if (!row) throw new UnauthenticatedError('The access token is no longer valid');
+    const exp = (claims as AccessClaims & { exp?: number }).exp;
+    request.tokenExpiresAt = typeof exp === 'number' ? exp * 1000 : null;
     const a = row.account;
     if (!auth.includes(a.kind)) throw new ForbiddenError(`This endpoint is not for ${a.kind} accounts`);
     request.actor = { accountId: a.id, kind: a.kind, sessionId: row.sessionId, subjectId: a.subjectId, organisationId: a.organisationId };
@@ -111,6 +113,21 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
 }
 
 export default fp(authPlugin, { name: 'tessera-auth' });
+
+/**
+ * The one check of a session, from the database: it exists, belongs to the account, is neither
+ * revoked nor expired, and its account is not disabled. Requests run it once; long-lived
+ * channels (SSE, webhooks) run it again before every delivery.
+ * @returns the session and its account while they hold, else undefined
+ */
+export async function liveSession(deps: Deps, sessionId: string, accountId: string): Promise<AuthRow | undefined> {
+  const row = await deps.storage.sessions.authLookup(sessionId);
+  const now = deps.clock.now();
+  if (!row || row.account.id !== accountId || row.sessionRevokedAt !== null || row.sessionExpiresAt <= now || row.account.disabledAt !== null) {
+    return undefined;
+  }
+  return row;
+}
 
 /** @returns the authenticated caller; routes behind `auth` always have one */
 export function actorOf(request: FastifyRequest): Actor {

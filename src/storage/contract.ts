@@ -101,6 +101,8 @@ export interface GrantRow {
   subjectId: string;
   granteeAccountId: string | null;
   granteeOrganisationId: string | null;
+  /** For organisation grants, which of its accounts it reaches; null for grants to one account. */
+  members: GrantMembers | null;
   access: 'read' | 'append';
   categories: string[];
   types: string[] | null;
@@ -118,6 +120,19 @@ export interface GrantRow {
 }
 
 export type GrantStatus = 'active' | 'expired' | 'revoked';
+
+/** Which accounts of a grantee organisation an organisation grant reaches. */
+export type GrantMembers = 'practitioners' | 'clients' | 'all';
+
+/**
+ * An account as a holder of grants: its own grants, and those of its organisation whose
+ * `members` include its kind.
+ */
+export interface Holder {
+  accountId: string;
+  kind: AccountKind;
+  organisationId: string | null;
+}
 
 export interface AccessRequestRow {
   id: string;
@@ -222,7 +237,8 @@ export interface DeliveryRow {
   id: string;
   organisationId: string;
   alertId: string;
-  status: 'pending' | 'delivered' | 'failed';
+  /** `cancelled`: the consent behind it no longer covers the alert, so it is never sent. */
+  status: 'pending' | 'delivered' | 'failed' | 'cancelled';
   attempts: number;
   nextAttemptAt: number;
   lastError: string | null;
@@ -241,9 +257,13 @@ export interface WatchesRepo {
   /** Stores a watch and its entry in the person's access log, atomically. */
   create(row: WatchRow, log: LogEntryInput): Promise<void>;
   get(subjectId: string, id: string): Promise<WatchRow | undefined>;
-  /** Live (undeleted) watches on a person, all watchers, optionally of one type. */
+  /** Live (undeleted) watches on a person, all watchers, optionally of one type, oldest first. */
   listForSubject(subjectId: string, type?: string): Promise<WatchRow[]>;
+  /** A page of {@link listForSubject}: watches created after `after` (createdAt asc, id asc). */
+  pageForSubject(subjectId: string, q: { after?: { createdAt: number; id: string }; limit: number }): Promise<WatchRow[]>;
   listForWatcher(accountId: string, subjectId: string): Promise<WatchRow[]>;
+  /** How many live watches a person has, in all and by one watcher (for the caps). */
+  countLive(subjectId: string, watcherAccountId: string): Promise<{ total: number; byWatcher: number }>;
   /** Marks a watch deleted, with an optional feed notice for the watcher, atomically. */
   remove(watch: WatchRow, by: 'watcher' | 'subject', now: number, notice: AlertRow | null, log: LogEntryInput | null): Promise<boolean>;
 }
@@ -277,14 +297,12 @@ export interface GrantsRepo {
   create(row: GrantRow, log: LogEntryInput): Promise<void>;
   get(subjectId: string, id: string): Promise<GrantRow | undefined>;
   listForSubject(subjectId: string, q: { status?: GrantStatus; now: number; after?: CreatedPosition; limit: number }): Promise<GrantRow[]>;
-  /** Grants made to an account directly or to its organisation. */
-  listForGrantee(
-    accountId: string,
-    organisationId: string | null,
-    q: { status?: GrantStatus; subjectId?: string; now: number; after?: CreatedPosition; limit: number },
-  ): Promise<GrantRow[]>;
-  /** Active (unrevoked, unexpired) grants on one person held by an account or its organisation. */
-  activeFor(subjectId: string, accountId: string, organisationId: string | null, now: number): Promise<GrantRow[]>;
+  /** Grants that reach a holder: made to it directly, or to its organisation for its kind. */
+  listForGrantee(holder: Holder, q: { status?: GrantStatus; subjectId?: string; now: number; after?: CreatedPosition; limit: number }): Promise<GrantRow[]>;
+  /** Active (unrevoked, unexpired) grants on one person that reach a holder (see {@link Holder}). */
+  activeFor(subjectId: string, holder: Holder, now: number): Promise<GrantRow[]>;
+  /** People with an active organisation grant that reaches accounts of this kind, with those grants' ids. */
+  activeForOrganisation(organisationId: string, kind: AccountKind, now: number): Promise<{ subjectId: string; grantIds: string[] }[]>;
   /**
    * Revokes a grant and logs it, atomically.
    * @returns the grant after the call, or undefined when the person has no such grant
@@ -327,16 +345,22 @@ export interface AssertionsRepo {
 export interface AccountsRepo {
   /** Creates a person: subject, wrapped data key and citizen account in one transaction. */
   createCitizen(account: AccountRow, key: WrappedKeyRow): Promise<void>;
-  /** Creates a non-citizen account. @throws ConflictError when the handle is taken */
-  create(account: AccountRow): Promise<void>;
+  /**
+   * Creates a non-citizen account, with the access-log entries that tell people whose
+   * organisation grants now reach it, in one transaction.
+   * @throws ConflictError when the handle is taken
+   */
+  create(account: AccountRow, logs?: LogEntryInput[]): Promise<void>;
   findByHandle(handle: string): Promise<AccountRow | undefined>;
   findById(id: string): Promise<AccountRow | undefined>;
   /**
    * Disables an account: its sessions end and every grant made to it directly is revoked, all
    * in one transaction (grants to its organisation stay with the organisation).
+   * `logs` (entries telling people whose organisation grants reached the account) are written
+   * in the same transaction.
    * @returns the grants revoked, so their people's logs can say so
    */
-  disable(accountId: string, now: number): Promise<GrantRow[]>;
+  disable(accountId: string, now: number, logs?: LogEntryInput[]): Promise<GrantRow[]>;
 }
 
 export interface SessionsRepo {
@@ -379,8 +403,8 @@ export interface SubjectsRepo {
 export interface RecordsRepo {
   /** Stores a person's own records with their write effects, in one transaction. */
   insert(rows: RecordRow[], effects?: WriteEffects): Promise<void>;
-  /** The latest record of a type before a moment (for change rules). */
-  latestBefore(subjectId: string, type: string, effectiveAt: number, excludeIds: string[]): Promise<RecordRow | undefined>;
+  /** The latest record of a type at or before a moment, inside a scope (for change rules). */
+  latestBefore(scope: Scope, type: string, effectiveAt: number, excludeIds: string[]): Promise<RecordRow | undefined>;
   /**
    * Stores appended records with their access-log entry and, when given, the idempotency key,
    * in one transaction.

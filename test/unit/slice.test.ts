@@ -14,6 +14,7 @@ function grantRow(terms: Partial<Pick<GrantRow, 'categories' | 'types' | 'fromAt
     subjectId,
     granteeAccountId: 'supporter',
     granteeOrganisationId: null,
+    members: null,
     access: 'read',
     categories: ['mental-wellbeing'],
     types: null,

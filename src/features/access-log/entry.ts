@@ -13,6 +13,8 @@ export type LogAction =
   | 'alert.raise'
   | 'watch.create'
   | 'watch.delete'
+  | 'organisation.member-add'
+  | 'organisation.member-remove'
   | 'export';
 
 /** Builds the entry for something `actor` did to `subjectId`'s store. No record content, ever. */

@@ -139,7 +139,7 @@ export async function approveRequest(deps: Deps, actor: Actor, subjectId: string
   const terms = checkTerms(deps, narrowed(r, input), now);
   const dek = await deps.dataKeys.forSubject(subjectId);
   if (r.sealedPurposeText) terms.purposeText = openField(dek, subjectId, purposeField(r.id), r.sealedPurposeText);
-  const grant = await newGrant(deps, subjectId, dek, { accountId: r.requesterAccountId, organisationId: null }, terms, now, r.id);
+  const grant = await newGrant(deps, subjectId, dek, { accountId: r.requesterAccountId, organisationId: null, members: null }, terms, now, r.id);
   const log = logEntry(actor, subjectId, 'access-request.approve', now, { grantIds: [grant.id], query: { requestId: r.id } });
   if ((await deps.storage.accessRequests.approve(r, grant, log)) !== 'approved') throw new ConflictError('This request was decided meanwhile');
   return toGrantView(deps, grant, now);

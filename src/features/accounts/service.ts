@@ -5,7 +5,7 @@ import { iso } from '../../core/time.js';
 import { openField, sealField } from '../../crypto/envelope.js';
 import { hashPassword } from '../../crypto/passwords.js';
 import { NotFoundError, ValidationError, type FieldError } from '../../errors.js';
-import type { AccountKind, AccountRow } from '../../storage/contract.js';
+import type { AccountKind, AccountRow, LogEntryInput } from '../../storage/contract.js';
 import { checkPassword, normaliseHandle } from './password-policy.js';
 import type { Me, SignedUp, SignUpInput } from './schemas.js';
 
@@ -57,6 +57,8 @@ export async function createStaffAccount(
   deps: Deps,
   kind: Extract<AccountKind, 'admin' | 'practitioner'>,
   input: { handle: string; password: string; displayName: string; organisationId?: string; role?: string },
+  /** Access-log entries to write with the account (people whose organisation grants now reach it). */
+  logsFor: (account: AccountRow) => Promise<LogEntryInput[]> = async () => [],
 ): Promise<AccountRow> {
   const { handle, displayName } = checkCredentials(input);
   const account: AccountRow = {
@@ -73,7 +75,7 @@ export async function createStaffAccount(
     disabledAt: null,
     createdAt: deps.clock.now(),
   };
-  await deps.storage.accounts.create(account);
+  await deps.storage.accounts.create(account, await logsFor(account));
   return account;
 }
 

@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
-import type { AlertView } from './schemas.js';
+import type { AlertRow } from '../../storage/contract.js';
 
 /**
  * In-process fan-out of new alerts to live streams (SSE). Alerts are stored first; this only
- * tells open connections, so a missed event is never a lost alert.
+ * tells open connections, so a missed event is never a lost alert. It carries the stored row,
+ * never opened content: each stream decides for itself whether it may still show it.
  */
 export class AlertBus {
   private readonly emitter = new EventEmitter();
@@ -13,12 +14,12 @@ export class AlertBus {
     this.emitter.setMaxListeners(0);
   }
 
-  publish(watcherAccountId: string, alert: AlertView): void {
+  publish(watcherAccountId: string, alert: AlertRow): void {
     this.emitter.emit(watcherAccountId, alert);
   }
 
   /** @returns a function that unsubscribes */
-  subscribe(watcherAccountId: string, listener: (alert: AlertView) => void): () => void {
+  subscribe(watcherAccountId: string, listener: (alert: AlertRow) => void): () => void {
     this.emitter.on(watcherAccountId, listener);
     return () => this.emitter.off(watcherAccountId, listener);
   }

@@ -1,10 +1,10 @@
-import type { Actor } from '../../core/actor.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { Deps } from '../../core/deps.js';
 import { iso, isoOrNull } from '../../core/time.js';
 import { openField } from '../../crypto/envelope.js';
 import { NotFoundError } from '../../errors.js';
-import type { AlertRow } from '../../storage/contract.js';
+import type { AlertRow, Holder } from '../../storage/contract.js';
+import { activeHoldings } from '../grants/holdings.js';
 import { grantsCovering } from '../records/slice.js';
 import { matchedField } from '../watches/evaluate.js';
 import type { AlertView } from './schemas.js';
@@ -34,30 +34,43 @@ export async function toAlertView(deps: Deps, a: AlertRow, covered: boolean): Pr
 }
 
 /**
- * Whether the caller may still see what an alert matched: an active read grant of theirs must
- * hold the alerted record itself (its category, type and date), as when the alert was raised.
+ * The holder's active read grants that hold the alerted record itself (its category, type and
+ * date), as when the alert was raised; none once the record is gone or the grants ended. Every
+ * channel that shows what an alert matched (feed, stream, webhook) asks this first.
  */
-async function stillCovered(deps: Deps, actor: Actor, a: AlertRow, now: number): Promise<boolean> {
-  if (a.kind !== 'match' || !a.recordId) return false;
-  const grants = (await deps.storage.grants.activeFor(a.subjectId, actor.accountId, actor.organisationId, now)).filter((g) => g.access === 'read');
-  if (grants.length === 0) return false;
+export async function grantsCoveringAlert(deps: Deps, holder: Holder, a: AlertRow, now: number) {
+  if (a.kind !== 'match' || !a.recordId) return [];
+  const grants = await activeHoldings(deps, holder, a.subjectId, 'read', now);
+  if (grants.length === 0) return [];
   const [record] = await deps.storage.records.getMany(a.subjectId, [a.recordId]);
-  return record !== undefined && grantsCovering(grants, record).length > 0;
+  return record ? grantsCovering(grants, record) : [];
 }
 
-/** Tells open streams about alerts just stored (they were raised under an active grant). */
+async function stillCovered(deps: Deps, holder: Holder, a: AlertRow, now: number): Promise<boolean> {
+  return (await grantsCoveringAlert(deps, holder, a, now)).length > 0;
+}
+
+/**
+ * Tells open streams about alerts just stored. Only the alert row travels: each stream re-checks
+ * its own session and grants before it opens and sends what matched.
+ */
 export function publishAlerts(deps: Deps, alerts: AlertRow[]): void {
-  for (const a of alerts) {
-    toAlertView(deps, a, true).then(
-      (view) => deps.alertBus.publish(a.watcherAccountId, view),
-      () => undefined,
-    );
-  }
+  for (const a of alerts) deps.alertBus.publish(a.watcherAccountId, a);
+}
+
+/**
+ * What a live channel may send for an alert now: the alert with what matched while a grant of
+ * the holder still covers the record, a watch-removed notice as it is, or nothing.
+ */
+export async function alertForDelivery(deps: Deps, holder: Holder, a: AlertRow): Promise<AlertView | null> {
+  if (a.kind !== 'match') return toAlertView(deps, a, false);
+  if (!(await stillCovered(deps, holder, a, deps.clock.now()))) return null;
+  return toAlertView(deps, a, true);
 }
 
 export async function listAlerts(
   deps: Deps,
-  actor: Actor,
+  actor: Holder,
   q: { unacked?: boolean; cursor?: string; limit?: number },
 ): Promise<{ items: AlertView[]; nextCursor: string | null }> {
   const limit = q.limit ?? 50;
@@ -74,7 +87,7 @@ export async function listAlerts(
   return { items, nextCursor: rows.length > limit && last ? encodeCursor({ a: last.at, i: last.id }) : null };
 }
 
-export async function ackAlert(deps: Deps, actor: Actor, id: string): Promise<AlertView> {
+export async function ackAlert(deps: Deps, actor: Holder, id: string): Promise<AlertView> {
   const a = await deps.storage.alerts.ack(actor.accountId, id, deps.clock.now());
   if (!a) throw new NotFoundError('No such alert');
   return toAlertView(deps, a, await stillCovered(deps, actor, a, deps.clock.now()));

@@ -88,10 +88,6 @@ async function* jsonArray<T>(name: string, source: AsyncIterable<T[]>, write: (v
   yield `${empty ? ']' : '\n]'}${last ? '' : ','}\n`;
 }
 
-async function* once<T>(items: T[]): AsyncGenerator<T[]> {
-  if (items.length) yield items;
-}
-
 async function* jsonDocument(deps: Deps, subject: ExportSubject, exportId: string, exportedAt: string, s: Serialisers): AsyncGenerator<string> {
   const { subjectId } = subject;
   yield `{"format":"tessera-export","version":1,"exportId":${JSON.stringify(exportId)},"exportedAt":${JSON.stringify(exportedAt)},` +
@@ -99,7 +95,7 @@ async function* jsonDocument(deps: Deps, subject: ExportSubject, exportId: strin
   yield* jsonArray('records', recordPages(deps, subjectId), s.record);
   yield* jsonArray('grants', pages((cursor) => listOwnGrants(deps, subjectId, { limit: PAGE, ...(cursor ? { cursor } : {}) })), s.grant);
   yield* jsonArray('accessRequests', pages((cursor) => listRequests(deps, subjectId, { limit: PAGE, ...(cursor ? { cursor } : {}) })), s.accessRequest);
-  yield* jsonArray('watches', once((await listWatchesOnMe(deps, subjectId)).items), s.watch);
+  yield* jsonArray('watches', pages((cursor) => listWatchesOnMe(deps, subjectId, { limit: PAGE, ...(cursor ? { cursor } : {}) })), s.watch);
   yield* jsonArray('accessLog', pages((cursor) => listAccessLog(deps, subjectId, { limit: PAGE, ...(cursor ? { cursor } : {}) })), s.logEntry, true);
   yield '}\n';
 }

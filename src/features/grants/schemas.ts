@@ -27,7 +27,12 @@ export const GranteeSchema = Type.Union([
   Type.Object({ organisationId: UuidSchema }, { additionalProperties: false }),
 ]);
 
-export const GrantInputSchema = Type.Object({ grantee: GranteeSchema, ...TermsProperties }, { additionalProperties: false });
+export const MembersSchema = Type.Union([Type.Literal('practitioners'), Type.Literal('clients'), Type.Literal('all')], {
+  description:
+    'Organisation grants only: which of its accounts the grant reaches. Default `practitioners` for read, `all` for append (providers’ systems push)',
+});
+
+export const GrantInputSchema = Type.Object({ grantee: GranteeSchema, members: Type.Optional(MembersSchema), ...TermsProperties }, { additionalProperties: false });
 
 export const GrantSchema = Type.Object(
   {
@@ -35,6 +40,7 @@ export const GrantSchema = Type.Object(
     subjectId: UuidSchema,
     grantee: Type.Object({ accountId: Type.Optional(UuidSchema), organisationId: Type.Optional(UuidSchema) }),
     granteeName: Type.Union([Type.String(), Type.Null()], { description: 'Who the grantee is, for people reading the list' }),
+    members: Type.Union([MembersSchema, Type.Null()], { description: 'For organisation grants, which of its accounts it reaches; null for a grant to one account' }),
     access: Type.String(),
     categories: Type.Array(Type.String()),
     types: Type.Union([Type.Array(Type.String()), Type.Null()]),

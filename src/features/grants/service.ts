@@ -6,7 +6,8 @@ import { iso, isoOrNull } from '../../core/time.js';
 import { openField, sealField } from '../../crypto/envelope.js';
 import { signReceipt } from '../../crypto/jws.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
-import type { GrantRow, GrantStatus } from '../../storage/contract.js';
+import type { GrantMembers, GrantRow, GrantStatus } from '../../storage/contract.js';
+import { defaultMembers } from './holdings.js';
 import { logEntry } from '../access-log/entry.js';
 import { describeSupporter } from '../accounts/service.js';
 import type { GrantInput, GrantView, Preview } from './schemas.js';
@@ -28,6 +29,7 @@ function receiptClaims(g: GrantRow, revokedAt?: number): Record<string, unknown>
     grantId: g.id,
     subjectId: g.subjectId,
     grantee: g.granteeAccountId ? { accountId: g.granteeAccountId } : { organisationId: g.granteeOrganisationId },
+    members: g.members,
     access: g.access,
     categories: g.categories,
     types: g.types,
@@ -41,23 +43,32 @@ function receiptClaims(g: GrantRow, revokedAt?: number): Record<string, unknown>
   return claims;
 }
 
+/** Who a grant is to: one account, or an organisation and which of its accounts. */
+export interface Grantee {
+  accountId: string | null;
+  organisationId: string | null;
+  members: GrantMembers | null;
+}
+
 /**
  * Checks that a grantee exists and may hold grants (a practitioner or client that is not
- * disabled, or an organisation).
- * @throws ValidationError naming `grantee.accountId` or `grantee.organisationId`
+ * disabled, or an organisation), and settles `members` for organisation grants.
+ * @throws ValidationError naming `grantee.accountId`, `grantee.organisationId` or `members`
  */
-async function checkGrantee(deps: Deps, grantee: GrantInput['grantee']): Promise<{ accountId: string | null; organisationId: string | null }> {
+async function checkGrantee(deps: Deps, input: Pick<GrantInput, 'grantee' | 'members' | 'access'>): Promise<Grantee> {
+  const { grantee } = input;
   if ('accountId' in grantee) {
+    if (input.members !== undefined) throw ValidationError.body('members', 'applies only to grants to an organisation');
     const a = await deps.storage.accounts.findById(grantee.accountId);
     if (!a || (a.kind !== 'practitioner' && a.kind !== 'client') || a.disabledAt !== null) {
       throw ValidationError.body('grantee.accountId', 'is not an active practitioner or client account');
     }
-    return { accountId: a.id, organisationId: null };
+    return { accountId: a.id, organisationId: null, members: null };
   }
   if (!(await deps.storage.organisations.get(grantee.organisationId))) {
     throw ValidationError.body('grantee.organisationId', 'is not a known organisation');
   }
-  return { accountId: null, organisationId: grantee.organisationId };
+  return { accountId: null, organisationId: grantee.organisationId, members: input.members ?? defaultMembers(input.access) };
 }
 
 /**
@@ -68,7 +79,7 @@ export async function newGrant(
   deps: Deps,
   subjectId: string,
   dek: Uint8Array,
-  grantee: { accountId: string | null; organisationId: string | null },
+  grantee: Grantee,
   terms: Terms,
   now: number,
   requestId: string | null,
@@ -79,6 +90,7 @@ export async function newGrant(
     subjectId,
     granteeAccountId: grantee.accountId,
     granteeOrganisationId: grantee.organisationId,
+    members: grantee.members,
     access: terms.access,
     categories: terms.categories,
     types: terms.types,
@@ -108,6 +120,7 @@ export async function toGrantView(deps: Deps, g: GrantRow, now: number): Promise
     subjectId: g.subjectId,
     grantee: g.granteeAccountId ? { accountId: g.granteeAccountId } : { organisationId: g.granteeOrganisationId! },
     granteeName: await describeSupporter(deps, g.granteeAccountId, g.granteeOrganisationId),
+    members: g.members,
     access: g.access,
     categories: g.categories,
     types: g.types,
@@ -126,7 +139,7 @@ export async function toGrantView(deps: Deps, g: GrantRow, now: number): Promise
   return view;
 }
 
-function termsLog(t: Terms, grantee: { accountId: string | null; organisationId: string | null }): Record<string, unknown> {
+function termsLog(t: Terms, grantee: Grantee): Record<string, unknown> {
   return {
     grantee,
     access: t.access,
@@ -143,7 +156,7 @@ function termsLog(t: Terms, grantee: { accountId: string | null; organisationId:
 export async function createGrant(deps: Deps, actor: Actor, subjectId: string, input: GrantInput): Promise<GrantView> {
   const now = deps.clock.now();
   const terms = checkTerms(deps, input, now);
-  const grantee = await checkGrantee(deps, input.grantee);
+  const grantee = await checkGrantee(deps, input);
   const dek = await deps.dataKeys.forSubject(subjectId);
   const row = await newGrant(deps, subjectId, dek, grantee, terms, now, null);
   await deps.storage.grants.create(row, logEntry(actor, subjectId, 'grant.create', now, { grantIds: [row.id], query: termsLog(terms, grantee) }));
@@ -154,7 +167,7 @@ export async function createGrant(deps: Deps, actor: Actor, subjectId: string, i
 export async function previewGrant(deps: Deps, subjectId: string, input: GrantInput): Promise<Preview> {
   const now = deps.clock.now();
   const terms = checkTerms(deps, input, now);
-  await checkGrantee(deps, input.grantee);
+  await checkGrantee(deps, input);
   const groups = await deps.storage.records.summarise({ subjectId, slices: [sliceOf(terms)] });
   const preview: Preview = { total: 0, byCategory: {}, byType: {}, first: null, last: null };
   let first = Infinity;
@@ -216,7 +229,7 @@ export async function listGranteeGrants(
   const now = deps.clock.now();
   const limit = q.limit ?? 50;
   const after = createdAfter(q.cursor);
-  const rows = await deps.storage.grants.listForGrantee(actor.accountId, actor.organisationId, {
+  const rows = await deps.storage.grants.listForGrantee(actor, {
     now,
     limit: limit + 1,
     status: q.status ?? 'active',

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Deps } from '../../core/deps.js';
+import { actorOf } from '../../plugins/auth.js';
 import { authErrors, ListSchema } from '../../core/schemas.js';
 import {
   ClientInputSchema,
@@ -49,7 +50,7 @@ const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app
     },
     async (request, reply) => {
       reply.code(201);
-      return addPractitioner(deps, request.params.orgId, request.body);
+      return addPractitioner(deps, actorOf(request), request.params.orgId, request.body);
     },
   );
 
@@ -67,7 +68,7 @@ const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app
     },
     async (request, reply) => {
       reply.code(201);
-      return addClient(deps, request.params.orgId, request.body);
+      return addClient(deps, actorOf(request), request.params.orgId, request.body);
     },
   );
 
@@ -86,7 +87,7 @@ const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app
           response: { 200: DisabledSchema, ...authErrors },
         },
       },
-      async (request) => disableMember(deps, request.params.orgId, request.params.accountId, kind),
+      async (request) => disableMember(deps, actorOf(request), request.params.orgId, request.params.accountId, kind),
     );
   }
 };

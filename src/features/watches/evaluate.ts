@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../core/deps.js';
 import { openRecord, sealField } from '../../crypto/envelope.js';
-import type { AlertRow, DeliveryRow, LogEntryInput, RecordRow, WatchRow, WriteEffects } from '../../storage/contract.js';
+import type { AlertRow, DeliveryRow, GrantRow, Holder, RecordRow, WatchRow, WriteEffects } from '../../storage/contract.js';
+import { activeHoldings, holderOf } from '../grants/holdings.js';
+import { sliceOf } from '../grants/terms.js';
 import type { RecordContent } from '../records/compose.js';
 import { grantsCovering } from '../records/slice.js';
 import { evaluateRule, type Rule } from './rules.js';
@@ -16,39 +18,65 @@ export interface Written {
   content: RecordContent;
 }
 
-async function previousContent(deps: Deps, dek: Uint8Array, w: Written, batch: Written[]): Promise<RecordContent | undefined> {
-  // The previous record of the type may be stored already or come earlier in the same batch.
+/**
+ * The record a change rule compares with: the latest earlier record of the type that the
+ * watcher's read grants cover (category, type and window), never one outside them, whether it
+ * is stored already or comes earlier in the same batch.
+ */
+async function previousContent(deps: Deps, dek: Uint8Array, w: Written, batch: Written[], grants: GrantRow[]): Promise<RecordContent | undefined> {
   const earlier = batch
-    .filter((b) => b !== w && b.row.type === w.row.type && b.row.effectiveAt <= w.row.effectiveAt && batch.indexOf(b) < batch.indexOf(w))
+    .filter(
+      (b) =>
+        b !== w &&
+        b.row.type === w.row.type &&
+        b.row.effectiveAt <= w.row.effectiveAt &&
+        batch.indexOf(b) < batch.indexOf(w) &&
+        grantsCovering(grants, b.row).length > 0,
+    )
     .sort((a, b) => b.row.effectiveAt - a.row.effectiveAt)[0];
-  const stored = await deps.storage.records.latestBefore(w.row.subjectId, w.row.type, w.row.effectiveAt, batch.map((b) => b.row.id));
+  const scope = { subjectId: w.row.subjectId, slices: grants.map(sliceOf) };
+  const stored = await deps.storage.records.latestBefore(scope, w.row.type, w.row.effectiveAt, batch.map((b) => b.row.id));
   if (earlier && (!stored || earlier.row.effectiveAt >= stored.effectiveAt)) return earlier.content;
   return stored ? openRecord<RecordContent>(dek, stored, stored.payload) : undefined;
+}
+
+/** A watcher as the write path needs it: who it is now, and its read grants on the person. */
+interface Watcher {
+  holder: Holder;
+  grants: GrantRow[];
 }
 
 /**
  * Checks new records against the watches on their person and builds the alerts, log entries and
  * webhook deliveries to commit with them. A watch only fires for a record its watcher could
- * read right now through an active read grant (category, type and window): a watch dies with
- * its grant.
+ * read right now: the watcher's account must be active, and one of its active read grants
+ * (its own, or its organisation's reaching its kind) must cover the record (category, type and
+ * window). A watch dies with its grant. A webhook delivery is queued only when an organisation
+ * grant covers the record: consent to one practitioner never travels to the organisation's
+ * systems.
  */
 export async function watchEffects(deps: Deps, subjectId: string, dek: Uint8Array, written: Written[]): Promise<WriteEffects> {
   const effects: WriteEffects = { alerts: [], logs: [], deliveries: [] };
-  const watches = await deps.storage.watches.listForSubject(subjectId);
+  const types = new Set(written.map((w) => w.row.type));
+  const watches = (await deps.storage.watches.listForSubject(subjectId)).filter((x) => types.has(x.type));
   if (watches.length === 0) return effects;
   const now = deps.clock.now();
-  const grantsOf = new Map<string, Awaited<ReturnType<Deps['storage']['grants']['activeFor']>>>();
-  const accountKind = new Map<string, string>();
+  const watchers = new Map<string, Watcher | null>();
+  const watcherOf = async (accountId: string): Promise<Watcher | null> => {
+    if (!watchers.has(accountId)) {
+      const holder = await holderOf(deps, accountId);
+      watchers.set(accountId, holder ? { holder, grants: await activeHoldings(deps, holder, subjectId, 'read', now) } : null);
+    }
+    return watchers.get(accountId)!;
+  };
   for (const w of written) {
     for (const watch of watches.filter((x: WatchRow) => x.type === w.row.type)) {
-      if (!grantsOf.has(watch.watcherAccountId)) {
-        const held = await deps.storage.grants.activeFor(subjectId, watch.watcherAccountId, watch.watcherOrganisationId, now);
-        grantsOf.set(watch.watcherAccountId, held.filter((g) => g.access === 'read'));
-      }
-      const covering = grantsCovering(grantsOf.get(watch.watcherAccountId)!, w.row);
+      const watcher = await watcherOf(watch.watcherAccountId);
+      if (!watcher) continue;
+      const covering = grantsCovering(watcher.grants, w.row);
       if (covering.length === 0) continue;
       const rule = JSON.parse(watch.rule) as Rule;
-      const previous = rule.kind === 'change' ? await previousContent(deps, dek, w, written) : undefined;
+      const previous = rule.kind === 'change' ? await previousContent(deps, dek, w, written, watcher.grants) : undefined;
       const matched = evaluateRule(rule, w.content, previous);
       if (!matched) continue;
       const alert: AlertRow = {
@@ -65,23 +93,21 @@ export async function watchEffects(deps: Deps, subjectId: string, dek: Uint8Arra
       };
       alert.sealedMatched = sealField(dek, subjectId, matchedField(alert.id), JSON.stringify(matched));
       effects.alerts.push(alert);
-      if (!accountKind.has(watch.watcherAccountId)) {
-        accountKind.set(watch.watcherAccountId, (await deps.storage.accounts.findById(watch.watcherAccountId))?.kind ?? 'practitioner');
-      }
-      const log: LogEntryInput = {
+      const { holder } = watcher;
+      effects.logs.push({
         subjectId,
         at: now,
-        actor: { accountId: watch.watcherAccountId, organisationId: watch.watcherOrganisationId, kind: accountKind.get(watch.watcherAccountId)! },
+        actor: { accountId: holder.accountId, organisationId: holder.organisationId, kind: holder.kind },
         action: 'alert.raise',
         grantIds: covering.map((g) => g.id),
         recordIds: [w.row.id],
         query: { watchId: watch.id },
-      };
-      effects.logs.push(log);
-      if (watch.watcherOrganisationId && (await deps.storage.webhooks.get(watch.watcherOrganisationId))) {
+      });
+      const orgId = holder.organisationId;
+      if (orgId && covering.some((g) => g.granteeOrganisationId === orgId) && (await deps.storage.webhooks.get(orgId))) {
         const delivery: DeliveryRow = {
           id: randomUUID(),
-          organisationId: watch.watcherOrganisationId,
+          organisationId: orgId,
           alertId: alert.id,
           status: 'pending',
           attempts: 0,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Deps } from '../../core/deps.js';
-import { authErrors, UuidSchema } from '../../core/schemas.js';
+import { authErrors, CursorSchema, LimitSchema, UuidSchema } from '../../core/schemas.js';
 import { actorOf } from '../../plugins/auth.js';
 import { WatchInputSchema, WatchListSchema, WatchSchema } from './schemas.js';
 import { createWatch, deleteOwnWatch, deleteWatchOnMe, listOwnWatches, listWatchesOnMe } from './service.js';
@@ -20,7 +20,7 @@ const watchRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { dep
         summary: 'Watch a type your read grant covers: a threshold, a flag or a change rule',
         params: SubjectParams,
         body: WatchInputSchema,
-        response: { 201: WatchSchema, ...authErrors },
+        response: { 201: WatchSchema, 409: Type.Ref('Problem'), ...authErrors },
       },
     },
     async (request, reply) => {
@@ -55,9 +55,14 @@ const watchRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { dep
     '/v1/me/watches',
     {
       config: { auth: ['citizen'] },
-      schema: { tags: ['watches'], summary: 'Who watches what on your store', response: { 200: WatchListSchema, ...authErrors } },
+      schema: {
+        tags: ['watches'],
+        summary: 'Who watches what on your store, oldest first',
+        querystring: Type.Object({ cursor: Type.Optional(CursorSchema), limit: Type.Optional(LimitSchema) }, { additionalProperties: false }),
+        response: { 200: WatchListSchema, ...authErrors },
+      },
     },
-    async (request) => listWatchesOnMe(deps, actorOf(request).subjectId!),
+    async (request) => listWatchesOnMe(deps, actorOf(request).subjectId!, request.query),
   );
 
   app.delete(

@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../core/actor.js';
 import type { Deps } from '../../core/deps.js';
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { iso } from '../../core/time.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
+import { activeHoldings, holderOf } from '../grants/holdings.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { GrantRow, WatchRow } from '../../storage/contract.js';
 import { logEntry } from '../access-log/entry.js';
 import { describeSupporter } from '../accounts/service.js';
 import { parseRule, type Rule } from './rules.js';
 import type { WatchInput, WatchView } from './schemas.js';
+
+/** Live watches one supporter may hold on one person, and a person may carry in all. */
+export const MAX_WATCHES_PER_WATCHER = 20;
+export const MAX_WATCHES_PER_PERSON = 200;
 
 /** Whether a read grant reaches records of a type filed under its usual category. */
 function grantCoversType(deps: Deps, g: GrantRow, type: string): boolean {
@@ -48,6 +54,12 @@ export async function createWatch(deps: Deps, actor: Actor, subjectId: string, g
   if (!covering.length) {
     throw new ForbiddenError(`Type "${def.code}" is outside every read grant you hold for this person`);
   }
+  // Bounded, so that evaluating watches on every write of this person stays bounded too.
+  const live = await deps.storage.watches.countLive(subjectId, actor.accountId);
+  if (live.byWatcher >= MAX_WATCHES_PER_WATCHER) {
+    throw new ConflictError(`You already hold ${MAX_WATCHES_PER_WATCHER} watches on this person, the most allowed; delete one first`);
+  }
+  if (live.total >= MAX_WATCHES_PER_PERSON) throw new ConflictError('This person already carries the most watches allowed');
   const row: WatchRow = {
     id: randomUUID(),
     subjectId,
@@ -77,17 +89,26 @@ export async function deleteOwnWatch(deps: Deps, actor: Actor, subjectId: string
   await deps.storage.watches.remove(w, 'watcher', now, null, logEntry(actor, subjectId, 'watch.delete', now, { query: { watchId: w.id } }));
 }
 
-/** Everyone watching the person's store, and on what. */
-export async function listWatchesOnMe(deps: Deps, subjectId: string) {
-  const rows = await deps.storage.watches.listForSubject(subjectId);
+/**
+ * Everyone watching the person's store, and on what, oldest first, a page at a time. A watch is
+ * shown active only while its watcher's account is active and one of its read grants (its own
+ * or its organisation's, reaching its kind) still covers the type: exactly when it could fire.
+ */
+export async function listWatchesOnMe(deps: Deps, subjectId: string, q: { cursor?: string; limit?: number }) {
+  const limit = q.limit ?? 50;
+  const after = q.cursor ? decodeCursor<{ c: number; i: string }>(q.cursor, { c: 'number', i: 'string' }) : undefined;
+  const rows = await deps.storage.watches.pageForSubject(subjectId, { limit: limit + 1, ...(after ? { after: { createdAt: after.c, id: after.i } } : {}) });
+  const page = rows.slice(0, limit);
   const now = deps.clock.now();
   const items = await Promise.all(
-    rows.map(async (w) => {
-      const grants = await deps.storage.grants.activeFor(subjectId, w.watcherAccountId, w.watcherOrganisationId, now);
+    page.map(async (w) => {
+      const holder = await holderOf(deps, w.watcherAccountId);
+      const grants = holder ? await activeHoldings(deps, holder, subjectId, 'read', now) : [];
       return toView(deps, w, grants.some((g) => grantCoversType(deps, g, w.type)));
     }),
   );
-  return { items, nextCursor: null };
+  const last = page[page.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor({ c: last.createdAt, i: last.id }) : null };
 }
 
 /** The person removes a watch on their store; the watcher finds a notice in their feed. */

@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import { DateTimeSchema, UuidSchema } from '../../core/schemas.js';
 
 export const WebhookInputSchema = Type.Object(
-  { url: Type.String({ minLength: 8, maxLength: 2048, description: 'HTTPS URL (http only for loopback, in development)' }) },
+  { url: Type.String({ minLength: 8, maxLength: 2048, description: 'HTTPS URL on a public host (others only when TESSERA_WEBHOOK_ALLOWED_HOSTS names the host)' }) },
   { additionalProperties: false },
 );
 

@@ -2,28 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../core/deps.js';
 import { iso, isoOrNull } from '../../core/time.js';
 import { unwrapSecret, wrapSecret } from '../../crypto/envelope.js';
-import { NotFoundError, ValidationError } from '../../errors.js';
+import { NotFoundError } from '../../errors.js';
+import { checkWebhookUrl } from './destination.js';
 import type { WebhookRow } from '../../storage/contract.js';
 import type { WebhookInput, WebhookView } from './schemas.js';
 
 export const WEBHOOK_SECRET_PURPOSE = 'webhook-secret';
 const PURPOSE = WEBHOOK_SECRET_PURPOSE;
-const loopback = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** HTTPS anywhere; plain http only to this machine (development receivers). */
-function checkUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw ValidationError.body('url', 'must be an absolute URL');
-  }
-  if (url.username || url.password) throw ValidationError.body('url', 'must not carry credentials');
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback.has(url.hostname))) {
-    throw ValidationError.body('url', 'must use https (http is allowed only for a loopback address)');
-  }
-  return url.toString();
-}
 
 async function organisation(deps: Deps, orgId: string): Promise<void> {
   if (!(await deps.storage.organisations.get(orgId))) throw new NotFoundError('No such organisation');
@@ -32,7 +17,7 @@ async function organisation(deps: Deps, orgId: string): Promise<void> {
 /** Sets an organisation's webhook; answers the new signing secret once. */
 export async function putWebhook(deps: Deps, orgId: string, input: WebhookInput): Promise<WebhookView> {
   await organisation(deps, orgId);
-  const url = checkUrl(input.url);
+  const url = await checkWebhookUrl(input.url, deps.config.webhookAllowedHosts);
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
   const kekId = deps.keyring.currentKekId;
   const row: WebhookRow = { organisationId: orgId, url, kekId, sealedSecret: wrapSecret(deps.keyring.kek(kekId), kekId, PURPOSE, orgId, secret), createdAt: deps.clock.now() };

@@ -1,9 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import type { Deps } from '../../core/deps.js';
-import type { DeliveryRow } from '../../storage/contract.js';
-import { toAlertView } from '../alerts/service.js';
+import type { AlertRow, DeliveryRow } from '../../storage/contract.js';
+import { grantsCoveringAlert, toAlertView } from '../alerts/service.js';
+import { holderOf } from '../grants/holdings.js';
 import { webhookSecret } from './service.js';
+import { postWebhook } from './transport.js';
 
 const MAX_ATTEMPTS = 10;
 const TIMEOUT_MS = 10_000;
@@ -15,57 +17,67 @@ export function backoffMs(failures: number): number {
 }
 
 /**
+ * Whether an alert may still go to this organisation's endpoint, decided now from the database:
+ * the watcher's account is active and still a member of the organisation, the record still
+ * exists, and an active read grant *to the organisation* that reaches the watcher covers it. A
+ * grant to one practitioner never sends their alerts to the organisation's systems.
+ */
+async function stillDeliverable(deps: Deps, alert: AlertRow, organisationId: string): Promise<boolean> {
+  const holder = await holderOf(deps, alert.watcherAccountId);
+  if (!holder || holder.organisationId !== organisationId) return false;
+  const covering = await grantsCoveringAlert(deps, holder, alert, deps.clock.now());
+  return covering.some((g) => g.granteeOrganisationId === organisationId);
+}
+
+/**
  * Delivers alerts from the outbox to organisations' webhooks, signed per Standard Webhooks
  * (webhook-id stays the same across retries, so receivers can de-duplicate). Because the
- * outbox is in the database, deliveries pending at a crash or restart go out afterwards.
+ * outbox is in the database, deliveries pending at a crash or restart go out afterwards. Every
+ * attempt, first or retry, re-checks the consent behind the alert; what no longer holds is
+ * cancelled, never sent. Failures are recorded as "no response" or the receiver's HTTP status
+ * only, so the deliveries list cannot be used to probe networks.
  * @returns a function that stops the worker after the delivery in flight
  */
 export function startWebhookWorker(deps: Deps, log: FastifyBaseLogger, intervalMs: number): () => Promise<void> {
   let running: Promise<void> | undefined;
   let stopped = false;
 
+  const settle = (d: DeliveryRow, outcome: Parameters<Deps['storage']['webhooks']['settle']>[1]) => deps.storage.webhooks.settle(d.id, outcome);
+
   const deliver = async (d: DeliveryRow) => {
     const now = deps.clock.now();
     const [alert, hook] = [await deps.storage.webhooks.getAlert(d.alertId), await deps.storage.webhooks.get(d.organisationId)];
     if (!alert || !hook) {
-      await deps.storage.webhooks.settle(d.id, { status: 'failed', attempts: d.attempts, nextAttemptAt: now, lastError: 'alert or webhook removed', deliveredAt: null });
+      await settle(d, { status: 'cancelled', attempts: d.attempts, nextAttemptAt: now, lastError: 'alert or webhook removed', deliveredAt: null });
+      return;
+    }
+    if (!(await stillDeliverable(deps, alert, d.organisationId))) {
+      await settle(d, { status: 'cancelled', attempts: d.attempts, nextAttemptAt: now, lastError: 'consent no longer covers this alert', deliveredAt: null });
       return;
     }
     const body = JSON.stringify({ type: 'alert.raised', timestamp: new Date(now).toISOString(), data: await toAlertView(deps, alert, true) });
     const signature = new Webhook(webhookSecret(deps, hook)).sign(d.id, new Date(now), body);
-    let error: string | null = null;
-    try {
-      const res = await fetch(hook.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'webhook-id': d.id,
-          'webhook-timestamp': String(Math.floor(now / 1000)),
-          'webhook-signature': signature,
-        },
-        body,
-        redirect: 'error',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      if (!res.ok) error = `HTTP ${res.status}`;
-      await res.body?.cancel();
-    } catch (e) {
-      error = (e as Error).name === 'TimeoutError' ? 'timeout' : 'connection failed';
-    }
+    const outcome = await postWebhook(
+      hook.url,
+      {
+        'content-type': 'application/json',
+        'webhook-id': d.id,
+        'webhook-timestamp': String(Math.floor(now / 1000)),
+        'webhook-signature': signature,
+      },
+      body,
+      { timeoutMs: TIMEOUT_MS, allowedHosts: deps.config.webhookAllowedHosts },
+    );
+    const error = 'status' in outcome ? (outcome.status >= 200 && outcome.status < 300 ? null : `HTTP ${outcome.status}`) : 'no response';
     const attempts = d.attempts + 1;
     if (error === null) {
-      await deps.storage.webhooks.settle(d.id, { status: 'delivered', attempts, nextAttemptAt: now, lastError: null, deliveredAt: deps.clock.now() });
-    } else {
-      const last = attempts >= MAX_ATTEMPTS;
-      log.warn({ deliveryId: d.id, attempts, error }, last ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry');
-      await deps.storage.webhooks.settle(d.id, {
-        status: last ? 'failed' : 'pending',
-        attempts,
-        nextAttemptAt: now + backoffMs(attempts),
-        lastError: error,
-        deliveredAt: null,
-      });
+      await settle(d, { status: 'delivered', attempts, nextAttemptAt: now, lastError: null, deliveredAt: deps.clock.now() });
+      return;
     }
+    const last = attempts >= MAX_ATTEMPTS;
+    // The operator's log keeps the cause; the API shows only `error`.
+    log.warn({ deliveryId: d.id, attempts, error, cause: 'cause' in outcome ? outcome.cause : undefined }, last ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry');
+    await settle(d, { status: last ? 'failed' : 'pending', attempts, nextAttemptAt: now + backoffMs(attempts), lastError: error, deliveredAt: null });
   };
 
   const tick = async () => {

@@ -33,8 +33,14 @@ export function accountsRepo(db: Db): AccountsRepo {
         insertAccount(account);
       });
     },
-    async create(account) {
-      insertAccount(account);
+    async create(account, logs = []) {
+      db.transaction(
+        () => {
+          insertAccount(account);
+          for (const l of logs) appendLogEntry(db, l);
+        },
+        { behavior: 'immediate' },
+      );
     },
     async findByHandle(handle) {
       return fromDb(byHandle.get({ handle }));
@@ -42,7 +48,7 @@ export function accountsRepo(db: Db): AccountsRepo {
     async findById(id) {
       return fromDb(byId.get({ id }));
     },
-    async disable(accountId, now) {
+    async disable(accountId, now, logs = []) {
       return db.transaction(
         () => {
           db.update(accounts).set({ disabledAt: now }).where(and(eq(accounts.id, accountId), isNull(accounts.disabledAt))).run();
@@ -57,6 +63,7 @@ export function accountsRepo(db: Db): AccountsRepo {
             .returning()
             .all()
             .map(fromDbGrant);
+          for (const l of logs) appendLogEntry(db, l);
           // Each person whose grant ended this way sees it in their own log.
           for (const g of revoked) {
             appendLogEntry(db, {

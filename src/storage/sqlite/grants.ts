@@ -1,5 +1,5 @@
-import { and, desc, eq, gt, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { CreatedPosition, GrantRow, GrantsRepo, GrantStatus } from '../contract.js';
+import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { AccountKind, CreatedPosition, GrantRow, GrantsRepo, GrantStatus, Holder } from '../contract.js';
 import { appendLogEntry } from './access-log.js';
 import type { Db } from './open.js';
 import { grants } from './schema.js';
@@ -32,6 +32,20 @@ function statusCondition(status: GrantStatus | undefined, now: number): SQL | un
   return undefined;
 }
 
+/** The `members` values of organisation grants that reach an account of this kind. */
+function membersReaching(kind: AccountKind): ('practitioners' | 'clients' | 'all')[] {
+  if (kind === 'practitioner') return ['practitioners', 'all'];
+  if (kind === 'client') return ['clients', 'all'];
+  return [];
+}
+
+/** Grants to the holder itself, or to its organisation with members that include its kind. */
+function reachesHolder(h: Holder): SQL {
+  const members = membersReaching(h.kind);
+  if (!h.organisationId || members.length === 0) return eq(grants.granteeAccountId, h.accountId);
+  return or(eq(grants.granteeAccountId, h.accountId), and(eq(grants.granteeOrganisationId, h.organisationId), inArray(grants.members, members)))!;
+}
+
 function afterCondition(after: CreatedPosition | undefined): SQL | undefined {
   if (!after) return undefined;
   return or(lt(grants.createdAt, after.createdAt), and(eq(grants.createdAt, after.createdAt), lt(grants.id, after.id)));
@@ -47,7 +61,13 @@ export function grantsRepo(db: Db): GrantsRepo {
         eq(grants.subjectId, sql.placeholder('subjectId')),
         isNull(grants.revokedAt),
         gt(grants.expiresAt, sql.placeholder('now')),
-        or(eq(grants.granteeAccountId, sql.placeholder('accountId')), eq(grants.granteeOrganisationId, sql.placeholder('organisationId'))),
+        or(
+          eq(grants.granteeAccountId, sql.placeholder('accountId')),
+          and(
+            eq(grants.granteeOrganisationId, sql.placeholder('organisationId')),
+            or(eq(grants.members, 'all'), eq(grants.members, sql.placeholder('members'))),
+          ),
+        ),
       ),
     )
     .prepare();
@@ -84,10 +104,8 @@ export function grantsRepo(db: Db): GrantsRepo {
         .map(fromDbGrant);
     },
 
-    async listForGrantee(accountId, organisationId, q) {
-      const grantee = organisationId
-        ? or(eq(grants.granteeAccountId, accountId), eq(grants.granteeOrganisationId, organisationId))
-        : eq(grants.granteeAccountId, accountId);
+    async listForGrantee(holder, q) {
+      const grantee = reachesHolder(holder);
       return db
         .select()
         .from(grants)
@@ -105,9 +123,26 @@ export function grantsRepo(db: Db): GrantsRepo {
         .map(fromDbGrant);
     },
 
-    async activeFor(subjectId, accountId, organisationId, now) {
-      // A null organisation must match nothing; '' never equals a stored id.
-      return active.all({ subjectId, accountId, organisationId: organisationId ?? '', now }).map(fromDbGrant);
+    async activeFor(subjectId, holder, now) {
+      // A null organisation, or a kind no organisation grant reaches, must match nothing:
+      // '' never equals a stored id or members value.
+      const members = membersReaching(holder.kind).find((m) => m !== 'all') ?? '';
+      const organisationId = members ? (holder.organisationId ?? '') : '';
+      return active.all({ subjectId, accountId: holder.accountId, organisationId, members, now }).map(fromDbGrant);
+    },
+
+    async activeForOrganisation(organisationId, kind, now) {
+      const members = membersReaching(kind);
+      if (members.length === 0) return [];
+      const rows = db
+        .select({ subjectId: grants.subjectId, id: grants.id })
+        .from(grants)
+        .where(and(eq(grants.granteeOrganisationId, organisationId), inArray(grants.members, members), statusCondition('active', now)))
+        .orderBy(grants.subjectId)
+        .all();
+      const bySubject = new Map<string, string[]>();
+      for (const r of rows) bySubject.set(r.subjectId, [...(bySubject.get(r.subjectId) ?? []), r.id]);
+      return [...bySubject].map(([subjectId, grantIds]) => ({ subjectId, grantIds }));
     },
 
     async revoke(subjectId, id, now, receipt, log) {

@@ -143,13 +143,13 @@ export function recordsRepo(db: Db): RecordsRepo {
       });
     },
 
-    async latestBefore(subjectId, type, effectiveAt, excludeIds) {
+    async latestBefore(scope, type, effectiveAt, excludeIds) {
       const row = db
         .select()
         .from(records)
         .where(
           and(
-            eq(records.subjectId, subjectId),
+            scopeCondition(scope),
             eq(records.type, type),
             lte(records.effectiveAt, effectiveAt),
             excludeIds.length ? notInArray(records.id, excludeIds) : undefined,

@@ -120,6 +120,8 @@ export const grants = sqliteTable(
       .references(() => subjects.id, { onDelete: 'cascade' }),
     granteeAccountId: text('grantee_account_id').references(() => accounts.id),
     granteeOrganisationId: text('grantee_organisation_id').references(() => organisations.id),
+    /** Organisation grants only: `practitioners`, `clients` or `all` of its accounts. */
+    members: text('members', { enum: ['practitioners', 'clients', 'all'] }),
     access: text('access', { enum: ['read', 'append'] }).notNull(),
     /** JSON array of category codes. */
     categories: text('categories').notNull(),
@@ -289,7 +291,7 @@ export const webhookDeliveries = sqliteTable(
     alertId: text('alert_id')
       .notNull()
       .references(() => alerts.id, { onDelete: 'cascade' }),
-    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'failed', 'cancelled'] }).notNull(),
     attempts: integer('attempts').notNull(),
     nextAttemptAt: integer('next_attempt_at').notNull(),
     lastError: text('last_error'),

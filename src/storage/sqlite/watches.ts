@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { AlertRow, AlertsRepo, WatchesRepo, WatchRow } from '../contract.js';
 import { appendLogEntry } from './access-log.js';
 import type { Db } from './open.js';
@@ -54,6 +54,28 @@ export function watchesRepo(db: Db): WatchesRepo {
         .orderBy(asc(watches.createdAt))
         .all()
         .map(fromDbWatch);
+    },
+
+    async pageForSubject(subjectId, q) {
+      const after = q.after ? or(gt(watches.createdAt, q.after.createdAt), and(eq(watches.createdAt, q.after.createdAt), gt(watches.id, q.after.id))) : undefined;
+      return db
+        .select()
+        .from(watches)
+        .where(and(eq(watches.subjectId, subjectId), isNull(watches.deletedAt), after))
+        .orderBy(asc(watches.createdAt), asc(watches.id))
+        .limit(q.limit)
+        .all()
+        .map(fromDbWatch);
+    },
+
+    async countLive(subjectId, watcherAccountId) {
+      const rows = db
+        .select({ watcher: watches.watcherAccountId, n: count() })
+        .from(watches)
+        .where(and(eq(watches.subjectId, subjectId), isNull(watches.deletedAt)))
+        .groupBy(watches.watcherAccountId)
+        .all();
+      return { total: rows.reduce((s, r) => s + r.n, 0), byWatcher: rows.find((r) => r.watcher === watcherAccountId)?.n ?? 0 };
     },
 
     async listForWatcher(accountId, subjectId) {

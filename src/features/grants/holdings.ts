@@ -1,0 +1,29 @@
+import type { Deps } from '../../core/deps.js';
+import type { GrantMembers, GrantRow, Holder } from '../../storage/contract.js';
+
+/**
+ * Who a grant reaches, decided in one place. A grant to an account reaches that account; a grant
+ * to an organisation reaches the organisation's accounts of the kinds its `members` names. Every
+ * path that acts on a grant (requests, live streams, webhooks, watches) asks the database
+ * through {@link activeHoldings}, so none of them can reach wider than another.
+ */
+
+/** Default `members` of an organisation grant: providers' systems push, people read. */
+export function defaultMembers(access: GrantRow['access'] | 'aggregate'): GrantMembers {
+  return access === 'read' ? 'practitioners' : 'all';
+}
+
+/**
+ * A stored account as a holder of grants, or null when it can hold none now (missing or
+ * disabled): a disabled supporter's watches and streams stop with it.
+ */
+export async function holderOf(deps: Deps, accountId: string): Promise<Holder | null> {
+  const a = await deps.storage.accounts.findById(accountId);
+  if (!a || a.disabledAt !== null || (a.kind !== 'practitioner' && a.kind !== 'client')) return null;
+  return { accountId: a.id, kind: a.kind, organisationId: a.organisationId };
+}
+
+/** @returns the holder's active grants on a person with the given access */
+export async function activeHoldings(deps: Deps, holder: Holder, subjectId: string, access: GrantRow['access'], now: number): Promise<GrantRow[]> {
+  return (await deps.storage.grants.activeFor(subjectId, holder, now)).filter((g) => g.access === access);
+}
