@@ -1568,10 +1568,11 @@ async function runKindRow(row: KindRow): Promise<void> {
 }
 
 /** A grant as the service answered it, for grants made by rows rather than by the fixture. */
-function grantFromView(v: { id: string; grantee: ModelGrant['grantee']; access: 'read' | 'append'; categories: string[]; types: string[] | null; from: string | null; to: string | null; expiresAt: string }): ModelGrant {
+function grantFromView(v: { id: string; grantee: ModelGrant['grantee']; members: ModelGrant['members']; access: 'read' | 'append'; categories: string[]; types: string[] | null; from: string | null; to: string | null; expiresAt: string }): ModelGrant {
   return {
     id: v.id,
     grantee: v.grantee,
+    members: v.members,
     access: v.access,
     categories: v.categories,
     types: v.types,
