@@ -62,6 +62,7 @@ export const settingNames = [
   'TESSERA_RATE_LIMIT_TOKEN',
   'TESSERA_RATE_LIMIT_SIGNUP',
   'TESSERA_SIGNPOSTING',
+  'TESSERA_WEBHOOK_ALLOWED_HOSTS',
 ];
 
 /** Settings whose relative paths in a settings file are taken from the file's own folder. */

@@ -199,14 +199,13 @@ describe('invalid configuration', () => {
     expect(res.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it.runIf(fs.existsSync('/proc/self')).concurrent('a data folder under /proc (mkdir there never ends in Node): exit 2 with one line, promptly', async ({ expect }) => {
+  it.runIf(fs.existsSync('/proc/self')).concurrent('a data folder under /proc (mkdir there never ends in Node): exit 2 with one line', async ({ expect }) => {
     for (const args of [['serve'], ['migrate']]) {
-      const started = Date.now();
+      // runCli kills a command still running after 15 s (code null): exit 2 means it ended by itself.
       const res = await runCli(args, { TESSERA_DATA_DIR: '/proc/nope/data', TESSERA_KEYS_FILE: keysFileForConfigTests, PORT: '0' }, undefined, 15_000);
       expect(res.code, args[0]).toBe(2);
       expect(res.stderr.trim().split('\n')).toHaveLength(1);
       expect(res.stderr).toMatch(/TESSERA_DATA_DIR/);
-      expect(Date.now() - started).toBeLessThan(10_000);
     }
   });
 

@@ -118,6 +118,10 @@ describe('README walkthroughs', () => {
     expect(out).toContain('"status": "active"');
     expect(out).toContain('"categories": [\n    "mental-wellbeing",\n    "goals"\n  ]');
     expect(out).toContain('"action": "records.read"');
+    // Connected with an invite code, and names instead of ids.
+    expect(out).toContain('"shareName": true');
+    expect(out).toContain('"subjectName": "Alex"');
+    expect(out).toContain('"actorName": "Sam, link-worker, Riverside Social Prescribing"');
     expect(out).toContain('"status": "revoked"');
     expect(out.trimEnd().split('\n').at(-1)).toBe('404');
     // Nothing but the README's own data folder was made in the checkout.

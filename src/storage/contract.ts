@@ -117,6 +117,8 @@ export interface GrantRow {
   requestId: string | null;
   receipt: string;
   revocationReceipt: string | null;
+  /** Whether the grantee is shown the person's display name while the grant is active. */
+  shareName: boolean;
 }
 
 export type GrantStatus = 'active' | 'expired' | 'revoked';
@@ -308,10 +310,42 @@ export interface GrantsRepo {
    * @returns the grant after the call, or undefined when the person has no such grant
    */
   revoke(subjectId: string, id: string, now: number, receipt: string, log: LogEntryInput): Promise<GrantRow | undefined>;
+  /**
+   * Sets whether the grantee sees the person's name, and logs it, atomically.
+   * @returns the grant after the call, or undefined when the person has no such grant
+   */
+  setShareName(subjectId: string, id: string, shareName: boolean, log: LogEntryInput): Promise<GrantRow | undefined>;
+}
+
+export interface InviteRow {
+  /** SHA-256 of the normalised code; the code itself is never stored. */
+  codeHash: string;
+  id: string;
+  subjectId: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+  usedByAccountId: string | null;
+}
+
+export interface InvitesRepo {
+  create(row: InviteRow): Promise<void>;
+  /**
+   * Spends an unexpired, unused invite, atomically (a code works once).
+   * @returns the person it was made by, or undefined when there is no such usable code
+   */
+  redeem(codeHash: string, accountId: string, now: number): Promise<string | undefined>;
 }
 
 export interface AccessRequestsRepo {
-  create(row: AccessRequestRow): Promise<void>;
+  /**
+   * Stores a request, unless the same requester already has a pending, unexpired request to
+   * the same person with the same terms: then that one is kept and nothing is added.
+   * @returns the request now pending (the new one, or the earlier identical one)
+   */
+  create(row: AccessRequestRow): Promise<AccessRequestRow>;
+  /** Requests an account sent, newest first. */
+  listForRequester(accountId: string, q: { after?: CreatedPosition; limit: number }): Promise<AccessRequestRow[]>;
   get(subjectId: string, id: string): Promise<AccessRequestRow | undefined>;
   listForSubject(subjectId: string, q: { status?: AccessRequestRow['status']; after?: CreatedPosition; limit: number }): Promise<AccessRequestRow[]>;
   /** Marks a pending request approved and stores its grant and log entry, atomically. */
@@ -353,6 +387,8 @@ export interface AccountsRepo {
   create(account: AccountRow, logs?: LogEntryInput[]): Promise<void>;
   findByHandle(handle: string): Promise<AccountRow | undefined>;
   findById(id: string): Promise<AccountRow | undefined>;
+  /** @returns the citizen account that owns a store */
+  findBySubject(subjectId: string): Promise<AccountRow | undefined>;
   /**
    * Disables an account: its sessions end and every grant made to it directly is revoked, all
    * in one transaction (grants to its organisation stay with the organisation).
@@ -434,6 +470,7 @@ export interface Storage {
   organisations: OrganisationsRepo;
   grants: GrantsRepo;
   accessRequests: AccessRequestsRepo;
+  invites: InvitesRepo;
   accessLog: AccessLogRepo;
   idempotency: IdempotencyRepo;
   assertions: AssertionsRepo;

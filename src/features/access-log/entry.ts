@@ -8,6 +8,7 @@ export type LogAction =
   | 'records.delete'
   | 'grant.create'
   | 'grant.revoke'
+  | 'grant.update'
   | 'access-request.approve'
   | 'access-request.deny'
   | 'alert.raise'

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { CursorSchema, DateTimeSchema, InstantQuerySchema, LimitSchema, ListSchema, UuidSchema } from '../../core/schemas.js';
-import { TermsProperties } from '../grants/schemas.js';
+import { ShareNameSchema, TermsProperties } from '../grants/schemas.js';
 
 export const AccessRequestInputSchema = Type.Object({ ...TermsProperties }, { additionalProperties: false });
 
@@ -12,9 +12,57 @@ export const ApproveSchema = Type.Object(
     from: Type.Optional(InstantQuerySchema),
     to: Type.Optional(InstantQuerySchema),
     expiresAt: TermsProperties.expiresAt,
+    shareName: Type.Optional(ShareNameSchema),
   },
   { additionalProperties: false },
 );
+
+export const InviteInputSchema = Type.Object(
+  { expiresInMinutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 7 * 24 * 60, description: 'How long the code works: 5 minutes to 7 days (default 1 day)' })) },
+  { additionalProperties: false },
+);
+
+export const InviteSchema = Type.Object({
+  id: UuidSchema,
+  code: Type.String({ description: 'Give this to the supporter; it works once, until expiresAt. Case and dashes do not matter' }),
+  createdAt: DateTimeSchema,
+  expiresAt: DateTimeSchema,
+});
+
+export const InvitedRequestSchema = Type.Object(
+  { invite: Type.String({ minLength: 1, maxLength: 32, description: 'The code the person gave you' }), ...TermsProperties },
+  { additionalProperties: false },
+);
+
+export const InvitedAcceptedSchema = Type.Object({
+  id: UuidSchema,
+  status: Type.Literal('pending'),
+  createdAt: DateTimeSchema,
+  expiresAt: DateTimeSchema,
+  subjectId: UuidSchema,
+});
+
+/** A request as its sender sees it: its own terms and the outcome. */
+export const SentRequestSchema = Type.Object({
+  id: UuidSchema,
+  subjectId: UuidSchema,
+  access: Type.String(),
+  categories: Type.Array(Type.String()),
+  types: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  from: Type.Union([DateTimeSchema, Type.Null()]),
+  to: Type.Union([DateTimeSchema, Type.Null()]),
+  purpose: Type.String(),
+  grantExpiresAt: DateTimeSchema,
+  createdAt: DateTimeSchema,
+  expiresAt: DateTimeSchema,
+  status: Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('denied'), Type.Literal('expired')]),
+  decidedAt: Type.Union([DateTimeSchema, Type.Null()]),
+  grantId: Type.Union([UuidSchema, Type.Null()]),
+});
+
+export const SentRequestListSchema = ListSchema(SentRequestSchema);
+
+export const SentRequestQuerySchema = Type.Object({ cursor: Type.Optional(CursorSchema), limit: Type.Optional(LimitSchema) }, { additionalProperties: false });
 
 export const AcceptedSchema = Type.Object({
   id: UuidSchema,
@@ -61,3 +109,7 @@ export type AccessRequestInput = Static<typeof AccessRequestInputSchema>;
 export type ApproveInput = Static<typeof ApproveSchema>;
 export type AccessRequestView = Static<typeof AccessRequestSchema>;
 export type Accepted = Static<typeof AcceptedSchema>;
+export type InviteInput = Static<typeof InviteInputSchema>;
+export type InviteView = Static<typeof InviteSchema>;
+export type InvitedRequestInput = Static<typeof InvitedRequestSchema>;
+export type SentRequestView = Static<typeof SentRequestSchema>;

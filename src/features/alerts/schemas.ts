@@ -11,6 +11,9 @@ export const AlertSchema = Type.Object({
   at: DateTimeSchema,
   matched: Type.Record(Type.String(), Type.Unknown(), { description: 'What matched; empty once no grant of yours covers it any more' }),
   ackedAt: Type.Union([DateTimeSchema, Type.Null()]),
+  subjectName: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], { description: 'In your feed: the person’s display name, if one of your active grants on them shares it' }),
+  ),
 });
 
 export const AlertListSchema = ListSchema(AlertSchema);

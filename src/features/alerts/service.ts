@@ -5,6 +5,7 @@ import { openField } from '../../crypto/envelope.js';
 import { NotFoundError } from '../../errors.js';
 import type { AlertRow, Holder } from '../../storage/contract.js';
 import { activeHoldings } from '../grants/holdings.js';
+import { sharedName } from '../grants/names.js';
 import { grantsCovering } from '../records/slice.js';
 import { matchedField } from '../watches/evaluate.js';
 import type { AlertView } from './schemas.js';
@@ -82,7 +83,15 @@ export async function listAlerts(
   });
   const page = rows.slice(0, limit);
   const now = deps.clock.now();
-  const items = await Promise.all(page.map(async (a) => toAlertView(deps, a, await stillCovered(deps, actor, a, now))));
+  // One name lookup per person on the page, from the grants held now (grants/names.ts).
+  const names = new Map<string, Promise<string | null>>();
+  const nameOf = (subjectId: string) => {
+    if (!names.has(subjectId)) names.set(subjectId, deps.storage.grants.activeFor(subjectId, actor, now).then((held) => sharedName(deps, subjectId, held, now)));
+    return names.get(subjectId)!;
+  };
+  const items = await Promise.all(
+    page.map(async (a) => ({ ...(await toAlertView(deps, a, await stillCovered(deps, actor, a, now))), subjectName: await nameOf(a.subjectId) })),
+  );
   const last = page[page.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor({ a: last.at, i: last.id }) : null };
 }

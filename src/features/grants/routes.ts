@@ -3,8 +3,8 @@ import { Type } from 'typebox';
 import type { Deps } from '../../core/deps.js';
 import { authErrors } from '../../core/schemas.js';
 import { actorOf } from '../../plugins/auth.js';
-import { GrantInputSchema, GrantListQuerySchema, GrantListSchema, GrantParamsSchema, OwnGrantListQuerySchema, PreviewSchema } from './schemas.js';
-import { createGrant, getOwnGrant, listGranteeGrants, listOwnGrants, previewGrant, revokeGrant } from './service.js';
+import { GrantInputSchema, GrantListQuerySchema, GrantListSchema, GrantParamsSchema, GrantUpdateSchema, OwnGrantListQuerySchema, PreviewSchema } from './schemas.js';
+import { createGrant, getOwnGrant, listGranteeGrants, listOwnGrants, previewGrant, revokeGrant, setGrantShareName } from './service.js';
 
 const grantRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   const citizen = { auth: ['citizen' as const] };
@@ -74,6 +74,24 @@ const grantRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { dep
     async (request) => {
       const actor = actorOf(request);
       return revokeGrant(deps, actor, actor.subjectId!, request.params.id);
+    },
+  );
+
+  app.patch(
+    '/v1/me/grants/:id',
+    {
+      config: citizen,
+      schema: {
+        tags: ['grants'],
+        summary: 'Change whether the grantee sees your name (shareName); effective on its next request',
+        params: GrantParamsSchema,
+        body: GrantUpdateSchema,
+        response: { 200: Grant, ...authErrors },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      return setGrantShareName(deps, actor, actor.subjectId!, request.params.id, request.body.shareName);
     },
   );
 

@@ -11,6 +11,7 @@ import { defaultMembers } from './holdings.js';
 import { logEntry } from '../access-log/entry.js';
 import { describeSupporter } from '../accounts/service.js';
 import type { GrantInput, GrantView, Preview } from './schemas.js';
+import { defaultShareName, sharedName } from './names.js';
 import { checkTerms, sliceOf, type Terms } from './terms.js';
 
 export function grantStatus(g: GrantRow, now: number): GrantStatus {
@@ -83,6 +84,7 @@ export async function newGrant(
   terms: Terms,
   now: number,
   requestId: string | null,
+  shareName: boolean,
 ): Promise<GrantRow> {
   const id = randomUUID();
   const row: GrantRow = {
@@ -105,6 +107,7 @@ export async function newGrant(
     requestId,
     receipt: '',
     revocationReceipt: null,
+    shareName,
   };
   row.receipt = await signReceipt(deps.keyring, deps.config.publicUrl, receiptClaims(row));
   return row;
@@ -134,6 +137,7 @@ export async function toGrantView(deps: Deps, g: GrantRow, now: number): Promise
     status: grantStatus(g, now),
     requestId: g.requestId,
     receipt: g.receipt,
+    shareName: g.shareName,
   };
   if (g.revocationReceipt) view.revocationReceipt = g.revocationReceipt;
   return view;
@@ -158,9 +162,20 @@ export async function createGrant(deps: Deps, actor: Actor, subjectId: string, i
   const terms = checkTerms(deps, input, now);
   const grantee = await checkGrantee(deps, input);
   const dek = await deps.dataKeys.forSubject(subjectId);
-  const row = await newGrant(deps, subjectId, dek, grantee, terms, now, null);
-  await deps.storage.grants.create(row, logEntry(actor, subjectId, 'grant.create', now, { grantIds: [row.id], query: termsLog(terms, grantee) }));
+  const row = await newGrant(deps, subjectId, dek, grantee, terms, now, null, input.shareName ?? defaultShareName(terms.purpose));
+  await deps.storage.grants.create(
+    row,
+    logEntry(actor, subjectId, 'grant.create', now, { grantIds: [row.id], query: { ...termsLog(terms, grantee), shareName: row.shareName } }),
+  );
   return toGrantView(deps, row, now);
+}
+
+/** The person changes whether a grantee sees their name; the next request of the grantee obeys. */
+export async function setGrantShareName(deps: Deps, actor: Actor, subjectId: string, id: string, shareName: boolean): Promise<GrantView> {
+  const now = deps.clock.now();
+  const updated = await deps.storage.grants.setShareName(subjectId, id, shareName, logEntry(actor, subjectId, 'grant.update', now, { grantIds: [id], query: { shareName } }));
+  if (!updated) throw new NotFoundError('No such grant');
+  return toGrantView(deps, updated, now);
 }
 
 /** What a grant with these terms would expose now, creating nothing. */
@@ -237,5 +252,7 @@ export async function listGranteeGrants(
     ...(after ? { after } : {}),
   });
   const { page: p, nextCursor } = pageByCreation(rows, limit);
-  return { items: await Promise.all(p.map((g) => toGrantView(deps, g, now))), nextCursor };
+  // The caseload names each person who shares their name with this supporter (names.ts).
+  const items = await Promise.all(p.map(async (g) => ({ ...(await toGrantView(deps, g, now)), subjectName: await sharedName(deps, g.subjectId, p, now) })));
+  return { items, nextCursor };
 }

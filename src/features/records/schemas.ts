@@ -81,6 +81,13 @@ export const RecordSchema = Type.Object(
 
 export const RecordListSchema = ListSchema(Type.Ref('Record'));
 
+/** A supporter's read of a slice: the records, and the person's name if they share it with you. */
+export const SliceSchema = Type.Object({
+  items: Type.Array(Type.Ref('Record')),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+  subjectName: Type.Union([Type.String(), Type.Null()], { description: 'The person’s display name, if one of your grants on them shares it' }),
+});
+
 export const RecordQuerySchema = Type.Object(
   {
     category: Type.Optional(Type.Array(Code, { maxItems: 32, description: 'Category codes (repeat to give several)' })),

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, lt, or, sql } from 'drizzle-orm';
 import type { AccessRequestRow, AccessRequestsRepo } from '../contract.js';
 import { appendLogEntry } from './access-log.js';
 import { toDbGrant } from './grants.js';
@@ -25,6 +25,20 @@ function fromDb(r: DbRequest): AccessRequestRow {
   };
 }
 
+const setOf = (codes: string[] | null) => (codes ? [...codes].sort().join(',') : null);
+
+/** Two requests ask for the same thing: access, slice and purpose (the grant expiry asked for defaults to a time, so it is left out). */
+function sameTerms(a: AccessRequestRow, b: AccessRequestRow): boolean {
+  return (
+    a.access === b.access &&
+    setOf(a.categories) === setOf(b.categories) &&
+    setOf(a.types) === setOf(b.types) &&
+    a.fromAt === b.fromAt &&
+    a.toAt === b.toAt &&
+    a.purpose === b.purpose
+  );
+}
+
 export function accessRequestsRepo(db: Db): AccessRequestsRepo {
   const byId = db
     .select()
@@ -42,7 +56,42 @@ export function accessRequestsRepo(db: Db): AccessRequestsRepo {
 
   return {
     async create(row) {
-      db.insert(accessRequests).values(toDb(row)).run();
+      return db.transaction(
+        () => {
+          const same = db
+            .select()
+            .from(accessRequests)
+            .where(
+              and(
+                eq(accessRequests.subjectId, row.subjectId),
+                eq(accessRequests.requesterAccountId, row.requesterAccountId),
+                eq(accessRequests.status, 'pending'),
+                gt(accessRequests.expiresAt, row.createdAt),
+              ),
+            )
+            .all()
+            .map(fromDb)
+            .find((r) => sameTerms(r, row));
+          if (same) return same;
+          db.insert(accessRequests).values(toDb(row)).run();
+          return row;
+        },
+        { behavior: 'immediate' },
+      );
+    },
+
+    async listForRequester(accountId, q) {
+      const after = q.after
+        ? or(lt(accessRequests.createdAt, q.after.createdAt), and(eq(accessRequests.createdAt, q.after.createdAt), lt(accessRequests.id, q.after.id)))
+        : undefined;
+      return db
+        .select()
+        .from(accessRequests)
+        .where(and(eq(accessRequests.requesterAccountId, accountId), after))
+        .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
+        .limit(q.limit)
+        .all()
+        .map(fromDb);
     },
 
     async get(subjectId, id) {

@@ -13,6 +13,7 @@ function isUniqueViolation(e: unknown): boolean {
 export function accountsRepo(db: Db): AccountsRepo {
   const byHandle = db.select().from(accounts).where(eq(accounts.handle, sql.placeholder('handle'))).prepare();
   const byId = db.select().from(accounts).where(eq(accounts.id, sql.placeholder('id'))).prepare();
+  const bySubject = db.select().from(accounts).where(eq(accounts.subjectId, sql.placeholder('subjectId'))).prepare();
 
   const insertAccount = (a: AccountRow) => {
     try {
@@ -47,6 +48,9 @@ export function accountsRepo(db: Db): AccountsRepo {
     },
     async findById(id) {
       return fromDb(byId.get({ id }));
+    },
+    async findBySubject(subjectId) {
+      return fromDb(bySubject.get({ subjectId }));
     },
     async disable(accountId, now, logs = []) {
       return db.transaction(

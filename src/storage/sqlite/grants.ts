@@ -161,5 +161,18 @@ export function grantsRepo(db: Db): GrantsRepo {
         { behavior: 'immediate' },
       );
     },
+
+    async setShareName(subjectId, id, shareName, log) {
+      return db.transaction(
+        () => {
+          const current = byId.get({ subjectId, id });
+          if (!current) return undefined;
+          db.update(grants).set({ shareName }).where(eq(grants.id, id)).run();
+          appendLogEntry(db, log);
+          return fromDbGrant({ ...current, shareName });
+        },
+        { behavior: 'immediate' },
+      );
+    },
   };
 }

@@ -5,6 +5,7 @@ import { accountsRepo } from './accounts.js';
 import { assertionsRepo } from './assertions.js';
 import { grantsRepo } from './grants.js';
 import { idempotencyRepo } from './idempotency.js';
+import { invitesRepo } from './invites.js';
 import { openDatabase, runMigrations, type Db } from './open.js';
 import { organisationsRepo } from './organisations.js';
 import { recordsRepo } from './records.js';
@@ -40,6 +41,7 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     organisations: organisationsRepo(db),
     grants: grantsRepo(db),
     accessRequests: accessRequestsRepo(db),
+    invites: invitesRepo(db),
     accessLog: accessLogRepo(db),
     idempotency: idempotencyRepo(db),
     assertions: assertionsRepo(db),

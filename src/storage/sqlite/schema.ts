@@ -139,6 +139,11 @@ export const grants = sqliteTable(
     requestId: text('request_id'),
     receipt: text('receipt').notNull(),
     revocationReceipt: text('revocation_receipt'),
+    /**
+     * Whether the grantee sees the person's display name while the grant is active; read on
+     * every request, like the rest of the grant. Grants made before this column show none.
+     */
+    shareName: integer('share_name', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
     index('grants_subject').on(t.subjectId, t.createdAt),
@@ -147,14 +152,17 @@ export const grants = sqliteTable(
   ],
 );
 
-/** A supporter's request for a slice, awaiting the person's decision. */
+/**
+ * A supporter's request for a slice, awaiting the person's decision. No foreign key to
+ * subjects: a request to an id no one has is stored like any other (and never shown to anyone
+ * but its sender), so the sender's list cannot tell whether the person exists. Erasure deletes
+ * a person's requests explicitly.
+ */
 export const accessRequests = sqliteTable(
   'access_requests',
   {
     id: text('id').primaryKey(),
-    subjectId: text('subject_id')
-      .notNull()
-      .references(() => subjects.id, { onDelete: 'cascade' }),
+    subjectId: text('subject_id').notNull(),
     requesterAccountId: text('requester_account_id')
       .notNull()
       .references(() => accounts.id),
@@ -174,7 +182,27 @@ export const accessRequests = sqliteTable(
     decidedAt: integer('decided_at'),
     grantId: text('grant_id'),
   },
-  (t) => [index('access_requests_subject').on(t.subjectId, t.createdAt)],
+  (t) => [index('access_requests_subject').on(t.subjectId, t.createdAt), index('access_requests_requester').on(t.requesterAccountId, t.createdAt)],
+);
+
+/**
+ * A short-lived, single-use code a person gives a supporter, who sends an access request with
+ * it instead of the person's subject id. Only a hash of the code is stored.
+ */
+export const invites = sqliteTable(
+  'invites',
+  {
+    codeHash: text('code_hash').primaryKey(),
+    id: text('id').notNull(),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+    usedByAccountId: text('used_by_account_id'),
+  },
+  (t) => [index('invites_subject').on(t.subjectId, t.createdAt)],
 );
 
 /**
