@@ -52,6 +52,8 @@ export interface AppOptions {
   loginLimiter?: LoginThrottle;
   /** How often the webhook outbox is polled (ms). */
   webhookIntervalMs?: number;
+  /** How often unacknowledged alerts are checked for escalation (ms). */
+  escalationIntervalMs?: number;
 }
 
 /** Requests per minute per IP on the unauthenticated, abusable endpoints. */
@@ -182,7 +184,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(accessLogRoutes, { deps });
   await app.register(organisationRoutes, { deps });
   await app.register(watchRoutes, { deps });
-  await app.register(alertRoutes, { deps });
+  await app.register(alertRoutes, { deps, escalationIntervalMs: options.escalationIntervalMs ?? 15_000 });
   await app.register(webhookRoutes, { deps, intervalMs: options.webhookIntervalMs ?? 1000 });
   await app.register(exportRoutes, { deps });
 

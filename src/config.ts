@@ -14,6 +14,8 @@ export interface Config {
   keysFile: string | null;
   /** The settings file read (TESSERA_CONFIG or ./tessera.env), or null when there was none. */
   settingsFile: string | null;
+  /** Minutes after which an unacknowledged match goes to the watcher's organisation. */
+  alertEscalationMinutes: number;
   /** Where to get help now, shown to a person whose record raises a `self-harm-risk` flag. */
   signposting: string;
   /** Signed list of erased people, outside the database so a restore cannot undo an erasure. */
@@ -62,6 +64,7 @@ export const settingNames = [
   'TESSERA_RATE_LIMIT_TOKEN',
   'TESSERA_RATE_LIMIT_SIGNUP',
   'TESSERA_SIGNPOSTING',
+  'TESSERA_ALERT_ESCALATION_MINUTES',
   'TESSERA_WEBHOOK_ALLOWED_HOSTS',
 ];
 
@@ -120,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = withSettingsFile()): Config 
     dbFile: path.join(dataDir, 'tessera.db'),
     keysFile,
     settingsFile: env.TESSERA_CONFIG?.trim() ? path.resolve(env.TESSERA_CONFIG.trim()) : null,
+    alertEscalationMinutes: parseIntVar(env, 'TESSERA_ALERT_ESCALATION_MINUTES', 60, 1, 7 * 24 * 60),
     signposting: parseText(env, 'TESSERA_SIGNPOSTING', DEFAULT_SIGNPOSTING, 1000),
     erasureLedgerFile: env.TESSERA_ERASURE_LEDGER?.trim() ? path.resolve(env.TESSERA_ERASURE_LEDGER.trim()) : path.join(dataDir, 'erasures.jwsl'),
     publicUrl,

@@ -216,7 +216,8 @@ export interface WatchRow {
 
 export interface AlertRow {
   id: string;
-  kind: 'match' | 'watch-removed';
+  /** `escalated`: a copy for a colleague of the watcher, made when the match went unacknowledged. */
+  kind: 'match' | 'watch-removed' | 'escalated';
   watchId: string;
   subjectId: string;
   watcherAccountId: string;
@@ -225,6 +226,11 @@ export interface AlertRow {
   at: number;
   sealedMatched: Uint8Array | null;
   ackedAt: number | null;
+  /** A match not acknowledged by then goes to the watcher's organisation; null: never. */
+  escalateAt: number | null;
+  escalatedAt: number | null;
+  /** On an escalated copy: the alert it came from. */
+  escalatedFrom: string | null;
 }
 
 export interface WebhookRow {
@@ -274,6 +280,14 @@ export interface AlertsRepo {
   listForWatcher(accountId: string, q: { unacked?: boolean; before?: { at: number; id: string }; limit: number }): Promise<AlertRow[]>;
   get(accountId: string, id: string): Promise<AlertRow | undefined>;
   ack(accountId: string, id: string, now: number): Promise<AlertRow | undefined>;
+  /** Matches still unacknowledged at their escalation time, oldest first. */
+  dueForEscalation(now: number, limit: number): Promise<AlertRow[]>;
+  /**
+   * Marks a match escalated and stores the colleagues' copies and the person's log entry, in one
+   * transaction; an alert acknowledged or escalated meanwhile is left alone.
+   * @returns whether this call escalated it
+   */
+  escalate(alert: AlertRow, now: number, copies: AlertRow[], log: LogEntryInput | null): Promise<boolean>;
 }
 
 export interface WebhooksRepo {
@@ -387,6 +401,8 @@ export interface AccountsRepo {
   create(account: AccountRow, logs?: LogEntryInput[]): Promise<void>;
   findByHandle(handle: string): Promise<AccountRow | undefined>;
   findById(id: string): Promise<AccountRow | undefined>;
+  /** @returns the practitioner and client accounts of an organisation, disabled ones included */
+  listForOrganisation(organisationId: string): Promise<AccountRow[]>;
   /** @returns the citizen account that owns a store */
   findBySubject(subjectId: string): Promise<AccountRow | undefined>;
   /**

@@ -46,6 +46,7 @@ export async function buildTestApp(
     /** Capture every log line (level trace) with the service's own redaction, instead of silence. */
     logStream?: Writable;
     webhookIntervalMs?: number;
+    escalationIntervalMs?: number;
     /** Reuse a data folder and keys (restarts). */
     dir?: string;
     keysFile?: KeysFile;
@@ -68,6 +69,7 @@ export async function buildTestApp(
     limits: { token: 100_000, signUp: 100_000, ...options.limits },
     ...(options.loginLimiter ? { loginLimiter: options.loginLimiter } : {}),
     ...(options.webhookIntervalMs ? { webhookIntervalMs: options.webhookIntervalMs } : {}),
+    ...(options.escalationIntervalMs ? { escalationIntervalMs: options.escalationIntervalMs } : {}),
   });
   return {
     app,

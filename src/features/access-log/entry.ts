@@ -12,6 +12,7 @@ export type LogAction =
   | 'access-request.approve'
   | 'access-request.deny'
   | 'alert.raise'
+  | 'alert.escalate'
   | 'watch.create'
   | 'watch.delete'
   | 'organisation.member-add'

@@ -31,6 +31,8 @@ export async function toAlertView(deps: Deps, a: AlertRow, covered: boolean): Pr
     at: iso(a.at),
     matched,
     ackedAt: isoOrNull(a.ackedAt),
+    escalatedAt: isoOrNull(a.escalatedAt),
+    escalatedFrom: a.escalatedFrom,
   };
 }
 
@@ -40,7 +42,7 @@ export async function toAlertView(deps: Deps, a: AlertRow, covered: boolean): Pr
  * channel that shows what an alert matched (feed, stream, webhook) asks this first.
  */
 export async function grantsCoveringAlert(deps: Deps, holder: Holder, a: AlertRow, now: number) {
-  if (a.kind !== 'match' || !a.recordId) return [];
+  if (a.kind === 'watch-removed' || !a.recordId) return [];
   const grants = await activeHoldings(deps, holder, a.subjectId, 'read', now);
   if (grants.length === 0) return [];
   const [record] = await deps.storage.records.getMany(a.subjectId, [a.recordId]);
@@ -64,7 +66,7 @@ export function publishAlerts(deps: Deps, alerts: AlertRow[]): void {
  * the holder still covers the record, a watch-removed notice as it is, or nothing.
  */
 export async function alertForDelivery(deps: Deps, holder: Holder, a: AlertRow): Promise<AlertView | null> {
-  if (a.kind !== 'match') return toAlertView(deps, a, false);
+  if (a.kind === 'watch-removed') return toAlertView(deps, a, false);
   if (!(await stillCovered(deps, holder, a, deps.clock.now()))) return null;
   return toAlertView(deps, a, true);
 }

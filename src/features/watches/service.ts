@@ -127,6 +127,9 @@ export async function deleteWatchOnMe(deps: Deps, actor: Actor, subjectId: strin
     at: now,
     sealedMatched: null,
     ackedAt: null,
+    escalateAt: null,
+    escalatedAt: null,
+    escalatedFrom: null,
   };
   await deps.storage.watches.remove(w, 'subject', now, notice, logEntry(actor, subjectId, 'watch.delete', now, { query: { watchId: w.id } }));
 }

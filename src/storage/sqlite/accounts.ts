@@ -49,6 +49,14 @@ export function accountsRepo(db: Db): AccountsRepo {
     async findById(id) {
       return fromDb(byId.get({ id }));
     },
+    async listForOrganisation(organisationId) {
+      return db
+        .select()
+        .from(accounts)
+        .where(eq(accounts.organisationId, organisationId))
+        .all()
+        .map((a) => fromDb(a)!);
+    },
     async findBySubject(subjectId) {
       return fromDb(bySubject.get({ subjectId }));
     },

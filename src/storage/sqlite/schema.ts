@@ -283,7 +283,7 @@ export const alerts = sqliteTable(
   'alerts',
   {
     id: text('id').primaryKey(),
-    kind: text('kind', { enum: ['match', 'watch-removed'] }).notNull(),
+    kind: text('kind', { enum: ['match', 'watch-removed', 'escalated'] }).notNull(),
     watchId: text('watch_id').notNull(),
     subjectId: text('subject_id')
       .notNull()
@@ -295,8 +295,13 @@ export const alerts = sqliteTable(
     /** What matched (scores, values): health data, so sealed with the person's data key. */
     sealedMatched: blob('sealed_matched', { mode: 'buffer' }),
     ackedAt: integer('acked_at'),
+    /** A match still unacknowledged at this time is escalated to the watcher's organisation (alerts/escalation.ts). */
+    escalateAt: integer('escalate_at'),
+    escalatedAt: integer('escalated_at'),
+    /** On a colleague's copy: the alert it was escalated from. */
+    escalatedFrom: text('escalated_from'),
   },
-  (t) => [index('alerts_watcher').on(t.watcherAccountId, t.at)],
+  (t) => [index('alerts_watcher').on(t.watcherAccountId, t.at), index('alerts_escalation_due').on(t.escalateAt)],
 );
 
 /** An organisation's webhook endpoint; the signing secret is sealed under the KEK. */

@@ -38,4 +38,8 @@ ALTER TABLE `__new_access_requests` RENAME TO `access_requests`;--> statement-br
 PRAGMA foreign_keys=ON;--> statement-breakpoint
 CREATE INDEX `access_requests_subject` ON `access_requests` (`subject_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `access_requests_requester` ON `access_requests` (`requester_account_id`,`created_at`);--> statement-breakpoint
+ALTER TABLE `alerts` ADD `escalate_at` integer;--> statement-breakpoint
+ALTER TABLE `alerts` ADD `escalated_at` integer;--> statement-breakpoint
+ALTER TABLE `alerts` ADD `escalated_from` text;--> statement-breakpoint
+CREATE INDEX `alerts_escalation_due` ON `alerts` (`escalate_at`);--> statement-breakpoint
 ALTER TABLE `grants` ADD `share_name` integer DEFAULT false NOT NULL;
