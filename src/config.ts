@@ -73,7 +73,7 @@ const pathSettings = ['TESSERA_DATA_DIR', 'TESSERA_KEYS_FILE', 'TESSERA_ERASURE_
 
 /**
  * The environment with the settings file folded in, so `tessera serve` and every other
- * `tessera` command find the same database however they are started (docs/configuration.md).
+ * `tessera` command find the same database however they are started (README, Configuration).
  * The file is TESSERA_CONFIG, or `tessera.env` in the working folder if there is one; it holds
  * `NAME=value` lines; a variable set in the environment wins over the file.
  * @throws ConfigError when TESSERA_CONFIG names no readable file, or the file sets an unknown name

@@ -42,6 +42,13 @@ export const InvitedAcceptedSchema = Type.Object({
   subjectId: UuidSchema,
 });
 
+export const AcceptedSchema = Type.Object({
+  id: UuidSchema,
+  status: Type.Literal('pending'),
+  createdAt: DateTimeSchema,
+  expiresAt: DateTimeSchema,
+});
+
 /** A request as its sender sees it: its own terms and the outcome. */
 export const SentRequestSchema = Type.Object({
   id: UuidSchema,
@@ -52,40 +59,6 @@ export const SentRequestSchema = Type.Object({
   from: Type.Union([DateTimeSchema, Type.Null()]),
   to: Type.Union([DateTimeSchema, Type.Null()]),
   purpose: Type.String(),
-  grantExpiresAt: DateTimeSchema,
-  createdAt: DateTimeSchema,
-  expiresAt: DateTimeSchema,
-  status: Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('denied'), Type.Literal('expired')]),
-  decidedAt: Type.Union([DateTimeSchema, Type.Null()]),
-  grantId: Type.Union([UuidSchema, Type.Null()]),
-});
-
-export const SentRequestListSchema = ListSchema(SentRequestSchema);
-
-export const SentRequestQuerySchema = Type.Object({ cursor: Type.Optional(CursorSchema), limit: Type.Optional(LimitSchema) }, { additionalProperties: false });
-
-export const AcceptedSchema = Type.Object({
-  id: UuidSchema,
-  status: Type.Literal('pending'),
-  createdAt: DateTimeSchema,
-  expiresAt: DateTimeSchema,
-});
-
-export const AccessRequestSchema = Type.Object({
-  id: UuidSchema,
-  subjectId: UuidSchema,
-  requester: Type.Object({
-    accountId: UuidSchema,
-    organisationId: Type.Union([UuidSchema, Type.Null()]),
-    name: Type.Union([Type.String(), Type.Null()]),
-  }),
-  access: Type.String(),
-  categories: Type.Array(Type.String()),
-  types: Type.Union([Type.Array(Type.String()), Type.Null()]),
-  from: Type.Union([DateTimeSchema, Type.Null()]),
-  to: Type.Union([DateTimeSchema, Type.Null()]),
-  purpose: Type.String(),
-  purposeText: Type.Union([Type.String(), Type.Null()]),
   grantExpiresAt: Type.String({ format: 'date-time', description: 'Expiry asked for the grant' }),
   createdAt: DateTimeSchema,
   expiresAt: Type.String({ format: 'date-time', description: 'When the request lapses undecided (30 days)' }),
@@ -93,6 +66,21 @@ export const AccessRequestSchema = Type.Object({
   decidedAt: Type.Union([DateTimeSchema, Type.Null()]),
   grantId: Type.Union([UuidSchema, Type.Null()]),
 });
+
+/** A request as the person sees it: also who asks, and why in their words. */
+export const AccessRequestSchema = Type.Object({
+  ...SentRequestSchema.properties,
+  requester: Type.Object({
+    accountId: UuidSchema,
+    organisationId: Type.Union([UuidSchema, Type.Null()]),
+    name: Type.Union([Type.String(), Type.Null()]),
+  }),
+  purposeText: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const SentRequestListSchema = ListSchema(SentRequestSchema);
+
+export const SentRequestQuerySchema = Type.Object({ cursor: Type.Optional(CursorSchema), limit: Type.Optional(LimitSchema) }, { additionalProperties: false });
 
 export const AccessRequestListSchema = ListSchema(AccessRequestSchema);
 

@@ -100,44 +100,20 @@ export async function listSentRequests(deps: Deps, actor: Actor, q: { cursor?: s
   const after = createdAfter(q.cursor);
   const rows = await deps.storage.accessRequests.listForRequester(actor.accountId, { limit: limit + 1, ...(after ? { after } : {}) });
   const { page, nextCursor } = pageByCreation(rows, limit);
-  const items = page.map((r) => ({
-    id: r.id,
-    subjectId: r.subjectId,
-    access: r.access,
-    categories: r.categories,
-    types: r.types,
-    from: isoOrNull(r.fromAt),
-    to: isoOrNull(r.toAt),
-    purpose: r.purpose,
-    grantExpiresAt: iso(r.grantExpiresAt),
-    createdAt: iso(r.createdAt),
-    expiresAt: iso(r.expiresAt),
-    status: r.status === 'pending' && r.expiresAt <= now ? ('expired' as const) : r.status,
-    decidedAt: isoOrNull(r.decidedAt),
-    grantId: r.grantId,
-  }));
-  return { items, nextCursor };
+  return { items: page.map((r) => sentView(r, now)), nextCursor };
 }
 
-async function toView(deps: Deps, r: AccessRequestRow, now: number): Promise<AccessRequestView> {
-  const purposeText = r.sealedPurposeText
-    ? openField(await deps.dataKeys.forSubject(r.subjectId), r.subjectId, purposeField(r.id), r.sealedPurposeText)
-    : null;
+/** What both the sender and the person see of a request: its terms and its outcome. */
+function sentView(r: AccessRequestRow, now: number): SentRequestView {
   return {
     id: r.id,
     subjectId: r.subjectId,
-    requester: {
-      accountId: r.requesterAccountId,
-      organisationId: r.requesterOrganisationId,
-      name: await describeSupporter(deps, r.requesterAccountId, r.requesterOrganisationId),
-    },
     access: r.access,
     categories: r.categories,
     types: r.types,
     from: isoOrNull(r.fromAt),
     to: isoOrNull(r.toAt),
     purpose: r.purpose,
-    purposeText,
     grantExpiresAt: iso(r.grantExpiresAt),
     createdAt: iso(r.createdAt),
     expiresAt: iso(r.expiresAt),
@@ -145,6 +121,18 @@ async function toView(deps: Deps, r: AccessRequestRow, now: number): Promise<Acc
     decidedAt: isoOrNull(r.decidedAt),
     grantId: r.grantId,
   };
+}
+
+async function toView(deps: Deps, r: AccessRequestRow, now: number): Promise<AccessRequestView> {
+  const purposeText = r.sealedPurposeText
+    ? openField(await deps.dataKeys.forSubject(r.subjectId), r.subjectId, purposeField(r.id), r.sealedPurposeText)
+    : null;
+  const requester = {
+    accountId: r.requesterAccountId,
+    organisationId: r.requesterOrganisationId,
+    name: await describeSupporter(deps, r.requesterAccountId, r.requesterOrganisationId),
+  };
+  return { ...sentView(r, now), requester, purposeText };
 }
 
 export async function listRequests(

@@ -10,7 +10,7 @@ import type { LogEntryInput } from '../../storage/contract.js';
  * The erasure ledger: one signed line per erased person, kept outside the database
  * (TESSERA_ERASURE_LEDGER, by default beside it), so restoring a backup taken before an
  * erasure cannot bring the person back: restore and every server start re-apply it before
- * anything is served (docs/operations.md). An entry holds the subject id and the time only.
+ * anything is served (README, Operations). An entry holds the subject id and the time only.
  */
 
 /**

@@ -1,5 +1,5 @@
-import { and, desc, eq, gt, lt, or, sql } from 'drizzle-orm';
-import type { AccessRequestRow, AccessRequestsRepo } from '../contract.js';
+import { and, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { AccessRequestRow, AccessRequestsRepo, CreatedPosition } from '../contract.js';
 import { appendLogEntry } from './access-log.js';
 import { toDbGrant } from './grants.js';
 import type { Db } from './open.js';
@@ -46,6 +46,21 @@ export function accessRequestsRepo(db: Db): AccessRequestsRepo {
     .where(and(eq(accessRequests.subjectId, sql.placeholder('subjectId')), eq(accessRequests.id, sql.placeholder('id'))))
     .prepare();
 
+  /** One page of requests matching `where`, newest first, after a keyset position. */
+  const newestFirst = (where: SQL, q: { after?: CreatedPosition; limit: number }) => {
+    const after = q.after
+      ? or(lt(accessRequests.createdAt, q.after.createdAt), and(eq(accessRequests.createdAt, q.after.createdAt), lt(accessRequests.id, q.after.id)))
+      : undefined;
+    return db
+      .select()
+      .from(accessRequests)
+      .where(and(where, after))
+      .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
+      .limit(q.limit)
+      .all()
+      .map(fromDb);
+  };
+
   // Only a request still pending may be decided; the update's WHERE makes that atomic.
   const decide = (request: AccessRequestRow, set: Partial<DbRequest>) =>
     db
@@ -81,17 +96,7 @@ export function accessRequestsRepo(db: Db): AccessRequestsRepo {
     },
 
     async listForRequester(accountId, q) {
-      const after = q.after
-        ? or(lt(accessRequests.createdAt, q.after.createdAt), and(eq(accessRequests.createdAt, q.after.createdAt), lt(accessRequests.id, q.after.id)))
-        : undefined;
-      return db
-        .select()
-        .from(accessRequests)
-        .where(and(eq(accessRequests.requesterAccountId, accountId), after))
-        .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
-        .limit(q.limit)
-        .all()
-        .map(fromDb);
+      return newestFirst(eq(accessRequests.requesterAccountId, accountId), q);
     },
 
     async get(subjectId, id) {
@@ -100,17 +105,7 @@ export function accessRequestsRepo(db: Db): AccessRequestsRepo {
     },
 
     async listForSubject(subjectId, q) {
-      const after = q.after
-        ? or(lt(accessRequests.createdAt, q.after.createdAt), and(eq(accessRequests.createdAt, q.after.createdAt), lt(accessRequests.id, q.after.id)))
-        : undefined;
-      return db
-        .select()
-        .from(accessRequests)
-        .where(and(eq(accessRequests.subjectId, subjectId), q.status ? eq(accessRequests.status, q.status) : undefined, after))
-        .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
-        .limit(q.limit)
-        .all()
-        .map(fromDb);
+      return newestFirst(and(eq(accessRequests.subjectId, subjectId), q.status ? eq(accessRequests.status, q.status) : undefined)!, q);
     },
 
     async approve(request, grant, log) {
