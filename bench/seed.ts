@@ -1,3 +1,4 @@
+import { signedAccount } from '../src/core/integrity.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -130,7 +131,7 @@ export async function seed(dir: string, people: number, records: number, log: (l
       const accountId = randomUUID();
       const { dek, wrapped } = deps.dataKeys.create(subjectId);
       // The rows accounts.createCitizen writes (it is what sign-up calls), in one transaction.
-      const account: AccountRow = {
+      const account: AccountRow = signedAccount(deps.keyring, {
         id: accountId,
         kind: 'citizen',
         handle: `person-${i}`,
@@ -143,7 +144,7 @@ export async function seed(dir: string, people: number, records: number, log: (l
         jwks: null,
         disabledAt: null,
         createdAt: now,
-      };
+      });
       insertSubject({ id: subjectId, createdAt: now });
       insertKey({ ...wrapped, updatedAt: now });
       insertAccount({ ...account });

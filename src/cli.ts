@@ -16,7 +16,8 @@ const usage = `usage: tessera <command>
   keys generate                           print a new keys file
   keys rotate                             new KEK and signing key; re-wrap every data key
   keys retire KEK-ID                      drop an old KEK (after rotating): older backups become unreadable
-  audit verify [--subject ID]             check the access-log hash chains
+  audit verify [--subject ID] [--checkpoints FILE]
+                                          check the access-log hash chains against their signed checkpoints
   backup FILE [--force]                   consistent online copy of the database
   restore FILE [--force]                  check a backup and put it in place (server stopped)
 

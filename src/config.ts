@@ -38,6 +38,8 @@ export interface Config {
   headerLimitBytes: number;
   /** Longest path parameter the router matches (ids are 36-character UUIDs); more answers 400. */
   pathParamMaxLength: number;
+  /** How often chains that advanced get a signed checkpoint (TESSERA_CHECKPOINT_INTERVAL, seconds). */
+  checkpointIntervalSeconds: number;
   /** Hosts (names or addresses) webhooks may use beyond public https ones: TESSERA_WEBHOOK_ALLOWED_HOSTS. */
   webhookAllowedHosts: string[];
   /** Requests per minute per IP on the token endpoint and on sign-up (RateLimits in app.ts). */
@@ -66,6 +68,7 @@ export const settingNames = [
   'TESSERA_SIGNPOSTING',
   'TESSERA_ALERT_ESCALATION_MINUTES',
   'TESSERA_WEBHOOK_ALLOWED_HOSTS',
+  'TESSERA_CHECKPOINT_INTERVAL',
 ];
 
 /** Settings whose relative paths in a settings file are taken from the file's own folder. */
@@ -135,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = withSettingsFile()): Config 
     jsonDepthLimit: 32,
     headerLimitBytes: 16 * 1024,
     pathParamMaxLength: 100,
+    checkpointIntervalSeconds: parseIntVar(env, 'TESSERA_CHECKPOINT_INTERVAL', 300, 1, 86_400),
     webhookAllowedHosts: (env.TESSERA_WEBHOOK_ALLOWED_HOSTS ?? '')
       .split(',')
       .map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1'))

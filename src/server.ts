@@ -6,6 +6,7 @@ import { createDeps, type Deps } from './core/deps.js';
 import { loadKeys } from './crypto/keyring.js';
 import { checkRecentLog } from './features/access-log/verify.js';
 import { reapplyErasures } from './features/accounts/erasure-ledger.js';
+import { backfillMacs } from './features/keys/remac.js';
 import { openSqliteStorage } from './storage/sqlite/index.js';
 
 /** How long SIGTERM may take before the process exits anyway (DESIGN: within 10 s). */
@@ -54,7 +55,13 @@ export async function startServer(config: Config): Promise<{ app: FastifyInstanc
     app.log.info({ dbFile: config.dbFile, erasureLedger: config.erasureLedgerFile }, 'database opened');
     if (erased.reapplied.length) app.log.warn({ count: erased.reapplied.length }, 'erasure ledger: people erased before this database was restored were erased again');
     if (erased.invalid) app.log.error({ invalid: erased.invalid }, 'erasure ledger: entries whose signature does not verify were skipped');
-    await checkLogAtStart(app, createDeps(config, storage, keys.keyring));
+    const deps = createDeps(config, storage, keys.keyring);
+    const backfill = await backfillMacs(deps);
+    if (backfill) {
+      // Normal once, on the first start after the upgrade that added MACs; again means someone removed the marker.
+      app.log.warn({ remade: backfill.remade, refused: backfill.refused.length }, 'row MACs made for rows that had none (first start with integrity checks)');
+    }
+    await checkLogAtStart(app, deps);
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {
     storage.close();

@@ -83,8 +83,8 @@ describe('access log', () => {
     const target = (await log(bob))[4];
     t.storage.db.$client.prepare("UPDATE access_log SET query = '{\"limit\":500}' WHERE id = ?").run(target.id);
     const bad = await verifyAccessLog(deps);
-    expect(bad.broken).toEqual({ subjectId: bob.subjectId, seq: 5, id: target.id });
-    expect((await checkRecentLog(deps, 1000)).broken).toEqual({ subjectId: bob.subjectId, seq: 5, id: target.id });
+    expect(bad.broken).toMatchObject({ subjectId: bob.subjectId, seq: 5, id: target.id });
+    expect((await checkRecentLog(deps, 1000)).broken).toMatchObject({ subjectId: bob.subjectId, seq: 5, id: target.id });
     expect((await verifyAccessLog(deps, alice.subjectId)).broken).toBeNull();
   });
 

@@ -699,6 +699,7 @@ const ROUTES: RouteSpec[] = [
     ok: [{ actor: 'citizen', status: 200 }],
   },
   { id: 'R25', method: 'GET', path: '/v1/me/access-log', auth: ['citizen'], ok: [{ actor: 'citizen', status: 200 }] },
+  { id: 'R51', method: 'GET', path: '/v1/me/access-log/checkpoint', auth: ['citizen'], ok: [{ actor: 'citizen', status: 200 }] },
   {
     id: 'R26',
     method: 'GET',

@@ -1,3 +1,4 @@
+import { macOf } from '../src/core/integrity.js';
 import Fastify from 'fastify';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, importPKCS8, SignJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,12 +110,18 @@ describe('the session behind a token', () => {
     const c = await signUpCitizen(t.app);
     const { sid } = decodeJwt(c.token) as { sid: string };
     const fixed = Date.now() + 60_000;
-    t.storage.db.$client.prepare('UPDATE sessions SET expires_at = ? WHERE id = ?').run(fixed + 1, sid);
+    // Moved as the service would: with the session's MAC made anew (docs/security.md).
+    const setExpiry = (expiresAt: number) => {
+      const s = t.storage.db.$client.prepare('SELECT account_id, created_at FROM sessions WHERE id = ?').get(sid) as { account_id: string; created_at: number };
+      const integrity = macOf.session(t.keyring, { id: sid, accountId: s.account_id, createdAt: s.created_at, expiresAt });
+      t.storage.db.$client.prepare('UPDATE sessions SET expires_at = ?, integrity = ? WHERE id = ?').run(expiresAt, integrity, sid);
+    };
+    setExpiry(fixed + 1);
     const realNow = t.clock.now.bind(t.clock);
     t.clock.now = () => fixed;
     try {
       expect((await me(bearer(c.token))).statusCode).toBe(200);
-      t.storage.db.$client.prepare('UPDATE sessions SET expires_at = ? WHERE id = ?').run(fixed, sid);
+      setExpiry(fixed);
       await expect401(bearer(c.token), 'The access token is no longer valid');
     } finally {
       t.clock.now = realNow;

@@ -71,13 +71,17 @@ describe('erasure', () => {
     expect(onDisk.includes(Buffer.from(canary))).toBe(false);
   });
 
-  it('leaves a tombstone with no personal data, and every chain still verifies', async () => {
-    const entries = t.storage.db.$client.prepare('SELECT action, actor_account_id, query FROM access_log WHERE subject_id = ? ORDER BY seq').all(alice.subjectId) as {
-      action: string;
-      actor_account_id: string | null;
-      query: string;
-    }[];
-    expect(entries.at(-1)).toEqual({ action: 'subject.erase', actor_account_id: null, query: '{}' });
+  it('leaves only a tombstone in the log, with no grant terms or organisation ids, and every chain still verifies', async () => {
+    const db = t.storage.db.$client;
+    const entries = db
+      .prepare('SELECT seq, action, actor_account_id, actor_organisation_id, grant_ids, record_ids, query, prev_hash FROM access_log WHERE subject_id = ? ORDER BY seq')
+      .all(alice.subjectId);
+    // Her earlier entries (who read what, under which grant) went with her; the tombstone starts a new chain.
+    expect(entries).toEqual([
+      { seq: 1, action: 'subject.erase', actor_account_id: null, actor_organisation_id: null, grant_ids: '[]', record_ids: '[]', query: '{}', prev_hash: null },
+    ]);
+    expect(db.prepare('SELECT count(*) AS n FROM log_checkpoints WHERE subject_id = ?').get(alice.subjectId)).toEqual({ n: 0 });
+    expect((db.prepare('SELECT count(*) AS n FROM access_log WHERE subject_id = ?').get(bob.subjectId) as { n: number }).n).toBeGreaterThan(1);
     const report = await verifyAccessLog(createDeps(t.config, t.storage, t.keyring));
     expect(report.broken).toBeNull();
   });

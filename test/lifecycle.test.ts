@@ -282,7 +282,7 @@ describe('key rotation', () => {
       const subjectId = randomUUID();
       const { wrapped } = deps.dataKeys.create(subjectId);
       await storage.accounts.createCitizen(
-        { id: randomUUID(), kind: 'citizen', handle: `seed-${i}-${subjectId.slice(0, 8)}`, passwordHash: null, displayName: null, sealedDisplayName: null, subjectId, organisationId: null, role: null, jwks: null, disabledAt: null, createdAt: Date.now() },
+        { id: randomUUID(), kind: 'citizen', handle: `seed-${i}-${subjectId.slice(0, 8)}`, passwordHash: null, displayName: null, sealedDisplayName: null, subjectId, organisationId: null, role: null, jwks: null, disabledAt: null, createdAt: Date.now(), integrity: null },
         wrapped,
       );
       subjects.push(subjectId);

@@ -63,8 +63,10 @@ export async function keysRotate(): Promise<void> {
     // People who signed up while the server still had the old KEK current get one more pass.
     await new Promise((r) => setTimeout(r, SERVER_RELOAD_GRACE_MS));
     const late = await rewrapAll(deps);
-    total = { dataKeys: total.dataKeys + late.dataKeys, secrets: total.secrets + late.secrets };
-    process.stdout.write(`rotation complete: ${total.dataKeys} data keys and ${total.secrets} webhook secrets now under ${keyring.currentKekId}\n`);
+    total = { dataKeys: total.dataKeys + late.dataKeys, secrets: total.secrets + late.secrets, macs: total.macs + late.macs };
+    process.stdout.write(
+      `rotation complete: ${total.dataKeys} data keys, ${total.secrets} webhook secrets and ${total.macs} row MACs now under ${keyring.currentKekId}\n`,
+    );
   } finally {
     storage.close();
   }

@@ -9,7 +9,11 @@ import { open, randomKey, seal } from './aead.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Metadata bound into a record's ciphertext so it cannot move rows or people. */
+/**
+ * Metadata bound into a record's ciphertext so it cannot move rows or people, nor be
+ * re-attributed or re-dated. Layout 1 (rows written before it existed) binds the first five
+ * fields; layout 2 also binds who wrote the record, when, and the layout itself.
+ */
 export interface RecordBinding {
   id: string;
   subjectId: string;
@@ -17,11 +21,36 @@ export interface RecordBinding {
   type: string;
   /** effectiveAt in epoch milliseconds, as stored. */
   effectiveAt: number;
+  /** The sealed layout; 1 when absent. */
+  schemaVersion?: number;
+  createdAt?: number;
+  sourceKind?: string;
+  sourceAccountId?: string;
+  sourceOrganisationId?: string | null;
 }
+
+/** The layout new records are sealed with. */
+export const RECORD_LAYOUT = 2;
 
 // A JSON array is an unambiguous encoding: no two different tuples give the same bytes.
 function recordAd(b: RecordBinding): Uint8Array {
-  return encoder.encode(JSON.stringify(['tessera/record/v1', b.id, b.subjectId, b.category, b.type, b.effectiveAt]));
+  const layout = b.schemaVersion ?? 1;
+  if (layout === 1) return encoder.encode(JSON.stringify(['tessera/record/v1', b.id, b.subjectId, b.category, b.type, b.effectiveAt]));
+  if (layout !== 2 || b.createdAt === undefined || b.sourceKind === undefined || b.sourceAccountId === undefined) throw new IntegrityError();
+  return encoder.encode(
+    JSON.stringify([
+      'tessera/record/v2',
+      b.id,
+      b.subjectId,
+      b.category,
+      b.type,
+      b.effectiveAt,
+      b.createdAt,
+      b.sourceKind,
+      b.sourceAccountId,
+      b.sourceOrganisationId ?? null,
+    ]),
+  );
 }
 
 function dataKeyAd(subjectId: string, kekId: string): Uint8Array {

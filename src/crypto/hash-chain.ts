@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { ChainHead, LogEntryInput, LogEntryRow } from '../storage/contract.js';
+import { timeOrderedId } from './secrets.js';
 
 /**
  * The access log's tamper evidence: each entry's hash covers its canonical content and the
@@ -51,4 +53,14 @@ export function chainHash(entry: ChainedContent): string {
  */
 export function linkHolds(entry: ChainedContent & { hash: string }, prevHash: string | null, expectedSeq: number): boolean {
   return entry.prevHash === prevHash && entry.seq === expectedSeq && chainHash(entry) === entry.hash;
+}
+
+/**
+ * The next link of a person's chain: what every storage adapter writes for an entry, given the
+ * chain's last link, so the chain's content is decided here once and never by an adapter.
+ * @param last the chain's current head, read inside the same write transaction
+ */
+export function nextLink(entry: LogEntryInput, last: Pick<ChainHead, 'seq' | 'hash'> | undefined): LogEntryRow {
+  const content = { ...entry, id: timeOrderedId(entry.at), seq: (last?.seq ?? 0) + 1, prevHash: last?.hash ?? null };
+  return { ...content, hash: chainHash(content) };
 }

@@ -36,6 +36,30 @@ export async function signReceipt(keyring: Keyring, issuer: string, claims: Reco
     .sign(keyring.signing.privateKey);
 }
 
+/**
+ * Verifies a receipt or checkpoint this service signed, by any of its signing keys (retired
+ * ones too, so old receipts keep verifying). The issuer is not compared: it is the public URL
+ * at signing time, which may have changed since, and the CLI may run without it; the key is
+ * what proves the service signed.
+ * @returns its claims, or undefined when the signature is wrong or the key unknown
+ */
+export async function verifySignedClaims(keyring: Keyring, jws: string, typ?: string): Promise<JWTPayload | undefined> {
+  try {
+    const { payload } = await jwtVerify(
+      jws,
+      (header) => {
+        const key = header.kid ? keyring.verifyingKey(header.kid) : undefined;
+        if (!key) throw new Error('unknown kid');
+        return key.publicKey;
+      },
+      { algorithms: ['EdDSA'], ...(typ ? { typ } : {}) },
+    );
+    return payload;
+  } catch {
+    return undefined;
+  }
+}
+
 const ERASURE_TYP = 'tessera-erasure+jwt';
 
 /**
@@ -53,19 +77,7 @@ export async function signErasure(keyring: Keyring, subjectId: string, erasedAt:
 
 /** @returns the erased subject and time, or undefined when the entry's signature does not hold */
 export async function verifyErasure(keyring: Keyring, jws: string): Promise<{ subjectId: string; erasedAt: string } | undefined> {
-  try {
-    const { payload } = await jwtVerify(
-      jws,
-      (header) => {
-        const key = header.kid ? keyring.verifyingKey(header.kid) : undefined;
-        if (!key) throw new Error('unknown kid');
-        return key.publicKey;
-      },
-      { algorithms: ['EdDSA'], typ: ERASURE_TYP },
-    );
-    if (typeof payload.sub !== 'string' || typeof payload.erasedAt !== 'string') return undefined;
-    return { subjectId: payload.sub, erasedAt: payload.erasedAt };
-  } catch {
-    return undefined;
-  }
+  const payload = await verifySignedClaims(keyring, jws, ERASURE_TYP);
+  if (typeof payload?.sub !== 'string' || typeof payload.erasedAt !== 'string') return undefined;
+  return { subjectId: payload.sub, erasedAt: payload.erasedAt };
 }

@@ -4,6 +4,7 @@ import type { Deps } from '../core/deps.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import type { GrantRow } from '../storage/contract.js';
 import { actorOf } from './auth.js';
+import { verifiedHoldings } from '../features/grants/holdings.js';
 
 /**
  * Authorization for routes on someone else's store (CONVENTIONS §2.3). A route under
@@ -43,7 +44,7 @@ async function accessPlugin(app: FastifyInstance, deps: Deps) {
     if (!need || need === 'none') return;
     const actor = actorOf(request);
     const { subjectId } = request.params as { subjectId: string };
-    const holdings = await deps.storage.grants.activeFor(subjectId, actor, deps.clock.now());
+    const holdings = await verifiedHoldings(deps, actor, subjectId, deps.clock.now());
     if (holdings.length === 0) throw new NotFoundError('No such person');
     const usable = holdings.filter((g) => g.access === need);
     if (usable.length === 0) throw new ForbiddenError(`None of your grants on this person allows ${need}`);

@@ -5,6 +5,7 @@ import type { Actor } from '../core/actor.js';
 import type { Deps } from '../core/deps.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
 import type { AccountKind, AuthRow } from '../storage/contract.js';
+import { checkAuthRow } from '../core/integrity.js';
 
 /**
  * Authentication on every request (CONVENTIONS §2.1): the access token's signature is checked
@@ -126,6 +127,8 @@ export async function liveSession(deps: Deps, sessionId: string, accountId: stri
   if (!row || row.account.id !== accountId || row.sessionRevokedAt !== null || row.sessionExpiresAt <= now || row.account.disabledAt !== null) {
     return undefined;
   }
+  // A session extended or an account moved to another organisation behind the service's back is refused.
+  checkAuthRow(deps.keyring, row);
   return row;
 }
 

@@ -19,6 +19,8 @@ export interface AccountRow {
   jwks: string | null;
   disabledAt: number | null;
   createdAt: number;
+  /** MAC of the protected columns (src/crypto/integrity.ts); set to null when the account is disabled. */
+  integrity: string | null;
 }
 
 export interface WrappedKeyRow {
@@ -33,13 +35,17 @@ export interface SessionRow {
   createdAt: number;
   expiresAt: number;
   revokedAt: number | null;
+  /** MAC of id, account, creation and expiry; set to null when the session is revoked. */
+  integrity: string | null;
 }
 
 /** What authentication needs on every request: the session and its account, from the DB. */
 export interface AuthRow {
   sessionId: string;
+  sessionCreatedAt: number;
   sessionExpiresAt: number;
   sessionRevokedAt: number | null;
+  sessionIntegrity: string | null;
   account: AccountRow;
 }
 
@@ -119,6 +125,8 @@ export interface GrantRow {
   revocationReceipt: string | null;
   /** Whether the grantee is shown the person's display name while the grant is active. */
   shareName: boolean;
+  /** MAC of the terms (src/crypto/integrity.ts); set to null when the grant is revoked. */
+  integrity: string | null;
 }
 
 export type GrantStatus = 'active' | 'expired' | 'revoked';
@@ -172,6 +180,25 @@ export interface LogEntryRow extends LogEntryInput {
   seq: number;
   prevHash: string | null;
   hash: string;
+}
+
+/** The last link of a person's chain. */
+export interface ChainHead {
+  subjectId: string;
+  seq: number;
+  hash: string;
+}
+
+/**
+ * A signed checkpoint of a person's chain head: a JWS by the service key over `subjectId`,
+ * `seq` and `hash`, which anchors the chain so that truncating or re-hashing it is detected.
+ */
+export interface CheckpointRow extends ChainHead {
+  id: string;
+  at: number;
+  jws: string;
+  /** For checkpoints the periodic signer made: the log position it had read to (see {@link AccessLogRepo.advancedSince}). */
+  through: number | null;
 }
 
 export interface LogFilter {
@@ -328,7 +355,7 @@ export interface GrantsRepo {
    * Sets whether the grantee sees the person's name, and logs it, atomically.
    * @returns the grant after the call, or undefined when the person has no such grant
    */
-  setShareName(subjectId: string, id: string, shareName: boolean, log: LogEntryInput): Promise<GrantRow | undefined>;
+  setShareName(subjectId: string, id: string, change: { shareName: boolean; integrity: string }, log: LogEntryInput): Promise<GrantRow | undefined>;
 }
 
 export interface InviteRow {
@@ -375,6 +402,20 @@ export interface AccessLogRepo {
   subjectIds(): Promise<string[]>;
   /** @returns the `limit` most recently written entries, across all people */
   recent(limit: number): Promise<LogEntryRow[]>;
+  /** @returns the last link of a person's chain, or undefined for an empty chain */
+  head(subjectId: string): Promise<ChainHead | undefined>;
+  addCheckpoint(row: CheckpointRow): Promise<void>;
+  /** @returns a person's checkpoints, lowest seq first */
+  checkpoints(subjectId: string): Promise<CheckpointRow[]>;
+  latestCheckpoint(subjectId: string): Promise<CheckpointRow | undefined>;
+  /**
+   * The heads of chains that gained entries after a log position, reading at most `limit`
+   * entries. Positions are the adapter's own increasing insertion order (rowid, a sequence).
+   * @returns those heads and the position read to (unchanged when nothing was new)
+   */
+  advancedSince(position: number, limit: number): Promise<{ heads: ChainHead[]; position: number }>;
+  /** @returns where the periodic signer got to before (the highest `through` stored), or 0 */
+  signedThrough(): Promise<number>;
 }
 
 export interface IdempotencyRepo {
@@ -447,7 +488,8 @@ export interface SubjectsRepo {
   /**
    * Erases a person: first their wrapped data key is destroyed (crypto-shredding: copies of
    * their rows anywhere become unreadable), then their records, grants, requests, watches,
-   * alerts, account and sessions; the chain of their access log gets a tombstone.
+   * alerts, account, sessions, access-log entries and checkpoints. Their chain restarts with
+   * only the tombstone, which holds no personal data, grant terms or organisation ids.
    */
   erase(subjectId: string, tombstone: LogEntryInput): Promise<void>;
 }
@@ -478,6 +520,23 @@ export interface RecordsRepo {
   delete(subjectId: string, id: string, log: LogEntryInput): Promise<boolean>;
 }
 
+/** The kinds of row that carry a MAC. */
+export type MacTable = 'accounts' | 'sessions' | 'grants';
+
+/** For making MACs anew: after a KEK rotation, and once for rows from before MACs existed. */
+export interface IntegrityRepo {
+  /**
+   * Live rows (accounts not disabled, sessions and grants neither revoked nor expired) whose MAC
+   * is not under `kekId`; with `missing`, those with no MAC at all too. At most `limit` of each.
+   */
+  stale(kekId: string, now: number, limit: number, missing: boolean): Promise<{ accounts: AccountRow[]; sessions: SessionRow[]; grants: GrantRow[] }>;
+  /** Replaces MACs, each only if it is still `from`. @returns how many changed */
+  replace(moves: { table: MacTable; id: string; from: string | null; to: string }[]): Promise<number>;
+  /** Whether MACs were made for the rows that existed before them (done once, on first start). */
+  backfilled(): Promise<boolean>;
+  markBackfilled(now: number): Promise<void>;
+}
+
 export interface Storage {
   accounts: AccountsRepo;
   sessions: SessionsRepo;
@@ -494,6 +553,7 @@ export interface Storage {
   alerts: AlertsRepo;
   webhooks: WebhooksRepo;
   subjects: SubjectsRepo;
+  integrity: IntegrityRepo;
   /** Checks the database answers (readiness). */
   ping(): Promise<void>;
   /** Flushes the WAL into the main file and closes. */

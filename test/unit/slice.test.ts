@@ -30,6 +30,7 @@ function grantRow(terms: Partial<Pick<GrantRow, 'categories' | 'types' | 'fromAt
     requestId: null,
     receipt: 'jws',
     revocationReceipt: null,
+    integrity: null,
     ...terms,
   };
 }

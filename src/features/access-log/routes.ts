@@ -2,10 +2,21 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Deps } from '../../core/deps.js';
 import { authErrors } from '../../core/schemas.js';
 import { actorOf } from '../../plugins/auth.js';
-import { LogListSchema, LogQuerySchema } from './schemas.js';
+import { iso } from '../../core/time.js';
+import { NotFoundError } from '../../errors.js';
+import { currentCheckpoint, startCheckpointSigner } from './checkpoints.js';
+import { CheckpointSchema, LogListSchema, LogQuerySchema } from './schemas.js';
 import { listAccessLog } from './service.js';
 
 const accessLogRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
+  let stopSigner: (() => Promise<void>) | undefined;
+  app.addHook('onReady', async () => {
+    stopSigner = startCheckpointSigner(deps, app.log, deps.config.checkpointIntervalSeconds * 1000);
+  });
+  app.addHook('preClose', async () => {
+    await stopSigner?.();
+  });
+
   app.get(
     '/v1/me/access-log',
     {
@@ -18,6 +29,27 @@ const accessLogRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, {
       },
     },
     async (request) => listAccessLog(deps, actorOf(request).subjectId!, request.query),
+  );
+
+  app.get(
+    '/v1/me/access-log/checkpoint',
+    {
+      config: { auth: ['citizen'] },
+      schema: {
+        tags: ['access-log'],
+        summary: 'A signed checkpoint of your access log’s latest entry, to keep as proof of what it held',
+        description:
+          'A compact JWS (EdDSA, verifiable against /.well-known/jwks.json) over your chain’s head. Keep it: ' +
+          '`tessera audit verify --checkpoints FILE` fails if the chain no longer reaches it.',
+        response: { 200: CheckpointSchema, ...authErrors },
+      },
+    },
+    async (request) => {
+      const subjectId = actorOf(request).subjectId!;
+      const c = await currentCheckpoint(deps, subjectId);
+      if (!c) throw new NotFoundError('Your access log has no entries yet, so there is nothing to sign');
+      return { subjectId, seq: c.seq, hash: c.hash, at: iso(c.at), checkpoint: c.jws };
+    },
   );
 };
 

@@ -39,3 +39,11 @@ export const LogQuerySchema = Type.Object(
 
 export type LogEntryView = Static<typeof LogEntrySchema>;
 export type LogQuery = Static<typeof LogQuerySchema>;
+
+export const CheckpointSchema = Type.Object({
+  subjectId: UuidSchema,
+  seq: Type.Integer({ description: 'The position of the head entry' }),
+  hash: Type.String({ description: 'The head entry’s hash' }),
+  at: DateTimeSchema,
+  checkpoint: Type.String({ description: 'Compact JWS over subjectId, seq and hash' }),
+});

@@ -8,6 +8,7 @@ import { NotFoundError, ValidationError, type FieldError } from '../../errors.js
 import type { AccountKind, AccountRow, LogEntryInput } from '../../storage/contract.js';
 import { checkPassword, normaliseHandle } from './password-policy.js';
 import type { Me, SignedUp, SignUpInput } from './schemas.js';
+import { signedAccount } from '../../core/integrity.js';
 
 /** Checks handle, password and display name, naming each bad field. */
 export function checkCredentials(input: { handle: string; password: string; displayName: string }): { handle: string; displayName: string } {
@@ -31,7 +32,7 @@ export async function signUp(deps: Deps, input: SignUpInput): Promise<SignedUp> 
   const accountId = randomUUID();
   const subjectId = randomUUID();
   const { dek, wrapped } = deps.dataKeys.create(subjectId);
-  const account: AccountRow = {
+  const account = signedAccount(deps.keyring, {
     id: accountId,
     kind: 'citizen',
     handle,
@@ -44,7 +45,7 @@ export async function signUp(deps: Deps, input: SignUpInput): Promise<SignedUp> 
     jwks: null,
     disabledAt: null,
     createdAt: now,
-  };
+  });
   await deps.storage.accounts.createCitizen(account, wrapped);
   return { accountId, subjectId, handle, displayName, createdAt: iso(now) };
 }
@@ -61,7 +62,7 @@ export async function createStaffAccount(
   logsFor: (account: AccountRow) => Promise<LogEntryInput[]> = async () => [],
 ): Promise<AccountRow> {
   const { handle, displayName } = checkCredentials(input);
-  const account: AccountRow = {
+  const account = signedAccount(deps.keyring, {
     id: randomUUID(),
     kind,
     handle,
@@ -74,7 +75,7 @@ export async function createStaffAccount(
     jwks: null,
     disabledAt: null,
     createdAt: deps.clock.now(),
-  };
+  });
   await deps.storage.accounts.create(account, await logsFor(account));
   return account;
 }

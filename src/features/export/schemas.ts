@@ -38,6 +38,11 @@ export const ExportDocumentSchema = Type.Object(
     version: Type.Literal(1),
     exportId: Type.String({ format: 'uuid', description: 'The id of the access-log entry this export wrote' }),
     exportedAt: DateTimeSchema,
+    logHead: Type.Object(
+      { seq: Type.Integer(), hash: Type.String() },
+      { description: 'The head of the person’s access-log chain: this export’s own entry' },
+    ),
+    checkpoint: Type.String({ description: 'A signed checkpoint (JWS, verifiable against /.well-known/jwks.json) of that head' }),
     subject: ExportSubjectSchema,
     records: Type.Array(Type.Ref('Record'), { description: 'Every record, decrypted, newest first, exactly as GET /v1/me/records answers them' }),
     grants: Type.Array(Type.Ref('Grant'), { description: 'Every grant ever made, newest first, with its consent receipts' }),

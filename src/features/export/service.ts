@@ -1,6 +1,7 @@
 import type { Actor } from '../../core/actor.js';
 import type { Deps } from '../../core/deps.js';
 import { iso } from '../../core/time.js';
+import { currentCheckpoint } from '../access-log/checkpoints.js';
 import { logEntry } from '../access-log/entry.js';
 import type { LogEntryView } from '../access-log/schemas.js';
 import { listAccessLog } from '../access-log/service.js';
@@ -88,9 +89,16 @@ async function* jsonArray<T>(name: string, source: AsyncIterable<T[]>, write: (v
   yield `${empty ? ']' : '\n]'}${last ? '' : ','}\n`;
 }
 
-async function* jsonDocument(deps: Deps, subject: ExportSubject, exportId: string, exportedAt: string, s: Serialisers): AsyncGenerator<string> {
+/** Where an export stands in the person's chain: the head (its own entry) and a signed checkpoint of it. */
+interface ExportAnchor {
+  logHead: { seq: number; hash: string };
+  checkpoint: string;
+}
+
+async function* jsonDocument(deps: Deps, subject: ExportSubject, exportId: string, exportedAt: string, anchor: ExportAnchor, s: Serialisers): AsyncGenerator<string> {
   const { subjectId } = subject;
   yield `{"format":"tessera-export","version":1,"exportId":${JSON.stringify(exportId)},"exportedAt":${JSON.stringify(exportedAt)},` +
+    `"logHead":${JSON.stringify(anchor.logHead)},"checkpoint":${JSON.stringify(anchor.checkpoint)},` +
     `"subject":${JSON.stringify(subject)},\n`;
   yield* jsonArray('records', recordPages(deps, subjectId), s.record);
   yield* jsonArray('grants', pages((cursor) => listOwnGrants(deps, subjectId, { limit: PAGE, ...(cursor ? { cursor } : {}) })), s.grant);
@@ -105,12 +113,15 @@ async function granteeKind(deps: Deps, g: GrantView): Promise<GranteeKind> {
   return (await deps.storage.accounts.findById(g.grantee.accountId))?.kind === 'client' ? 'client' : 'practitioner';
 }
 
-async function* fhirBundle(deps: Deps, subject: ExportSubject, exportId: string, exportedAt: string): AsyncGenerator<string> {
+async function* fhirBundle(deps: Deps, subject: ExportSubject, exportId: string, exportedAt: string, anchor: ExportAnchor): AsyncGenerator<string> {
   const { subjectId } = subject;
   const ctx: FhirContext = { base: deps.config.publicUrl.replace(/\/+$/, ''), catalogue: deps.catalogue, subjectId };
   const head = {
     resourceType: 'Bundle',
     id: exportId,
+    // Bundle has no extensions of its own; its meta does. The JWS is a signed checkpoint of the
+    // person's access-log head, this export's own entry (docs/export.md).
+    meta: { extension: [{ url: `${ctx.base}/fhir/StructureDefinition/access-log-checkpoint`, valueString: anchor.checkpoint }] },
     identifier: { system: `${ctx.base}/fhir/NamingSystem/export`, value: exportId },
     type: 'collection',
     timestamp: exportedAt,
@@ -142,6 +153,9 @@ export async function startExport(deps: Deps, actor: Actor, format: ExportFormat
   const now = deps.clock.now();
   const entry = await deps.storage.accessLog.append(logEntry(actor, subjectId, 'export', now, { query: { format } }));
   const exportedAt = iso(now);
-  const body = format === 'fhir' ? fhirBundle(deps, subject, entry.id, exportedAt) : jsonDocument(deps, subject, entry.id, exportedAt, serialisers);
+  const checkpoint = await currentCheckpoint(deps, subjectId);
+  const anchor: ExportAnchor = { logHead: { seq: checkpoint!.seq, hash: checkpoint!.hash }, checkpoint: checkpoint!.jws };
+  const body =
+    format === 'fhir' ? fhirBundle(deps, subject, entry.id, exportedAt, anchor) : jsonDocument(deps, subject, entry.id, exportedAt, anchor, serialisers);
   return { ...exportHeaders(format, now), body };
 }

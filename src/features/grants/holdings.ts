@@ -1,5 +1,6 @@
 import type { Deps } from '../../core/deps.js';
 import type { GrantMembers, GrantRow, Holder } from '../../storage/contract.js';
+import { checkAccount, checkGrant } from '../../core/integrity.js';
 
 /**
  * Who a grant reaches, decided in one place. A grant to an account reaches that account; a grant
@@ -20,10 +21,21 @@ export function defaultMembers(access: GrantRow['access'] | 'aggregate'): GrantM
 export async function holderOf(deps: Deps, accountId: string): Promise<Holder | null> {
   const a = await deps.storage.accounts.findById(accountId);
   if (!a || a.disabledAt !== null || (a.kind !== 'practitioner' && a.kind !== 'client')) return null;
+  checkAccount(deps.keyring, a);
   return { accountId: a.id, kind: a.kind, organisationId: a.organisationId };
+}
+
+/**
+ * The holder's active grants on a person, every one checked against its MAC: a grant widened
+ * in the database is refused (TESSERA_INTEGRITY), never obeyed.
+ */
+export async function verifiedHoldings(deps: Deps, holder: Holder, subjectId: string, now: number): Promise<GrantRow[]> {
+  const grants = await deps.storage.grants.activeFor(subjectId, holder, now);
+  for (const g of grants) checkGrant(deps.keyring, g);
+  return grants;
 }
 
 /** @returns the holder's active grants on a person with the given access */
 export async function activeHoldings(deps: Deps, holder: Holder, subjectId: string, access: GrantRow['access'], now: number): Promise<GrantRow[]> {
-  return (await deps.storage.grants.activeFor(subjectId, holder, now)).filter((g) => g.access === access);
+  return (await verifiedHoldings(deps, holder, subjectId, now)).filter((g) => g.access === access);
 }

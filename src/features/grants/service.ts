@@ -8,11 +8,13 @@ import { signReceipt } from '../../crypto/jws.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { GrantMembers, GrantRow, GrantStatus } from '../../storage/contract.js';
 import { defaultMembers } from './holdings.js';
+import { headClaim, type HeadClaim } from '../access-log/checkpoints.js';
 import { logEntry } from '../access-log/entry.js';
 import { describeSupporter } from '../accounts/service.js';
 import type { GrantInput, GrantView, Preview } from './schemas.js';
 import { defaultShareName, sharedName } from './names.js';
 import { checkTerms, sliceOf, type Terms } from './terms.js';
+import { checkGrant, macOf, signedGrant } from '../../core/integrity.js';
 
 export function grantStatus(g: GrantRow, now: number): GrantStatus {
   if (g.revokedAt !== null) return 'revoked';
@@ -23,8 +25,11 @@ function purposeField(grantId: string): string {
   return `grant:${grantId}:purposeText`;
 }
 
-/** The receipt's claims (DESIGN "Contract details"): terms only, never free text. */
-function receiptClaims(g: GrantRow, revokedAt?: number): Record<string, unknown> {
+/**
+ * The receipt's claims: terms only, never free text, plus the head of the person's access-log
+ * chain when it was signed (`logHead`), so every receipt also anchors the chain.
+ */
+function receiptClaims(g: GrantRow, logHead: HeadClaim | null, revokedAt?: number): Record<string, unknown> {
   const claims: Record<string, unknown> = {
     jti: randomUUID(),
     grantId: g.id,
@@ -39,6 +44,7 @@ function receiptClaims(g: GrantRow, revokedAt?: number): Record<string, unknown>
     purpose: g.purpose,
     expiresAt: iso(g.expiresAt),
     createdAt: iso(g.createdAt),
+    logHead,
   };
   if (revokedAt !== undefined) claims.revokedAt = iso(revokedAt);
   return claims;
@@ -108,9 +114,10 @@ export async function newGrant(
     receipt: '',
     revocationReceipt: null,
     shareName,
+    integrity: null,
   };
-  row.receipt = await signReceipt(deps.keyring, deps.config.publicUrl, receiptClaims(row));
-  return row;
+  row.receipt = await signReceipt(deps.keyring, deps.config.publicUrl, receiptClaims(row, await headClaim(deps, subjectId)));
+  return signedGrant(deps.keyring, row);
 }
 
 /** The answer form of a grant; the purpose text is opened with the person's key. */
@@ -173,7 +180,12 @@ export async function createGrant(deps: Deps, actor: Actor, subjectId: string, i
 /** The person changes whether a grantee sees their name; the next request of the grantee obeys. */
 export async function setGrantShareName(deps: Deps, actor: Actor, subjectId: string, id: string, shareName: boolean): Promise<GrantView> {
   const now = deps.clock.now();
-  const updated = await deps.storage.grants.setShareName(subjectId, id, shareName, logEntry(actor, subjectId, 'grant.update', now, { grantIds: [id], query: { shareName } }));
+  const current = await deps.storage.grants.get(subjectId, id);
+  if (!current) throw new NotFoundError('No such grant');
+  // The MAC covers shareName (core/integrity.ts): check the stored grant, then sign the change.
+  checkGrant(deps.keyring, current);
+  const change = { shareName, integrity: macOf.grant(deps.keyring, { ...current, shareName }) };
+  const updated = await deps.storage.grants.setShareName(subjectId, id, change, logEntry(actor, subjectId, 'grant.update', now, { grantIds: [id], query: { shareName } }));
   if (!updated) throw new NotFoundError('No such grant');
   return toGrantView(deps, updated, now);
 }
@@ -229,7 +241,7 @@ export async function revokeGrant(deps: Deps, actor: Actor, subjectId: string, i
   const current = await deps.storage.grants.get(subjectId, id);
   if (!current) throw new NotFoundError('No such grant');
   if (current.revokedAt !== null) return toGrantView(deps, current, now);
-  const receipt = await signReceipt(deps.keyring, deps.config.publicUrl, receiptClaims(current, now));
+  const receipt = await signReceipt(deps.keyring, deps.config.publicUrl, receiptClaims(current, await headClaim(deps, subjectId), now));
   const revoked = await deps.storage.grants.revoke(subjectId, id, now, receipt, logEntry(actor, subjectId, 'grant.revoke', now, { grantIds: [id] }));
   if (!revoked) throw new NotFoundError('No such grant');
   return toGrantView(deps, revoked, now);

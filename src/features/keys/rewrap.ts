@@ -3,6 +3,7 @@ import { unwrapDataKey, unwrapSecret, wrapDataKey, wrapSecret } from '../../cryp
 
 const BATCH = 500;
 import { WEBHOOK_SECRET_PURPOSE as WEBHOOK_PURPOSE } from '../webhooks/service.js';
+import { remacAll } from './remac.js';
 
 /**
  * Re-wraps every data key (and webhook secret) not yet under the current KEK, in batches, each
@@ -11,7 +12,7 @@ import { WEBHOOK_SECRET_PURPOSE as WEBHOOK_PURPOSE } from '../webhooks/service.j
  * the keys file.
  * @returns how many data keys and secrets were re-wrapped
  */
-export async function rewrapAll(deps: Deps, onBatch: (done: number) => void = () => undefined): Promise<{ dataKeys: number; secrets: number }> {
+export async function rewrapAll(deps: Deps, onBatch: (done: number) => void = () => undefined): Promise<{ dataKeys: number; secrets: number; macs: number }> {
   const { keyring, storage } = deps;
   const current = keyring.currentKekId;
   const kek = keyring.kek(current);
@@ -33,5 +34,7 @@ export async function rewrapAll(deps: Deps, onBatch: (done: number) => void = ()
     await storage.webhooks.put({ ...hook, kekId: current, sealedSecret: wrapSecret(kek, current, WEBHOOK_PURPOSE, hook.organisationId, secret) });
     secrets++;
   }
-  return { dataKeys, secrets };
+  // Row MACs name their KEK too: re-made under the new one, so the old one can be retired.
+  const { remade } = await remacAll(deps, { missing: false });
+  return { dataKeys, secrets, macs: remade };
 }

@@ -8,6 +8,7 @@ import type { AccountKind, LogEntryInput, OrganisationRow } from '../../storage/
 import { logEntry } from '../access-log/entry.js';
 import { createStaffAccount } from '../accounts/service.js';
 import type { ClientInput, OrganisationInput, PractitionerInput } from './schemas.js';
+import { signedAccount } from '../../core/integrity.js';
 
 function orgView(o: OrganisationRow) {
   return { id: o.id, name: o.name, kind: o.kind, createdAt: iso(o.createdAt) };
@@ -65,7 +66,7 @@ export async function addClient(deps: Deps, by: Actor, orgId: string, input: Cli
   const now = deps.clock.now();
   const id = randomUUID();
   const logs = await membershipLogs(deps, by, orgId, { id, kind: 'client' }, 'organisation.member-add', now);
-  await deps.storage.accounts.create({
+  await deps.storage.accounts.create(signedAccount(deps.keyring, {
     id,
     kind: 'client',
     handle: null,
@@ -78,7 +79,7 @@ export async function addClient(deps: Deps, by: Actor, orgId: string, input: Cli
     jwks: JSON.stringify(checked),
     disabledAt: null,
     createdAt: now,
-  }, logs);
+  }), logs);
   return { clientId: id, organisationId: orgId, name, createdAt: iso(now), tokenEndpoint: `${deps.config.publicUrl}/v1/token`, jwks: checked };
 }
 

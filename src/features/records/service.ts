@@ -3,7 +3,7 @@ import type { Actor } from '../../core/actor.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { Deps } from '../../core/deps.js';
 import { iso, parseWindow } from '../../core/time.js';
-import { openRecord, sealRecord } from '../../crypto/envelope.js';
+import { openRecord, RECORD_LAYOUT, sealRecord } from '../../crypto/envelope.js';
 import { NotFoundError, ValidationError, type FieldError } from '../../errors.js';
 import type { RecordQuery, RecordRow, Scope, WriteEffects } from '../../storage/contract.js';
 import { publishAlerts } from '../alerts/service.js';
@@ -12,8 +12,6 @@ import { logEntry } from '../access-log/entry.js';
 import { composeRecord, type RecordContent, type RecordInput } from './compose.js';
 import type { RecordQueryInput, RecordView } from './schemas.js';
 
-/** Version of the sealed payload's layout, stored per row so old rows stay readable. */
-const SCHEMA_VERSION = 1;
 
 /** A person's whole store: the scope of their own reads. */
 export function ownScope(subjectId: string): Scope {
@@ -64,7 +62,7 @@ export async function prepareRecords(
   const written: Written[] = [];
   for (const c of composed) {
     const id = timeOrderedId(now);
-    const row: RecordRow = {
+    const meta = {
       id,
       subjectId,
       category: c!.category,
@@ -72,9 +70,10 @@ export async function prepareRecords(
       effectiveAt: c!.effectiveAt,
       createdAt: now,
       ...sourceOf(actor),
-      schemaVersion: SCHEMA_VERSION,
-      payload: sealRecord(dek, { id, subjectId, category: c!.category, type: c!.type, effectiveAt: c!.effectiveAt }, c!.content),
+      // Stored per row, so rows sealed with an older layout stay readable.
+      schemaVersion: RECORD_LAYOUT,
     };
+    const row: RecordRow = { ...meta, payload: sealRecord(dek, meta, c!.content) };
     rows.push(row);
     views.push(toView(row, c!.content));
     written.push({ row, content: c!.content });

@@ -4,6 +4,7 @@ import { ASSERTION_CLOCK_TOLERANCE_S, peekAssertion, verifyAssertion } from '../
 import { OAuthError } from '../../errors.js';
 import type { TokenResponse } from './schemas.js';
 import type { TokenContext } from './service.js';
+import { checkAccount, signedSession } from '../../core/integrity.js';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const MAX_ASSERTION_LIFETIME_S = 300;
@@ -28,6 +29,8 @@ export async function clientCredentialsGrant(deps: Deps, ctx: TokenContext, body
   if (body.client_id !== undefined && body.client_id !== clientId) throw invalidClient('client_id differs from the assertion');
   const client = await deps.storage.accounts.findById(clientId);
   if (!client || client.kind !== 'client' || client.disabledAt !== null || !client.jwks) throw invalidClient('unknown or disabled client');
+  // The registered keys decide who this client is: an edited JWKS is refused, not trusted.
+  checkAccount(deps.keyring, client);
 
   const now = deps.clock.now();
   const tokenUrl = `${deps.config.publicUrl}/v1/token`;
@@ -45,7 +48,7 @@ export async function clientCredentialsGrant(deps: Deps, ctx: TokenContext, body
   }
   const sessionId = randomUUID();
   await deps.storage.sessions.create(
-    { id: sessionId, accountId: client.id, createdAt: now, expiresAt: now + deps.config.accessTokenTtlSeconds * 1000, revokedAt: null },
+    signedSession(deps.keyring, { id: sessionId, accountId: client.id, createdAt: now, expiresAt: now + deps.config.accessTokenTtlSeconds * 1000, revokedAt: null }),
     null,
   );
   return {

@@ -7,6 +7,7 @@ import { OAuthError } from '../../errors.js';
 import type { AccountRow } from '../../storage/contract.js';
 import type { AccessClaims } from '../../plugins/auth.js';
 import type { TokenRequest, TokenResponse } from './schemas.js';
+import { checkAccount, checkAuthRow, signedSession } from '../../core/integrity.js';
 
 /** What the token endpoint gives the service besides deps: the signer and the caller's IP. */
 export interface TokenContext {
@@ -42,6 +43,8 @@ export async function passwordGrant(deps: Deps, ctx: TokenContext, req: TokenReq
     throw new OAuthError(429, 'invalid_request', `Too many failed logins; try again in ${wait} s`, { 'retry-after': String(wait) });
   }
   const account = await deps.storage.accounts.findByHandle(handle);
+  // A password hash or kind edited in the database is refused before it is used.
+  if (account) checkAccount(deps.keyring, account);
   const ok = account?.passwordHash ? await verifyPassword(account.passwordHash, password) : await verifyAgainstDummy(password);
   if (!account || !ok || account.disabledAt !== null || account.kind === 'client') {
     await deps.loginThrottle.fail(handle, ctx.ip, deps.clock.now());
@@ -52,7 +55,7 @@ export async function passwordGrant(deps: Deps, ctx: TokenContext, req: TokenReq
   const refreshToken = randomToken();
   const sessionExpiresAt = now + SESSION_LIFETIME_MS;
   await deps.storage.sessions.create(
-    { id: sessionId, accountId: account.id, createdAt: now, expiresAt: sessionExpiresAt, revokedAt: null },
+    signedSession(deps.keyring, { id: sessionId, accountId: account.id, createdAt: now, expiresAt: sessionExpiresAt, revokedAt: null }),
     { tokenHash: digestToken(refreshToken), expiresAt: Math.min(now + deps.config.refreshTokenTtlSeconds * 1000, sessionExpiresAt) },
   );
   return {
@@ -77,6 +80,15 @@ export async function refreshGrant(deps: Deps, ctx: TokenContext, req: TokenRequ
     now,
   );
   if (outcome.kind !== 'rotated' || outcome.account.disabledAt !== null) throw invalidGrant();
+  const { session, account } = outcome;
+  checkAuthRow(deps.keyring, {
+    sessionId: session.id,
+    sessionCreatedAt: session.createdAt,
+    sessionExpiresAt: session.expiresAt,
+    sessionRevokedAt: session.revokedAt,
+    sessionIntegrity: session.integrity,
+    account,
+  });
   return {
     access_token: accessToken(ctx, outcome.account, outcome.session.id),
     token_type: 'Bearer',

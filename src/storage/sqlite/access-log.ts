@@ -1,10 +1,9 @@
-import { timeOrderedId } from '../../crypto/secrets.js';
 import type Database from 'better-sqlite3';
 import { and, asc, desc, eq, gt, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
-import { chainHash } from '../../crypto/hash-chain.js';
-import type { AccessLogRepo, LogEntryInput, LogEntryRow } from '../contract.js';
+import { nextLink } from '../../crypto/hash-chain.js';
+import type { AccessLogRepo, CheckpointRow, LogEntryInput, LogEntryRow } from '../contract.js';
 import type { Db } from './open.js';
-import { accessLog } from './schema.js';
+import { accessLog, logCheckpoints } from './schema.js';
 
 type DbLog = typeof accessLog.$inferSelect;
 
@@ -50,9 +49,7 @@ function statementsFor(db: Db): { last: Statement; insert: Statement } {
  */
 export function appendLogEntry(db: Db, e: LogEntryInput): LogEntryRow {
   const s = statementsFor(db);
-  const last = s.last.get(e.subjectId) as { seq: number; hash: string } | undefined;
-  const content = { ...e, id: timeOrderedId(e.at), seq: (last?.seq ?? 0) + 1, prevHash: last?.hash ?? null };
-  const row: LogEntryRow = { ...content, hash: chainHash(content) };
+  const row = nextLink(e, s.last.get(e.subjectId) as { seq: number; hash: string } | undefined);
   s.insert.run(
     row.id,
     row.subjectId,
@@ -144,7 +141,47 @@ export function groupCommit(db: Db): GroupCommit {
 
 export function accessLogRepo(db: Db): AccessLogRepo {
   const commits = groupCommit(db);
+  const headOf = db.$client.prepare('SELECT seq, hash FROM access_log WHERE subject_id = ? ORDER BY seq DESC LIMIT 1');
+  const advanced = db.$client.prepare(
+    `SELECT a.subject_id AS subjectId, a.seq AS seq, a.hash AS hash, r.top AS top
+       FROM (SELECT subject_id, MAX(seq) AS seq FROM access_log WHERE rowid > ? AND rowid <= ? GROUP BY subject_id) h
+       JOIN access_log a ON a.subject_id = h.subject_id AND a.seq = h.seq
+       CROSS JOIN (SELECT ? AS top) r`,
+  );
+  const checkpointOf = (r: typeof logCheckpoints.$inferSelect): CheckpointRow => r;
   return {
+    async head(subjectId) {
+      const h = headOf.get(subjectId) as { seq: number; hash: string } | undefined;
+      return h ? { subjectId, seq: h.seq, hash: h.hash } : undefined;
+    },
+
+    async addCheckpoint(row) {
+      await commits.run(() => db.insert(logCheckpoints).values(row).run(), { savepoint: false });
+    },
+
+    async checkpoints(subjectId) {
+      return db.select().from(logCheckpoints).where(eq(logCheckpoints.subjectId, subjectId)).orderBy(asc(logCheckpoints.seq), asc(logCheckpoints.at)).all().map(checkpointOf);
+    },
+
+    async latestCheckpoint(subjectId) {
+      const r = db.select().from(logCheckpoints).where(eq(logCheckpoints.subjectId, subjectId)).orderBy(desc(logCheckpoints.seq)).limit(1).get();
+      return r ? checkpointOf(r) : undefined;
+    },
+
+    async advancedSince(position, limit) {
+      // rowid follows insertion order; entries committed later always get higher rowids.
+      const max = (db.$client.prepare('SELECT MAX(rowid) AS m FROM access_log').get() as { m: number | null }).m ?? 0;
+      const top = Math.min(max, position + limit);
+      if (top <= position) return { heads: [], position };
+      const rows = advanced.all(position, top, top) as { subjectId: string; seq: number; hash: string }[];
+      return { heads: rows.map((r) => ({ subjectId: r.subjectId, seq: r.seq, hash: r.hash })), position: top };
+    },
+
+    async signedThrough() {
+      const r = db.$client.prepare('SELECT MAX(through) AS t FROM log_checkpoints').get() as { t: number | null };
+      return r.t ?? 0;
+    },
+
     append(entry) {
       // Reads are logged through the group commit: concurrent reads share one fsync. An entry
       // is written by one INSERT, atomic on its own, so it needs no savepoint.

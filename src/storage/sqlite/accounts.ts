@@ -63,14 +63,15 @@ export function accountsRepo(db: Db): AccountsRepo {
     async disable(accountId, now, logs = []) {
       return db.transaction(
         () => {
-          db.update(accounts).set({ disabledAt: now }).where(and(eq(accounts.id, accountId), isNull(accounts.disabledAt))).run();
+          // Disabled accounts, revoked sessions and grants keep no MAC (src/crypto/integrity.ts).
+          db.update(accounts).set({ disabledAt: now, integrity: null }).where(and(eq(accounts.id, accountId), isNull(accounts.disabledAt))).run();
           db.update(sessions)
-            .set({ revokedAt: now, revokedReason: 'account-disabled' })
+            .set({ revokedAt: now, revokedReason: 'account-disabled', integrity: null })
             .where(and(eq(sessions.accountId, accountId), isNull(sessions.revokedAt)))
             .run();
           const revoked = db
             .update(grants)
-            .set({ revokedAt: now, revokedReason: 'grantee-disabled' })
+            .set({ revokedAt: now, revokedReason: 'grantee-disabled', integrity: null })
             .where(and(eq(grants.granteeAccountId, accountId), isNull(grants.revokedAt)))
             .returning()
             .all()

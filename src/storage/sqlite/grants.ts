@@ -152,24 +152,26 @@ export function grantsRepo(db: Db): GrantsRepo {
           if (!current) return undefined;
           if (current.revokedAt !== null) return fromDbGrant(current);
           db.update(grants)
-            .set({ revokedAt: now, revokedReason: 'revoked-by-subject', revocationReceipt: receipt })
+            .set({ revokedAt: now, revokedReason: 'revoked-by-subject', revocationReceipt: receipt, integrity: null })
             .where(eq(grants.id, id))
             .run();
           appendLogEntry(db, log);
-          return fromDbGrant({ ...current, revokedAt: now, revokedReason: 'revoked-by-subject', revocationReceipt: receipt });
+          return fromDbGrant({ ...current, revokedAt: now, revokedReason: 'revoked-by-subject', revocationReceipt: receipt, integrity: null });
         },
         { behavior: 'immediate' },
       );
     },
 
-    async setShareName(subjectId, id, shareName, log) {
+    async setShareName(subjectId, id, change, log) {
       return db.transaction(
         () => {
           const current = byId.get({ subjectId, id });
           if (!current) return undefined;
-          db.update(grants).set({ shareName }).where(eq(grants.id, id)).run();
+          // A revoked grant carries no MAC and shows no name: it is left as it is.
+          if (current.revokedAt !== null) return fromDbGrant(current);
+          db.update(grants).set(change).where(eq(grants.id, id)).run();
           appendLogEntry(db, log);
-          return fromDbGrant({ ...current, shareName });
+          return fromDbGrant({ ...current, ...change });
         },
         { behavior: 'immediate' },
       );

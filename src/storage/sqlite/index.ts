@@ -6,6 +6,7 @@ import { assertionsRepo } from './assertions.js';
 import { grantsRepo } from './grants.js';
 import { idempotencyRepo } from './idempotency.js';
 import { invitesRepo } from './invites.js';
+import { integrityRepo } from './integrity.js';
 import { openDatabase, runMigrations, type Db } from './open.js';
 import { organisationsRepo } from './organisations.js';
 import { recordsRepo } from './records.js';
@@ -49,6 +50,7 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     alerts: alertsRepo(db),
     webhooks: webhooksRepo(db),
     subjects: subjectsRepo(db),
+    integrity: integrityRepo(db),
     async ping() {
       db.$client.prepare('SELECT 1').get();
     },

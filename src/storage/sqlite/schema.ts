@@ -46,6 +46,8 @@ export const accounts = sqliteTable(
     jwks: text('jwks'),
     disabledAt: integer('disabled_at'),
     createdAt: integer('created_at').notNull(),
+    /** MAC of the columns that decide access (src/crypto/integrity.ts); null once disabled. */
+    integrity: text('integrity'),
   },
   (t) => [
     uniqueIndex('accounts_handle_unique').on(t.handle),
@@ -66,6 +68,8 @@ export const sessions = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
     revokedAt: integer('revoked_at'),
     revokedReason: text('revoked_reason'),
+    /** MAC of id, account and lifetime; null once revoked. */
+    integrity: text('integrity'),
   },
   (t) => [index('sessions_account').on(t.accountId)],
 );
@@ -144,6 +148,8 @@ export const grants = sqliteTable(
      * every request, like the rest of the grant. Grants made before this column show none.
      */
     shareName: integer('share_name', { mode: 'boolean' }).notNull().default(false),
+    /** MAC of the terms; null once revoked. */
+    integrity: text('integrity'),
   },
   (t) => [
     index('grants_subject').on(t.subjectId, t.createdAt),
@@ -227,6 +233,25 @@ export const accessLog = sqliteTable(
     hash: text('hash').notNull(),
   },
   (t) => [uniqueIndex('access_log_subject_seq').on(t.subjectId, t.seq)],
+);
+
+/**
+ * Signed checkpoints of each person's chain head (JWS by the service key), which anchor the
+ * chain: `tessera audit verify` fails when the chain no longer reaches one. Deleted on erasure.
+ */
+export const logCheckpoints = sqliteTable(
+  'log_checkpoints',
+  {
+    id: text('id').primaryKey(),
+    subjectId: text('subject_id').notNull(),
+    seq: integer('seq').notNull(),
+    hash: text('hash').notNull(),
+    at: integer('at').notNull(),
+    jws: text('jws').notNull(),
+    /** The access-log rowid the periodic signer had read to; null for checkpoints made on demand. */
+    through: integer('through'),
+  },
+  (t) => [index('log_checkpoints_subject_seq').on(t.subjectId, t.seq), index('log_checkpoints_through').on(t.through)],
 );
 
 /** Idempotency keys of appends, kept at least 24 h; they hold record ids, never content. */
@@ -333,3 +358,12 @@ export const webhookDeliveries = sqliteTable(
   },
   (t) => [index('webhook_deliveries_due').on(t.status, t.nextAttemptAt)],
 );
+
+/**
+ * One row once the MACs of rows older than MACs were made (on the first start after the
+ * upgrade). A second backfill after this is logged loudly: it means the marker was removed.
+ */
+export const integrityBackfill = sqliteTable('integrity_backfill', {
+  id: integer('id').primaryKey(),
+  at: integer('at').notNull(),
+});

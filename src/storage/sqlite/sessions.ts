@@ -21,7 +21,8 @@ export function sessionsRepo(db: Db): SessionsRepo {
   const revoke = (id: string, reason: string, now: number) =>
     db
       .update(sessions)
-      .set({ revokedAt: now, revokedReason: reason })
+      // A revoked session keeps no MAC: clearing revoked_at by hand cannot revive it.
+      .set({ revokedAt: now, revokedReason: reason, integrity: null })
       .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
       .run();
 
@@ -42,8 +43,10 @@ export function sessionsRepo(db: Db): SessionsRepo {
       if (!row) return undefined;
       return {
         sessionId: row.session.id,
+        sessionCreatedAt: row.session.createdAt,
         sessionExpiresAt: row.session.expiresAt,
         sessionRevokedAt: row.session.revokedAt,
+        sessionIntegrity: row.session.integrity,
         account: fromDb(row.account)!,
       };
     },

@@ -36,7 +36,15 @@ export function keysRepo(db: Db): KeysRepo {
     async kekIdsInUse() {
       const fromKeys = db.selectDistinct({ id: subjectKeys.kekId }).from(subjectKeys).all();
       const fromHooks = db.selectDistinct({ id: webhooks.kekId }).from(webhooks).all();
-      return [...new Set([...fromKeys, ...fromHooks].map((r) => r.id))];
+      // Row MACs name their KEK before the first dot of `kekId.mac`.
+      const fromMacs = db.$client
+        .prepare(
+          `SELECT DISTINCT substr(integrity, 1, instr(integrity, '.') - 1) AS id FROM (
+             SELECT integrity FROM accounts UNION ALL SELECT integrity FROM sessions UNION ALL SELECT integrity FROM grants
+           ) WHERE integrity IS NOT NULL`,
+        )
+        .all() as { id: string }[];
+      return [...new Set([...fromKeys, ...fromHooks, ...fromMacs].map((r) => r.id))];
     },
   };
 }

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { SubjectsRepo } from '../contract.js';
 import { appendLogEntry } from './access-log.js';
 import type { Db } from './open.js';
-import { accessRequests, idempotencyKeys, subjectKeys, subjects } from './schema.js';
+import { accessLog, accessRequests, idempotencyKeys, logCheckpoints, subjectKeys, subjects } from './schema.js';
 
 export function subjectsRepo(db: Db): SubjectsRepo {
   return {
@@ -17,6 +17,10 @@ export function subjectsRepo(db: Db): SubjectsRepo {
           db.delete(idempotencyKeys).where(eq(idempotencyKeys.subjectId, subjectId)).run();
           db.delete(accessRequests).where(eq(accessRequests.subjectId, subjectId)).run();
           db.delete(subjects).where(eq(subjects.id, subjectId)).run();
+          // The log held who read what and under which terms: only the tombstone stays, as the
+          // first link of a new chain, so every chain still verifies.
+          db.delete(accessLog).where(eq(accessLog.subjectId, subjectId)).run();
+          db.delete(logCheckpoints).where(eq(logCheckpoints.subjectId, subjectId)).run();
           appendLogEntry(db, tombstone);
         },
         { behavior: 'immediate' },
