@@ -102,7 +102,7 @@ describe('admin create', () => {
       expect(other.code, args.join(' ')).toBe(2);
       expect(other.stderr, args.join(' ')).toMatch(/no database at/);
     }
-  });
+  }, 90_000);
 
   it('a server and a CLI started from the same folder share the database through tessera.env', async () => {
     const checkout = dataDir();
@@ -127,7 +127,7 @@ describe('admin create', () => {
     expect(viaConfig.code, viaConfig.stderr).toBe(0);
     const overridden = await runCli(['audit', 'verify'], { TESSERA_DATA_DIR: path.join(elsewhere, 'none') }, undefined, 20_000, checkout);
     expect(overridden.stderr).toContain(path.join(elsewhere, 'none'));
-  });
+  }, 90_000);
 
   it('a settings file with an unknown name, or a TESSERA_CONFIG that does not exist, is one line', async () => {
     const checkout = dataDir();

@@ -154,7 +154,7 @@ describe('backup and restore leave clean files, and erasure survives a restore',
     expect(r.code, r.stderr).toBe(0);
     expect(fs.readdirSync(folder)).toEqual(['b.db']);
     expect(fs.readdirSync(path.join(w.dir, 'restored')).filter((f) => f.startsWith('tessera.db'))).toEqual(['tessera.db']);
-  });
+  }, 90_000);
 
   it('a person erased after a backup stays erased when it is restored; --force keeps the replaced database', async () => {
     const w = workspace();
@@ -193,7 +193,7 @@ describe('backup and restore leave clean files, and erasure survives a restore',
     expect((await call(s3.base, 'POST', '/v1/token', undefined, { grant_type: 'password', username: goes.handle, password: strongPassword })).status).toBe(400);
     const audit = await runCli(['audit', 'verify'], w.env);
     expect(audit.code, audit.stderr).toBe(0);
-  });
+  }, 90_000);
 
   it('keys retire drops an old KEK after rotation, so an older backup can no longer be restored', async () => {
     const w = workspace();
@@ -217,7 +217,7 @@ describe('backup and restore leave clean files, and erasure survives a restore',
     expect(restore.stderr).toMatch(/lacks KEK/);
     // The running server keeps serving with the current KEK.
     await citizen(s.base);
-  });
+  }, 90_000);
 });
 
 describe('key rotation', () => {

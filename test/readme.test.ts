@@ -65,10 +65,10 @@ beforeAll(async () => {
   server.stderr!.on('data', (d: Buffer) => (serverOut += d.toString('utf8')));
   const started = Date.now();
   while (!serverOut.includes('Server listening at')) {
-    if (server.exitCode !== null || Date.now() - started > 20_000) throw new Error(`npm start did not serve: ${serverOut.slice(-2000)}`);
+    if (server.exitCode !== null || Date.now() - started > 45_000) throw new Error(`npm start did not serve: ${serverOut.slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}, 30_000);
+}, 60_000);
 
 afterAll(() => {
   stopServer();
@@ -82,7 +82,7 @@ function runShell(script: string): Promise<{ code: number | null; stdout: string
     let stderr = '';
     const timer = setTimeout(() => {
       if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
-    }, 45_000);
+    }, 110_000);
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     child.once('error', reject);
@@ -126,5 +126,5 @@ describe('README walkthroughs', () => {
     expect(out.trimEnd().split('\n').at(-1)).toBe('404');
     // Nothing but the README's own data folder was made in the checkout.
     expect(fs.readdirSync(checkout).sort()).toEqual(['data', 'dist', 'keys.example', 'migrations', 'node_modules', 'package.json', 'tessera.env']);
-  }, 60_000);
+  }, 120_000);
 });
