@@ -378,5 +378,5 @@ describe('audit verify', () => {
     const restarted = await start(w.env);
     await restarted.waitForLog(/ACCESS LOG TAMPERED/);
     expect(restarted.stdout()).toContain(target.id);
-  });
+  }, 90_000);
 });
