@@ -6,7 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv, type Options as AjvOptions } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { TesseraError } from './errors.js';
 import type { Clock } from './core/clock.js';
@@ -75,6 +75,22 @@ export const redactPaths = [
 ];
 
 /**
+ * Request lines are logged by route template (`/v1/subjects/:subjectId/records`), never by path:
+ * a path carries whose data was read and with which filters, which does not belong in logs
+ * next to an address (docs/security.md, "Logs").
+ */
+export const requestSerializer = (request: FastifyRequest) => ({
+  method: request.method,
+  url: request.routeOptions?.url ?? '(no route)',
+  id: request.id,
+  remoteAddress: request.ip,
+});
+
+function loggerOptions(config: Config) {
+  return { level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' }, serializers: { req: requestSerializer } };
+}
+
+/**
  * Two validators: bodies are checked strictly (no type coercion, unknown fields refused), while
  * query strings and path parameters, which arrive as text, are coerced to their schema types.
  */
@@ -103,7 +119,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.loginLimiter) deps.loginThrottle = options.loginLimiter;
 
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } },
+    logger:
+      options.logger === false ? false : { ...loggerOptions(config), ...(typeof options.logger === 'object' && options.logger !== null ? options.logger : {}) },
     bodyLimit: config.bodyLimitBytes,
     // The header limit is stated, not inherited, so --max-http-header-size cannot move it. A
     // missing Host is refused by plugins/input.ts as problem+json, not by Node's bare 400.

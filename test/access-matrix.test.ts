@@ -372,9 +372,10 @@ beforeAll(async () => {
   const lee = people.kindRows;
   kindIds.records.push(lee.records[0]!.id, lee.records[1]!.id);
   for (const categories of [['notes'], ['goals']]) kindIds.grants.push((await give(lee, { grantee: toGp, categories })).id);
-  // Two different requests (the same one twice would be merged into one).
-  for (const types of [['phq9'], ['gad7']]) {
-    const res = await t.app.inject({ method: 'POST', url: `/v1/subjects/${lee.subjectId}/access-requests`, headers: bearer(gp.token), payload: { ...requestTerms, types } });
+  for (let i = 0; i < 2; i++) {
+    // Two different requests: an identical one would be merged into the first.
+    const payload = { ...requestTerms, to: i === 0 ? '2026-12-31' : '2026-11-30' };
+    const res = await t.app.inject({ method: 'POST', url: `/v1/subjects/${lee.subjectId}/access-requests`, headers: bearer(gp.token), payload });
     expect(res.statusCode, res.body).toBe(202);
   }
   const pending = await t.app.inject({ method: 'GET', url: '/v1/me/access-requests', headers: bearer(lee.citizen!.token) });

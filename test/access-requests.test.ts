@@ -38,8 +38,9 @@ afterAll(() => t.close());
 
 describe('access requests', () => {
   it('answers 202 alike for an existing and a non-existent person', async () => {
-    const real = await ask(alice.subjectId);
-    const nobody = await ask(randomUUID());
+    // Terms of their own: an identical pending request would be merged with the next test's.
+    const real = await ask(alice.subjectId, { purpose: 'care-coordination' });
+    const nobody = await ask(randomUUID(), { purpose: 'care-coordination' });
     expect(real.statusCode).toBe(202);
     expect(nobody.statusCode).toBe(202);
     expect(Object.keys(real.json()).sort()).toEqual(Object.keys(nobody.json()).sort());
@@ -127,6 +128,28 @@ describe('access requests', () => {
       t.clock.advance(-31 * 24 * 3600 * 1000);
     }
   });
+
+  it('an identical pending request is merged, not stacked, and a requester cannot flood the inbox', async () => {
+    const bob = await signUpCitizen(t.app);
+    for (let i = 0; i < 3; i++) expect((await ask(bob.subjectId)).statusCode).toBe(202);
+    expect(await requests(bob)).toHaveLength(1);
+    // Different terms are new requests, up to five pending from one requester; then they are
+    // accepted (202, so nothing tells whether the person exists) but not stored.
+    for (const c of ['goals', 'notes', 'wellbeing', 'health-status', 'healthy-living', 'money']) {
+      expect((await ask(bob.subjectId, { categories: [c] })).statusCode).toBe(202);
+    }
+    expect(await requests(bob)).toHaveLength(5);
+  });
+
+  it('answers take the same floor of time whether or not the person exists', async () => {
+    const carol = await signUpCitizen(t.app);
+    for (const subjectId of [carol.subjectId, randomUUID(), carol.subjectId, randomUUID()]) {
+      const started = performance.now();
+      const res = await ask(subjectId, { categories: ['wellbeing'], purposeText: `ask ${started}` });
+      expect(res.statusCode).toBe(202);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(39);
+    }
+  });
 });
 
 describe('connecting without passing ids around (issue #18 item 10)', () => {
@@ -186,9 +209,10 @@ describe('connecting without passing ids around (issue #18 item 10)', () => {
   it('the same request again while the first is pending is merged into it, not stacked', async () => {
     const eve = await signUpCitizen(t.app);
     const first = (await ask(eve.subjectId, terms)).json();
-    const second = (await ask(eve.subjectId, { ...terms, categories: [...terms.categories] })).json();
-    expect(second.id).toBe(first.id);
+    const second = await ask(eve.subjectId, { ...terms, categories: [...terms.categories] });
+    expect(second.statusCode).toBe(202);
     expect((await requests(eve)).map((r: { id: string }) => r.id)).toEqual([first.id]);
+    expect((await sent(linkWorker)).filter((r: { subjectId: string }) => r.subjectId === eve.subjectId)).toHaveLength(1);
     const different = (await ask(eve.subjectId, { ...terms, categories: ['social-connections', 'mental-wellbeing'] })).json();
     expect(different.id).not.toBe(first.id);
     expect(await requests(eve)).toHaveLength(2);

@@ -20,6 +20,23 @@ function fields(res: { json(): unknown }): string[] {
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('sign-up', () => {
+  it('an address that keeps hitting taken handles (staff handles, say) waits: the sixth sign-up is a 429', async () => {
+    const local = await buildTestApp();
+    try {
+      const taken = uniqueHandle('taken');
+      const from = (payload: object, ip: string) => local.app.inject({ method: 'POST', url: '/v1/accounts', payload, remoteAddress: ip });
+      expect((await from({ handle: taken, password: strongPassword, displayName: 'First' }, '192.0.2.10')).statusCode).toBe(201);
+      for (let i = 0; i < 5; i++) expect((await from({ handle: taken, password: strongPassword, displayName: 'Probe' }, '192.0.2.20')).statusCode).toBe(409);
+      const limited = await from({ handle: uniqueHandle('fresh'), password: strongPassword, displayName: 'Fresh' }, '192.0.2.20');
+      expect(limited.statusCode).toBe(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      // Another address is not held up.
+      expect((await from({ handle: uniqueHandle('other'), password: strongPassword, displayName: 'Other' }, '192.0.2.30')).statusCode).toBe(201);
+    } finally {
+      await local.close();
+    }
+  });
+
   it('creates a citizen with their own store and answers 201 with the account', async () => {
     const handle = uniqueHandle('Alex');
     const res = await signUp({ handle, password: strongPassword, displayName: '  Alex Example ' });

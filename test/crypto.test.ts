@@ -185,4 +185,16 @@ describe('no plaintext on disk or in logs', () => {
     // Tokens also never appear in part (a JWT's signature alone is a credential check).
     expect(log).not.toContain(carol.token.split('.')[2]!);
   });
+
+  it('request lines are logged by route template: no subject id, record id or filter next to the address', async () => {
+    const id = await note(alice, 'logged by template');
+    const before = logLines.length;
+    await t.app.inject({ method: 'GET', url: `/v1/me/records/${id}?from=2026-01-01`, headers: bearer(alice.token) });
+    await t.app.inject({ method: 'GET', url: `/v1/me/records?category=notes&type=note`, headers: bearer(alice.token) });
+    const lines = logLines.slice(before).map((l) => JSON.parse(l) as { msg: string; req?: { url: string; remoteAddress: string } });
+    const incoming = lines.filter((l) => l.msg === 'incoming request');
+    expect(incoming.map((l) => l.req!.url)).toEqual(['/v1/me/records/:id', '/v1/me/records']);
+    const text = logLines.slice(before).join('');
+    for (const leak of [id, 'category=notes', 'from=2026']) expect(text).not.toContain(leak);
+  });
 });

@@ -379,12 +379,7 @@ export interface InvitesRepo {
 }
 
 export interface AccessRequestsRepo {
-  /**
-   * Stores a request, unless the same requester already has a pending, unexpired request to
-   * the same person with the same terms: then that one is kept and nothing is added.
-   * @returns the request now pending (the new one, or the earlier identical one)
-   */
-  create(row: AccessRequestRow): Promise<AccessRequestRow>;
+  create(row: AccessRequestRow): Promise<void>;
   /** Requests an account sent, newest first. */
   listForRequester(accountId: string, q: { after?: CreatedPosition; limit: number }): Promise<AccessRequestRow[]>;
   get(subjectId: string, id: string): Promise<AccessRequestRow | undefined>;

@@ -98,10 +98,10 @@ export async function buildTestApp(
 export { LoginLimiter } from '../../src/features/tokens/login-limiter.js';
 
 /** A test app listening for real on 127.0.0.1, its public URL matching the port. */
-export async function buildListeningTestApp(): Promise<TestApp & { url: string }> {
+export async function buildListeningTestApp(options: Parameters<typeof buildTestApp>[0] = {}): Promise<TestApp & { url: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const t = await buildTestApp({ env: { PORT: String(port), TESSERA_PUBLIC_URL: url } });
+  const t = await buildTestApp({ ...options, env: { ...options.env, PORT: String(port), TESSERA_PUBLIC_URL: url } });
   await t.app.listen({ host: '127.0.0.1', port });
   return { ...t, url };
 }

@@ -21,20 +21,46 @@ function purposeField(id: string): string {
   return `request:${id}:purposeText`;
 }
 
+/** Pending requests a person's inbox holds at most, from everyone, and from one requester. */
+export const MAX_PENDING_PER_PERSON = 50;
+export const MAX_PENDING_PER_REQUESTER = 5;
+
+/** Whether two sets of terms ask for the same thing (the purpose text aside). */
+function sameTerms(r: AccessRequestRow, t: ReturnType<typeof checkTerms>): boolean {
+  const list = (v: string[] | null) => (v ? [...v].sort().join(',') : null);
+  return (
+    r.access === t.access &&
+    list(r.categories) === list(t.categories) &&
+    list(r.types) === list(t.types) &&
+    r.fromAt === t.fromAt &&
+    r.toAt === t.toAt &&
+    r.purpose === t.purpose
+  );
+}
+
 /**
  * A supporter asks a person for a slice. Answers alike whether or not the person exists, so
- * requests cannot probe for people: a request to an id no one has is stored too (without its
- * free text, which only a person's key could seal) and shows in the sender's list like any
- * other, pending until it lapses. The same request again, while the first is pending, is the
- * first one: the person's inbox holds it once.
+ * requests cannot probe for people. A request to an id no one has is stored too (without its
+ * free text, which only a person's key could seal), and the inbox rules count stored rows only
+ * (a duplicate of one still pending is merged into it; past the caps nothing is stored), so
+ * neither the answer nor the sender's list (GET /v1/access-requests) says whether the person
+ * exists.
  * @throws ValidationError for malformed terms (checked the same either way)
  */
 export async function requestAccess(deps: Deps, actor: Actor, subjectId: string, input: AccessRequestInput): Promise<Accepted> {
   const now = deps.clock.now();
   const terms = checkTerms(deps, input, now);
   const id = randomUUID();
+  const accepted: Accepted = { id, status: 'pending', createdAt: iso(now), expiresAt: iso(now + REQUEST_LIFETIME_MS) };
+  const pending = (await deps.storage.accessRequests.listForSubject(subjectId, { status: 'pending', limit: MAX_PENDING_PER_PERSON + 1 })).filter(
+    (r) => r.expiresAt > now,
+  );
+  const mine = pending.filter((r) => r.requesterAccountId === actor.accountId);
+  if (mine.some((r) => sameTerms(r, terms)) || mine.length >= MAX_PENDING_PER_REQUESTER || pending.length >= MAX_PENDING_PER_PERSON) {
+    return accepted;
+  }
   const dek = (await deps.storage.keys.getWrapped(subjectId)) ? await deps.dataKeys.forSubject(subjectId) : null;
-  const stored = await deps.storage.accessRequests.create({
+  await deps.storage.accessRequests.create({
     id,
     subjectId,
     requesterAccountId: actor.accountId,
@@ -53,7 +79,7 @@ export async function requestAccess(deps: Deps, actor: Actor, subjectId: string,
     decidedAt: null,
     grantId: null,
   });
-  return { id: stored.id, status: 'pending', createdAt: iso(stored.createdAt), expiresAt: iso(stored.expiresAt) };
+  return accepted;
 }
 
 /** How long an invite code works when the person does not say: a day. */

@@ -21,7 +21,7 @@ const accountRoutes: FastifyPluginAsyncTypebox<{ deps: Deps; signUpPerMinute: nu
     },
     async (request, reply) => {
       reply.code(201);
-      return signUp(deps, request.body);
+      return signUp(deps, request.body, request.ip);
     },
   );
 

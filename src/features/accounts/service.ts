@@ -4,7 +4,7 @@ import type { Deps } from '../../core/deps.js';
 import { iso } from '../../core/time.js';
 import { openField, sealField } from '../../crypto/envelope.js';
 import { hashPassword } from '../../crypto/passwords.js';
-import { NotFoundError, ValidationError, type FieldError } from '../../errors.js';
+import { ConflictError, NotFoundError, RateLimitedError, ValidationError, type FieldError } from '../../errors.js';
 import type { AccountKind, AccountRow, LogEntryInput } from '../../storage/contract.js';
 import { checkPassword, normaliseHandle } from './password-policy.js';
 import type { Me, SignedUp, SignUpInput } from './schemas.js';
@@ -22,12 +22,19 @@ export function checkCredentials(input: { handle: string; password: string; disp
   return { handle: handle as string, displayName };
 }
 
+/** The throttle key under which sign-ups that hit a taken handle are counted, per IP. */
+const SIGN_UP_PROBES = '\u0000sign-up-conflicts';
+
 /**
  * Signs up a citizen: a new person with their own data key, and their account.
  * @throws ValidationError for a bad handle, password or name; ConflictError for a taken handle
  */
-export async function signUp(deps: Deps, input: SignUpInput): Promise<SignedUp> {
+export async function signUp(deps: Deps, input: SignUpInput, ip: string): Promise<SignedUp> {
   const { handle, displayName } = checkCredentials(input);
+  // "That handle is taken" tells whether an account (a practitioner's, say) exists: an address
+  // may hear it only a few times per window before sign-up waits (docs/security.md).
+  const wait = await deps.loginThrottle.retryAfter(SIGN_UP_PROBES, ip, deps.clock.now());
+  if (wait > 0) throw new RateLimitedError(wait, `Too many sign-ups with handles already taken; try again in ${wait} s`);
   const now = deps.clock.now();
   const accountId = randomUUID();
   const subjectId = randomUUID();
@@ -46,7 +53,12 @@ export async function signUp(deps: Deps, input: SignUpInput): Promise<SignedUp> 
     disabledAt: null,
     createdAt: now,
   });
-  await deps.storage.accounts.createCitizen(account, wrapped);
+  try {
+    await deps.storage.accounts.createCitizen(account, wrapped);
+  } catch (e) {
+    if (e instanceof ConflictError) await deps.loginThrottle.fail(SIGN_UP_PROBES, ip, deps.clock.now());
+    throw e;
+  }
   return { accountId, subjectId, handle, displayName, createdAt: iso(now) };
 }
 

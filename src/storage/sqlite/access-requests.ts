@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { AccessRequestRow, AccessRequestsRepo, CreatedPosition } from '../contract.js';
 import { appendLogEntry } from './access-log.js';
 import { toDbGrant } from './grants.js';
@@ -23,20 +23,6 @@ function fromDb(r: DbRequest): AccessRequestRow {
     types: r.types ? (JSON.parse(r.types) as string[]) : null,
     sealedPurposeText: r.sealedPurposeText ? new Uint8Array(r.sealedPurposeText) : null,
   };
-}
-
-const setOf = (codes: string[] | null) => (codes ? [...codes].sort().join(',') : null);
-
-/** Two requests ask for the same thing: access, slice and purpose (the grant expiry asked for defaults to a time, so it is left out). */
-function sameTerms(a: AccessRequestRow, b: AccessRequestRow): boolean {
-  return (
-    a.access === b.access &&
-    setOf(a.categories) === setOf(b.categories) &&
-    setOf(a.types) === setOf(b.types) &&
-    a.fromAt === b.fromAt &&
-    a.toAt === b.toAt &&
-    a.purpose === b.purpose
-  );
 }
 
 export function accessRequestsRepo(db: Db): AccessRequestsRepo {
@@ -71,28 +57,7 @@ export function accessRequestsRepo(db: Db): AccessRequestsRepo {
 
   return {
     async create(row) {
-      return db.transaction(
-        () => {
-          const same = db
-            .select()
-            .from(accessRequests)
-            .where(
-              and(
-                eq(accessRequests.subjectId, row.subjectId),
-                eq(accessRequests.requesterAccountId, row.requesterAccountId),
-                eq(accessRequests.status, 'pending'),
-                gt(accessRequests.expiresAt, row.createdAt),
-              ),
-            )
-            .all()
-            .map(fromDb)
-            .find((r) => sameTerms(r, row));
-          if (same) return same;
-          db.insert(accessRequests).values(toDb(row)).run();
-          return row;
-        },
-        { behavior: 'immediate' },
-      );
+      db.insert(accessRequests).values(toDb(row)).run();
     },
 
     async listForRequester(accountId, q) {
