@@ -322,7 +322,7 @@ describe('key rotation', () => {
     } finally {
       storage2.close();
     }
-  });
+  }, 90_000);
 
   it('a read-only keys file is a clear error, not a crash', async () => {
     const w = workspace();
