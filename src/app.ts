@@ -34,6 +34,9 @@ import alertRoutes from './features/alerts/routes.js';
 import watchRoutes from './features/watches/routes.js';
 import webhookRoutes from './features/webhooks/routes.js';
 import exportRoutes from './features/export/routes.js';
+import delegateRoutes from './features/delegates/routes.js';
+import notificationRoutes from './features/notifications/routes.js';
+import referralRoutes from './features/referrals/routes.js';
 import inputPlugin from './plugins/input.js';
 import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 import type { Storage } from './storage/contract.js';
@@ -204,6 +207,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(alertRoutes, { deps, escalationIntervalMs: options.escalationIntervalMs ?? 15_000 });
   await app.register(webhookRoutes, { deps, intervalMs: options.webhookIntervalMs ?? 1000 });
   await app.register(exportRoutes, { deps });
+  await app.register(delegateRoutes, { deps });
+  await app.register(notificationRoutes, { deps });
+  await app.register(referralRoutes, { deps });
 
   await app.ready();
   return app;

@@ -14,6 +14,9 @@ export const LogEntrySchema = Type.Object({
   actorName: Type.Optional(
     Type.Union([Type.String(), Type.Null()], { description: 'Who the actor is, e.g. "Sam, link-worker, Riverside"; null for the person themselves' }),
   ),
+  onBehalfOf: Type.Optional(
+    Type.Object({ accountId: UuidSchema }, { description: 'When the actor was your delegate: the account they acted for (yours)' }),
+  ),
   action: Type.String(),
   grantIds: Type.Array(UuidSchema),
   recordIds: Type.Array(UuidSchema),

@@ -12,6 +12,7 @@ function toLogView(e: LogEntryRow, actorName: string | null): LogEntryView {
     at: iso(e.at),
     actor: e.actor,
     actorName,
+    ...(e.onBehalfOf ? { onBehalfOf: e.onBehalfOf } : {}),
     action: e.action,
     grantIds: e.grantIds,
     recordIds: e.recordIds,

@@ -101,3 +101,8 @@ export type InviteInput = Static<typeof InviteInputSchema>;
 export type InviteView = Static<typeof InviteSchema>;
 export type InvitedRequestInput = Static<typeof InvitedRequestSchema>;
 export type SentRequestView = Static<typeof SentRequestSchema>;
+
+export const RenewalSchema = Type.Object({
+  ...AcceptedSchema.properties,
+  renewalOf: UuidSchema,
+});

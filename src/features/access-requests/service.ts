@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../../core/actor.js';
+import { subjectOf, type Actor } from '../../core/actor.js';
 import { createdAfter, pageByCreation } from '../../core/cursor.js';
 import type { Deps } from '../../core/deps.js';
 import { iso, isoOrNull, parseInstant } from '../../core/time.js';
@@ -8,6 +8,7 @@ import { humanCode, normaliseHumanCode, sha256Hex } from '../../crypto/secrets.j
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../errors.js';
 import type { AccessRequestRow } from '../../storage/contract.js';
 import { logEntry } from '../access-log/entry.js';
+import { noticeToPerson } from '../notifications/service.js';
 import { describeSupporter } from '../accounts/service.js';
 import type { GrantView } from '../grants/schemas.js';
 import { defaultShareName } from '../grants/names.js';
@@ -79,6 +80,7 @@ export async function requestAccess(deps: Deps, actor: Actor, subjectId: string,
     decidedAt: null,
     grantId: null,
   });
+  await deps.storage.notifications.add(await noticeToPerson(deps, subjectId, 'access-request', { requestId: id, requesterAccountId: actor.accountId }));
   return accepted;
 }
 
@@ -92,7 +94,7 @@ export async function createInvite(deps: Deps, actor: Actor, input: InviteInput)
   const row = {
     codeHash: sha256Hex(normaliseHumanCode(code)),
     id: randomUUID(),
-    subjectId: actor.subjectId!,
+    subjectId: subjectOf(actor),
     createdAt: now,
     expiresAt: now + (input.expiresInMinutes ?? INVITE_DEFAULT_MINUTES) * 60_000,
     usedAt: null,
@@ -182,8 +184,15 @@ async function pending(deps: Deps, subjectId: string, id: string, now: number): 
   return r;
 }
 
-/** Checks an approval narrows the request and returns the terms the grant will have. */
-function narrowed(r: AccessRequestRow, n: ApproveInput): AccessRequestInput {
+/** What was asked for, as a request or a referral holds it. */
+export type AskedTerms = Pick<AccessRequestRow, 'access' | 'categories' | 'types' | 'fromAt' | 'toAt' | 'grantExpiresAt' | 'purpose'>;
+
+/**
+ * Checks an approval narrows what was asked (never widens it) and returns the terms the grant
+ * will have. Shared by access requests and referrals.
+ * @throws ValidationError naming each field that widens
+ */
+export function narrowed(r: AskedTerms, n: ApproveInput): AccessRequestInput {
   const errors: FieldError[] = [];
   const err = (field: string, detail: string) => errors.push({ field, pointer: `/${field}`, in: 'body', detail });
   const from = n.from === undefined ? undefined : parseInstant(n.from, 'start');

@@ -4,6 +4,7 @@ import type { Deps } from '../../core/deps.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { iso } from '../../core/time.js';
 import { activeHoldings, holderOf } from '../grants/holdings.js';
+import { noticeToPerson } from '../notifications/service.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { GrantRow, WatchRow } from '../../storage/contract.js';
 import { logEntry } from '../access-log/entry.js';
@@ -73,6 +74,7 @@ export async function createWatch(deps: Deps, actor: Actor, subjectId: string, g
   };
   // The person sees in their log who set a watch on what (the rule holds no personal data).
   await deps.storage.watches.create(row, logEntry(actor, subjectId, 'watch.create', row.createdAt, { grantIds: covering.map((g) => g.id), query: { watchId: row.id, type: row.type, rule } }));
+  await deps.storage.notifications.add(await noticeToPerson(deps, subjectId, 'watch-created', { watchId: row.id, watcherAccountId: actor.accountId, type: row.type }));
   return toView(deps, row, true);
 }
 

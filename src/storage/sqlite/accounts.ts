@@ -13,7 +13,6 @@ function isUniqueViolation(e: unknown): boolean {
 export function accountsRepo(db: Db): AccountsRepo {
   const byHandle = db.select().from(accounts).where(eq(accounts.handle, sql.placeholder('handle'))).prepare();
   const byId = db.select().from(accounts).where(eq(accounts.id, sql.placeholder('id'))).prepare();
-  const bySubject = db.select().from(accounts).where(eq(accounts.subjectId, sql.placeholder('subjectId'))).prepare();
 
   const insertAccount = (a: AccountRow) => {
     try {
@@ -58,7 +57,7 @@ export function accountsRepo(db: Db): AccountsRepo {
         .map((a) => fromDb(a)!);
     },
     async findBySubject(subjectId) {
-      return fromDb(bySubject.get({ subjectId }));
+      return fromDb(db.select().from(accounts).where(eq(accounts.subjectId, subjectId)).get());
     },
     async disable(accountId, now, logs = []) {
       return db.transaction(

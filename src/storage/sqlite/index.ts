@@ -4,12 +4,15 @@ import { accessRequestsRepo } from './access-requests.js';
 import { accountsRepo } from './accounts.js';
 import { assertionsRepo } from './assertions.js';
 import { grantsRepo } from './grants.js';
+import { delegationsRepo } from './delegations.js';
 import { idempotencyRepo } from './idempotency.js';
 import { invitesRepo } from './invites.js';
+import { notificationsRepo } from './notifications.js';
 import { integrityRepo } from './integrity.js';
 import { openDatabase, runMigrations, type Db } from './open.js';
 import { organisationsRepo } from './organisations.js';
 import { recordsRepo } from './records.js';
+import { referralsRepo } from './referrals.js';
 import { keysRepo } from './subject-keys.js';
 import { sessionsRepo } from './sessions.js';
 import { subjectsRepo } from './subjects.js';
@@ -51,6 +54,9 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     webhooks: webhooksRepo(db),
     subjects: subjectsRepo(db),
     integrity: integrityRepo(db),
+    delegations: delegationsRepo(db),
+    notifications: notificationsRepo(db),
+    referrals: referralsRepo(db),
     async ping() {
       db.$client.prepare('SELECT 1').get();
     },
