@@ -113,7 +113,7 @@ describe('backup and restore', () => {
     for (const rec of items) expect(rec.text).toBe(`entry ${(Date.parse(rec.effectiveAt as string) - Date.UTC(2026, 0, 1)) / 60_000}`);
     const audit = await runCli(['audit', 'verify'], restoredEnv);
     expect(audit.code, audit.stderr).toBe(0);
-  });
+  }, 90_000);
 
   it('restore refuses a backup whose KEK the keys file lacks, and a file that is not a database', async () => {
     const w = workspace();
