@@ -51,9 +51,10 @@ export async function createWatch(deps: Deps, actor: Actor, subjectId: string, g
   if (!def) throw ValidationError.body('type', deps.catalogue.unknownType(input.type));
   const rule = parseRule(def, input);
   if (Array.isArray(rule)) throw new ValidationError(rule);
-  const covering = grants.filter((g) => grantCoversType(deps, g, def.code));
+  // Emergency access is read-only: it never sets up watches.
+  const covering = grants.filter((g) => g.purpose !== 'emergency' && grantCoversType(deps, g, def.code));
   if (!covering.length) {
-    throw new ForbiddenError(`Type "${def.code}" is outside every read grant you hold for this person`);
+    throw new ForbiddenError(`Type "${def.code}" is outside every read grant you hold for this person (emergency access is read-only)`);
   }
   // Bounded, so that evaluating watches on every write of this person stays bounded too.
   const live = await deps.storage.watches.countLive(subjectId, actor.accountId);
