@@ -174,7 +174,7 @@ export async function seed(dir: string, people: number, records: number, log: (l
     for (let i = start; i < Math.min(people, start + CHUNK); i++) {
       const citizen: Actor = { accountId: accountIds[i]!, kind: 'citizen', sessionId: 'seed', subjectId: subjectIds[i]!, organisationId: null };
       for (const [access, cats] of [['read', READ_CATEGORIES], ['append', APPEND_CATEGORIES]] as const) {
-        const row = await newGrant(deps, subjectIds[i]!, deks[i]!, grantee, terms(access, [...cats]), now, null);
+        const row = await newGrant(deps, subjectIds[i]!, deks[i]!, grantee, terms(access, [...cats]), now, null, false);
         made.push({ row, log: logEntry(citizen, subjectIds[i]!, 'grant.create', now, { grantIds: [row.id], query: { grantee, access, categories: cats } }) });
       }
     }

@@ -49,6 +49,8 @@ export interface AppOptions {
   loginLimits?: Partial<LoginLimits>;
   /** How often the webhook outbox is polled (ms). */
   webhookIntervalMs?: number;
+  /** How often unacknowledged alerts are checked for escalation (ms). */
+  escalationIntervalMs?: number;
 }
 
 /** Requests per minute per IP on the unauthenticated, abusable endpoints. */
@@ -194,7 +196,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(accessLogRoutes, { deps });
   await app.register(organisationRoutes, { deps });
   await app.register(watchRoutes, { deps });
-  await app.register(alertRoutes, { deps });
+  await app.register(alertRoutes, { deps, escalationIntervalMs: options.escalationIntervalMs ?? 15_000 });
   await app.register(webhookRoutes, { deps, intervalMs: options.webhookIntervalMs ?? 1000 });
   await app.register(exportRoutes, { deps });
   await app.register(delegateRoutes, { deps });

@@ -2,7 +2,7 @@
 import { adminCreate } from './cli/admin.js';
 import { auditVerify } from './cli/audit.js';
 import { backup, restore } from './cli/backup.js';
-import { keysGenerate, keysRotate } from './cli/keys.js';
+import { keysGenerate, keysRetire, keysRotate } from './cli/keys.js';
 import { migrate } from './cli/migrate.js';
 import { serve } from './cli/serve.js';
 import { ConfigError } from './errors.js';
@@ -15,6 +15,7 @@ const usage = `usage: tessera <command>
                                           create an operator account
   keys generate                           print a new keys file
   keys rotate                             new KEK and signing key; re-wrap every data key
+  keys retire KEK-ID                      drop an old KEK (after rotating): older backups become unreadable
   audit verify [--subject ID] [--checkpoints FILE]
                                           check the access-log hash chains against their signed checkpoints
   backup FILE [--force]                   consistent online copy of the database
@@ -30,6 +31,7 @@ const commands: Record<string, Command> = {
   'admin create': (args) => adminCreate(args),
   'keys generate': () => keysGenerate(),
   'keys rotate': () => keysRotate(),
+  'keys retire': (args) => keysRetire(args),
   'audit verify': (args) => auditVerify(args),
   backup: (args) => backup(args),
   restore: (args) => restore(args),

@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { ConfigError } from './errors.js';
 
 /** Service configuration, read once from the environment (DESIGN "Running it"). */
@@ -14,6 +16,14 @@ export interface Config {
   instances: number;
   /** Keys file named by TESSERA_KEYS_FILE; null means dev keys under the data folder. */
   keysFile: string | null;
+  /** The settings file read (TESSERA_CONFIG or ./tessera.env), or null when there was none. */
+  settingsFile: string | null;
+  /** Minutes after which an unacknowledged match goes to the watcher's organisation. */
+  alertEscalationMinutes: number;
+  /** Where to get help now, shown to a person whose record raises a `self-harm-risk` flag. */
+  signposting: string;
+  /** Signed list of erased people, outside the database so a restore cannot undo an erasure. */
+  erasureLedgerFile: string;
   /** Issuer and audience of tokens; the token URL is `${publicUrl}/v1/token`. */
   publicUrl: string;
   logLevel: string;
@@ -42,12 +52,67 @@ export interface Config {
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+/** The settings file read from the working folder when TESSERA_CONFIG names none. */
+export const CONFIG_FILE_NAME = 'tessera.env';
+
+/** Every setting a settings file may hold (the same names as the environment variables). */
+export const settingNames = [
+  'HOST',
+  'PORT',
+  'LOG_LEVEL',
+  'TESSERA_DATA_DIR',
+  'TESSERA_KEYS_FILE',
+  'TESSERA_ERASURE_LEDGER',
+  'TESSERA_PUBLIC_URL',
+  'TESSERA_TRUST_PROXY',
+  'TESSERA_ACCESS_TOKEN_TTL',
+  'TESSERA_REFRESH_TOKEN_TTL',
+  'TESSERA_RATE_LIMIT_TOKEN',
+  'TESSERA_RATE_LIMIT_SIGNUP',
+  'TESSERA_SIGNPOSTING',
+  'TESSERA_ALERT_ESCALATION_MINUTES',
+  'TESSERA_WEBHOOK_ALLOWED_HOSTS',
+  'TESSERA_CHECKPOINT_INTERVAL',
+];
+
+/** Settings whose relative paths in a settings file are taken from the file's own folder. */
+const pathSettings = ['TESSERA_DATA_DIR', 'TESSERA_KEYS_FILE', 'TESSERA_ERASURE_LEDGER'];
+
+/**
+ * The environment with the settings file folded in, so `tessera serve` and every other
+ * `tessera` command find the same database however they are started (README, Configuration).
+ * The file is TESSERA_CONFIG, or `tessera.env` in the working folder if there is one; it holds
+ * `NAME=value` lines; a variable set in the environment wins over the file.
+ * @throws ConfigError when TESSERA_CONFIG names no readable file, or the file sets an unknown name
+ */
+export function withSettingsFile(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): NodeJS.ProcessEnv {
+  const named = env.TESSERA_CONFIG?.trim();
+  const file = named ? path.resolve(cwd, named) : path.join(cwd, CONFIG_FILE_NAME);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if (!named && (e as NodeJS.ErrnoException).code === 'ENOENT') return env;
+    throw new ConfigError(`TESSERA_CONFIG ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const settings = parseEnv(text);
+  const unknown = Object.keys(settings).filter((k) => !settingNames.includes(k));
+  if (unknown.length) throw new ConfigError(`${file}: ${unknown.join(', ')} is not a Tessera setting (see the configuration table in README.md)`);
+  const merged: NodeJS.ProcessEnv = { ...env };
+  for (const [k, v] of Object.entries(settings)) {
+    if (merged[k]?.trim() || v === undefined) continue;
+    merged[k] = pathSettings.includes(k) && v.trim() ? path.resolve(path.dirname(file), v.trim()) : v;
+  }
+  merged.TESSERA_CONFIG = file;
+  return merged;
+}
+
 /**
  * Builds the configuration from environment variables, failing with one clear line.
- * @param env the process environment (or a test's)
+ * @param env the process environment (or a test's); by default with the settings file folded in
  * @returns the checked configuration
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = withSettingsFile()): Config {
   const host = env.HOST?.trim() || '127.0.0.1';
   const port = parseIntVar(env, 'PORT', 8080, 0, 65535);
   const dataDir = path.resolve(env.TESSERA_DATA_DIR?.trim() || './data');
@@ -67,6 +132,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     instances: parseIntVar(env, 'TESSERA_INSTANCES', 1, 1, 1000),
     keysFile,
+    settingsFile: env.TESSERA_CONFIG?.trim() ? path.resolve(env.TESSERA_CONFIG.trim()) : null,
+    alertEscalationMinutes: parseIntVar(env, 'TESSERA_ALERT_ESCALATION_MINUTES', 60, 1, 7 * 24 * 60),
+    signposting: parseText(env, 'TESSERA_SIGNPOSTING', DEFAULT_SIGNPOSTING, 1000),
+    erasureLedgerFile: env.TESSERA_ERASURE_LEDGER?.trim() ? path.resolve(env.TESSERA_ERASURE_LEDGER.trim()) : path.join(dataDir, 'erasures.jwsl'),
     publicUrl,
     logLevel,
     trustProxy,
@@ -86,6 +155,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signUp: parseIntVar(env, 'TESSERA_RATE_LIMIT_SIGNUP', 60, 1, 1_000_000),
     },
   };
+}
+
+/** The default suits a UK deployment (NHS); elsewhere set TESSERA_SIGNPOSTING to local services. */
+const DEFAULT_SIGNPOSTING =
+  'If you are thinking about harming yourself or feel you might act on it, help is there now: ' +
+  'call 999 or go to A&E if you are in danger; call NHS 111 and choose the mental health option; ' +
+  'or call Samaritans free on 116 123, any time. You can also talk to your GP.';
+
+function parseText(env: NodeJS.ProcessEnv, name: string, fallback: string, maxLength: number): string {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (raw.length > maxLength) throw new ConfigError(`${name} must be at most ${maxLength} characters (got ${raw.length})`);
+  return raw;
 }
 
 function parseIntVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -5,7 +5,9 @@ import type { Config } from './config.js';
 import { openRuntime } from './compose.js';
 import type { Deps } from './core/deps.js';
 import { checkRecentLog } from './features/access-log/verify.js';
+import { reapplyErasures } from './features/accounts/erasure-ledger.js';
 import { backfillMacs } from './features/keys/remac.js';
+import { describeDatabase } from './cli/database.js';
 
 /** How long SIGTERM may take before the process exits anyway (DESIGN: within 10 s). */
 const SHUTDOWN_DEADLINE_MS = 9_000;
@@ -46,8 +48,13 @@ export async function startServer(config: Config): Promise<{ app: FastifyInstanc
   if (!config.keysFile) process.stderr.write(devKeysWarning(keys.path, keys.generated) + '\n');
   let app: FastifyInstance;
   try {
+    // Before anything is served: a database restored from before an erasure is erased again.
+    const erased = await reapplyErasures(deps);
     app = await buildApp({ deps, limits: config.rateLimits });
     if (!config.keysFile) app.log.warn({ keysFile: keys.path }, 'development keys in use: set TESSERA_KEYS_FILE for real data');
+    app.log.info({ database: describeDatabase(config), erasureLedger: config.erasureLedgerFile }, 'database opened');
+    if (erased.reapplied.length) app.log.warn({ count: erased.reapplied.length }, 'erasure ledger: people erased before this database was restored were erased again');
+    if (erased.invalid) app.log.error({ invalid: erased.invalid }, 'erasure ledger: entries whose signature does not verify were skipped');
     const backfill = await backfillMacs(deps);
     if (backfill) {
       // Normal once, on the first start after the upgrade that added MACs; again means someone removed the marker.

@@ -102,3 +102,29 @@ describe('access log', () => {
     }
   });
 });
+
+describe('names, not ids', () => {
+  it('each entry names its actor: the practitioner, role and organisation; the person themselves is null', async () => {
+    const items = await log(alice);
+    const read = items.find((e: { action: string }) => e.action === 'records.read');
+    expect(read.actorName).toMatch(new RegExp(`^Practitioner ${gp.handle}, gp, Org `));
+    const own = items.find((e: { action: string }) => e.action === 'records.delete');
+    expect(own.actorName).toBeNull();
+    // The name is beside the chained content, so every entry still verifies.
+    expect((await verifyAccessLog(t.deps, alice.subjectId)).broken).toBeNull();
+  });
+
+  it('a watch set and removed by a supporter is in the person’s log, with the grant that allowed it', async () => {
+    const carol = await signUpCitizen(t.app);
+    const g = await grant(t.app, carol, { grantee: { accountId: gp.accountId }, categories: ['mental-wellbeing'] });
+    const w = await t.app.inject({ method: 'POST', url: `/v1/subjects/${carol.subjectId}/watches`, headers: bearer(gp.token), payload: { type: 'phq9', flag: 'self-harm-risk' } });
+    expect(w.statusCode).toBe(201);
+    const del = await t.app.inject({ method: 'DELETE', url: `/v1/subjects/${carol.subjectId}/watches/${w.json().id}`, headers: bearer(gp.token) });
+    expect(del.statusCode).toBe(204);
+    const items = await log(carol);
+    const created = items.find((e: { action: string }) => e.action === 'watch.create');
+    expect(created).toMatchObject({ grantIds: [g.id], actor: { accountId: gp.accountId }, query: { watchId: w.json().id, type: 'phq9' } });
+    expect(created.actorName).toContain(`Practitioner ${gp.handle}`);
+    expect(items.find((e: { action: string }) => e.action === 'watch.delete')).toMatchObject({ actor: { accountId: gp.accountId }, query: { watchId: w.json().id } });
+  });
+});

@@ -41,7 +41,7 @@ import {
 // Model: what each person holds and has granted, kept by the test, independent of the service.
 
 type Kind = 'citizen' | 'practitioner' | 'client' | 'admin';
-type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface ModelRecord {
   id: string;
@@ -187,7 +187,7 @@ const actors = {} as Record<Exclude<ActorName, 'owner'>, ActorHandle>;
 /** Every record id the test knows, with its person: no answer may show one to anyone else. */
 const recordOwner = new Map<string, string>();
 /** The kind-row citizen's ids that its routes act on. */
-const kindIds = { records: [] as string[], grants: [] as string[], requests: [] as string[], delegations: [] as string[], notifications: [] as string[], referrals: [] as string[] };
+const kindIds = { records: [] as string[], grants: [] as string[], requests: [] as string[], delegations: [] as string[], notifications: [] as string[], referrals: [] as string[], invite: '' };
 /** Grants made to gpX and clientX, revoked when they are disabled. */
 const disabledGrantIds: string[] = [];
 /** Every watch set in this file: who set it, on whom, on what, and whether it has been removed. */
@@ -411,6 +411,8 @@ beforeAll(async () => {
   kindIds.notifications.push(...(notices.json().items as { id: string }[]).map((n) => n.id));
   expect(kindIds.notifications.length).toBeGreaterThan(0);
   expect(kindIds.requests).toHaveLength(2);
+  // An invite code of Lee's, for the row that asks with one.
+  kindIds.invite = (await t.app.inject({ method: 'POST', url: '/v1/me/invites', headers: bearer(lee.citizen!.token) })).json().code;
   // …and two watches the practitioner set on it, under a read grant of its own.
   await give(lee, { grantee: toGp, categories: ['mental-wellbeing'] });
   for (let i = 0; i < 2; i++) leeWatches.push(await setWatch(lee, staffActor(gp, 'practitioner'), PHQ9_WATCH));
@@ -764,6 +766,48 @@ const ROUTES: RouteSpec[] = [
     auth: ['practitioner', 'client'],
     ok: [
       { actor: 'grantee', status: 200 },
+      { actor: 'client', status: 200 },
+    ],
+  },
+  {
+    id: 'R80',
+    method: 'PATCH',
+    path: '/v1/me/grants/{id}',
+    auth: ['citizen'],
+    url: () => `/v1/me/grants/${kindIds.grants[0]}`,
+    body: () => ({ shareName: true }),
+    ok: [
+      { actor: 'citizen', status: 200, check: async (res) => expect(res.json().shareName).toBe(true) },
+      { actor: 'citizen', status: 404, case: 'unknownGrant', url: () => `/v1/me/grants/${randomUUID()}` },
+    ],
+  },
+  {
+    id: 'R81',
+    method: 'POST',
+    path: '/v1/me/invites',
+    auth: ['citizen'],
+    body: () => ({ expiresInMinutes: 60 }),
+    ok: [{ actor: 'citizen', status: 201 }],
+  },
+  {
+    id: 'R82',
+    method: 'POST',
+    path: '/v1/access-requests',
+    auth: ['practitioner', 'client'],
+    body: () => ({ invite: kindIds.invite, ...requestTerms, types: ['ucla3'], categories: ['social-connections'] }),
+    ok: [
+      { actor: 'grantee', status: 202, check: async (res) => expect(res.json().subjectId).toBe(people.kindRows.subjectId) },
+      // The code was spent by the row above: it works once.
+      { actor: 'client', status: 404 },
+    ],
+  },
+  {
+    id: 'R83',
+    method: 'GET',
+    path: '/v1/access-requests',
+    auth: ['practitioner', 'client'],
+    ok: [
+      { actor: 'grantee', status: 200, check: async (res) => expect(res.json().items.length).toBeGreaterThan(0) },
       { actor: 'client', status: 200 },
     ],
   },

@@ -151,3 +151,81 @@ describe('access requests', () => {
     }
   });
 });
+
+describe('connecting without passing ids around (issue #18 item 10)', () => {
+  const terms = { access: 'read', categories: ['social-connections'], purpose: 'social-prescribing' };
+  const sent = async (who: Staff) => (await t.app.inject({ method: 'GET', url: '/v1/access-requests', headers: bearer(who.token) })).json().items;
+
+  it('a person makes an invite code; a supporter asks with it, once; the person sees the request', async () => {
+    const bea = await signUpCitizen(t.app);
+    const made = await t.app.inject({ method: 'POST', url: '/v1/me/invites', headers: bearer(bea.token) });
+    expect(made.statusCode, made.body).toBe(201);
+    const { code, expiresAt } = made.json();
+    expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
+    expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(23 * 3600_000);
+    // Case and dashes do not matter when it is typed in.
+    const use = (invite: string) =>
+      t.app.inject({ method: 'POST', url: '/v1/access-requests', headers: bearer(linkWorker.token), payload: { invite, ...terms } });
+    const res = await use(code.toLowerCase().replace('-', ''));
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json()).toMatchObject({ status: 'pending', subjectId: bea.subjectId });
+    expect((await requests(bea)).map((r: { id: string }) => r.id)).toEqual([res.json().id]);
+    const again = await use(code);
+    expect(again.statusCode).toBe(404);
+    expect(again.json().detail).toMatch(/expired or been used/);
+    expect((await use('ZZZZZ-ZZZZZ')).statusCode).toBe(404);
+  });
+
+  it('an expired code is refused, and bad terms do not spend a code', async () => {
+    const cy = await signUpCitizen(t.app);
+    const code = (await t.app.inject({ method: 'POST', url: '/v1/me/invites', headers: bearer(cy.token), payload: { expiresInMinutes: 5 } })).json().code;
+    const bad = await t.app.inject({ method: 'POST', url: '/v1/access-requests', headers: bearer(linkWorker.token), payload: { invite: code, ...terms, categories: ['nope'] } });
+    expect(bad.statusCode).toBe(400);
+    t.clock.advance(6 * 60_000);
+    try {
+      const late = await t.app.inject({ method: 'POST', url: '/v1/access-requests', headers: bearer(linkWorker.token), payload: { invite: code, ...terms } });
+      expect(late.statusCode).toBe(404);
+    } finally {
+      t.clock.advance(-6 * 60_000);
+    }
+    expect((await t.app.inject({ method: 'POST', url: '/v1/me/invites', headers: bearer(cy.token), payload: { expiresInMinutes: 2 } })).statusCode).toBe(400);
+  });
+
+  it('a supporter lists the requests it sent with their outcome, the same for a person who does not exist', async () => {
+    const dee = await signUpCitizen(t.app);
+    const real = (await ask(dee.subjectId, terms)).json();
+    const nobody = (await ask(randomUUID(), terms)).json();
+    const mine = await sent(linkWorker);
+    const byId = new Map(mine.map((r: { id: string }) => [r.id, r]));
+    expect(byId.get(real.id)).toMatchObject({ subjectId: dee.subjectId, status: 'pending', access: 'read', categories: ['social-connections'] });
+    expect(byId.get(nobody.id)).toMatchObject({ status: 'pending' });
+    // Same fields either way: the list cannot tell who exists.
+    expect(Object.keys(byId.get(real.id) as object).sort()).toEqual(Object.keys(byId.get(nobody.id) as object).sort());
+    const approved = await t.app.inject({ method: 'POST', url: `/v1/me/access-requests/${real.id}/approve`, headers: bearer(dee.token), payload: {} });
+    expect(approved.statusCode).toBe(201);
+    expect((await sent(linkWorker)).find((r: { id: string }) => r.id === real.id)).toMatchObject({ status: 'approved', grantId: approved.json().id });
+  });
+
+  it('the same request again while the first is pending is merged into it, not stacked', async () => {
+    const eve = await signUpCitizen(t.app);
+    const first = (await ask(eve.subjectId, terms)).json();
+    const second = await ask(eve.subjectId, { ...terms, categories: [...terms.categories] });
+    expect(second.statusCode).toBe(202);
+    expect((await requests(eve)).map((r: { id: string }) => r.id)).toEqual([first.id]);
+    expect((await sent(linkWorker)).filter((r: { subjectId: string }) => r.subjectId === eve.subjectId)).toHaveLength(1);
+    const different = (await ask(eve.subjectId, { ...terms, categories: ['social-connections', 'mental-wellbeing'] })).json();
+    expect(different.id).not.toBe(first.id);
+    expect(await requests(eve)).toHaveLength(2);
+  });
+
+  it('erasure removes the person’s requests and invites', async () => {
+    const fay = await signUpCitizen(t.app);
+    const req = (await ask(fay.subjectId, terms)).json();
+    const code = (await t.app.inject({ method: 'POST', url: '/v1/me/invites', headers: bearer(fay.token) })).json().code;
+    expect((await t.app.inject({ method: 'DELETE', url: '/v1/me', headers: bearer(fay.token), payload: { password: 'correct horse battery staple 42' } })).statusCode).toBe(200);
+    expect((await sent(linkWorker)).map((r: { id: string }) => r.id)).not.toContain(req.id);
+    // The unused invite went with her: its code reaches no one now.
+    const late = await t.app.inject({ method: 'POST', url: '/v1/access-requests', headers: bearer(linkWorker.token), payload: { invite: code, ...terms } });
+    expect(late.statusCode).toBe(404);
+  });
+});

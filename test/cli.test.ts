@@ -17,6 +17,12 @@ function dataDir(): string {
   return d;
 }
 
+const keysFileForConfigTests = path.join(tempDir('tessera-keys-'), 'keys.json');
+dirs.push(path.dirname(keysFileForConfigTests));
+beforeAll(async () => {
+  fs.writeFileSync(keysFileForConfigTests, (await runCli(['keys', 'generate'], {})).stdout, { mode: 0o600 });
+});
+
 afterAll(() => {
   for (const s of servers) s.kill();
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
@@ -72,6 +78,7 @@ describe('admin create', () => {
     const keysFile = path.join(dir, 'keys.json');
     fs.writeFileSync(keysFile, (await runCli(['keys', 'generate'], {})).stdout, { mode: 0o600 });
     const env = { TESSERA_DATA_DIR: path.join(dir, 'data'), TESSERA_KEYS_FILE: keysFile };
+    expect((await runCli(['migrate'], env)).code).toBe(0);
 
     const created = await runCli(['admin', 'create', '--handle', 'Operator-One', '--password-stdin'], env, `${strongPassword}\n`);
     expect(created.code, created.stderr).toBe(0);
@@ -99,8 +106,61 @@ describe('admin create', () => {
     expect(dup.stderr).toMatch(/taken/);
   });
 
+  it('refuses, in one line, where there is no database rather than creating a second one', async () => {
+    const dir = dataDir();
+    const res = await runCli(['admin', 'create', '--handle', 'ops', '--password-stdin'], { TESSERA_DATA_DIR: path.join(dir, 'data') }, `${strongPassword}\n`);
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toContain(path.join(dir, 'data', 'tessera.db'));
+    expect(res.stderr).toMatch(/tessera\.env/);
+    expect(fs.existsSync(path.join(dir, 'data'))).toBe(false);
+    for (const args of [['audit', 'verify'], ['backup', path.join(dir, 'b.db')], ['keys', 'rotate']]) {
+      const other = await runCli(args, { TESSERA_DATA_DIR: path.join(dir, 'data'), TESSERA_KEYS_FILE: keysFileForConfigTests });
+      expect(other.code, args.join(' ')).toBe(2);
+      expect(other.stderr, args.join(' ')).toMatch(/no database at/);
+    }
+  }, 90_000);
+
+  it('a server and a CLI started from the same folder share the database through tessera.env', async () => {
+    const checkout = dataDir();
+    fs.writeFileSync(path.join(checkout, 'tessera.env'), `# settings\nTESSERA_DATA_DIR=./state\nTESSERA_KEYS_FILE=${keysFileForConfigTests}\n`);
+    const server = await serve({}, checkout);
+    servers.push(server);
+    await server.waitForLog(/database opened/);
+    expect(server.stdout()).toContain(path.join(checkout, 'state', 'tessera.db'));
+    // Another shell, another folder under the checkout would differ: the CLI from the checkout finds it.
+    const created = await runCli(['admin', 'create', '--handle', 'ops', '--password-stdin'], {}, `${strongPassword}\n`, 20_000, checkout);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain(path.join(checkout, 'state', 'tessera.db'));
+    const token = await fetch(`${server.base}/v1/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'password', username: 'ops', password: strongPassword }),
+    });
+    expect(token.status).toBe(200);
+    // The environment wins over the file, and TESSERA_CONFIG names a file anywhere.
+    const elsewhere = dataDir();
+    const viaConfig = await runCli(['audit', 'verify'], { TESSERA_CONFIG: path.join(checkout, 'tessera.env') }, undefined, 20_000, elsewhere);
+    expect(viaConfig.code, viaConfig.stderr).toBe(0);
+    const overridden = await runCli(['audit', 'verify'], { TESSERA_DATA_DIR: path.join(elsewhere, 'none') }, undefined, 20_000, checkout);
+    expect(overridden.stderr).toContain(path.join(elsewhere, 'none'));
+  }, 90_000);
+
+  it('a settings file with an unknown name, or a TESSERA_CONFIG that does not exist, is one line', async () => {
+    const checkout = dataDir();
+    fs.writeFileSync(path.join(checkout, 'tessera.env'), 'TESSERA_DATADIR=./x\n');
+    const typo = await runCli(['migrate'], {}, undefined, 20_000, checkout);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/TESSERA_DATADIR is not a Tessera setting/);
+    const missing = await runCli(['migrate'], { TESSERA_CONFIG: path.join(checkout, 'nope.env') });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/TESSERA_CONFIG/);
+  });
+
   it('refuses a weak password with one line naming it', async () => {
-    const res = await runCli(['admin', 'create', '--handle', 'weakling', '--password-stdin'], { TESSERA_DATA_DIR: dataDir() }, 'short\n');
+    const weakDir = dataDir();
+    expect((await runCli(['migrate'], { TESSERA_DATA_DIR: weakDir })).code).toBe(0);
+    const res = await runCli(['admin', 'create', '--handle', 'weakling', '--password-stdin'], { TESSERA_DATA_DIR: weakDir }, 'short\n');
     expect(res.code).toBe(2);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(res.stderr).toMatch(/password/);
@@ -117,13 +177,7 @@ describe('admin create', () => {
   });
 });
 
-const keysFileForConfigTests = path.join(tempDir('tessera-keys-'), 'keys.json');
-dirs.push(path.dirname(keysFileForConfigTests));
-
 describe('invalid configuration', () => {
-  beforeAll(async () => {
-    fs.writeFileSync(keysFileForConfigTests, (await runCli(['keys', 'generate'], {})).stdout, { mode: 0o600 });
-  });
 
   // Independent child processes: run side by side.
   it.concurrent.for([
@@ -162,6 +216,16 @@ describe('invalid configuration', () => {
     expect(res.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it.runIf(fs.existsSync('/proc/self')).concurrent('a data folder under /proc (mkdir there never ends in Node): exit 2 with one line', async ({ expect }) => {
+    for (const args of [['serve'], ['migrate']]) {
+      // runCli kills a command still running after 15 s (code null): exit 2 means it ended by itself.
+      const res = await runCli(args, { TESSERA_DATA_DIR: '/proc/nope/data', TESSERA_KEYS_FILE: keysFileForConfigTests, PORT: '0' }, undefined, 15_000);
+      expect(res.code, args[0]).toBe(2);
+      expect(res.stderr.trim().split('\n')).toHaveLength(1);
+      expect(res.stderr).toMatch(/TESSERA_DATA_DIR/);
+    }
+  });
+
   it.concurrent('a database file that is not a database: exit 2 with one line', async ({ expect }) => {
     const dir = dataDir();
     fs.writeFileSync(path.join(dir, 'tessera.db'), 'this is not SQLite, it is a text file of some length'.repeat(20));
@@ -197,25 +261,36 @@ describe('packaging', () => {
     expect(fs.readFileSync(path.join(repoRoot, 'src/cli.ts'), 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
   });
 
-  it('docker-compose.yml has a data volume, a read-only keys mount and a /healthz healthcheck', () => {
-    const compose = parseYaml(fs.readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8')) as {
-      services: Record<string, { volumes: string[]; environment: Record<string, string>; healthcheck: { test: string[] | string }; profiles?: string[] }>;
-      volumes: Record<string, unknown>;
-    };
+  it('docker-compose.yml: a data volume, the keys folder read-only for the server and writable only for the operator service, a /healthz healthcheck', () => {
+    type Service = { volumes: string[]; environment: Record<string, string>; healthcheck?: { test: string[] | string }; profiles?: string[]; entrypoint?: string[] };
+    const compose = parseYaml(fs.readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
     // The default stack (no profile) is the one SQLite service.
-    const services = Object.values(compose.services).filter((s) => !s.profiles);
-    expect(services).toHaveLength(1);
-    const svc = services[0]!;
+    const always = Object.values(compose.services).filter((s) => !s.profiles);
+    expect(always).toHaveLength(1);
+    const svc = always[0]!;
     const dataDirInContainer = svc.environment.TESSERA_DATA_DIR!;
-    const keysInContainer = svc.environment.TESSERA_KEYS_FILE!;
+    const keysFolder = path.posix.dirname(svc.environment.TESSERA_KEYS_FILE!);
     const dataVolume = svc.volumes.find((v) => v.split(':')[1] === dataDirInContainer);
     expect(dataVolume, 'a volume on the data folder').toBeDefined();
     expect(Object.keys(compose.volumes)).toContain(dataVolume!.split(':')[0]);
-    const keysMount = svc.volumes.find((v) => v.split(':')[1] === keysInContainer);
-    expect(keysMount, 'the keys file is mounted').toBeDefined();
+    // A folder mount: a file mount would keep showing the old file after `keys rotate` renames a new one in.
+    const keysMount = svc.volumes.find((v) => v.split(':')[1] === keysFolder);
+    expect(keysMount, 'the keys folder is mounted').toBeDefined();
     expect(keysMount!.split(':')[2]).toBe('ro');
-    const test = Array.isArray(svc.healthcheck.test) ? svc.healthcheck.test.join(' ') : svc.healthcheck.test;
+    const test = Array.isArray(svc.healthcheck!.test) ? svc.healthcheck!.test.join(' ') : svc.healthcheck!.test;
     expect(test).toContain('/healthz');
+
+    const operator = compose.services.keys!;
+    expect(operator.profiles).toEqual(['operator']);
+    expect(operator.environment).toEqual(svc.environment);
+    expect(operator.volumes).toContain(dataVolume);
+    expect(operator.volumes).toContain(keysMount!.split(':').slice(0, 2).join(':'));
+    expect(operator.entrypoint).toEqual(['node', 'dist/cli.js']);
+    // docs/docker.md names the commands that use these services.
+    const doc = fs.readFileSync(path.join(repoRoot, 'docs/docker.md'), 'utf8');
+    expect(doc).toContain('docker compose run --rm keys keys rotate');
+    expect(doc).toMatch(/docker compose exec -T tessera node dist\/cli\.js admin create/);
+    expect(doc).toMatch(/docker compose exec tessera node dist\/cli\.js backup/);
   });
 
   it('the postgres profile runs PostgreSQL, two instances on it with one keys file, and a proxy to both', () => {

@@ -99,3 +99,30 @@ describe('erasure', () => {
     expect(log.map((e: { recordIds: string[] }) => e.recordIds)).toEqual([[rec.id]]);
   });
 });
+
+describe('the erasure ledger', () => {
+  it('each erasure adds one signed line naming the subject only; an unwritable ledger erases nothing', async () => {
+    const carol = await signUpCitizen(t.app, undefined, `Carol ${canary}`);
+    const before = bytesOf(t.config.erasureLedgerFile).toString('utf8').split('\n').filter(Boolean).length;
+    expect((await erase(carol, strongPassword)).statusCode).toBe(200);
+    const lines = fs.readFileSync(t.config.erasureLedgerFile, 'utf8').split('\n').filter(Boolean);
+    expect(lines).toHaveLength(before + 1);
+    const payload = JSON.parse(Buffer.from(lines.at(-1)!.split('.')[1]!, 'base64url').toString('utf8'));
+    expect(payload.sub).toBe(carol.subjectId);
+    expect(lines.join('\n')).not.toContain(canary);
+
+    const dave = await signUpCitizen(t.app);
+    const ledger = t.config.erasureLedgerFile;
+    fs.renameSync(ledger, `${ledger}.aside`);
+    fs.mkdirSync(ledger);
+    try {
+      const res = await erase(dave, strongPassword);
+      expect(res.statusCode).toBe(503);
+      expect(res.json().detail).toMatch(/nothing was erased/);
+      expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(dave.token) })).statusCode).toBe(200);
+    } finally {
+      fs.rmdirSync(ledger);
+      fs.renameSync(`${ledger}.aside`, ledger);
+    }
+  });
+});

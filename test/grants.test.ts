@@ -78,7 +78,7 @@ describe('grants', () => {
         grantee: { accountId: gp.accountId },
         access: 'read',
         categories: ['mental-wellbeing', 'nope'],
-        types: ['heart-rate'],
+        types: ['weight'],
         purpose: 'direct-care',
         expiresAt: '2099-01-01T00:00:00Z',
       },
@@ -86,5 +86,56 @@ describe('grants', () => {
     expect(res.statusCode).toBe(400);
     const fields = res.json().errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['categories.1', 'types.0', 'expiresAt']));
+  });
+});
+
+describe('names, not UUIDs (issue #18 item 9)', () => {
+  const caseload = async (who: Staff) => (await t.app.inject({ method: 'GET', url: '/v1/grants', headers: bearer(who.token) })).json().items as { id: string; subjectId: string; subjectName?: string | null; shareName: boolean }[];
+  const nameIn = async (who: Staff, subjectId: string) => (await caseload(who)).find((g) => g.subjectId === subjectId)?.subjectName;
+
+  it('a direct-care grant shares the person’s name by default: caseload, slice reads and alerts show it', async () => {
+    const admin = await createAdmin(t);
+    const nurse = await createPractitioner(t.app, admin, orgId, 'nurse');
+    const robin = await signUpCitizen(t.app, undefined, 'Robin Ash');
+    const g = await grant(t.app, robin, { grantee: { accountId: nurse.accountId }, categories: ['mental-wellbeing'] });
+    expect((await t.app.inject({ method: 'GET', url: `/v1/me/grants/${g.id}`, headers: bearer(robin.token) })).json().shareName).toBe(true);
+    expect(await nameIn(nurse, robin.subjectId)).toBe('Robin Ash');
+    const slice = await t.app.inject({ method: 'GET', url: `/v1/subjects/${robin.subjectId}/records`, headers: bearer(nurse.token) });
+    expect(slice.json().subjectName).toBe('Robin Ash');
+    await t.app.inject({ method: 'POST', url: `/v1/subjects/${robin.subjectId}/watches`, headers: bearer(nurse.token), payload: { type: 'phq9', flag: 'self-harm-risk' } });
+    await addRecord(t.app, robin, { type: 'phq9', effectiveAt: '2026-03-02T10:00:00Z', answers: [0, 0, 0, 0, 0, 0, 0, 0, 2] });
+    const feed = (await t.app.inject({ method: 'GET', url: '/v1/alerts', headers: bearer(nurse.token) })).json().items;
+    expect(feed[0]).toMatchObject({ subjectId: robin.subjectId, subjectName: 'Robin Ash' });
+
+    // The person turns it off: the very next request shows no name, and the change is logged.
+    const off = await t.app.inject({ method: 'PATCH', url: `/v1/me/grants/${g.id}`, headers: bearer(robin.token), payload: { shareName: false } });
+    expect(off.statusCode).toBe(200);
+    expect(off.json().shareName).toBe(false);
+    expect(await nameIn(nurse, robin.subjectId)).toBeNull();
+    expect((await t.app.inject({ method: 'GET', url: `/v1/subjects/${robin.subjectId}/records`, headers: bearer(nurse.token) })).json().subjectName).toBeNull();
+    expect((await t.app.inject({ method: 'GET', url: '/v1/alerts', headers: bearer(nurse.token) })).json().items[0].subjectName).toBeNull();
+    const log = (await t.app.inject({ method: 'GET', url: '/v1/me/access-log?order=desc&limit=5', headers: bearer(robin.token) })).json().items;
+    expect(log.find((e: { action: string }) => e.action === 'grant.update')).toMatchObject({ grantIds: [g.id], query: { shareName: false } });
+  });
+
+  it('other purposes share no name unless the person says so; a revoked grant shows none', async () => {
+    const admin = await createAdmin(t);
+    const coach = await createPractitioner(t.app, admin, orgId, 'coach');
+    const sky = await signUpCitizen(t.app, undefined, 'Sky Birch');
+    await grant(t.app, sky, { grantee: { accountId: coach.accountId }, categories: ['goals'], purpose: 'self-management' });
+    expect(await nameIn(coach, sky.subjectId)).toBeNull();
+    const jo = await signUpCitizen(t.app, undefined, 'Jo Elm');
+    const g = await t.app.inject({
+      method: 'POST',
+      url: '/v1/me/grants',
+      headers: bearer(jo.token),
+      payload: { grantee: { accountId: coach.accountId }, access: 'read', categories: ['goals'], purpose: 'self-management', shareName: true },
+    });
+    expect(g.statusCode).toBe(201);
+    expect(await nameIn(coach, jo.subjectId)).toBe('Jo Elm');
+    await t.app.inject({ method: 'DELETE', url: `/v1/me/grants/${g.json().id}`, headers: bearer(jo.token) });
+    const revoked = (await t.app.inject({ method: 'GET', url: '/v1/grants?status=revoked', headers: bearer(coach.token) })).json().items;
+    expect(revoked.find((x: { subjectId: string }) => x.subjectId === jo.subjectId).subjectName).toBeNull();
+    expect((await t.app.inject({ method: 'PATCH', url: `/v1/me/grants/${g.json().id}`, headers: bearer(sky.token), payload: { shareName: true } })).statusCode).toBe(404);
   });
 });

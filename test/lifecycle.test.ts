@@ -56,6 +56,14 @@ async function citizen(base: string): Promise<{ token: string; handle: string }>
   return { token: t.json.access_token as string, handle };
 }
 
+/** @returns the subject id of the first access-log chain in the workspace's database */
+function storage0(env: Record<string, string>): string {
+  const storage = openSqliteStorage(loadConfig(childEnv(env)).dbFile);
+  const row = storage.db.$client.prepare('SELECT subject_id AS s FROM access_log LIMIT 1').get() as { s: string };
+  storage.close();
+  return row.s;
+}
+
 const note = (i: number) => ({ type: 'note', effectiveAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), text: `entry ${i}` });
 
 beforeAll(async () => {
@@ -105,7 +113,7 @@ describe('backup and restore', () => {
     for (const rec of items) expect(rec.text).toBe(`entry ${(Date.parse(rec.effectiveAt as string) - Date.UTC(2026, 0, 1)) / 60_000}`);
     const audit = await runCli(['audit', 'verify'], restoredEnv);
     expect(audit.code, audit.stderr).toBe(0);
-  });
+  }, 90_000);
 
   it('restore refuses a backup whose KEK the keys file lacks, and a file that is not a database', async () => {
     const w = workspace();
@@ -124,6 +132,92 @@ describe('backup and restore', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
   });
+});
+
+describe('backup and restore leave clean files, and erasure survives a restore', () => {
+  it('a backup into a missing folder is one line; a backup is one file; restore leaves the backup folder as it was', async () => {
+    const w = workspace();
+    const s = await start(w.env);
+    await citizen(s.base);
+    const missing = await runCli(['backup', path.join(w.dir, 'no-such-folder', 'b.db')], w.env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toMatch(/no-such-folder does not exist/);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+
+    const folder = path.join(w.dir, 'backups');
+    fs.mkdirSync(folder);
+    const file = path.join(folder, 'b.db');
+    expect((await runCli(['backup', file], w.env)).code).toBe(0);
+    expect(fs.readdirSync(folder)).toEqual(['b.db']);
+    const r = await runCli(['restore', file], { ...w.env, TESSERA_DATA_DIR: path.join(w.dir, 'restored') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.readdirSync(folder)).toEqual(['b.db']);
+    expect(fs.readdirSync(path.join(w.dir, 'restored')).filter((f) => f.startsWith('tessera.db'))).toEqual(['tessera.db']);
+  }, 90_000);
+
+  it('a person erased after a backup stays erased when it is restored; --force keeps the replaced database', async () => {
+    const w = workspace();
+    const s = await start(w.env);
+    const stays = await citizen(s.base);
+    const goes = await citizen(s.base);
+    await call(s.base, 'POST', '/v1/me/records', goes.token, note(1));
+    const goesId = (await call(s.base, 'GET', '/v1/me', goes.token)).json.subjectId as string;
+    const file = path.join(w.dir, 'before-erasure.db');
+    expect((await runCli(['backup', file], w.env)).code).toBe(0);
+    expect((await call(s.base, 'DELETE', '/v1/me', goes.token, { password: strongPassword })).status).toBe(200);
+    s.kill();
+    await s.exited(10_000);
+
+    const r = await runCli(['restore', file, '--force'], w.env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/erasure ledger: 1 erased again/);
+    const kept = /kept at (\S+)/.exec(r.stdout)?.[1];
+    expect(kept && fs.existsSync(kept), r.stdout).toBe(true);
+    const storage = openSqliteStorage(kept!);
+    expect(await storage.keys.getWrapped(goesId)).toBeUndefined();
+    storage.close();
+
+    const s2 = await start(w.env);
+    const login = (handle: string) => call(s2.base, 'POST', '/v1/token', undefined, { grant_type: 'password', username: handle, password: strongPassword });
+    expect((await login(goes.handle)).status).toBe(400);
+    expect((await login(stays.handle)).status).toBe(200);
+    s2.kill();
+    await s2.exited(10_000);
+
+    // A database put back by hand (a file copy, not tessera restore) is erased again at start.
+    fs.copyFileSync(file, path.join(w.dir, 'data', 'tessera.db'));
+    for (const suffix of ['-wal', '-shm']) fs.rmSync(path.join(w.dir, 'data', `tessera.db${suffix}`), { force: true });
+    const s3 = await start(w.env);
+    await s3.waitForLog(/erased again/);
+    expect((await call(s3.base, 'POST', '/v1/token', undefined, { grant_type: 'password', username: goes.handle, password: strongPassword })).status).toBe(400);
+    const audit = await runCli(['audit', 'verify'], w.env);
+    expect(audit.code, audit.stderr).toBe(0);
+  }, 90_000);
+
+  it('keys retire drops an old KEK after rotation, so an older backup can no longer be restored', async () => {
+    const w = workspace();
+    const s = await start(w.env);
+    await citizen(s.base);
+    const old = path.join(w.dir, 'old.db');
+    expect((await runCli(['backup', old], w.env)).code).toBe(0);
+    const oldKek = parseKeysFile(fs.readFileSync(w.keys, 'utf8'), w.keys).currentKek;
+    const current = await runCli(['keys', 'retire', oldKek], w.env);
+    expect(current.code).toBe(2);
+    expect(current.stderr).toMatch(/current one; run tessera keys rotate first/);
+    expect((await runCli(['keys', 'rotate'], w.env)).code).toBe(0);
+    const unknown = await runCli(['keys', 'retire', 'kek-nope'], w.env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+    const retired = await runCli(['keys', 'retire', oldKek], w.env);
+    expect(retired.code, retired.stderr).toBe(0);
+    expect(parseKeysFile(fs.readFileSync(w.keys, 'utf8'), w.keys).keks.map((k) => k.id)).not.toContain(oldKek);
+    const restore = await runCli(['restore', old], { ...w.env, TESSERA_DATA_DIR: path.join(w.dir, 'elsewhere') });
+    expect(restore.code).toBe(2);
+    expect(restore.stderr).toMatch(/lacks KEK/);
+    // The running server keeps serving with the current KEK.
+    await citizen(s.base);
+  }, 90_000);
 });
 
 describe('key rotation', () => {
@@ -228,7 +322,7 @@ describe('key rotation', () => {
     } finally {
       storage2.close();
     }
-  });
+  }, 90_000);
 
   it('a read-only keys file is a clear error, not a crash', async () => {
     const w = workspace();
@@ -268,10 +362,21 @@ describe('audit verify', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(target.id);
 
+    // One person's chain; an id no one has, or no id at all, is a mistake, not "intact".
+    const subjectId = storage0(w.env);
+    const one = await runCli(['audit', 'verify', '--subject', subjectId], w.env);
+    expect(one.code).toBe(1);
+    for (const id of ['nope', randomUUID()]) {
+      const res = await runCli(['audit', 'verify', '--subject', id], w.env);
+      expect(res.code, id).toBe(2);
+      expect(res.stderr.trim().split('\n'), id).toHaveLength(1);
+      expect(res.stdout).toBe('');
+    }
+
     // The server's cheap start-up check of recent entries warns too.
     s.kill();
     const restarted = await start(w.env);
     await restarted.waitForLog(/ACCESS LOG TAMPERED/);
     expect(restarted.stdout()).toContain(target.id);
-  });
+  }, 90_000);
 });

@@ -205,6 +205,80 @@ describe('invalid record bodies are 400s naming the field', () => {
   });
 });
 
+describe('a record is filed only under a category its type allows', () => {
+  it('refuses a PHQ-9 filed under goals with a 400 naming category and the allowed values, storing nothing', async () => {
+    const p = await signUpCitizen(t.app);
+    const res = await post(p, { type: 'phq9', category: 'goals', effectiveAt: at, answers: [0, 1, 1, 0, 2, 1, 0, 0, 1] });
+    expect(res.statusCode).toBe(400);
+    const [e] = res.json().errors;
+    expect(e).toMatchObject({ field: 'category', in: 'body' });
+    expect(e.detail).toContain('mental-wellbeing');
+    expect(e.detail).toContain('"goals"');
+    expect((await get(p, '/v1/me/records')).json().items).toEqual([]);
+  });
+
+  it('takes a category the catalogue lists for the type, and the default when none is sent', async () => {
+    const types = (await t.app.inject({ method: 'GET', url: '/v1/catalogue/types' })).json().items as { code: string; category: string; categories: string[] }[];
+    const hr = types.find((x) => x.code === 'heart-rate')!;
+    expect(hr.categories[0]).toBe(hr.category);
+    expect(hr.categories).toContain('mental-wellbeing');
+    for (const ty of types) expect(ty.categories[0], ty.code).toBe(ty.category);
+    expect(types.find((x) => x.code === 'phq9')!.categories).toEqual(['mental-wellbeing']);
+    const moved = await post(alice, { type: 'heart-rate', category: 'mental-wellbeing', effectiveAt: at, value: 110 });
+    expect(moved.statusCode).toBe(201);
+    expect(moved.json().category).toBe('mental-wellbeing');
+    const note = await post(alice, { type: 'note', category: 'money', effectiveAt: at, text: 'Rent went up' });
+    expect(note.statusCode).toBe(201);
+    const weight = await post(alice, { type: 'weight', category: 'home', effectiveAt: at, value: 70 });
+    expect(weight.statusCode).toBe(400);
+    expect(weight.json().errors[0].detail).toMatch(/only under health-status/);
+  });
+});
+
+describe('safety signposting', () => {
+  it('a PHQ-9 raising self-harm-risk tells the person where to get help, in the answer and the record view; others do not', async () => {
+    const p = await signUpCitizen(t.app);
+    const res = await post(p, { type: 'phq9', effectiveAt: at, answers: [0, 1, 1, 0, 2, 1, 0, 0, 1] });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().flags).toContain('self-harm-risk');
+    expect(res.json().signposting).toMatch(/Samaritans free on 116 123/);
+    expect((await get(p, `/v1/me/records/${res.json().id}`)).json().signposting).toBe(res.json().signposting);
+    const calm = await post(p, { type: 'phq9', effectiveAt: at, answers: [0, 1, 1, 0, 2, 1, 0, 0, 0] });
+    expect(calm.json().signposting).toBeUndefined();
+  });
+
+  it('the text comes from TESSERA_SIGNPOSTING', async () => {
+    const other = await buildTestApp({ env: { TESSERA_SIGNPOSTING: 'Call Lifeline on 13 11 14.' } });
+    try {
+      const p = await signUpCitizen(other.app);
+      const res = await other.app.inject({ method: 'POST', url: '/v1/me/records', headers: bearer(p.token), payload: { type: 'phq9', effectiveAt: at, answers: [3, 3, 3, 3, 3, 3, 3, 3, 3] } });
+      expect(res.json().signposting).toBe('Call Lifeline on 13 11 14.');
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('validation names every problem at once, with the fix', () => {
+  it('an unknown type suggests the nearest codes and a zone-less date says to add a time zone, in one answer', async () => {
+    const res = await post(alice, { type: 'PHQ9', effectiveAt: '2026-03-01T10:00:00', answers: [1] });
+    expect(res.statusCode).toBe(400);
+    const byField = Object.fromEntries(res.json().errors.map((e: { field: string; detail: string }) => [e.field, e.detail]));
+    expect(byField.type).toMatch(/did you mean phq9\?/);
+    expect(byField.effectiveAt).toMatch(/add a time zone, e\.g\. Z/);
+    expect((await post(alice, { type: 'heartrate', effectiveAt: at, value: 60 })).json().errors[0].detail).toMatch(/did you mean heart-rate/);
+    expect((await post(alice, { type: 'zzzzzzzz', effectiveAt: at, value: 60 })).json().errors[0].detail).not.toMatch(/did you mean/);
+  });
+
+  it('a list filter with an unknown type or a zone-less bound says so', async () => {
+    const res = await get(alice, '/v1/me/records?type=GAD7&from=2026-03-01T10:00');
+    expect(res.statusCode).toBe(400);
+    const details = res.json().errors.map((e: { detail: string }) => e.detail).join(' | ');
+    expect(details).toMatch(/did you mean gad7/);
+    expect(details).toMatch(/add a time zone/);
+  });
+});
+
 describe('listing', () => {
   let carol: Citizen;
   const ids: string[] = [];

@@ -107,7 +107,7 @@ describe('watches and alerts', () => {
     await watch(gp, p.subjectId, { type: 'heart-rate', field: 'value', op: 'gt', threshold: 100 });
     const outside = await addRecord(t.app, p, { type: 'heart-rate', effectiveAt: '2026-02-10T10:00:00Z', value: 150 });
     const inside = await addRecord(t.app, p, { type: 'heart-rate', effectiveAt: '2026-01-10T10:00:00Z', value: 150 });
-    const moved = await addRecord(t.app, p, { type: 'heart-rate', category: 'notes', effectiveAt: '2026-01-11T10:00:00Z', value: 150 });
+    const moved = await addRecord(t.app, p, { type: 'heart-rate', category: 'healthy-living', effectiveAt: '2026-01-11T10:00:00Z', value: 150 });
     const ids = (await feed(gp)).map((a: { recordId: string }) => a.recordId);
     expect(ids).toContain(inside.id);
     expect(ids).not.toContain(outside.id);

@@ -3,6 +3,7 @@ import { openRuntime } from '../compose.js';
 import { ConfigError, TesseraError, ValidationError } from '../errors.js';
 import { createStaffAccount } from '../features/accounts/service.js';
 import { flag } from './args.js';
+import { describeDatabase, requireDatabase } from './database.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -17,10 +18,12 @@ export async function adminCreate(args: string[]): Promise<void> {
   if (!args.includes('--password-stdin')) throw new ConfigError('admin create reads the password from stdin: pass --password-stdin');
   // One trailing newline is what `echo` or a heredoc adds; it is not part of the password.
   const password = (await readStdin()).replace(/\r?\n$/, '');
-  const runtime = await openRuntime(loadConfig());
+  const config = loadConfig();
+  requireDatabase(config);
+  const runtime = await openRuntime(config);
   try {
     const account = await createStaffAccount(runtime.deps, 'admin', { handle, password, displayName: `Operator ${handle}` });
-    process.stdout.write(`admin ${account.handle} created (accountId ${account.id})\n`);
+    process.stdout.write(`admin ${account.handle} created (accountId ${account.id}) in ${describeDatabase(config)}\n`);
   } catch (e) {
     if (e instanceof ValidationError) throw new ConfigError(e.errors.map((f) => `${f.field} ${f.detail}`).join('; '));
     if (e instanceof TesseraError) throw new ConfigError(e.message);

@@ -4,6 +4,9 @@ import { openRuntime } from '../compose.js';
 import { ConfigError } from '../errors.js';
 import { verifyAccessLog } from '../features/access-log/verify.js';
 import { flag } from './args.js';
+import { describeDatabase, requireDatabase } from './database.js';
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * `tessera audit verify [--subject ID] [--checkpoints FILE]`: walks every access-log chain and
@@ -14,6 +17,7 @@ import { flag } from './args.js';
 export async function auditVerify(args: string[]): Promise<void> {
   const subject = flag(args, '--subject');
   if (args.includes('--subject') && !subject) throw new ConfigError('--subject needs a subject id');
+  if (subject !== undefined && !uuid.test(subject)) throw new ConfigError(`--subject "${subject.slice(0, 64)}" is not a subject id (a UUID, as in GET /v1/me)`);
   const keptFile = flag(args, '--checkpoints');
   if (args.includes('--checkpoints') && !keptFile) throw new ConfigError('--checkpoints needs a file of checkpoint JWSs, one per line');
   let kept: string[] = [];
@@ -28,8 +32,17 @@ export async function auditVerify(args: string[]): Promise<void> {
       throw new ConfigError(`--checkpoints ${keptFile}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   }
-  const runtime = await openRuntime(loadConfig());
+  const config = loadConfig();
+  requireDatabase(config);
+  const runtime = await openRuntime(config);
   try {
+    // A person with no entries yet has an empty, intact chain; an id nobody has is a mistake
+    // to report, not "intact: 0 entries".
+    if (subject !== undefined) {
+      const { storage } = runtime.deps;
+      const known = (await storage.keys.getWrapped(subject)) !== undefined || (await storage.accessLog.list(subject, { order: 'asc', limit: 1 })).length > 0;
+      if (!known) throw new ConfigError(`no person with subject id ${subject} in ${describeDatabase(config)}, and no access log for one`);
+    }
     const report = await verifyAccessLog(runtime.deps, subject, kept);
     if (report.broken) {
       const b = report.broken;

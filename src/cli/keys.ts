@@ -5,6 +5,7 @@ import { openRuntime } from '../compose.js';
 import { generateKeysFile, Keyring, newKek, newSigningKey, parseKeysFile, writeKeysFile } from '../crypto/keyring.js';
 import { ConfigError } from '../errors.js';
 import { rewrapAll } from '../features/keys/rewrap.js';
+import { describeDatabase, requireDatabase } from './database.js';
 
 /** Prints a new keys file; the operator stores it where TESSERA_KEYS_FILE points. */
 export function keysGenerate(): void {
@@ -21,6 +22,7 @@ const SERVER_RELOAD_GRACE_MS = 2_500;
  */
 export async function keysRotate(): Promise<void> {
   const config = loadConfig();
+  requireDatabase(config);
   const file = config.keysFile ?? path.join(config.dataDir, 'keys.json');
   if (!fs.existsSync(file)) throw new ConfigError(`keys file ${file} does not exist; nothing to rotate`);
   try {
@@ -67,4 +69,39 @@ export async function keysRotate(): Promise<void> {
   } finally {
     await runtime.close();
   }
+}
+
+/**
+ * `tessera keys retire KEK-ID`: removes an old KEK from the keys file, once nothing in the
+ * database (data keys, webhook secrets, row MACs) is under it (after `keys rotate` has
+ * finished). Backups taken while it was current can then no longer be restored: that is the
+ * point, as they still hold the wrapped keys of people erased since.
+ */
+export async function keysRetire(args: string[]): Promise<void> {
+  const id = args.find((a) => !a.startsWith('--'));
+  if (!id) throw new ConfigError('keys retire needs a KEK id: tessera keys retire KEK-ID');
+  const config = loadConfig();
+  const file = config.keysFile ?? path.join(config.dataDir, 'keys.json');
+  if (!fs.existsSync(file)) throw new ConfigError(`keys file ${file} does not exist`);
+  const keys = parseKeysFile(fs.readFileSync(file, 'utf8'), file);
+  if (!keys.keks.some((k) => k.id === id)) throw new ConfigError(`keys file ${file} has no KEK "${id}" (it has ${keys.keks.map((k) => k.id).join(', ')})`);
+  if (keys.currentKek === id) throw new ConfigError(`KEK ${id} is the current one; run tessera keys rotate first`);
+  try {
+    fs.accessSync(file, fs.constants.R_OK | fs.constants.W_OK);
+    fs.accessSync(path.dirname(file), fs.constants.W_OK);
+  } catch {
+    throw new ConfigError(`keys file ${file} is read-only (or its folder is): retiring a KEK must rewrite it; run it where the file is writable`);
+  }
+  requireDatabase(config);
+  const runtime = await openRuntime(config, { keys: { keyring: new Keyring(keys, file), file: keys, path: file, generated: false } });
+  try {
+    if ((await runtime.deps.storage.keys.kekIdsInUse()).includes(id)) {
+      throw new ConfigError(`KEK ${id} is still in use in ${describeDatabase(config)}; run tessera keys rotate to finish re-wrapping first`);
+    }
+  } finally {
+    await runtime.close();
+  }
+  keys.keks = keys.keks.filter((k) => k.id !== id);
+  writeKeysFile(file, keys);
+  process.stdout.write(`KEK ${id} retired from ${file}: backups that need it can no longer be restored\n`);
 }

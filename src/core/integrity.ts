@@ -28,6 +28,9 @@ const grantFields = (g: Unsigned<GrantRow>) => [
   g.expiresAt,
   g.createdAt,
   g.requestId,
+  // Added after the first MACs were made: only a grant that shares the name carries the marker,
+  // so earlier MACs (made when no grant could) still hold.
+  ...(g.shareName ? ['share-name'] : []),
 ];
 
 const delegationFields = (d: Unsigned<DelegationRow>) => [d.id, d.subjectId, d.personAccountId, d.delegateAccountId, d.powers, d.basis, d.expiresAt, d.createdAt];

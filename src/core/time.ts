@@ -27,6 +27,22 @@ export function parseInstant(text: string, bound: 'start' | 'end' = 'start'): nu
   return Number.isNaN(ms) ? undefined : ms;
 }
 
+/** A date and time of day with no zone after it: a local time, which no one else can place. */
+const zoneless = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+/**
+ * @param text a value that did not parse as an RFC 3339 date-time
+ * @returns what to tell the sender, naming the fix when only the time zone is missing
+ */
+export function dateTimeProblem(text: unknown): string {
+  if (typeof text === 'string' && zoneless.test(text.trim())) {
+    const t = text.trim();
+    const example = /:\d{2}:\d{2}/.test(t) ? `"${t}Z"` : 'e.g. "2026-03-01T10:00:00Z"';
+    return `has no time zone: add a time zone, e.g. Z for UTC (${example}) or an offset such as +01:00`;
+  }
+  return 'must be an RFC 3339 date-time with a time zone, e.g. 2026-03-01T10:00:00Z';
+}
+
 /**
  * Parses an optional from/to pair from a request part, checking from ≤ to.
  * @throws ValidationError naming the field
@@ -41,7 +57,10 @@ export function parseWindow(
     const raw = input[key];
     if (raw === undefined) continue;
     const ms = parseInstant(raw, key === 'from' ? 'start' : 'end');
-    if (ms === undefined) errors.push({ field: key, pointer: `/${key}`, in: part, detail: 'must be an RFC 3339 date-time or a date (YYYY-MM-DD)' });
+    if (ms === undefined) {
+      const detail = zoneless.test(raw.trim()) ? dateTimeProblem(raw) : 'must be an RFC 3339 date-time (with a time zone, e.g. Z) or a date (YYYY-MM-DD)';
+      errors.push({ field: key, pointer: `/${key}`, in: part, detail });
+    }
     else out[key] = ms;
   }
   if (!errors.length && out.from !== undefined && out.to !== undefined && out.from > out.to) {

@@ -43,7 +43,7 @@ export async function signReceipt(keyring: Keyring, issuer: string, claims: Reco
  * what proves the service signed.
  * @returns its claims, or undefined when the signature is wrong or the key unknown
  */
-export async function verifySignedClaims(keyring: Keyring, jws: string): Promise<JWTPayload | undefined> {
+export async function verifySignedClaims(keyring: Keyring, jws: string, typ?: string): Promise<JWTPayload | undefined> {
   try {
     const { payload } = await jwtVerify(
       jws,
@@ -52,10 +52,32 @@ export async function verifySignedClaims(keyring: Keyring, jws: string): Promise
         if (!key) throw new Error('unknown kid');
         return key.publicKey;
       },
-      { algorithms: ['EdDSA'] },
+      { algorithms: ['EdDSA'], ...(typ ? { typ } : {}) },
     );
     return payload;
   } catch {
     return undefined;
   }
+}
+
+const ERASURE_TYP = 'tessera-erasure+jwt';
+
+/**
+ * Signs an erasure ledger entry with the service key, so entries cannot be forged to erase
+ * someone, and stay verifiable after rotations (old signing keys stay in the keys file).
+ * @returns the compact JWS
+ */
+export async function signErasure(keyring: Keyring, subjectId: string, erasedAt: number): Promise<string> {
+  return new SignJWT({ erasedAt: new Date(erasedAt).toISOString() })
+    .setProtectedHeader({ alg: 'EdDSA', kid: keyring.signing.kid, typ: ERASURE_TYP })
+    .setSubject(subjectId)
+    .setIssuedAt(Math.floor(erasedAt / 1000))
+    .sign(keyring.signing.privateKey);
+}
+
+/** @returns the erased subject and time, or undefined when the entry's signature does not hold */
+export async function verifyErasure(keyring: Keyring, jws: string): Promise<{ subjectId: string; erasedAt: string } | undefined> {
+  const payload = await verifySignedClaims(keyring, jws, ERASURE_TYP);
+  if (typeof payload?.sub !== 'string' || typeof payload.erasedAt !== 'string') return undefined;
+  return { subjectId: payload.sub, erasedAt: payload.erasedAt };
 }

@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, ty
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { makeDir } from '../core/dirs.js';
 import { KEY_BYTES } from './aead.js';
 
 /**
@@ -264,7 +265,7 @@ export function loadKeys(keysFile: string | null, dataDir: string): LoadedKeys {
 export function writeKeysFile(file: string, keys: KeysFile): void {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    makeDir(path.dirname(file));
     fs.writeFileSync(tmp, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
     const fd = fs.openSync(tmp, 'r');
     fs.fsyncSync(fd);

@@ -51,6 +51,23 @@ export function timeOrderedId(ms: number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** Crockford's base32 without I, L, O and U: nothing a person reading a code aloud can confuse. */
+const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * @returns a code for people to pass on by hand: 10 characters (50 bits) as `XXXXX-XXXXX`
+ */
+export function humanCode(): string {
+  const bytes = randomBytes(10);
+  const chars = [...bytes].map((b) => CODE_ALPHABET[b & 31]!);
+  return `${chars.slice(0, 5).join('')}-${chars.slice(5).join('')}`;
+}
+
+/** @returns the code as stored for lookup: case, spaces and dashes do not matter; O reads as 0, I and L as 1 */
+export function normaliseHumanCode(code: string): string {
+  return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+}
+
 /**
  * The session id a browser session's cookie secret stands for: the SHA-256 of the secret, cut
  * to a UUID's 122 free bits. The database keeps only this digest (as the session's id), so a

@@ -125,6 +125,8 @@ export interface GrantRow {
   requestId: string | null;
   receipt: string;
   revocationReceipt: string | null;
+  /** Whether the grantee is shown the person's display name while the grant is active. */
+  shareName: boolean;
   /** MAC of the terms (src/crypto/integrity.ts); set to null when the grant is revoked. */
   integrity: string | null;
 }
@@ -367,7 +369,8 @@ export interface WatchRow {
 
 export interface AlertRow {
   id: string;
-  kind: 'match' | 'watch-removed';
+  /** `escalated`: a copy for a colleague of the watcher, made when the match went unacknowledged. */
+  kind: 'match' | 'watch-removed' | 'escalated';
   watchId: string;
   subjectId: string;
   watcherAccountId: string;
@@ -376,6 +379,11 @@ export interface AlertRow {
   at: number;
   sealedMatched: Uint8Array | null;
   ackedAt: number | null;
+  /** A match not acknowledged by then goes to the watcher's organisation; null: never. */
+  escalateAt: number | null;
+  escalatedAt: number | null;
+  /** On an escalated copy: the alert it came from. */
+  escalatedFrom: string | null;
 }
 
 export interface WebhookRow {
@@ -407,7 +415,8 @@ export interface WriteEffects {
 }
 
 export interface WatchesRepo {
-  create(row: WatchRow): Promise<void>;
+  /** Stores a watch and its entry in the person's access log, atomically. */
+  create(row: WatchRow, log: LogEntryInput): Promise<void>;
   get(subjectId: string, id: string): Promise<WatchRow | undefined>;
   /** Live (undeleted) watches on a person, all watchers, optionally of one type, oldest first. */
   listForSubject(subjectId: string, type?: string): Promise<WatchRow[]>;
@@ -424,6 +433,14 @@ export interface AlertsRepo {
   listForWatcher(accountId: string, q: { unacked?: boolean; before?: { at: number; id: string }; limit: number }): Promise<AlertRow[]>;
   get(accountId: string, id: string): Promise<AlertRow | undefined>;
   ack(accountId: string, id: string, now: number): Promise<AlertRow | undefined>;
+  /** Matches still unacknowledged at their escalation time, oldest first. */
+  dueForEscalation(now: number, limit: number): Promise<AlertRow[]>;
+  /**
+   * Marks a match escalated and stores the colleagues' copies and the person's log entry, in one
+   * transaction; an alert acknowledged or escalated meanwhile is left alone.
+   * @returns whether this call escalated it
+   */
+  escalate(alert: AlertRow, now: number, copies: AlertRow[], log: LogEntryInput | null): Promise<boolean>;
 }
 
 export interface WebhooksRepo {
@@ -468,10 +485,37 @@ export interface GrantsRepo {
    * @returns the grant after the call, or undefined when the person has no such grant
    */
   revoke(subjectId: string, id: string, now: number, receipt: string, log: LogEntryInput): Promise<GrantRow | undefined>;
+  /**
+   * Sets whether the grantee sees the person's name, and logs it, atomically.
+   * @returns the grant after the call, or undefined when the person has no such grant
+   */
+  setShareName(subjectId: string, id: string, change: { shareName: boolean; integrity: string }, log: LogEntryInput): Promise<GrantRow | undefined>;
+}
+
+export interface InviteRow {
+  /** SHA-256 of the normalised code; the code itself is never stored. */
+  codeHash: string;
+  id: string;
+  subjectId: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+  usedByAccountId: string | null;
+}
+
+export interface InvitesRepo {
+  create(row: InviteRow): Promise<void>;
+  /**
+   * Spends an unexpired, unused invite, atomically (a code works once).
+   * @returns the person it was made by, or undefined when there is no such usable code
+   */
+  redeem(codeHash: string, accountId: string, now: number): Promise<string | undefined>;
 }
 
 export interface AccessRequestsRepo {
   create(row: AccessRequestRow): Promise<void>;
+  /** Requests an account sent, newest first. */
+  listForRequester(accountId: string, q: { after?: CreatedPosition; limit: number }): Promise<AccessRequestRow[]>;
   get(subjectId: string, id: string): Promise<AccessRequestRow | undefined>;
   listForSubject(subjectId: string, q: { status?: AccessRequestRow['status']; after?: CreatedPosition; limit: number }): Promise<AccessRequestRow[]>;
   /** Marks a pending request approved and stores its grant and log entry, atomically. */
@@ -564,7 +608,9 @@ export interface AccountsRepo {
   create(account: AccountRow, logs?: LogEntryInput[]): Promise<void>;
   findByHandle(handle: string): Promise<AccountRow | undefined>;
   findById(id: string): Promise<AccountRow | undefined>;
-  /** @returns the citizen account of a person's store */
+  /** @returns the practitioner and client accounts of an organisation, disabled ones included */
+  listForOrganisation(organisationId: string): Promise<AccountRow[]>;
+  /** @returns the citizen account that owns a store */
   findBySubject(subjectId: string): Promise<AccountRow | undefined>;
   /**
    * Disables an account: its sessions end and every grant made to it directly is revoked, all
@@ -670,6 +716,7 @@ export interface Storage {
   organisations: OrganisationsRepo;
   grants: GrantsRepo;
   accessRequests: AccessRequestsRepo;
+  invites: InvitesRepo;
   accessLog: AccessLogRepo;
   idempotency: IdempotencyRepo;
   assertions: AssertionsRepo;

@@ -1,7 +1,17 @@
+import fs from 'node:fs';
 import type { Config } from '../config.js';
 import { ConfigError } from '../errors.js';
 import type { Storage } from './contract.js';
-import { backupDatabase, inspectDatabaseFile, openSqliteStorage, replaceDatabaseFile, shippedMigrations, type DatabaseFacts } from './sqlite/index.js';
+import {
+  backupDatabase,
+  inspectDatabaseFile,
+  keepDatabaseFile,
+  openSqliteStorage,
+  removeDatabaseFile,
+  replaceDatabaseFile,
+  shippedMigrations,
+  type DatabaseFacts,
+} from './sqlite/index.js';
 
 /**
  * The one place that picks a storage adapter (docs/architecture.md "The storage port"): the
@@ -69,10 +79,39 @@ export function inspectBackupFile(config: StorageConfig, file: string): Database
   return inspectDatabaseFile(file);
 }
 
-/** Puts a checked backup in place of the database and brings it up to this version's schema. */
-export async function restoreFromFile(config: StorageConfig, file: string): Promise<void> {
+/**
+ * Copies a backup into the data folder to be checked there: opening the backup itself could
+ * leave files beside it, and it is only ever read.
+ * @returns the copy's path and what a restore must check in it
+ * @throws ConfigError when the file is not an SQLite database (the copy is removed)
+ */
+export function stageBackupFile(config: StorageConfig, file: string): { staged: string; facts: DatabaseFacts } {
   sqliteOnly(config, 'tessera restore');
-  replaceDatabaseFile(file, config.dbFile);
+  const staged = `${config.dbFile}.restore-check`;
+  removeDatabaseFile(staged);
+  fs.copyFileSync(file, staged);
+  try {
+    return { staged, facts: inspectDatabaseFile(staged) };
+  } catch {
+    removeDatabaseFile(staged);
+    throw new ConfigError(`${file} is not an SQLite database`);
+  }
+}
+
+/** Removes a staged copy a restore refused. */
+export function discardStagedBackup(staged: string): void {
+  removeDatabaseFile(staged);
+}
+
+/**
+ * Puts a checked, staged backup in place of the database (keeping the one it replaces when
+ * asked) and brings it up to this version's schema.
+ */
+export async function restoreStagedBackup(config: StorageConfig, staged: string, keepReplacedAs: string | null): Promise<void> {
+  sqliteOnly(config, 'tessera restore');
+  if (keepReplacedAs) keepDatabaseFile(config.dbFile, keepReplacedAs);
+  replaceDatabaseFile(staged, config.dbFile);
+  removeDatabaseFile(staged);
   await openSqliteStorage(config.dbFile).close();
 }
 

@@ -56,6 +56,7 @@ export async function buildTestApp(
     /** Capture every log line (level trace) with the service's own redaction, instead of silence. */
     logStream?: Writable;
     webhookIntervalMs?: number;
+    escalationIntervalMs?: number;
     /** Reuse a data folder, database and keys (restarts). */
     dir?: string;
     keysFile?: KeysFile;
@@ -81,6 +82,7 @@ export async function buildTestApp(
     limits: { token: 100_000, signUp: 100_000, ...options.limits },
     ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
     ...(options.webhookIntervalMs ? { webhookIntervalMs: options.webhookIntervalMs } : {}),
+    ...(options.escalationIntervalMs ? { escalationIntervalMs: options.escalationIntervalMs } : {}),
   });
   return {
     app,

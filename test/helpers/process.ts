@@ -46,9 +46,9 @@ export interface CliResult {
  * Runs `node dist/cli.js …` to completion. A command that has not exited after `timeoutMs`
  * (say, a `serve` that unexpectedly started) is killed by its pid, so no process outlives the test.
  */
-export function runCli(args: string[], env: Record<string, string>, stdin?: string, timeoutMs = 20_000): Promise<CliResult> {
+export function runCli(args: string[], env: Record<string, string>, stdin?: string, timeoutMs = 20_000, cwd = repoRoot): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env: childEnv(env), cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliPath, ...args], { env: childEnv(env), cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => {
@@ -84,12 +84,13 @@ export interface Served {
 /**
  * Starts `node dist/cli.js serve` on 127.0.0.1 and waits until it answers /healthz.
  * @param env TESSERA_DATA_DIR and the like; HOST and PORT are chosen here
+ * @param cwd the working folder (where a `tessera.env` would be read from)
  */
-export async function serve(env: Record<string, string>): Promise<Served> {
+export async function serve(env: Record<string, string>, cwd = repoRoot): Promise<Served> {
   const port = await freePort();
   const child = spawn(process.execPath, [cliPath, 'serve'], {
     env: childEnv({ HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env }),
-    cwd: repoRoot,
+    cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

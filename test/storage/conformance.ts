@@ -76,6 +76,7 @@ function grant(subjectId: string, over: Partial<GrantRow> = {}): GrantRow {
     requestId: null,
     receipt: 'header.payload.signature',
     revocationReceipt: null,
+    shareName: false,
     integrity: 'kek-1.grant-mac',
     ...over,
   };
@@ -358,7 +359,7 @@ export function storageConformance(): void {
       const orgId = id();
       await s.organisations.create({ id: orgId, name: 'Effects', kind: 'gp-practice', createdAt: T0 });
       const r = record(p);
-      const alert: AlertRow = { id: id(), kind: 'match', watchId: id(), subjectId: p, watcherAccountId: watcher.id, recordId: r.id, type: 'phq9', at: T0, sealedMatched: bytes('m'), ackedAt: null };
+      const alert: AlertRow = { id: id(), kind: 'match', watchId: id(), subjectId: p, watcherAccountId: watcher.id, recordId: r.id, type: 'phq9', at: T0, sealedMatched: bytes('m'), ackedAt: null, escalateAt: null, escalatedAt: null, escalatedFrom: null };
       const delivery: DeliveryRow = { id: id(), organisationId: orgId, alertId: alert.id, status: 'pending', attempts: 0, nextAttemptAt: T0, lastError: null, createdAt: T0, deliveredAt: null };
       await s.records.insert([r], { alerts: [alert], logs: [log(p, 'alert.raise', { recordIds: [r.id] })], deliveries: [delivery] });
       expect(await other.alerts.get(watcher.id, alert.id)).toEqual(alert);
@@ -706,6 +707,91 @@ export function storageConformance(): void {
     });
   });
 
+  describe('invites, sent requests, names and escalation', () => {
+    it('an invite is spent once across connections, and not after it expires', async () => {
+      const p = await person();
+      const [a, b] = [account(), account()];
+      await s.accounts.create(a);
+      await s.accounts.create(b);
+      await s.invites.create({ codeHash: 'hash-1', id: id(), subjectId: p, createdAt: T0, expiresAt: T0 + HOUR, usedAt: null, usedByAccountId: null });
+      await s.invites.create({ codeHash: 'hash-2', id: id(), subjectId: p, createdAt: T0, expiresAt: T0 + HOUR, usedAt: null, usedByAccountId: null });
+      const spent = await Promise.all([s.invites.redeem('hash-1', a.id, T0 + 1), other.invites.redeem('hash-1', b.id, T0 + 1)]);
+      expect(spent.filter((x) => x === p)).toHaveLength(1);
+      expect(spent.filter((x) => x === undefined)).toHaveLength(1);
+      expect(await s.invites.redeem('hash-2', a.id, T0 + HOUR)).toBeUndefined();
+      expect(await s.invites.redeem('no-such', a.id, T0)).toBeUndefined();
+    });
+
+    it('a requester’s sent requests come newest first, including those to an id no one has', async () => {
+      const p = await person();
+      const sender = account();
+      await s.accounts.create(sender);
+      const req = (subjectId: string, createdAt: number) => ({
+        id: id(),
+        subjectId,
+        requesterAccountId: sender.id,
+        requesterOrganisationId: null,
+        access: 'read' as const,
+        categories: ['goals'],
+        types: null,
+        fromAt: null,
+        toAt: null,
+        purpose: 'direct-care',
+        sealedPurposeText: null,
+        grantExpiresAt: T0 + 90 * 24 * HOUR,
+        createdAt,
+        expiresAt: T0 + 30 * 24 * HOUR,
+        status: 'pending' as const,
+        decidedAt: null,
+        grantId: null,
+      });
+      const [r1, r2] = [req(p, T0 + 1), req(id(), T0 + 2)];
+      await s.accessRequests.create(r1);
+      await other.accessRequests.create(r2);
+      expect(ids(await s.accessRequests.listForRequester(sender.id, { limit: 10 }))).toEqual([r2.id, r1.id]);
+      expect(ids(await other.accessRequests.listForRequester(sender.id, { limit: 10, after: { createdAt: r2.createdAt, id: r2.id } }))).toEqual([r1.id]);
+    });
+
+    it('an organisation’s accounts are listed, and a grant’s name sharing changes with its log entry, not once revoked', async () => {
+      const orgId = id();
+      await s.organisations.create({ id: orgId, name: 'Members', kind: 'provider', createdAt: T0 });
+      const members = [account({ organisationId: orgId }), account({ organisationId: orgId, kind: 'client', handle: null })];
+      for (const m of members) await s.accounts.create(m);
+      expect(ids(await other.accounts.listForOrganisation(orgId)).sort()).toEqual(ids(members).sort());
+      const p = await person();
+      const g = grant(p);
+      await s.grants.create(g, log(p, 'grant.create'));
+      const changed = await other.grants.setShareName(p, g.id, { shareName: true, integrity: 'kek-1.new-mac' }, log(p, 'grant.share-name'));
+      expect(changed).toMatchObject({ shareName: true, integrity: 'kek-1.new-mac' });
+      expect(await s.grants.get(p, g.id)).toMatchObject({ shareName: true });
+      const gone = grant(p, { revokedAt: T0, revokedReason: 'revoked-by-subject', integrity: null });
+      await s.grants.create(gone, log(p, 'grant.create'));
+      expect(await s.grants.setShareName(p, gone.id, { shareName: true, integrity: 'kek-1.x' }, log(p, 'grant.share-name'))).toMatchObject({ shareName: false });
+      expect(await s.grants.setShareName(p, id(), { shareName: true, integrity: 'kek-1.x' }, log(p, 'grant.share-name'))).toBeUndefined();
+    });
+
+    it('an unacknowledged match is due for escalation at its time and escalated once, with its copies', async () => {
+      const p = await person();
+      const [w, colleague] = [account(), account()];
+      await s.accounts.create(w);
+      await s.accounts.create(colleague);
+      const base = T0 + 7000 * HOUR;
+      const match: AlertRow = { id: id(), kind: 'match', watchId: id(), subjectId: p, watcherAccountId: w.id, recordId: null, type: 'phq9', at: base, sealedMatched: null, ackedAt: null, escalateAt: base + HOUR, escalatedAt: null, escalatedFrom: null };
+      const acked: AlertRow = { ...match, id: id(), ackedAt: base + 1 };
+      await s.records.insert([], { alerts: [match, acked], logs: [], deliveries: [] });
+      expect(ids(await s.alerts.dueForEscalation(base, 10)).filter((x) => x === match.id)).toEqual([]);
+      expect(ids(await other.alerts.dueForEscalation(base + HOUR, 1000)).filter((x) => x === match.id || x === acked.id)).toEqual([match.id]);
+      const copy: AlertRow = { ...match, id: id(), kind: 'escalated', watcherAccountId: colleague.id, escalateAt: null, escalatedFrom: match.id };
+      const outcomes = await Promise.all([
+        s.alerts.escalate(match, base + HOUR, [copy], log(p, 'alert.escalate')),
+        other.alerts.escalate(match, base + HOUR, [{ ...copy, id: id() }], log(p, 'alert.escalate')),
+      ]);
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      expect(ids(await s.alerts.listForWatcher(colleague.id, { limit: 10 }))).toHaveLength(1);
+      expect(ids(await s.alerts.dueForEscalation(base + 2 * HOUR, 1000)).filter((x) => x === match.id)).toEqual([]);
+    });
+  });
+
   describe('emergency access', () => {
     it('a policy is put, replaced and deleted; an access is opened with its grant, listed per person and organisation, flagged once', async () => {
       const p = await person();
@@ -744,12 +830,12 @@ export function storageConformance(): void {
       await s.accounts.create(w);
       const watch = (type: string, at: number): WatchRow => ({ id: id(), subjectId: p, watcherAccountId: w.id, watcherOrganisationId: null, type, rule: '{"op":"ge"}', createdAt: at, deletedAt: null, deletedBy: null });
       const [a, b] = [watch('phq9', T0 + 1), watch('gad7', T0 + 2)];
-      await s.watches.create(a);
-      await s.watches.create(b);
+      await s.watches.create(a, log(p, 'watch.create'));
+      await s.watches.create(b, log(p, 'watch.create'));
       const w2 = account();
       await s.accounts.create(w2);
       const c = { ...watch('phq9', T0 + 2), watcherAccountId: w2.id };
-      await s.watches.create(c);
+      await s.watches.create(c, log(p, 'watch.create'));
       const live = ids(await other.watches.listForSubject(p));
       expect(live[0]).toBe(a.id);
       expect(live.slice(1).sort()).toEqual([b.id, c.id].sort());
@@ -762,7 +848,7 @@ export function storageConformance(): void {
       expect(ids(await other.watches.pageForSubject(p, { after: { createdAt: last.createdAt, id: last.id }, limit: 2 }))).toEqual([ordered[2]!.id]);
       expect(await s.watches.countLive(p, w.id)).toEqual({ total: 3, byWatcher: 2 });
       expect(await s.watches.countLive(p, 'nobody')).toEqual({ total: 3, byWatcher: 0 });
-      const notice: AlertRow = { id: id(), kind: 'watch-removed', watchId: a.id, subjectId: p, watcherAccountId: w.id, recordId: null, type: 'phq9', at: T0 + 3, sealedMatched: null, ackedAt: null };
+      const notice: AlertRow = { id: id(), kind: 'watch-removed', watchId: a.id, subjectId: p, watcherAccountId: w.id, recordId: null, type: 'phq9', at: T0 + 3, sealedMatched: null, ackedAt: null, escalateAt: null, escalatedAt: null, escalatedFrom: null };
       const results = await Promise.all([s.watches.remove(a, 'subject', T0 + 3, notice, log(p, 'watch.delete')), other.watches.remove(a, 'watcher', T0 + 4, null, null)]);
       expect(results.filter(Boolean)).toHaveLength(1);
       expect(await s.watches.get(p, a.id)).toBeUndefined();
@@ -774,7 +860,7 @@ export function storageConformance(): void {
       const p = await person();
       const w = account();
       await s.accounts.create(w);
-      const make = (at: number): AlertRow => ({ id: id(), kind: 'match', watchId: id(), subjectId: p, watcherAccountId: w.id, recordId: null, type: 'phq9', at, sealedMatched: bytes('m'), ackedAt: null });
+      const make = (at: number): AlertRow => ({ id: id(), kind: 'match', watchId: id(), subjectId: p, watcherAccountId: w.id, recordId: null, type: 'phq9', at, sealedMatched: bytes('m'), ackedAt: null, escalateAt: null, escalatedAt: null, escalatedFrom: null });
       const rows = [make(T0 + 1), make(T0 + 2), make(T0 + 3)];
       await s.records.insert([], { alerts: rows, logs: [], deliveries: [] });
       expect(ids(await s.alerts.listForWatcher(w.id, { limit: 10 }))).toEqual([rows[2]!.id, rows[1]!.id, rows[0]!.id]);
@@ -798,7 +884,7 @@ export function storageConformance(): void {
       expect((await s.webhooks.listAll()).map((h) => h.organisationId)).toContain(orgId);
 
       const far = T0 + 1000 * HOUR;
-      const alertRows: AlertRow[] = Array.from({ length: 10 }, (_, i) => ({ id: id(), kind: 'match', watchId: id(), subjectId: p, watcherAccountId: w.id, recordId: null, type: 'phq9', at: T0 + i, sealedMatched: null, ackedAt: null }));
+      const alertRows: AlertRow[] = Array.from({ length: 10 }, (_, i) => ({ id: id(), kind: 'match', watchId: id(), subjectId: p, watcherAccountId: w.id, recordId: null, type: 'phq9', at: T0 + i, sealedMatched: null, ackedAt: null, escalateAt: null, escalatedAt: null, escalatedFrom: null }));
       const deliveries: DeliveryRow[] = alertRows.map((a, i) => ({ id: id(), organisationId: orgId, alertId: a.id, status: 'pending', attempts: 0, nextAttemptAt: far + i, lastError: null, createdAt: T0 + i, deliveredAt: null }));
       await s.records.insert([], { alerts: alertRows, logs: [], deliveries });
       const now = far + 100;

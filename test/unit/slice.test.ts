@@ -16,6 +16,7 @@ function grantRow(terms: Partial<Pick<GrantRow, 'categories' | 'types' | 'fromAt
     granteeAccountId: 'supporter',
     granteeOrganisationId: null,
     members: null,
+    shareName: false,
     access: 'read',
     categories: ['mental-wellbeing'],
     types: null,

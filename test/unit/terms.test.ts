@@ -79,21 +79,21 @@ describe('checkTerms', () => {
 
   it('names each unknown category and type by position, with a JSON pointer into the body', () => {
     expect(fieldErrors({ categories: ['mental-wellbeing', 'nope'], types: ['phq9', 'made-up'] })).toEqual([
-      { field: 'categories.1', pointer: '/categories/1', in: 'body', detail: 'unknown category "nope"' },
-      { field: 'types.1', pointer: '/types/1', in: 'body', detail: 'unknown type "made-up"' },
+      { field: 'categories.1', pointer: '/categories/1', in: 'body', detail: 'unknown category "nope" (see /v1/catalogue/categories)' },
+      { field: 'types.1', pointer: '/types/1', in: 'body', detail: 'unknown type "made-up" (see /v1/catalogue/types)' },
     ]);
   });
 
   it('refuses a type whose category is not granted', () => {
-    expect(fieldErrors({ types: ['heart-rate'] })).toEqual([
-      { field: 'types.0', pointer: '/types/0', in: 'body', detail: 'type "heart-rate" belongs to category "health-status", which is not granted' },
+    expect(fieldErrors({ types: ['weight'] })).toEqual([
+      { field: 'types.0', pointer: '/types/0', in: 'body', detail: 'type "weight" is filed under category "health-status", none of which is granted' },
     ]);
   });
 
   it('refuses window bounds that are not times, and a window that ends before it starts', () => {
     expect(fieldErrors({ from: 'yesterday', to: '2025-02-30' })).toEqual([
-      { field: 'from', pointer: '/from', in: 'body', detail: 'must be an RFC 3339 date-time or a date (YYYY-MM-DD)' },
-      { field: 'to', pointer: '/to', in: 'body', detail: 'must be an RFC 3339 date-time or a date (YYYY-MM-DD)' },
+      { field: 'from', pointer: '/from', in: 'body', detail: 'must be an RFC 3339 date-time (with a time zone, e.g. Z) or a date (YYYY-MM-DD)' },
+      { field: 'to', pointer: '/to', in: 'body', detail: 'must be an RFC 3339 date-time (with a time zone, e.g. Z) or a date (YYYY-MM-DD)' },
     ]);
     expect(fieldErrors({ from: '2025-03-02', to: '2025-03-01' })).toEqual([{ field: 'to', pointer: '/to', in: 'body', detail: 'must not be before from' }]);
   });
@@ -118,7 +118,8 @@ describe('checkTerms', () => {
 
   it('refuses an expiry that is not a date-time, now or past, or beyond two years', () => {
     const detail = (expiresAt: string) => fieldErrors({ expiresAt }).map((e) => [e.field, e.detail]);
-    expect(detail('next week')).toEqual([['expiresAt', 'must be an RFC 3339 date-time']]);
+    expect(detail('next week')).toEqual([['expiresAt', 'must be an RFC 3339 date-time with a time zone, e.g. 2026-03-01T10:00:00Z']]);
+    expect(detail('2026-03-01T10:00:00')[0]![1]).toMatch(/add a time zone, e\.g\. Z/);
     expect(detail(new Date(now).toISOString())).toEqual([['expiresAt', 'must be in the future']]);
     expect(detail(new Date(now - 1).toISOString())).toEqual([['expiresAt', 'must be in the future']]);
     expect(detail(new Date(now + (2 * 365 + 1) * DAY + 1).toISOString())).toEqual([['expiresAt', 'must be at most 2 years from now']]);

@@ -8,7 +8,7 @@ import { ValidationError, type FieldError } from '../../errors.js';
 import { listAccessLog } from '../../features/access-log/service.js';
 import { ApproveSchema } from '../../features/access-requests/schemas.js';
 import { approveRequest, denyRequest, listRequests } from '../../features/access-requests/service.js';
-import { supporterProfile } from '../../features/accounts/service.js';
+import { supporterProfile } from '../../core/supporters.js';
 import { GrantInputSchema, type GrantInput, type GrantView } from '../../features/grants/schemas.js';
 import { createGrant, getOwnGrant, listOwnGrants, previewGrant, revokeGrant } from '../../features/grants/service.js';
 import { deleteWatchOnMe, listWatchesOnMe } from '../../features/watches/service.js';

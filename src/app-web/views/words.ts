@@ -1,5 +1,5 @@
 import type { Catalogue } from '../../features/catalogue/catalogue.js';
-import type { SupporterProfile } from '../../features/accounts/service.js';
+import type { SupporterProfile } from '../../core/supporters.js';
 import { purposes } from '../../features/grants/purposes.js';
 import { messages } from '../messages.js';
 

@@ -10,6 +10,10 @@ export const LogEntrySchema = Type.Object({
     organisationId: Type.Union([UuidSchema, Type.Null()]),
     kind: Type.String(),
   }),
+  // Beside actor, not in it: the chained content (and so the hash) covers ids only.
+  actorName: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], { description: 'Who the actor is, e.g. "Sam, link-worker, Riverside"; null for the person themselves' }),
+  ),
   onBehalfOf: Type.Optional(
     Type.Object({ accountId: UuidSchema }, { description: 'When the actor was your delegate: the account they acted for (yours)' }),
   ),

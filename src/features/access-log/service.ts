@@ -2,14 +2,16 @@ import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { Deps } from '../../core/deps.js';
 import { iso, parseWindow } from '../../core/time.js';
 import type { LogEntryRow, LogFilter } from '../../storage/contract.js';
+import { describeSupporter } from '../../core/supporters.js';
 import type { LogEntryView, LogQuery } from './schemas.js';
 
-export function toLogView(e: LogEntryRow): LogEntryView {
+function toLogView(e: LogEntryRow, actorName: string | null): LogEntryView {
   return {
     id: e.id,
     seq: e.seq,
     at: iso(e.at),
     actor: e.actor,
+    actorName,
     ...(e.onBehalfOf ? { onBehalfOf: e.onBehalfOf } : {}),
     action: e.action,
     grantIds: e.grantIds,
@@ -30,5 +32,16 @@ export async function listAccessLog(deps: Deps, subjectId: string, q: LogQuery):
   const rows = await deps.storage.accessLog.list(subjectId, filter);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { items: page.map(toLogView), nextCursor: rows.length > limit && last ? encodeCursor({ s: last.seq }) : null };
+  // Names come from the directory at read time (practitioners' and clients' names are not
+  // personal data of the person); the chain hashes only ids, so it is unaffected.
+  const names = new Map<string, Promise<string | null>>();
+  const nameOf = (e: LogEntryRow) => {
+    const { accountId, organisationId, kind } = e.actor;
+    if (kind === 'citizen' || (!accountId && !organisationId)) return Promise.resolve(null);
+    const key = `${accountId ?? ''}/${organisationId ?? ''}`;
+    if (!names.has(key)) names.set(key, describeSupporter(deps, accountId, organisationId));
+    return names.get(key)!;
+  };
+  const items = await Promise.all(page.map(async (e) => toLogView(e, await nameOf(e))));
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor({ s: last.seq }) : null };
 }

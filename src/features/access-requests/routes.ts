@@ -12,9 +12,15 @@ import {
   AccessRequestQuerySchema,
   AccessRequestSchema,
   ApproveSchema,
+  InvitedAcceptedSchema,
+  InvitedRequestSchema,
+  InviteInputSchema,
+  InviteSchema,
   RenewalSchema,
+  SentRequestListSchema,
+  SentRequestQuerySchema,
 } from './schemas.js';
-import { approveRequest, denyRequest, listRequests, requestAccess } from './service.js';
+import { approveRequest, createInvite, denyRequest, listRequests, listSentRequests, requestAccess, requestAccessByInvite } from './service.js';
 import { subjectOf } from '../../core/actor.js';
 
 /** The least time an access request is answered in, whether or not it was stored. */
@@ -50,6 +56,61 @@ const accessRequestRoutes: FastifyPluginAsyncTypebox<{ deps: Deps; perMinute: nu
       if (left > 0) await new Promise((r) => setTimeout(r, left));
       reply.code(202);
       return accepted;
+    },
+  );
+
+  app.post(
+    '/v1/access-requests',
+    {
+      config: {
+        auth: ['practitioner', 'client'],
+        rateLimit: { max: perMinute, timeWindow: 60_000, hook: 'preHandler', keyGenerator: (r: FastifyRequest) => r.actor?.accountId ?? r.ip },
+      },
+      schema: {
+        tags: ['supporters'],
+        summary: 'Ask a person for a slice with the invite code they gave you (no subject id needed); the code works once',
+        body: InvitedRequestSchema,
+        response: { 202: InvitedAcceptedSchema, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      reply.code(202);
+      return requestAccessByInvite(deps, actorOf(request), request.body);
+    },
+  );
+
+  app.get(
+    '/v1/access-requests',
+    {
+      config: { auth: ['practitioner', 'client'] },
+      schema: {
+        tags: ['supporters'],
+        summary: 'The access requests you sent, newest first, with their outcome',
+        querystring: SentRequestQuerySchema,
+        response: { 200: SentRequestListSchema, ...authErrors },
+      },
+    },
+    async (request) => listSentRequests(deps, actorOf(request), request.query),
+  );
+
+  app.post(
+    '/v1/me/invites',
+    {
+      config: { ...citizen, delegable: 'manage-sharing' as const },
+      schema: {
+        tags: ['access-requests'],
+        summary: 'Make a short-lived, single-use code to give a supporter, who then asks you for access with it',
+        body: InviteInputSchema,
+        response: { 201: InviteSchema, ...authErrors },
+      },
+      // Every field is optional, so a bare POST is fine: it means the defaults.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    async (request, reply) => {
+      reply.code(201);
+      return createInvite(deps, actorOf(request), request.body);
     },
   );
 

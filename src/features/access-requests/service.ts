@@ -1,18 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../../core/actor.js';
+import { subjectOf, type Actor } from '../../core/actor.js';
 import { createdAfter, pageByCreation } from '../../core/cursor.js';
 import type { Deps } from '../../core/deps.js';
 import { iso, isoOrNull, parseInstant } from '../../core/time.js';
 import { openField, sealField } from '../../crypto/envelope.js';
+import { humanCode, normaliseHumanCode, sha256Hex } from '../../crypto/secrets.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../errors.js';
 import type { AccessRequestRow } from '../../storage/contract.js';
 import { logEntry } from '../access-log/entry.js';
 import { noticeToPerson } from '../notifications/service.js';
-import { describeSupporter } from '../accounts/service.js';
+import { describeSupporter } from '../../core/supporters.js';
 import type { GrantView } from '../grants/schemas.js';
+import { defaultShareName } from '../grants/names.js';
 import { newGrant, toGrantView } from '../grants/service.js';
 import { checkTerms } from '../grants/terms.js';
-import type { Accepted, AccessRequestInput, AccessRequestView, ApproveInput } from './schemas.js';
+import type { Accepted, AccessRequestInput, AccessRequestView, ApproveInput, InvitedRequestInput, InviteInput, InviteView, SentRequestView } from './schemas.js';
 
 const REQUEST_LIFETIME_MS = 30 * 24 * 3600 * 1000;
 
@@ -39,9 +41,11 @@ function sameTerms(r: AccessRequestRow, t: ReturnType<typeof checkTerms>): boole
 
 /**
  * A supporter asks a person for a slice. Answers alike whether or not the person exists, so
- * requests cannot probe for people: a request to nobody is simply not stored, and neither is a
- * request the person's inbox will not take (a duplicate of one still pending, which is merged
- * into it; or one past the caps), so the answer never says which happened.
+ * requests cannot probe for people. A request to an id no one has is stored too (without its
+ * free text, which only a person's key could seal), and the inbox rules count stored rows only
+ * (a duplicate of one still pending is merged into it; past the caps nothing is stored), so
+ * neither the answer nor the sender's list (GET /v1/access-requests) says whether the person
+ * exists.
  * @throws ValidationError for malformed terms (checked the same either way)
  */
 export async function requestAccess(deps: Deps, actor: Actor, subjectId: string, input: AccessRequestInput): Promise<Accepted> {
@@ -49,8 +53,6 @@ export async function requestAccess(deps: Deps, actor: Actor, subjectId: string,
   const terms = checkTerms(deps, input, now);
   const id = randomUUID();
   const accepted: Accepted = { id, status: 'pending', createdAt: iso(now), expiresAt: iso(now + REQUEST_LIFETIME_MS) };
-  const key = await deps.storage.keys.getWrapped(subjectId);
-  if (!key) return accepted;
   const pending = (await deps.storage.accessRequests.listForSubject(subjectId, { status: 'pending', limit: MAX_PENDING_PER_PERSON + 1 })).filter(
     (r) => r.expiresAt > now,
   );
@@ -58,7 +60,7 @@ export async function requestAccess(deps: Deps, actor: Actor, subjectId: string,
   if (mine.some((r) => sameTerms(r, terms)) || mine.length >= MAX_PENDING_PER_REQUESTER || pending.length >= MAX_PENDING_PER_PERSON) {
     return accepted;
   }
-  const dek = await deps.dataKeys.forSubject(subjectId);
+  const dek = (await deps.storage.keys.getWrapped(subjectId)) ? await deps.dataKeys.forSubject(subjectId) : null;
   await deps.storage.accessRequests.create({
     id,
     subjectId,
@@ -70,7 +72,7 @@ export async function requestAccess(deps: Deps, actor: Actor, subjectId: string,
     fromAt: terms.fromAt,
     toAt: terms.toAt,
     purpose: terms.purpose,
-    sealedPurposeText: terms.purposeText ? sealField(dek, subjectId, purposeField(id), terms.purposeText) : null,
+    sealedPurposeText: dek && terms.purposeText ? sealField(dek, subjectId, purposeField(id), terms.purposeText) : null,
     grantExpiresAt: terms.expiresAt,
     createdAt: now,
     expiresAt: now + REQUEST_LIFETIME_MS,
@@ -82,25 +84,64 @@ export async function requestAccess(deps: Deps, actor: Actor, subjectId: string,
   return accepted;
 }
 
-async function toView(deps: Deps, r: AccessRequestRow, now: number): Promise<AccessRequestView> {
-  const purposeText = r.sealedPurposeText
-    ? openField(await deps.dataKeys.forSubject(r.subjectId), r.subjectId, purposeField(r.id), r.sealedPurposeText)
-    : null;
+/** How long an invite code works when the person does not say: a day. */
+const INVITE_DEFAULT_MINUTES = 24 * 60;
+
+/** A person makes a short-lived, single-use code to give a supporter instead of their subject id. */
+export async function createInvite(deps: Deps, actor: Actor, input: InviteInput): Promise<InviteView> {
+  const now = deps.clock.now();
+  const code = humanCode();
+  const row = {
+    codeHash: sha256Hex(normaliseHumanCode(code)),
+    id: randomUUID(),
+    subjectId: subjectOf(actor),
+    createdAt: now,
+    expiresAt: now + (input.expiresInMinutes ?? INVITE_DEFAULT_MINUTES) * 60_000,
+    usedAt: null,
+    usedByAccountId: null,
+  };
+  await deps.storage.invites.create(row);
+  return { id: row.id, code, createdAt: iso(now), expiresAt: iso(row.expiresAt) };
+}
+
+/**
+ * A supporter sends an access request with a person's invite code. The code is spent, and the
+ * answer names the person's subject id: they chose to tell this supporter.
+ * @throws NotFoundError when the code is unknown, expired or already used
+ */
+export async function requestAccessByInvite(deps: Deps, actor: Actor, input: InvitedRequestInput): Promise<Accepted & { subjectId: string }> {
+  const { invite, ...terms } = input;
+  // Terms first, so a malformed request does not spend the code.
+  checkTerms(deps, terms, deps.clock.now());
+  const subjectId = await deps.storage.invites.redeem(sha256Hex(normaliseHumanCode(invite)), actor.accountId, deps.clock.now());
+  if (!subjectId) throw new NotFoundError('No such invite code: it may have expired or been used already; ask the person for a new one');
+  return { ...(await requestAccess(deps, actor, subjectId, terms)), subjectId };
+}
+
+/**
+ * The requests a supporter sent, newest first, with their outcome. Only what the sender wrote
+ * and what the person decided: never the person's data, and the same for an id no one has.
+ */
+export async function listSentRequests(deps: Deps, actor: Actor, q: { cursor?: string; limit?: number }): Promise<{ items: SentRequestView[]; nextCursor: string | null }> {
+  const now = deps.clock.now();
+  const limit = q.limit ?? 50;
+  const after = createdAfter(q.cursor);
+  const rows = await deps.storage.accessRequests.listForRequester(actor.accountId, { limit: limit + 1, ...(after ? { after } : {}) });
+  const { page, nextCursor } = pageByCreation(rows, limit);
+  return { items: page.map((r) => sentView(r, now)), nextCursor };
+}
+
+/** What both the sender and the person see of a request: its terms and its outcome. */
+function sentView(r: AccessRequestRow, now: number): SentRequestView {
   return {
     id: r.id,
     subjectId: r.subjectId,
-    requester: {
-      accountId: r.requesterAccountId,
-      organisationId: r.requesterOrganisationId,
-      name: await describeSupporter(deps, r.requesterAccountId, r.requesterOrganisationId),
-    },
     access: r.access,
     categories: r.categories,
     types: r.types,
     from: isoOrNull(r.fromAt),
     to: isoOrNull(r.toAt),
     purpose: r.purpose,
-    purposeText,
     grantExpiresAt: iso(r.grantExpiresAt),
     createdAt: iso(r.createdAt),
     expiresAt: iso(r.expiresAt),
@@ -108,6 +149,18 @@ async function toView(deps: Deps, r: AccessRequestRow, now: number): Promise<Acc
     decidedAt: isoOrNull(r.decidedAt),
     grantId: r.grantId,
   };
+}
+
+async function toView(deps: Deps, r: AccessRequestRow, now: number): Promise<AccessRequestView> {
+  const purposeText = r.sealedPurposeText
+    ? openField(await deps.dataKeys.forSubject(r.subjectId), r.subjectId, purposeField(r.id), r.sealedPurposeText)
+    : null;
+  const requester = {
+    accountId: r.requesterAccountId,
+    organisationId: r.requesterOrganisationId,
+    name: await describeSupporter(deps, r.requesterAccountId, r.requesterOrganisationId),
+  };
+  return { ...sentView(r, now), requester, purposeText };
 }
 
 export async function listRequests(
@@ -174,7 +227,8 @@ export async function approveRequest(deps: Deps, actor: Actor, subjectId: string
   const terms = checkTerms(deps, narrowed(r, input), now);
   const dek = await deps.dataKeys.forSubject(subjectId);
   if (r.sealedPurposeText) terms.purposeText = openField(dek, subjectId, purposeField(r.id), r.sealedPurposeText);
-  const grant = await newGrant(deps, subjectId, dek, { accountId: r.requesterAccountId, organisationId: null, members: null }, terms, now, r.id);
+  const shareName = input.shareName ?? defaultShareName(r.purpose);
+  const grant = await newGrant(deps, subjectId, dek, { accountId: r.requesterAccountId, organisationId: null, members: null }, terms, now, r.id, shareName);
   const log = logEntry(actor, subjectId, 'access-request.approve', now, { grantIds: [grant.id], query: { requestId: r.id } });
   if ((await deps.storage.accessRequests.approve(r, grant, log)) !== 'approved') throw new ConflictError('This request was decided meanwhile');
   return toGrantView(deps, grant, now);

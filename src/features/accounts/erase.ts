@@ -2,7 +2,8 @@ import type { Actor } from '../../core/actor.js';
 import type { Deps } from '../../core/deps.js';
 import { iso } from '../../core/time.js';
 import { verifyPassword } from '../../crypto/passwords.js';
-import { ForbiddenError, NotFoundError, RateLimitedError } from '../../errors.js';
+import { ForbiddenError, NotFoundError, RateLimitedError, TesseraError } from '../../errors.js';
+import { erasureTombstone, recordErasure } from './erasure-ledger.js';
 
 /**
  * Erases a person and everything Tessera holds about them, after they re-enter their password.
@@ -24,15 +25,13 @@ export async function eraseMe(deps: Deps, actor: Actor, password: string, ip: st
   }
   await deps.loginThrottle.succeed(account.handle, ip);
   const now = deps.clock.now();
-  await deps.storage.subjects.erase(account.subjectId, {
-    subjectId: account.subjectId,
-    at: now,
-    actor: { accountId: null, organisationId: null, kind: 'citizen' },
-    action: 'subject.erase',
-    grantIds: [],
-    recordIds: [],
-    query: {},
-  });
+  // The ledger first: if it cannot be written, nothing is erased (a restore would undo it).
+  try {
+    await recordErasure(deps.config.erasureLedgerFile, deps.keyring, account.subjectId, now);
+  } catch (e) {
+    throw new TesseraError('TESSERA_UNAVAILABLE', `The erasure could not be recorded (${(e as NodeJS.ErrnoException).code ?? 'error'}); nothing was erased, try again later`);
+  }
+  await deps.storage.subjects.erase(account.subjectId, erasureTombstone(account.subjectId, now));
   deps.dataKeys.forget(account.subjectId);
   return { subjectId: account.subjectId, erasedAt: iso(now) };
 }

@@ -5,6 +5,7 @@ import { authErrors, UuidSchema } from '../../core/schemas.js';
 import { RateLimitedError } from '../../errors.js';
 import { actorOf, liveSession } from '../../plugins/auth.js';
 import { AlertListSchema, AlertQuerySchema, AlertSchema } from './schemas.js';
+import { startEscalationWorker } from './escalation.js';
 import { ackAlert, alertForDelivery, listAlerts } from './service.js';
 
 /** Comment lines keep proxies from closing an idle stream. */
@@ -14,7 +15,15 @@ const RECHECK_MS = 5_000;
 /** Streams one account may hold open at once (each holds a socket and a subscription). */
 export const MAX_STREAMS_PER_ACCOUNT = 5;
 
-const alertRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
+const alertRoutes: FastifyPluginAsyncTypebox<{ deps: Deps; escalationIntervalMs: number }> = async (app, { deps, escalationIntervalMs }) => {
+  let stopEscalation: (() => Promise<void>) | undefined;
+  app.addHook('onReady', async () => {
+    stopEscalation = startEscalationWorker(deps, app.log, escalationIntervalMs);
+  });
+  app.addHook('preClose', async () => {
+    await stopEscalation?.();
+  });
+
   const supporters = { auth: ['practitioner' as const, 'client' as const] };
   const streams = new Set<() => void>();
   // Per process: with several instances each counts its own (docs/security.md).

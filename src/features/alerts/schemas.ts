@@ -3,7 +3,9 @@ import { CursorSchema, DateTimeSchema, LimitSchema, ListSchema, UuidSchema } fro
 
 export const AlertSchema = Type.Object({
   id: UuidSchema,
-  kind: Type.Union([Type.Literal('match'), Type.Literal('watch-removed')], { description: '`watch-removed`: the person deleted your watch' }),
+  kind: Type.Union([Type.Literal('match'), Type.Literal('watch-removed'), Type.Literal('escalated')], {
+    description: '`watch-removed`: the person deleted your watch; `escalated`: a colleague’s match no one acknowledged in time',
+  }),
   watchId: UuidSchema,
   subjectId: UuidSchema,
   recordId: Type.Union([UuidSchema, Type.Null()]),
@@ -11,6 +13,11 @@ export const AlertSchema = Type.Object({
   at: DateTimeSchema,
   matched: Type.Record(Type.String(), Type.Unknown(), { description: 'What matched; empty once no grant of yours covers it any more' }),
   ackedAt: Type.Union([DateTimeSchema, Type.Null()]),
+  escalatedAt: Type.Union([DateTimeSchema, Type.Null()], { description: 'When this match, unacknowledged, was escalated to your organisation' }),
+  escalatedFrom: Type.Union([UuidSchema, Type.Null()], { description: 'On an escalated alert: the colleague’s alert it came from' }),
+  subjectName: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], { description: 'In your feed: the person’s display name, if one of your active grants on them shares it' }),
+  ),
 });
 
 export const AlertListSchema = ListSchema(AlertSchema);

@@ -6,6 +6,7 @@ import { NotFoundError } from '../../errors.js';
 import type { AlertRow, Holder } from '../../storage/contract.js';
 import { activeHoldings } from '../../core/holdings.js';
 import { grantsCovering } from '../../core/slice.js';
+import { sharedName } from '../grants/names.js';
 import { matchedField } from '../watches/evaluate.js';
 import type { AlertView } from './schemas.js';
 
@@ -30,6 +31,8 @@ export async function toAlertView(deps: Deps, a: AlertRow, covered: boolean): Pr
     at: iso(a.at),
     matched,
     ackedAt: isoOrNull(a.ackedAt),
+    escalatedAt: isoOrNull(a.escalatedAt),
+    escalatedFrom: a.escalatedFrom,
   };
 }
 
@@ -39,7 +42,7 @@ export async function toAlertView(deps: Deps, a: AlertRow, covered: boolean): Pr
  * channel that shows what an alert matched (feed, stream, webhook) asks this first.
  */
 export async function grantsCoveringAlert(deps: Deps, holder: Holder, a: AlertRow, now: number) {
-  if (a.kind !== 'match' || !a.recordId) return [];
+  if (a.kind === 'watch-removed' || !a.recordId) return [];
   const grants = await activeHoldings(deps, holder, a.subjectId, 'read', now);
   if (grants.length === 0) return [];
   const [record] = await deps.storage.records.getMany(a.subjectId, [a.recordId]);
@@ -63,7 +66,7 @@ export function publishAlerts(deps: Deps, alerts: AlertRow[]): void {
  * the holder still covers the record, a watch-removed notice as it is, or nothing.
  */
 export async function alertForDelivery(deps: Deps, holder: Holder, a: AlertRow): Promise<AlertView | null> {
-  if (a.kind !== 'match') return toAlertView(deps, a, false);
+  if (a.kind === 'watch-removed') return toAlertView(deps, a, false);
   if (!(await stillCovered(deps, holder, a, deps.clock.now()))) return null;
   return toAlertView(deps, a, true);
 }
@@ -82,7 +85,15 @@ export async function listAlerts(
   });
   const page = rows.slice(0, limit);
   const now = deps.clock.now();
-  const items = await Promise.all(page.map(async (a) => toAlertView(deps, a, await stillCovered(deps, actor, a, now))));
+  // One name lookup per person on the page, from the grants held now (grants/names.ts).
+  const names = new Map<string, Promise<string | null>>();
+  const nameOf = (subjectId: string) => {
+    if (!names.has(subjectId)) names.set(subjectId, deps.storage.grants.activeFor(subjectId, actor, now).then((held) => sharedName(deps, subjectId, held, now)));
+    return names.get(subjectId)!;
+  };
+  const items = await Promise.all(
+    page.map(async (a) => ({ ...(await toAlertView(deps, a, await stillCovered(deps, actor, a, now))), subjectName: await nameOf(a.subjectId) })),
+  );
   const last = page[page.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor({ a: last.at, i: last.id }) : null };
 }

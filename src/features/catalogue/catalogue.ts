@@ -1,5 +1,6 @@
 import { categories } from './definitions/categories.js';
 import { types } from './definitions/types.js';
+import { unknownCode } from '../../core/suggest.js';
 import type { CategoryDef, TypeDef } from './model.js';
 
 /**
@@ -19,6 +20,10 @@ export class Catalogue {
     this.typeByCode = new Map(tys.map((t) => [t.code, t]));
     for (const t of tys) {
       if (!this.categoryByCode.has(t.category)) throw new Error(`catalogue: type ${t.code} names unknown category ${t.category}`);
+      if (t.categories[0] !== t.category) throw new Error(`catalogue: type ${t.code} must list its default category first`);
+      for (const c of t.categories) {
+        if (!this.categoryByCode.has(c)) throw new Error(`catalogue: type ${t.code} allows unknown category ${c}`);
+      }
     }
   }
 
@@ -28,6 +33,16 @@ export class Catalogue {
 
   type(code: string): TypeDef | undefined {
     return this.typeByCode.get(code);
+  }
+
+  /** @returns the detail of a 400 for a type code that does not exist, with the nearest codes */
+  unknownType(code: string): string {
+    return unknownCode('type', code, this.types.map((t) => t.code), '/v1/catalogue/types');
+  }
+
+  /** @returns the detail of a 400 for a category code that does not exist, with the nearest codes */
+  unknownCategory(code: string): string {
+    return unknownCode('category', code, this.categories.map((c) => c.code), '/v1/catalogue/categories');
   }
 
   /** @returns codes of the types whose default category is `category` */

@@ -95,6 +95,9 @@ export const TypeDefSchema = Type.Object(
     label: Type.String(),
     description: Type.String(),
     category: Type.String({ description: 'Default category' }),
+    categories: Type.Array(Type.String(), {
+      description: 'Categories a record of this type may be filed under (the default first); any other is refused',
+    }),
     kind: Type.Union([Type.Literal('questionnaire'), Type.Literal('measure'), Type.Literal('text')]),
     questionnaire: Type.Optional(QuestionnaireSchema),
     measure: Type.Optional(MeasureSchema),

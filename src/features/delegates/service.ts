@@ -9,7 +9,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.js'
 import type { AccountRow, DelegationRow } from '../../storage/contract.js';
 import { headClaim } from '../access-log/checkpoints.js';
 import { logEntry } from '../access-log/entry.js';
-import { describeSupporter } from '../accounts/service.js';
+import { describeSupporter } from '../../core/supporters.js';
 import type { DelegateInput, DelegationView } from './schemas.js';
 
 const DAY = 24 * 3600 * 1000;

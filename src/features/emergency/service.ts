@@ -5,7 +5,7 @@ import { openField, sealField } from '../../crypto/envelope.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { EmergencyAccessRow } from '../../storage/contract.js';
 import { logEntry } from '../access-log/entry.js';
-import { describeSupporter } from '../accounts/service.js';
+import { describeSupporter } from '../../core/supporters.js';
 import { newGrant, purposeField } from '../grants/service.js';
 import { notice, noticeToPerson } from '../notifications/service.js';
 import type { EmergencyAccessView, EmergencyPolicyInput, EmergencyPolicyView } from './schemas.js';
@@ -86,6 +86,8 @@ export async function openEmergencyAccess(deps: Deps, actor: Actor, subjectId: s
     { access: 'read', categories: found.policy.categories, types: null, fromAt: null, toAt: null, purpose: 'emergency', purposeText: text, expiresAt },
     now,
     null,
+    // The person's policy says nothing about names: emergency access shows none (grants/names.ts).
+    false,
   );
   const access: EmergencyAccessRow = {
     grantId: grant.id,

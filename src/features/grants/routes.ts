@@ -3,8 +3,8 @@ import { Type } from 'typebox';
 import type { Deps } from '../../core/deps.js';
 import { authErrors } from '../../core/schemas.js';
 import { actorOf } from '../../plugins/auth.js';
-import { GrantInputSchema, GrantListQuerySchema, GrantListSchema, GrantParamsSchema, OwnGrantListQuerySchema, PreviewSchema } from './schemas.js';
-import { createGrant, getOwnGrant, listGranteeGrants, listOwnGrants, previewGrant, revokeGrant } from './service.js';
+import { GrantInputSchema, GrantListQuerySchema, GrantListSchema, GrantParamsSchema, GrantUpdateSchema, OwnGrantListQuerySchema, PreviewSchema } from './schemas.js';
+import { createGrant, getOwnGrant, listGranteeGrants, listOwnGrants, previewGrant, revokeGrant, setGrantShareName } from './service.js';
 import { subjectOf } from '../../core/actor.js';
 
 const grantRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
@@ -75,6 +75,24 @@ const grantRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { dep
     async (request) => {
       const actor = actorOf(request);
       return revokeGrant(deps, actor, subjectOf(actor), request.params.id);
+    },
+  );
+
+  app.patch(
+    '/v1/me/grants/:id',
+    {
+      config: { ...citizen, delegable: 'manage-sharing' as const },
+      schema: {
+        tags: ['grants'],
+        summary: 'Change whether the grantee sees your name (shareName); effective on its next request',
+        params: GrantParamsSchema,
+        body: GrantUpdateSchema,
+        response: { 200: Grant, ...authErrors },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      return setGrantShareName(deps, actor, subjectOf(actor), request.params.id, request.body.shareName);
     },
   );
 

@@ -32,7 +32,16 @@ export const MembersSchema = Type.Union([Type.Literal('practitioners'), Type.Lit
     'Organisation grants only: which of its accounts the grant reaches. Default `practitioners` for read, `all` for append (providers’ systems push)',
 });
 
-export const GrantInputSchema = Type.Object({ grantee: GranteeSchema, members: Type.Optional(MembersSchema), ...TermsProperties }, { additionalProperties: false });
+export const ShareNameSchema = Type.Boolean({
+  description: 'Whether the grantee sees your display name (in its caseload, alerts and reads); default true for purpose direct-care, else false',
+});
+
+export const GrantInputSchema = Type.Object(
+  { grantee: GranteeSchema, members: Type.Optional(MembersSchema), ...TermsProperties, shareName: Type.Optional(ShareNameSchema) },
+  { additionalProperties: false },
+);
+
+export const GrantUpdateSchema = Type.Object({ shareName: ShareNameSchema }, { additionalProperties: false });
 
 export const GrantSchema = Type.Object(
   {
@@ -55,6 +64,10 @@ export const GrantSchema = Type.Object(
     requestId: Type.Union([UuidSchema, Type.Null()]),
     receipt: Type.String({ description: 'Consent receipt: compact JWS, verifiable against /.well-known/jwks.json' }),
     revocationReceipt: Type.Optional(Type.String()),
+    shareName: Type.Boolean({ description: 'Whether the grantee sees the person’s display name while the grant is active' }),
+    subjectName: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], { description: 'In a supporter’s caseload: the person’s display name, if they share it with you' }),
+    ),
   },
   { $id: 'Grant' },
 );

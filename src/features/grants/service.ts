@@ -10,11 +10,12 @@ import type { GrantMembers, GrantRow, GrantStatus } from '../../storage/contract
 import { defaultMembers } from '../../core/holdings.js';
 import { headClaim, type HeadClaim } from '../access-log/checkpoints.js';
 import { logEntry } from '../access-log/entry.js';
-import { describeSupporter } from '../accounts/service.js';
+import { describeSupporter } from '../../core/supporters.js';
 import type { GrantInput, GrantView, Preview } from './schemas.js';
 import { sliceOf } from '../../core/slice.js';
+import { defaultShareName, sharedName } from './names.js';
 import { checkTerms, type Terms } from './terms.js';
-import { signedGrant } from '../../core/integrity.js';
+import { checkGrant, macOf, signedGrant } from '../../core/integrity.js';
 
 export function grantStatus(g: GrantRow, now: number): GrantStatus {
   if (g.revokedAt !== null) return 'revoked';
@@ -91,6 +92,7 @@ export async function newGrant(
   terms: Terms,
   now: number,
   requestId: string | null,
+  shareName: boolean,
 ): Promise<GrantRow> {
   const id = randomUUID();
   const row: GrantRow = {
@@ -113,6 +115,7 @@ export async function newGrant(
     requestId,
     receipt: '',
     revocationReceipt: null,
+    shareName,
     integrity: null,
   };
   row.receipt = await signReceipt(deps.keyring, deps.config.publicUrl, receiptClaims(row, await headClaim(deps, subjectId)));
@@ -143,6 +146,7 @@ export async function toGrantView(deps: Deps, g: GrantRow, now: number): Promise
     status: grantStatus(g, now),
     requestId: g.requestId,
     receipt: g.receipt,
+    shareName: g.shareName,
   };
   if (g.revocationReceipt) view.revocationReceipt = g.revocationReceipt;
   return view;
@@ -167,9 +171,25 @@ export async function createGrant(deps: Deps, actor: Actor, subjectId: string, i
   const terms = checkTerms(deps, input, now);
   const grantee = await checkGrantee(deps, input);
   const dek = await deps.dataKeys.forSubject(subjectId);
-  const row = await newGrant(deps, subjectId, dek, grantee, terms, now, null);
-  await deps.storage.grants.create(row, logEntry(actor, subjectId, 'grant.create', now, { grantIds: [row.id], query: termsLog(terms, grantee) }));
+  const row = await newGrant(deps, subjectId, dek, grantee, terms, now, null, input.shareName ?? defaultShareName(terms.purpose));
+  await deps.storage.grants.create(
+    row,
+    logEntry(actor, subjectId, 'grant.create', now, { grantIds: [row.id], query: { ...termsLog(terms, grantee), shareName: row.shareName } }),
+  );
   return toGrantView(deps, row, now);
+}
+
+/** The person changes whether a grantee sees their name; the next request of the grantee obeys. */
+export async function setGrantShareName(deps: Deps, actor: Actor, subjectId: string, id: string, shareName: boolean): Promise<GrantView> {
+  const now = deps.clock.now();
+  const current = await deps.storage.grants.get(subjectId, id);
+  if (!current) throw new NotFoundError('No such grant');
+  // The MAC covers shareName (core/integrity.ts): check the stored grant, then sign the change.
+  checkGrant(deps.keyring, current);
+  const change = { shareName, integrity: macOf.grant(deps.keyring, { ...current, shareName }) };
+  const updated = await deps.storage.grants.setShareName(subjectId, id, change, logEntry(actor, subjectId, 'grant.update', now, { grantIds: [id], query: { shareName } }));
+  if (!updated) throw new NotFoundError('No such grant');
+  return toGrantView(deps, updated, now);
 }
 
 /** What a grant with these terms would expose now, creating nothing. */
@@ -246,5 +266,7 @@ export async function listGranteeGrants(
     ...(after ? { after } : {}),
   });
   const { page: p, nextCursor } = pageByCreation(rows, limit);
-  return { items: await Promise.all(p.map((g) => toGrantView(deps, g, now))), nextCursor };
+  // The caseload names each person who shares their name with this supporter (names.ts).
+  const items = await Promise.all(p.map(async (g) => ({ ...(await toGrantView(deps, g, now)), subjectName: await sharedName(deps, g.subjectId, p, now) })));
+  return { items, nextCursor };
 }

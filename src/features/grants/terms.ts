@@ -1,5 +1,5 @@
 import type { Deps } from '../../core/deps.js';
-import { parseInstant } from '../../core/time.js';
+import { dateTimeProblem, parseInstant } from '../../core/time.js';
 import { ValidationError, type FieldError } from '../../errors.js';
 import type { TermsInput } from './schemas.js';
 
@@ -29,19 +29,21 @@ export function checkTerms(deps: Deps, input: TermsInput, now: number): Terms {
   const err = (field: string, detail: string) => errors.push({ field, pointer: `/${field.replace(/\./g, '/')}`, in: 'body', detail });
 
   input.categories.forEach((c, i) => {
-    if (!deps.catalogue.category(c)) err(`categories.${i}`, `unknown category "${c}"`);
+    if (!deps.catalogue.category(c)) err(`categories.${i}`, deps.catalogue.unknownCategory(c));
   });
   (input.types ?? []).forEach((t, i) => {
     const def = deps.catalogue.type(t);
-    if (!def) err(`types.${i}`, `unknown type "${t}"`);
-    else if (!input.categories.includes(def.category)) err(`types.${i}`, `type "${t}" belongs to category "${def.category}", which is not granted`);
+    if (!def) err(`types.${i}`, deps.catalogue.unknownType(t));
+    else if (!def.categories.some((c) => input.categories.includes(c))) {
+      err(`types.${i}`, `type "${t}" is filed under ${def.categories.length > 1 ? `one of ${def.categories.join(', ')}` : `category "${def.category}"`}, none of which is granted`);
+    }
   });
 
   const bound = (key: 'from' | 'to') => {
     const raw = input[key];
     if (raw === undefined) return null;
     const ms = parseInstant(raw, key === 'from' ? 'start' : 'end');
-    if (ms === undefined) err(key, 'must be an RFC 3339 date-time or a date (YYYY-MM-DD)');
+    if (ms === undefined) err(key, 'must be an RFC 3339 date-time (with a time zone, e.g. Z) or a date (YYYY-MM-DD)');
     return ms ?? null;
   };
   const fromAt = bound('from');
@@ -51,7 +53,7 @@ export function checkTerms(deps: Deps, input: TermsInput, now: number): Terms {
   let expiresAt = now + DEFAULT_GRANT_DAYS * DAY;
   if (input.expiresAt !== undefined) {
     const ms = parseInstant(input.expiresAt);
-    if (ms === undefined) err('expiresAt', 'must be an RFC 3339 date-time');
+    if (ms === undefined) err('expiresAt', dateTimeProblem(input.expiresAt));
     else if (ms <= now) err('expiresAt', 'must be in the future');
     else if (ms > now + MAX_GRANT_DAYS * DAY) err('expiresAt', 'must be at most 2 years from now');
     else expiresAt = ms;

@@ -1,4 +1,4 @@
-import { parseInstant } from '../../core/time.js';
+import { dateTimeProblem, parseInstant } from '../../core/time.js';
 import { ValidationError, type FieldError } from '../../errors.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import type { MeasureDef, TypeDef } from '../catalogue/model.js';
@@ -59,18 +59,23 @@ function err(field: string, detail: string): FieldError {
  * @throws ValidationError naming every offending field
  */
 export function composeRecord(catalogue: Catalogue, input: RecordInput, now: number): ComposedRecord {
-  const def = catalogue.type(input.type);
-  if (!def) throw new ValidationError([err('type', `unknown type "${input.type}"; see /v1/catalogue/types`)]);
   const errors: FieldError[] = [];
+  const def = catalogue.type(input.type);
+  if (!def) errors.push(err('type', catalogue.unknownType(input.type)));
 
-  const category = input.category ?? def.category;
-  if (!catalogue.category(category)) errors.push(err('category', `unknown category "${category}"; see /v1/catalogue/categories`));
+  const category = input.category ?? def?.category;
+  if (category !== undefined && !catalogue.category(category)) errors.push(err('category', catalogue.unknownCategory(category)));
+  else if (def && category !== undefined && !def.categories.includes(category)) {
+    errors.push(err('category', `"${def.code}" records may be filed only under ${def.categories.join(', ')} (got "${category}")`));
+  }
 
   const effectiveAt = parseInstant(input.effectiveAt);
-  if (effectiveAt === undefined) errors.push(err('effectiveAt', 'must be an RFC 3339 date-time'));
+  if (effectiveAt === undefined) errors.push(err('effectiveAt', dateTimeProblem(input.effectiveAt)));
   else if (effectiveAt < EARLIEST) errors.push(err('effectiveAt', 'must not be before 1900'));
   else if (effectiveAt > now + FUTURE_SLACK_MS) errors.push(err('effectiveAt', 'must not be more than a day in the future'));
 
+  // Without a known type the value fields cannot be checked; report what could be.
+  if (!def) throw new ValidationError(errors);
   for (const [kind, fields] of Object.entries(fieldsByKind)) {
     if (kind === def.kind) continue;
     for (const f of fields) {
@@ -85,7 +90,7 @@ export function composeRecord(catalogue: Catalogue, input: RecordInput, now: num
 
   if (errors.length) throw new ValidationError(errors);
   if (input.detail !== undefined) content.detail = input.detail;
-  return { category, type: def.code, effectiveAt: effectiveAt!, content };
+  return { category: category!, type: def.code, effectiveAt: effectiveAt!, content };
 }
 
 function questionnaireContent(def: TypeDef, input: RecordInput, errors: FieldError[]): RecordContent {

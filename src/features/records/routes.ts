@@ -4,7 +4,7 @@ import type { Deps } from '../../core/deps.js';
 import { authErrors } from '../../core/schemas.js';
 import { actorOf } from '../../plugins/auth.js';
 import { RecordInputSchema, RecordListSchema, RecordParamsSchema, RecordQuerySchema } from './schemas.js';
-import { createOwnRecord, deleteOwnRecord, getRecord, listRecords, ownScope, toRecordQuery } from './service.js';
+import { createOwnRecord, deleteOwnRecord, getRecord, listRecords, ownScope, toRecordQuery, withSignposting } from './service.js';
 import { subjectOf } from '../../core/actor.js';
 
 /** A citizen's own store: `/v1/me/records`. */
@@ -51,7 +51,7 @@ const ownRecordRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, {
       config: { ...citizen, delegable: 'read-records' as const },
       schema: { tags: ['records'], summary: 'One of your records', params: RecordParamsSchema, response: { 200: Type.Ref('Record'), ...authErrors } },
     },
-    async (request) => getRecord(deps, ownScope(subjectOf(actorOf(request))), request.params.id),
+    async (request) => withSignposting(deps, await getRecord(deps, ownScope(subjectOf(actorOf(request))), request.params.id)),
   );
 
   app.delete(

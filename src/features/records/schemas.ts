@@ -1,13 +1,16 @@
 import { Type, type Static } from 'typebox';
 import { CursorSchema, DateTimeSchema, InstantQuerySchema, LimitSchema, ListSchema, UuidSchema } from '../../core/schemas.js';
 
-const Code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$' });
+// No pattern: the records service checks codes against the catalogue and suggests the nearest.
+const Code = Type.String({ minLength: 1, maxLength: 64 });
 const Finite = Type.Number({ minimum: -1e12, maximum: 1e12 });
 
 export const RecordInputSchema = Type.Object(
   {
     type: Type.String({ minLength: 1, maxLength: 64, description: 'A type code from /v1/catalogue/types' }),
-    effectiveAt: Type.String({ format: 'date-time', description: 'When it happened (RFC 3339)' }),
+    // Checked by the records service rather than a `format`, so its problems are reported with
+    // the type's and the values' in one answer.
+    effectiveAt: Type.String({ minLength: 1, maxLength: 40, description: 'When it happened: RFC 3339 date-time with a time zone, e.g. 2026-03-01T10:00:00Z' }),
     category: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "Defaults to the type's category" })),
     answers: Type.Optional(Type.Array(Type.Integer(), { maxItems: 100, description: 'Questionnaire answers in item order' })),
     value: Type.Optional(
@@ -71,11 +74,21 @@ export const RecordSchema = Type.Object(
     text: Type.Optional(Type.String()),
     progress: Type.Optional(Type.Integer()),
     detail: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    signposting: Type.Optional(
+      Type.String({ description: 'Where to get help now; in the person’s own record answer and view when a `self-harm-risk` flag is raised' }),
+    ),
   },
   { $id: 'Record' },
 );
 
 export const RecordListSchema = ListSchema(Type.Ref('Record'));
+
+/** A supporter's read of a slice: the records, and the person's name if they share it with you. */
+export const SliceSchema = Type.Object({
+  items: Type.Array(Type.Ref('Record')),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+  subjectName: Type.Union([Type.String(), Type.Null()], { description: 'The person’s display name, if one of your grants on them shares it' }),
+});
 
 export const RecordQuerySchema = Type.Object(
   {

@@ -87,7 +87,16 @@ export async function createOwnRecord(deps: Deps, actor: Actor, input: RecordInp
   const { rows, views, effects } = await prepareRecords(deps, actor, subjectOf(actor), [input], false);
   await deps.storage.records.insert(rows, effects);
   publishAlerts(deps, effects.alerts);
-  return views[0]!;
+  return withSignposting(deps, views[0]!);
+}
+
+/**
+ * A person whose own answers raise a self-harm risk is told at once where to get help
+ * (TESSERA_SIGNPOSTING), in the answer to the record and in its own view; the alerts to their
+ * supporters follow separately.
+ */
+export function withSignposting(deps: Deps, view: RecordView): RecordView {
+  return view.flags?.includes('self-harm-risk') ? { ...view, signposting: deps.config.signposting } : view;
 }
 
 let lastCreated = { at: NaN, text: '' };
@@ -121,13 +130,19 @@ export async function openRows(deps: Deps, subjectId: string, rows: RecordRow[])
 export function toRecordQuery(deps: Deps, q: RecordQueryInput): RecordQuery {
   const errors: FieldError[] = [];
   for (const c of q.category ?? []) {
-    if (!deps.catalogue.category(c)) errors.push({ field: 'category', pointer: '/category', in: 'query', detail: `unknown category "${c}"` });
+    if (!deps.catalogue.category(c)) errors.push({ field: 'category', pointer: '/category', in: 'query', detail: deps.catalogue.unknownCategory(c) });
   }
   for (const t of q.type ?? []) {
-    if (!deps.catalogue.type(t)) errors.push({ field: 'type', pointer: '/type', in: 'query', detail: `unknown type "${t}"` });
+    if (!deps.catalogue.type(t)) errors.push({ field: 'type', pointer: '/type', in: 'query', detail: deps.catalogue.unknownType(t) });
+  }
+  let window: ReturnType<typeof parseWindow> = {};
+  try {
+    window = parseWindow(q, 'query');
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    errors.push(...e.errors);
   }
   if (errors.length) throw new ValidationError(errors);
-  const window = parseWindow(q, 'query');
   const query: RecordQuery = { limit: q.limit ?? 50, ...window };
   if (q.category) query.categories = q.category;
   if (q.type) query.types = q.type;

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { Deps } from '../../core/deps.js';
 import { authErrors, UuidSchema } from '../../core/schemas.js';
 import { actorOf } from '../../plugins/auth.js';
-import { RecordBatchSchema, RecordInputSchema, RecordListSchema, RecordQuerySchema } from './schemas.js';
+import { RecordBatchSchema, RecordInputSchema, RecordQuerySchema, SliceSchema } from './schemas.js';
 import { appendRecords, readSlice } from './supporter-service.js';
 
 const SubjectParams = Type.Object({ subjectId: UuidSchema }, { additionalProperties: false });
@@ -29,7 +29,7 @@ const supporterRecordRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (
         summary: "Read the slice of a person's store your active read grants cover",
         params: SubjectParams,
         querystring: RecordQuerySchema,
-        response: { 200: RecordListSchema, ...authErrors },
+        response: { 200: SliceSchema, ...authErrors },
       },
     },
     async (request) => readSlice(deps, actorOf(request), request.params.subjectId, request.grants, request.query),

@@ -6,6 +6,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import type { GrantRow, IdempotencyRow } from '../../storage/contract.js';
 import { logEntry } from '../access-log/entry.js';
 import { publishAlerts } from '../alerts/service.js';
+import { sharedName } from '../grants/names.js';
 import type { RecordInput } from './compose.js';
 import type { RecordQueryInput, RecordView } from './schemas.js';
 import { listRecords, openRows, prepareRecords, toRecordQuery } from './service.js';
@@ -26,7 +27,7 @@ export async function readSlice(
   subjectId: string,
   grants: GrantRow[],
   q: RecordQueryInput,
-): Promise<{ items: RecordView[]; nextCursor: string | null }> {
+): Promise<{ items: RecordView[]; nextCursor: string | null; subjectName: string | null }> {
   const query = toRecordQuery(deps, q);
   const scope = readScope(deps.catalogue, subjectId, grants, query);
   const { items, nextCursor } = await listRecords(deps, scope, query);
@@ -40,7 +41,7 @@ export async function readSlice(
   await deps.storage.accessLog.append(
     logEntry(actor, subjectId, 'records.read', deps.clock.now(), { grantIds: grants.map((g) => g.id), recordIds: items.map((r) => r.id), query: logged }),
   );
-  return { items, nextCursor };
+  return { items, nextCursor, subjectName: await sharedName(deps, subjectId, grants, deps.clock.now()) };
 }
 
 export interface AppendResult {

@@ -9,7 +9,8 @@ import type { ReferralRow } from '../../storage/contract.js';
 import { logEntry } from '../access-log/entry.js';
 import { narrowed } from '../access-requests/service.js';
 import type { ApproveInput } from '../access-requests/schemas.js';
-import { describeSupporter } from '../accounts/service.js';
+import { describeSupporter } from '../../core/supporters.js';
+import { defaultShareName } from '../grants/names.js';
 import type { GrantView } from '../grants/schemas.js';
 import { checkGrantee, newGrant, toGrantView } from '../grants/service.js';
 import { checkTerms } from '../grants/terms.js';
@@ -109,7 +110,7 @@ export async function approveReferral(deps: Deps, actor: Actor, subjectId: strin
     grantee: r.referToAccountId ? { accountId: r.referToAccountId } : { organisationId: r.referToOrganisationId! },
     access: 'read',
   });
-  const grant = await newGrant(deps, subjectId, await deps.dataKeys.forSubject(subjectId), to, terms, now, null);
+  const grant = await newGrant(deps, subjectId, await deps.dataKeys.forSubject(subjectId), to, terms, now, null, input.shareName ?? defaultShareName(terms.purpose));
   const log = logEntry(actor, subjectId, 'referral.approve', now, { grantIds: [grant.id], query: { referralId: r.id } });
   if ((await deps.storage.referrals.approve(r, grant, log)) !== 'approved') throw new ConflictError('This referral was decided meanwhile');
   await deps.storage.notifications.add([notice(r.referrerAccountId, 'referral-decided', subjectId, now, { referralId: r.id, status: 'approved' })]);

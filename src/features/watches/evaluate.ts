@@ -90,6 +90,10 @@ export async function watchEffects(deps: Deps, subjectId: string, dek: Uint8Arra
         at: now,
         sealedMatched: null,
         ackedAt: null,
+        // Left unacknowledged, a match goes to the watcher's organisation (alerts/escalation.ts).
+        escalateAt: watcher.holder.organisationId ? now + deps.config.alertEscalationMinutes * 60_000 : null,
+        escalatedAt: null,
+        escalatedFrom: null,
       };
       alert.sealedMatched = sealField(dek, subjectId, matchedField(alert.id), JSON.stringify(matched));
       effects.alerts.push(alert);

@@ -8,7 +8,7 @@ import { noticeToPerson } from '../notifications/service.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { GrantRow, WatchRow } from '../../storage/contract.js';
 import { logEntry } from '../access-log/entry.js';
-import { describeSupporter } from '../accounts/service.js';
+import { describeSupporter } from '../../core/supporters.js';
 import { parseRule, type Rule } from './rules.js';
 import type { WatchInput, WatchView } from './schemas.js';
 
@@ -48,11 +48,12 @@ async function toView(deps: Deps, w: WatchRow, active: boolean): Promise<WatchVi
  */
 export async function createWatch(deps: Deps, actor: Actor, subjectId: string, grants: GrantRow[], input: WatchInput): Promise<WatchView> {
   const def = deps.catalogue.type(input.type);
-  if (!def) throw ValidationError.body('type', `unknown type "${input.type}"`);
+  if (!def) throw ValidationError.body('type', deps.catalogue.unknownType(input.type));
   const rule = parseRule(def, input);
   if (Array.isArray(rule)) throw new ValidationError(rule);
   // Emergency access is read-only: it never sets up watches.
-  if (!grants.some((g) => g.purpose !== 'emergency' && grantCoversType(deps, g, def.code))) {
+  const covering = grants.filter((g) => g.purpose !== 'emergency' && grantCoversType(deps, g, def.code));
+  if (!covering.length) {
     throw new ForbiddenError(`Type "${def.code}" is outside every read grant you hold for this person (emergency access is read-only)`);
   }
   // Bounded, so that evaluating watches on every write of this person stays bounded too.
@@ -72,7 +73,8 @@ export async function createWatch(deps: Deps, actor: Actor, subjectId: string, g
     deletedAt: null,
     deletedBy: null,
   };
-  await deps.storage.watches.create(row);
+  // The person sees in their log who set a watch on what (the rule holds no personal data).
+  await deps.storage.watches.create(row, logEntry(actor, subjectId, 'watch.create', row.createdAt, { grantIds: covering.map((g) => g.id), query: { watchId: row.id, type: row.type, rule } }));
   await deps.storage.notifications.add(await noticeToPerson(deps, subjectId, 'watch-created', { watchId: row.id, watcherAccountId: actor.accountId, type: row.type }));
   return toView(deps, row, true);
 }
@@ -86,7 +88,8 @@ export async function listOwnWatches(deps: Deps, actor: Actor, subjectId: string
 export async function deleteOwnWatch(deps: Deps, actor: Actor, subjectId: string, id: string): Promise<void> {
   const w = await deps.storage.watches.get(subjectId, id);
   if (!w || w.watcherAccountId !== actor.accountId) throw new NotFoundError('No such watch');
-  await deps.storage.watches.remove(w, 'watcher', deps.clock.now(), null, null);
+  const now = deps.clock.now();
+  await deps.storage.watches.remove(w, 'watcher', now, null, logEntry(actor, subjectId, 'watch.delete', now, { query: { watchId: w.id } }));
 }
 
 /**
@@ -127,6 +130,9 @@ export async function deleteWatchOnMe(deps: Deps, actor: Actor, subjectId: strin
     at: now,
     sealedMatched: null,
     ackedAt: null,
+    escalateAt: null,
+    escalatedAt: null,
+    escalatedFrom: null,
   };
   await deps.storage.watches.remove(w, 'subject', now, notice, logEntry(actor, subjectId, 'watch.delete', now, { query: { watchId: w.id } }));
 }

@@ -29,6 +29,19 @@ export function accessRequestsRepo(db: Db): AccessRequestsRepo {
       return r ? fromStoredRequest(r) : undefined;
     },
 
+    async listForRequester(accountId, q) {
+      const after = q.after
+        ? or(lt(accessRequests.createdAt, q.after.createdAt), and(eq(accessRequests.createdAt, q.after.createdAt), lt(accessRequests.id, q.after.id)))
+        : undefined;
+      const rows = await db
+        .select()
+        .from(accessRequests)
+        .where(and(eq(accessRequests.requesterAccountId, accountId), after))
+        .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
+        .limit(q.limit);
+      return rows.map(fromStoredRequest);
+    },
+
     async listForSubject(subjectId, q) {
       const after = q.after
         ? or(lt(accessRequests.createdAt, q.after.createdAt), and(eq(accessRequests.createdAt, q.after.createdAt), lt(accessRequests.id, q.after.id)))

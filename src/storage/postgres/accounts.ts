@@ -40,6 +40,10 @@ export function accountsRepo(db: Db): AccountsRepo {
       const [row] = await db.select().from(accounts).where(eq(accounts.handle, handle));
       return fromStoredAccount(row);
     },
+    async listForOrganisation(organisationId) {
+      const rows = await db.select().from(accounts).where(eq(accounts.organisationId, organisationId));
+      return rows.map((r) => fromStoredAccount(r)!);
+    },
     async findBySubject(subjectId) {
       const [row] = await db.select().from(accounts).where(eq(accounts.subjectId, subjectId));
       return fromStoredAccount(row);

@@ -20,7 +20,7 @@ function afterCondition(after: CreatedPosition | undefined): SQL | undefined {
 
 const GRANT_COLUMNS = [
   'id', 'subject_id', 'grantee_account_id', 'grantee_organisation_id', 'members', 'access', 'categories', 'types', 'from_at', 'to_at', 'purpose',
-  'sealed_purpose_text', 'expires_at', 'created_at', 'revoked_at', 'revoked_reason', 'request_id', 'receipt', 'revocation_receipt', 'integrity',
+  'sealed_purpose_text', 'expires_at', 'created_at', 'revoked_at', 'revoked_reason', 'request_id', 'receipt', 'revocation_receipt', 'share_name', 'integrity',
 ] as const;
 
 /** The same grants as {@link reachesHolder} selects, as SQLite's prepared statement writes it. */
@@ -118,6 +118,18 @@ export function grantsRepo(db: Db): GrantsRepo {
         await tx.update(grants).set(set).where(eq(grants.id, id));
         await appendLogEntry(tx, log);
         return fromStoredGrant({ ...current, ...set });
+      });
+    },
+
+    async setShareName(subjectId, id, change, log) {
+      return db.transaction(async (tx) => {
+        const [current] = await tx.select().from(grants).where(byId(subjectId, id)).for('update');
+        if (!current) return undefined;
+        // A revoked grant carries no MAC and shows no name: it is left as it is.
+        if (current.revokedAt !== null) return fromStoredGrant(current);
+        await tx.update(grants).set(change).where(eq(grants.id, id));
+        await appendLogEntry(tx, log);
+        return fromStoredGrant({ ...current, ...change });
       });
     },
   };

@@ -6,6 +6,7 @@ import { postgresEvents } from './events.js';
 import { delegationsRepo } from './delegations.js';
 import { emergencyRepo } from './emergency.js';
 import { grantsRepo } from './grants.js';
+import { invitesRepo } from './invites.js';
 import { notificationsRepo } from './notifications.js';
 import { integrityRepo } from './integrity.js';
 import { describeUrl, migratePostgres, openPool, type Db } from './open.js';
@@ -46,6 +47,7 @@ export async function openPostgresStorage(url: string, options: { onError?: (e: 
     organisations: organisationsRepo(db),
     grants: grantsRepo(db),
     accessRequests: accessRequestsRepo(db),
+    invites: invitesRepo(db),
     accessLog: accessLogRepo(db),
     idempotency: idempotencyRepo(db),
     assertions: assertionsRepo(db),

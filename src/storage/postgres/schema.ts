@@ -1,4 +1,4 @@
-import { bigint, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** Binary columns (sealed payloads, wrapped keys): node-postgres reads bytea as a Buffer. */
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
@@ -151,6 +151,8 @@ export const grants = pgTable(
     requestId: text('request_id'),
     receipt: text('receipt').notNull(),
     revocationReceipt: text('revocation_receipt'),
+    /** Whether the grantee sees the person's display name while the grant is active. */
+    shareName: boolean('share_name').notNull().default(false),
     /** MAC of the terms; null once revoked. */
     integrity: text('integrity'),
   },
@@ -166,9 +168,9 @@ export const accessRequests = pgTable(
   'access_requests',
   {
     id: text('id').primaryKey(),
-    subjectId: text('subject_id')
-      .notNull()
-      .references(() => subjects.id, { onDelete: 'cascade' }),
+    // No foreign key: a request to an id no one has is stored like any other, so the sender's
+    // list cannot tell whether the person exists; erasure deletes a person's requests by name.
+    subjectId: text('subject_id').notNull(),
     requesterAccountId: text('requester_account_id')
       .notNull()
       .references(() => accounts.id),
@@ -188,7 +190,7 @@ export const accessRequests = pgTable(
     decidedAt: ms('decided_at'),
     grantId: text('grant_id'),
   },
-  (t) => [index('access_requests_subject').on(t.subjectId, t.createdAt)],
+  (t) => [index('access_requests_subject').on(t.subjectId, t.createdAt), index('access_requests_requester').on(t.requesterAccountId, t.createdAt)],
 );
 
 /**
@@ -273,7 +275,7 @@ export const alerts = pgTable(
   'alerts',
   {
     id: text('id').primaryKey(),
-    kind: text('kind', { enum: ['match', 'watch-removed'] }).notNull(),
+    kind: text('kind', { enum: ['match', 'watch-removed', 'escalated'] }).notNull(),
     watchId: text('watch_id').notNull(),
     subjectId: text('subject_id')
       .notNull()
@@ -285,8 +287,12 @@ export const alerts = pgTable(
     /** What matched (scores, values): health data, so sealed with the person's data key. */
     sealedMatched: bytea('sealed_matched'),
     ackedAt: ms('acked_at'),
+    /** A match still unacknowledged then is escalated to the watcher's organisation. */
+    escalateAt: ms('escalate_at'),
+    escalatedAt: ms('escalated_at'),
+    escalatedFrom: text('escalated_from'),
   },
-  (t) => [index('alerts_watcher').on(t.watcherAccountId, t.at)],
+  (t) => [index('alerts_watcher').on(t.watcherAccountId, t.at), index('alerts_escalation_due').on(t.escalateAt)],
 );
 
 /** An organisation's webhook endpoint; the signing secret is sealed under the KEK. */
@@ -459,4 +465,21 @@ export const emergencyAccesses = pgTable(
     sealedFlagStatement: bytea('sealed_flag_statement'),
   },
   (t) => [index('emergency_accesses_subject').on(t.subjectId, t.openedAt), index('emergency_accesses_organisation').on(t.organisationId, t.openedAt)],
+);
+
+/** A short-lived, single-use code a person gives a supporter; only its hash is stored. */
+export const invites = pgTable(
+  'invites',
+  {
+    codeHash: text('code_hash').primaryKey(),
+    id: text('id').notNull(),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id, { onDelete: 'cascade' }),
+    createdAt: ms('created_at').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+    usedAt: ms('used_at'),
+    usedByAccountId: text('used_by_account_id'),
+  },
+  (t) => [index('invites_subject').on(t.subjectId, t.createdAt)],
 );

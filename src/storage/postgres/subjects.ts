@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { SubjectsRepo } from '../contract.js';
 import { appendLogEntry } from './access-log.js';
 import { LOCK_CLASS, type Db } from './open.js';
-import { accessLog, idempotencyKeys, logCheckpoints, subjectKeys, subjects } from './schema.js';
+import { accessLog, accessRequests, idempotencyKeys, logCheckpoints, subjectKeys, subjects } from './schema.js';
 
 export function subjectsRepo(db: Db): SubjectsRepo {
   return {
@@ -16,6 +16,8 @@ export function subjectsRepo(db: Db): SubjectsRepo {
       //    PostgreSQL", erasure).
       await db.transaction(async (tx) => {
         await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.subjectId, subjectId));
+        // Access requests have no foreign key (schema.ts says why), so they go by name.
+        await tx.delete(accessRequests).where(eq(accessRequests.subjectId, subjectId));
         await tx.delete(subjects).where(eq(subjects.id, subjectId));
         // The log held who read what and under which terms: only the tombstone stays, as the
         // first link of a new chain, so every chain still verifies. The chain's lock is taken

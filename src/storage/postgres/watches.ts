@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, lt, lte, or } from 'drizzle-orm';
 import type { AlertsRepo, WatchesRepo } from '../contract.js';
 import { fromStoredAlert, fromStoredWatch, toStoredAlert } from '../rows.js';
 import { appendLogEntry } from './access-log.js';
@@ -7,8 +7,11 @@ import { alerts, watches } from './schema.js';
 
 export function watchesRepo(db: Db): WatchesRepo {
   return {
-    async create(row) {
-      await db.insert(watches).values(row);
+    async create(row, log) {
+      await db.transaction(async (tx) => {
+        await tx.insert(watches).values(row);
+        await appendLogEntry(tx, log);
+      });
     },
 
     async get(subjectId, id) {
@@ -101,6 +104,31 @@ export function alertsRepo(db: Db): AlertsRepo {
         .set({ ackedAt: now })
         .where(and(eq(alerts.watcherAccountId, accountId), eq(alerts.id, id), isNull(alerts.ackedAt)));
       return byId(accountId, id);
+    },
+
+    async dueForEscalation(now, limit) {
+      const rows = await db
+        .select()
+        .from(alerts)
+        .where(and(eq(alerts.kind, 'match'), lte(alerts.escalateAt, now), isNull(alerts.ackedAt), isNull(alerts.escalatedAt)))
+        .orderBy(asc(alerts.escalateAt))
+        .limit(limit);
+      return rows.map(fromStoredAlert);
+    },
+
+    async escalate(alert, now, copies, log) {
+      // The claiming UPDATE is the lock: of two instances escalating the same alert, one wins.
+      return db.transaction(async (tx) => {
+        const claimed = await tx
+          .update(alerts)
+          .set({ escalatedAt: now })
+          .where(and(eq(alerts.id, alert.id), isNull(alerts.ackedAt), isNull(alerts.escalatedAt)))
+          .returning({ id: alerts.id });
+        if (claimed.length === 0) return false;
+        if (copies.length) await tx.insert(alerts).values(copies.map(toStoredAlert));
+        if (log) await appendLogEntry(tx, log);
+        return true;
+      });
     },
   };
 }

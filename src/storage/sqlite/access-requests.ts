@@ -1,5 +1,5 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
-import type { AccessRequestRow, AccessRequestsRepo } from '../contract.js';
+import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { AccessRequestRow, AccessRequestsRepo, CreatedPosition } from '../contract.js';
 import { appendLogEntry } from './access-log.js';
 import type { Db } from './open.js';
 import { accessRequests, grants } from './schema.js';
@@ -11,6 +11,21 @@ export function accessRequestsRepo(db: Db): AccessRequestsRepo {
     .from(accessRequests)
     .where(and(eq(accessRequests.subjectId, sql.placeholder('subjectId')), eq(accessRequests.id, sql.placeholder('id'))))
     .prepare();
+
+  /** One page of requests matching `where`, newest first, after a keyset position. */
+  const newestFirst = (where: SQL, q: { after?: CreatedPosition; limit: number }) => {
+    const after = q.after
+      ? or(lt(accessRequests.createdAt, q.after.createdAt), and(eq(accessRequests.createdAt, q.after.createdAt), lt(accessRequests.id, q.after.id)))
+      : undefined;
+    return db
+      .select()
+      .from(accessRequests)
+      .where(and(where, after))
+      .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
+      .limit(q.limit)
+      .all()
+      .map(fromDb);
+  };
 
   // Only a request still pending may be decided; the update's WHERE makes that atomic.
   const decide = (request: AccessRequestRow, set: Partial<StoredRequest>) =>
@@ -25,23 +40,17 @@ export function accessRequestsRepo(db: Db): AccessRequestsRepo {
       db.insert(accessRequests).values(toDb(row)).run();
     },
 
+    async listForRequester(accountId, q) {
+      return newestFirst(eq(accessRequests.requesterAccountId, accountId), q);
+    },
+
     async get(subjectId, id) {
       const r = byId.get({ subjectId, id });
       return r ? fromDb(r) : undefined;
     },
 
     async listForSubject(subjectId, q) {
-      const after = q.after
-        ? or(lt(accessRequests.createdAt, q.after.createdAt), and(eq(accessRequests.createdAt, q.after.createdAt), lt(accessRequests.id, q.after.id)))
-        : undefined;
-      return db
-        .select()
-        .from(accessRequests)
-        .where(and(eq(accessRequests.subjectId, subjectId), q.status ? eq(accessRequests.status, q.status) : undefined, after))
-        .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
-        .limit(q.limit)
-        .all()
-        .map(fromDb);
+      return newestFirst(and(eq(accessRequests.subjectId, subjectId), q.status ? eq(accessRequests.status, q.status) : undefined)!, q);
     },
 
     async approve(request, grant, log) {

@@ -48,6 +48,14 @@ export function accountsRepo(db: Db): AccountsRepo {
     async findById(id) {
       return fromDb(byId.get({ id }));
     },
+    async listForOrganisation(organisationId) {
+      return db
+        .select()
+        .from(accounts)
+        .where(eq(accounts.organisationId, organisationId))
+        .all()
+        .map((a) => fromDb(a)!);
+    },
     async findBySubject(subjectId) {
       return fromDb(db.select().from(accounts).where(eq(accounts.subjectId, subjectId)).get());
     },

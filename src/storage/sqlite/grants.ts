@@ -145,5 +145,20 @@ export function grantsRepo(db: Db): GrantsRepo {
         { behavior: 'immediate' },
       );
     },
+
+    async setShareName(subjectId, id, change, log) {
+      return db.transaction(
+        () => {
+          const current = byId.get({ subjectId, id });
+          if (!current) return undefined;
+          // A revoked grant carries no MAC and shows no name: it is left as it is.
+          if (current.revokedAt !== null) return fromDbGrant(current);
+          db.update(grants).set(change).where(eq(grants.id, id)).run();
+          appendLogEntry(db, log);
+          return fromDbGrant({ ...current, ...change });
+        },
+        { behavior: 'immediate' },
+      );
+    },
   };
 }

@@ -7,6 +7,7 @@ import { grantsRepo } from './grants.js';
 import { delegationsRepo } from './delegations.js';
 import { emergencyRepo } from './emergency.js';
 import { idempotencyRepo } from './idempotency.js';
+import { invitesRepo } from './invites.js';
 import { notificationsRepo } from './notifications.js';
 import { integrityRepo } from './integrity.js';
 import { openDatabase, runMigrations, type Db } from './open.js';
@@ -46,6 +47,7 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     organisations: organisationsRepo(db),
     grants: grantsRepo(db),
     accessRequests: accessRequestsRepo(db),
+    invites: invitesRepo(db),
     accessLog: accessLogRepo(db),
     idempotency: idempotencyRepo(db),
     assertions: assertionsRepo(db),
@@ -90,4 +92,12 @@ export function migrateSqliteFile(file: string): number {
   }
 }
 
-export { backupDatabase, inspectDatabaseFile, replaceDatabaseFile, shippedMigrations, type DatabaseFacts } from './maintenance.js';
+export {
+  backupDatabase,
+  inspectDatabaseFile,
+  keepDatabaseFile,
+  removeDatabaseFile,
+  replaceDatabaseFile,
+  shippedMigrations,
+  type DatabaseFacts,
+} from './maintenance.js';

@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { makeDir } from '../../core/dirs.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -17,7 +17,7 @@ export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.m
  * @returns the drizzle handle; `$client` is the better-sqlite3 connection
  */
 export function openDatabase(file: string): Db {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  makeDir(path.dirname(file));
   const client = new Database(file);
   // WAL lets readers run beside the writer; synchronous=FULL fsyncs the WAL on every commit,
   // so an acknowledged write survives kill -9 and power loss (threat model: crash mid-write).

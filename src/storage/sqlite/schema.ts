@@ -143,6 +143,11 @@ export const grants = sqliteTable(
     requestId: text('request_id'),
     receipt: text('receipt').notNull(),
     revocationReceipt: text('revocation_receipt'),
+    /**
+     * Whether the grantee sees the person's display name while the grant is active; read on
+     * every request, like the rest of the grant. Grants made before this column show none.
+     */
+    shareName: integer('share_name', { mode: 'boolean' }).notNull().default(false),
     /** MAC of the terms; null once revoked. */
     integrity: text('integrity'),
   },
@@ -153,14 +158,17 @@ export const grants = sqliteTable(
   ],
 );
 
-/** A supporter's request for a slice, awaiting the person's decision. */
+/**
+ * A supporter's request for a slice, awaiting the person's decision. No foreign key to
+ * subjects: a request to an id no one has is stored like any other (and never shown to anyone
+ * but its sender), so the sender's list cannot tell whether the person exists. Erasure deletes
+ * a person's requests explicitly.
+ */
 export const accessRequests = sqliteTable(
   'access_requests',
   {
     id: text('id').primaryKey(),
-    subjectId: text('subject_id')
-      .notNull()
-      .references(() => subjects.id, { onDelete: 'cascade' }),
+    subjectId: text('subject_id').notNull(),
     requesterAccountId: text('requester_account_id')
       .notNull()
       .references(() => accounts.id),
@@ -180,7 +188,27 @@ export const accessRequests = sqliteTable(
     decidedAt: integer('decided_at'),
     grantId: text('grant_id'),
   },
-  (t) => [index('access_requests_subject').on(t.subjectId, t.createdAt)],
+  (t) => [index('access_requests_subject').on(t.subjectId, t.createdAt), index('access_requests_requester').on(t.requesterAccountId, t.createdAt)],
+);
+
+/**
+ * A short-lived, single-use code a person gives a supporter, who sends an access request with
+ * it instead of the person's subject id. Only a hash of the code is stored.
+ */
+export const invites = sqliteTable(
+  'invites',
+  {
+    codeHash: text('code_hash').primaryKey(),
+    id: text('id').notNull(),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+    usedByAccountId: text('used_by_account_id'),
+  },
+  (t) => [index('invites_subject').on(t.subjectId, t.createdAt)],
 );
 
 /**
@@ -282,7 +310,7 @@ export const alerts = sqliteTable(
   'alerts',
   {
     id: text('id').primaryKey(),
-    kind: text('kind', { enum: ['match', 'watch-removed'] }).notNull(),
+    kind: text('kind', { enum: ['match', 'watch-removed', 'escalated'] }).notNull(),
     watchId: text('watch_id').notNull(),
     subjectId: text('subject_id')
       .notNull()
@@ -294,8 +322,13 @@ export const alerts = sqliteTable(
     /** What matched (scores, values): health data, so sealed with the person's data key. */
     sealedMatched: blob('sealed_matched', { mode: 'buffer' }),
     ackedAt: integer('acked_at'),
+    /** A match still unacknowledged at this time is escalated to the watcher's organisation (alerts/escalation.ts). */
+    escalateAt: integer('escalate_at'),
+    escalatedAt: integer('escalated_at'),
+    /** On a colleague's copy: the alert it was escalated from. */
+    escalatedFrom: text('escalated_from'),
   },
-  (t) => [index('alerts_watcher').on(t.watcherAccountId, t.at)],
+  (t) => [index('alerts_watcher').on(t.watcherAccountId, t.at), index('alerts_escalation_due').on(t.escalateAt)],
 );
 
 /** An organisation's webhook endpoint; the signing secret is sealed under the KEK. */

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { AlertRow, AlertsRepo, WatchesRepo } from '../contract.js';
 import { fromStoredAlert as fromDbAlert, fromStoredWatch as fromDbWatch, toStoredAlert } from '../rows.js';
 import { appendLogEntry } from './access-log.js';
@@ -18,8 +18,14 @@ export function watchesRepo(db: Db): WatchesRepo {
     .orderBy(asc(watches.createdAt))
     .prepare();
   return {
-    async create(row) {
-      db.insert(watches).values(row).run();
+    async create(row, log) {
+      db.transaction(
+        () => {
+          db.insert(watches).values(row).run();
+          appendLogEntry(db, log);
+        },
+        { behavior: 'immediate' },
+      );
     },
 
     async get(subjectId, id) {
@@ -116,6 +122,34 @@ export function alertsRepo(db: Db): AlertsRepo {
     async get(accountId, id) {
       const a = byId(accountId, id);
       return a ? fromDbAlert(a) : undefined;
+    },
+
+    async dueForEscalation(now, limit) {
+      return db
+        .select()
+        .from(alerts)
+        .where(and(eq(alerts.kind, 'match'), lte(alerts.escalateAt, now), isNull(alerts.ackedAt), isNull(alerts.escalatedAt)))
+        .orderBy(asc(alerts.escalateAt))
+        .limit(limit)
+        .all()
+        .map(fromDbAlert);
+    },
+
+    async escalate(alert, now, copies, log) {
+      return db.transaction(
+        () => {
+          const claimed = db
+            .update(alerts)
+            .set({ escalatedAt: now })
+            .where(and(eq(alerts.id, alert.id), isNull(alerts.ackedAt), isNull(alerts.escalatedAt)))
+            .run().changes;
+          if (claimed === 0) return false;
+          for (const c of copies) insertAlert(db, c);
+          if (log) appendLogEntry(db, log);
+          return true;
+        },
+        { behavior: 'immediate' },
+      );
     },
 
     async ack(accountId, id, now) {

@@ -1,4 +1,5 @@
 import type { BandDef, Code, TypeDef } from '../model.js';
+import { categories } from './categories.js';
 
 /*
  * The outcomes catalogue: every record type Tessera accepts, with the data the scoring
@@ -91,7 +92,13 @@ const phqAnswers = [
   { value: 3, label: 'Nearly every day' },
 ];
 
-export const types: TypeDef[] = [
+/** A type's entry as written here; `categories` defaults to the type's own category alone. */
+type TypeEntry = Omit<TypeDef, 'categories'> & { categories?: string[] };
+
+/** Text in the person's own words may be about any part of their life, so any category fits. */
+const anyCategory = (own: string): string[] => [own, ...categories.map((c) => c.code).filter((c) => c !== own)];
+
+const entries: TypeEntry[] = [
   // ---------------------------------------------------------------- questionnaires
   {
     code: 'swemwbs',
@@ -494,6 +501,8 @@ export const types: TypeDef[] = [
     label: 'Heart rate',
     description: 'Heart beats per minute, from a wearable, a monitor or counted by hand.',
     category: 'health-status',
+    // A racing heart during panic, or during exercise, belongs with those records.
+    categories: ['health-status', 'mental-wellbeing', 'healthy-living'],
     kind: 'measure',
     measure: {
       unit: '/min',
@@ -686,6 +695,7 @@ export const types: TypeDef[] = [
       'A goal in the person’s own words, with their own rating of progress from 0 (not started) to 10 ' +
       '(achieved).',
     category: 'goals',
+    categories: anyCategory('goals'),
     kind: 'text',
     text: {
       maxLength: 2000,
@@ -700,6 +710,7 @@ export const types: TypeDef[] = [
     label: 'Note',
     description: 'A note in the person’s own words about what is happening or what matters to them.',
     category: 'notes',
+    categories: anyCategory('notes'),
     kind: 'text',
     text: {
       maxLength: 20000,
@@ -709,3 +720,9 @@ export const types: TypeDef[] = [
     sources: [],
   },
 ];
+
+/**
+ * Every record type. A record may be filed only under a category its type lists, so a grant on
+ * one category (say `goals`) never shows a score filed there by mistake (docs/categories.md).
+ */
+export const types: TypeDef[] = entries.map((t) => ({ ...t, categories: t.categories ?? [t.category] }));
