@@ -34,6 +34,15 @@ const designDefaults: Record<string, string> = {
   note: 'notes',
 };
 
+/** DESIGN "Measurement for learning": the fuller catalogue (issue #15), with the categories chosen for them. */
+const addedDefaults: Record<string, string> = {
+  'audit-c': 'substance-use',
+  gse: 'can-do',
+  brs: 'can-do',
+  'self-rated-health': 'health-status',
+  need: 'independent-living',
+};
+
 /** DESIGN "Record bodies": the fixed unit of each measure. */
 const designUnits: Record<string, string> = {
   'heart-rate': '/min',
@@ -78,9 +87,9 @@ describe('categories', () => {
 });
 
 describe('types', () => {
-  it('lists exactly the DESIGN type codes, each with its default category', async () => {
+  it('lists exactly the DESIGN type codes and the fuller catalogue’s additions, each with its default category', async () => {
     const items = await types();
-    expect(Object.fromEntries(items.map((i) => [i.code, i.category]))).toEqual(designDefaults);
+    expect(Object.fromEntries(items.map((i) => [i.code, i.category]))).toEqual({ ...designDefaults, ...addedDefaults });
     for (const i of items) {
       expect(i.label.length).toBeGreaterThan(0);
       expect(['questionnaire', 'measure', 'text']).toContain(i.kind);

@@ -37,9 +37,14 @@ const FlagRuleSchema = Type.Object({
   description: Type.String(),
 });
 
+/** What one answer value means, e.g. 0 = "Never" (AUDIT-C item 1). */
+const AnswerLabelSchema = Type.Object({ value: Type.Integer(), label: Type.String() });
+
 const ItemSchema = Type.Object({
   n: Type.Integer({ description: '1-based position in the answers array' }),
   label: Type.String({ description: 'What the item asks, paraphrased (not licensed wording)' }),
+  reverse: Type.Optional(Type.Boolean({ description: 'Scored as itemMin + itemMax − answer (flags still see the answer as given)' })),
+  answers: Type.Optional(Type.Array(AnswerLabelSchema, { description: 'What each answer value means' })),
   bands: Type.Optional(Type.Array(BandSchema, { description: 'Per-item bands where items are reported separately (ONS4)' })),
   codes: Type.Optional(CodesSchema),
 });
@@ -49,7 +54,9 @@ const QuestionnaireSchema = Type.Object({
   itemMax: Type.Integer(),
   items: Type.Array(ItemSchema),
   scoring: Type.Object({
-    total: Type.Union([Type.Literal('sum'), Type.Literal('none')], { description: '`none`: items are reported on their own' }),
+    total: Type.Union([Type.Literal('sum'), Type.Literal('mean'), Type.Literal('none')], {
+      description: '`sum` or `mean` (rounded to 2 decimals) of the item scores; `none`: items are reported on their own',
+    }),
     conversion: Type.Optional(Type.Record(Type.String(), Type.Number(), { description: 'Raw sum → reported score (SWEMWBS metric table)' })),
     bands: Type.Optional(Type.Array(BandSchema)),
     scoreMin: Type.Optional(Type.Number()),
@@ -77,10 +84,28 @@ const MeasureSchema = Type.Object({
   components: Type.Optional(Type.Array(ComponentSchema, { description: 'Named parts sent instead of `value` (blood pressure)' })),
 });
 
+const RangeSchema = Type.Object({ min: Type.Integer(), max: Type.Integer() });
+
 const TextSchema = Type.Object({
   maxLength: Type.Integer(),
-  progress: Type.Optional(Type.Object({ min: Type.Integer(), max: Type.Integer() })),
+  progress: Type.Optional(RangeSchema),
+  intensity: Type.Optional(RangeSchema),
+  statuses: Type.Optional(Type.Array(Type.String(), { description: 'Allowed `status` values; the first is the default' })),
+  series: Type.Optional(Type.Boolean({ description: 'Later records may name an earlier one (`goalId`) and so form a series' })),
 });
+
+/**
+ * The smallest change in an instrument's score that its literature treats as meaningful for one
+ * person (docs/outcomes.md). `threshold` is null where no figure is published; `basis` says so.
+ */
+export const MeaningfulChangeSchema = Type.Object(
+  {
+    threshold: Type.Union([Type.Number(), Type.Null()], { description: 'Points of score change; null where none is published' }),
+    improvement: Type.Union([Type.Literal('increase'), Type.Literal('decrease')], { description: 'Which way of change is better' }),
+    basis: Type.String({ description: 'How the figure was derived, or why there is none' }),
+    source: Type.Union([Type.String(), Type.Null()], { description: 'Citation of the figure' }),
+  },
+);
 
 export const TypeDefSchema = Type.Object(
   {
@@ -93,6 +118,7 @@ export const TypeDefSchema = Type.Object(
     measure: Type.Optional(MeasureSchema),
     text: Type.Optional(TextSchema),
     codes: CodesSchema,
+    meaningfulChange: Type.Optional(MeaningfulChangeSchema),
     licence: Type.Union([Type.String(), Type.Null()]),
     sources: Type.Array(Type.String()),
   },
@@ -108,6 +134,7 @@ export type UnitDef = Static<typeof UnitSchema>;
 export type ComponentDef = Static<typeof ComponentSchema>;
 export type MeasureDef = Static<typeof MeasureSchema>;
 export type TextDef = Static<typeof TextSchema>;
+export type MeaningfulChange = Static<typeof MeaningfulChangeSchema>;
 export type Code = Static<typeof CodeSchema>;
 export type Codes = Static<typeof CodesSchema>;
 export type TypeDef = Static<typeof TypeDefSchema>;

@@ -57,6 +57,7 @@ export async function prepareRecords(
   });
   if (errors.length) throw new ValidationError(errors);
   const dek = await deps.dataKeys.forSubject(subjectId);
+  await checkGoalIds(deps, subjectId, dek, composed.map((c) => c!.content.goalId), batch);
   const rows: RecordRow[] = [];
   const views: RecordView[] = [];
   const written: Written[] = [];
@@ -79,6 +80,29 @@ export async function prepareRecords(
     written.push({ row, content: c!.content });
   }
   return { rows, views, effects: await watchEffects(deps, subjectId, dek, written) };
+}
+
+/**
+ * A progress update must name the first record of one of the person's own goals, so that each
+ * goal is one series (docs/outcomes.md "Goals").
+ * @throws ValidationError naming `goalId` (or `records.i.goalId`)
+ */
+async function checkGoalIds(deps: Deps, subjectId: string, dek: Uint8Array, goalIds: (string | undefined)[], batch: boolean): Promise<void> {
+  const wanted = [...new Set(goalIds.filter((g): g is string => g !== undefined))];
+  if (wanted.length === 0) return;
+  const found = new Map((await deps.storage.records.getMany(subjectId, wanted)).map((r) => [r.id, r]));
+  const errors: FieldError[] = [];
+  goalIds.forEach((goalId, i) => {
+    if (goalId === undefined) return;
+    const row = found.get(goalId);
+    const field = batch ? `records.${i}.goalId` : 'goalId';
+    const pointer = batch ? `/records/${i}/goalId` : '/goalId';
+    if (!row || row.type !== 'goal') errors.push({ field, pointer, in: 'body', detail: 'is not one of this person’s goals' });
+    else if (openRecord<RecordContent>(dek, row, row.payload).goalId !== undefined) {
+      errors.push({ field, pointer, in: 'body', detail: 'names a progress update; name the goal’s first record' });
+    }
+  });
+  if (errors.length) throw new ValidationError(errors);
 }
 
 /** Adds records to the caller's own store. */
