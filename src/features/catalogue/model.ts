@@ -44,6 +44,9 @@ const ItemSchema = Type.Object({
   n: Type.Integer({ description: '1-based position in the answers array' }),
   label: Type.String({ description: 'What the item asks, paraphrased (not licensed wording)' }),
   reverse: Type.Optional(Type.Boolean({ description: 'Scored as itemMin + itemMax − answer (flags still see the answer as given)' })),
+  improvement: Type.Optional(
+    Type.Union([Type.Literal('increase'), Type.Literal('decrease')], { description: 'Items reported on their own: which way is better, where it differs from the instrument’s' }),
+  ),
   answers: Type.Optional(Type.Array(AnswerLabelSchema, { description: 'What each answer value means' })),
   bands: Type.Optional(Type.Array(BandSchema, { description: 'Per-item bands where items are reported separately (ONS4)' })),
   codes: Type.Optional(CodesSchema),
