@@ -35,6 +35,7 @@ import watchRoutes from './features/watches/routes.js';
 import webhookRoutes from './features/webhooks/routes.js';
 import exportRoutes from './features/export/routes.js';
 import trendRoutes from './features/trends/routes.js';
+import outcomeRoutes from './features/outcomes/routes.js';
 import inputPlugin from './plugins/input.js';
 import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 import type { Storage } from './storage/contract.js';
@@ -202,6 +203,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(webhookRoutes, { deps, intervalMs: options.webhookIntervalMs ?? 1000 });
   await app.register(exportRoutes, { deps });
   await app.register(trendRoutes, { deps });
+  await app.register(outcomeRoutes, { deps });
 
   await app.ready();
   return app;

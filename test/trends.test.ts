@@ -2,18 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, signUpCitizen, type Citizen } from './helpers/actors.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
 import { addRecord, createAdmin, createOrganisation, createPractitioner, grant, type Staff } from './helpers/consent.js';
+import { phq9 } from './helpers/instruments.js';
 
 let t: TestApp;
 let alex: Citizen;
 let gp: Staff;
 let outsider: Staff;
 
-/** PHQ-9 answers summing to a score (item 9 always 0). */
-function phq9(score: number, at: string) {
-  // Fill items 1–8 one point at a time, round-robin, up to 3 each.
-  const answers = Array.from({ length: 9 }, (_, i) => (i < 8 ? Math.floor(score / 8) + (i < score % 8 ? 1 : 0) : 0));
-  return { type: 'phq9', effectiveAt: at, answers };
-}
 
 beforeAll(async () => {
   t = await buildTestApp();

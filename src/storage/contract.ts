@@ -109,7 +109,8 @@ export interface GrantRow {
   granteeOrganisationId: string | null;
   /** For organisation grants, which of its accounts it reaches; null for grants to one account. */
   members: GrantMembers | null;
-  access: 'read' | 'append';
+  /** `aggregate`: outcome-reporting consent; counted in aggregates, never a record read. */
+  access: 'read' | 'append' | 'aggregate';
   categories: string[];
   types: string[] | null;
   fromAt: number | null;
@@ -323,12 +324,20 @@ export interface GrantsRepo {
   create(row: GrantRow, log: LogEntryInput): Promise<void>;
   get(subjectId: string, id: string): Promise<GrantRow | undefined>;
   listForSubject(subjectId: string, q: { status?: GrantStatus; now: number; after?: CreatedPosition; limit: number }): Promise<GrantRow[]>;
-  /** Grants that reach a holder: made to it directly, or to its organisation for its kind. */
+  /**
+   * Grants that reach a holder: made to it directly, or to its organisation for its kind.
+   * Aggregate grants are left out: who consented to outcome reporting is not listed person by person.
+   */
   listForGrantee(holder: Holder, q: { status?: GrantStatus; subjectId?: string; now: number; after?: CreatedPosition; limit: number }): Promise<GrantRow[]>;
   /** Active (unrevoked, unexpired) grants on one person that reach a holder (see {@link Holder}). */
   activeFor(subjectId: string, holder: Holder, now: number): Promise<GrantRow[]>;
   /** People with an active organisation grant that reaches accounts of this kind, with those grants' ids. */
   activeForOrganisation(organisationId: string, kind: AccountKind, now: number): Promise<{ subjectId: string; grantIds: string[] }[]>;
+  /**
+   * Active aggregate (outcome-reporting) grants to an organisation that reach accounts of this
+   * kind, ordered by person: the cohort an outcomes query counts.
+   */
+  aggregateFor(organisationId: string, kind: AccountKind, now: number): Promise<GrantRow[]>;
   /**
    * Revokes a grant and logs it, atomically.
    * @returns the grant after the call, or undefined when the person has no such grant

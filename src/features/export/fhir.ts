@@ -375,7 +375,7 @@ export function consentResource(ctx: FhirContext, g: GrantView, granteeKind: Gra
           // an appender supplies it.
           role: {
             coding: [
-              g.access === 'read'
+              g.access !== 'append'
                 ? { system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP', display: 'information recipient' }
                 : { system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'INF', display: 'informant' },
             ],
@@ -386,7 +386,9 @@ export function consentResource(ctx: FhirContext, g: GrantView, granteeKind: Gra
       action: [
         g.access === 'read'
           ? { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentaction', code: 'access', display: 'Access' }], text: 'read' }
-          : { coding: [{ system: own(ctx, 'CodeSystem/grant-access'), code: 'append', display: 'Append records' }], text: 'append' },
+          : g.access === 'aggregate'
+            ? { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentaction', code: 'use', display: 'Use' }], text: 'aggregate' }
+            : { coding: [{ system: own(ctx, 'CodeSystem/grant-access'), code: 'append', display: 'Append records' }], text: 'append' },
       ],
       purpose: [
         { system: own(ctx, 'CodeSystem/purpose'), code: g.purpose, display: purpose?.label ?? g.purpose },

@@ -32,7 +32,17 @@ export const MembersSchema = Type.Union([Type.Literal('practitioners'), Type.Lit
     'Organisation grants only: which of its accounts the grant reaches. Default `practitioners` for read, `all` for append (providers’ systems push)',
 });
 
-export const GrantInputSchema = Type.Object({ grantee: GranteeSchema, members: Type.Optional(MembersSchema), ...TermsProperties }, { additionalProperties: false });
+export const GrantInputSchema = Type.Object(
+  {
+    grantee: GranteeSchema,
+    members: Type.Optional(MembersSchema),
+    ...TermsProperties,
+    access: Type.Union([Type.Literal('read'), Type.Literal('append'), Type.Literal('aggregate')], {
+      description: '`aggregate`: outcome-reporting consent to an organisation (purpose `outcome-reporting`); counted in its aggregates, never readable',
+    }),
+  },
+  { additionalProperties: false },
+);
 
 export const GrantSchema = Type.Object(
   {

@@ -63,6 +63,9 @@ export interface Grantee {
  */
 async function checkGrantee(deps: Deps, input: Pick<GrantInput, 'grantee' | 'members' | 'access'>): Promise<Grantee> {
   const { grantee } = input;
+  if ('accountId' in grantee && input.access === 'aggregate') {
+    throw ValidationError.body('grantee.accountId', 'aggregate access is given to an organisation, not to one account');
+  }
   if ('accountId' in grantee) {
     if (input.members !== undefined) throw ValidationError.body('members', 'applies only to grants to an organisation');
     const a = await deps.storage.accounts.findById(grantee.accountId);

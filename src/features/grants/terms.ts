@@ -1,7 +1,7 @@
 import type { Deps } from '../../core/deps.js';
 import { parseInstant } from '../../core/time.js';
 import { ValidationError, type FieldError } from '../../errors.js';
-import type { Slice } from '../../storage/contract.js';
+import type { GrantRow, Slice } from '../../storage/contract.js';
 import type { TermsInput } from './schemas.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -10,7 +10,7 @@ const MAX_GRANT_DAYS = 2 * 365 + 1;
 
 /** Grant terms after checking: codes known, types inside categories, window and expiry sane. */
 export interface Terms {
-  access: 'read' | 'append';
+  access: GrantRow['access'];
   categories: string[];
   types: string[] | null;
   fromAt: number | null;
@@ -60,6 +60,9 @@ export function checkTerms(deps: Deps, input: TermsInput, now: number): Terms {
 
   const purposeText = input.purposeText?.trim() || null;
   if (input.purpose === 'other' && !purposeText) err('purposeText', 'is required when purpose is "other"');
+  // Outcome-reporting consent and the aggregate access are one thing (docs/outcomes.md): neither without the other.
+  if (input.access === 'aggregate' && input.purpose !== 'outcome-reporting') err('purpose', 'must be "outcome-reporting" for aggregate access');
+  if (input.access !== 'aggregate' && input.purpose === 'outcome-reporting') err('access', 'must be "aggregate" for outcome reporting: it never reads records');
 
   if (errors.length) throw new ValidationError(errors);
   return {

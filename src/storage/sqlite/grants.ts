@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { AccountKind, CreatedPosition, GrantRow, GrantsRepo, GrantStatus, Holder } from '../contract.js';
 import { appendLogEntry } from './access-log.js';
 import type { Db } from './open.js';
@@ -112,6 +112,7 @@ export function grantsRepo(db: Db): GrantsRepo {
         .where(
           and(
             grantee,
+            ne(grants.access, 'aggregate'),
             q.subjectId ? eq(grants.subjectId, q.subjectId) : undefined,
             statusCondition(q.status, q.now),
             afterCondition(q.after),
@@ -143,6 +144,25 @@ export function grantsRepo(db: Db): GrantsRepo {
       const bySubject = new Map<string, string[]>();
       for (const r of rows) bySubject.set(r.subjectId, [...(bySubject.get(r.subjectId) ?? []), r.id]);
       return [...bySubject].map(([subjectId, grantIds]) => ({ subjectId, grantIds }));
+    },
+
+    async aggregateFor(organisationId, kind, now) {
+      const members = membersReaching(kind);
+      if (members.length === 0) return [];
+      return db
+        .select()
+        .from(grants)
+        .where(
+          and(
+            eq(grants.granteeOrganisationId, organisationId),
+            eq(grants.access, 'aggregate'),
+            inArray(grants.members, members),
+            statusCondition('active', now),
+          ),
+        )
+        .orderBy(grants.subjectId, grants.id)
+        .all()
+        .map(fromDbGrant);
     },
 
     async revoke(subjectId, id, now, receipt, log) {

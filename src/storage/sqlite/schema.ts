@@ -126,7 +126,8 @@ export const grants = sqliteTable(
     granteeOrganisationId: text('grantee_organisation_id').references(() => organisations.id),
     /** Organisation grants only: `practitioners`, `clients` or `all` of its accounts. */
     members: text('members', { enum: ['practitioners', 'clients', 'all'] }),
-    access: text('access', { enum: ['read', 'append'] }).notNull(),
+    /** `aggregate`: outcome-reporting consent (counted, never read). */
+    access: text('access', { enum: ['read', 'append', 'aggregate'] }).notNull(),
     /** JSON array of category codes. */
     categories: text('categories').notNull(),
     /** JSON array of type codes, or null for every type in the categories. */
