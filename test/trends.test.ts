@@ -135,6 +135,13 @@ describe('goals as series', () => {
     ]);
     expect(trend).toMatchObject({ goalId: first.id, change: 8, direction: 'better', meaningful: null });
     expect((await ownTrend(`type=goal&goalId=${other.id}`)).json().points).toHaveLength(1);
+
+    // In the FHIR export the goal is one Goal; its updates are Observations about it.
+    const bundle = (await t.app.inject({ method: 'GET', url: '/v1/me/export?format=fhir', headers: bearer(alex.token) })).json();
+    const resources = bundle.entry.map((e: { resource: Record<string, unknown> }) => e.resource);
+    expect(resources.filter((r: { resourceType: string; id: string }) => r.resourceType === 'Goal' && r.id === first.id)).toHaveLength(1);
+    const updates = resources.filter((r: { resourceType: string; focus?: { reference: string }[] }) => r.resourceType === 'Observation' && r.focus?.[0]?.reference === `Goal/${first.id}`);
+    expect(updates.map((u: { valueInteger: number }) => u.valueInteger).sort()).toEqual([10, 6]);
   });
 
   it('an update must name the first record of one of the person’s own goals', async () => {

@@ -272,7 +272,8 @@ function goalResource(ctx: FhirContext, r: RecordView, def: TypeDef | undefined)
     id: r.id,
     extension: detailExtension(ctx, r),
     identifier: [identifier(ctx, 'record', r.id)],
-    lifecycleStatus: 'active',
+    // goal-status: a goal the person dropped is `cancelled`, one achieved is `completed`.
+    lifecycleStatus: r.status === 'achieved' ? 'completed' : r.status === 'dropped' ? 'cancelled' : 'active',
     category: [tesseraCategory(ctx, r.category)],
     description: { text: r.text ?? '' },
     subject: patientRef(ctx),
@@ -302,6 +303,20 @@ function goalResource(ctx: FhirContext, r: RecordView, def: TypeDef | undefined)
 function textObservation(ctx: FhirContext, r: RecordView): Resource {
   const obs = observationBase(ctx, r, []);
   obs.valueString = r.text ?? '';
+  if (r.intensity !== undefined) obs.component = [{ code: { text: 'Intensity (0–10)' }, valueInteger: r.intensity }];
+  if (r.status !== undefined) obs.note = [{ time: r.effectiveAt, text: `Status: ${r.status}` }];
+  return obs;
+}
+
+/**
+ * A progress update of a goal (docs/outcomes.md "Goals"): an Observation about the Goal its
+ * first record became (`focus`), holding the progress and any new status.
+ */
+function goalUpdateObservation(ctx: FhirContext, r: RecordView): Resource {
+  const obs = observationBase(ctx, r, []);
+  obs.focus = [{ reference: `Goal/${r.goalId}` }];
+  if (r.progress !== undefined) obs.valueInteger = r.progress;
+  if (r.status !== undefined || r.text !== undefined) obs.note = [{ time: r.effectiveAt, text: [r.status && `Status: ${r.status}`, r.text].filter(Boolean).join('. ') }];
   return obs;
 }
 
@@ -311,6 +326,7 @@ export function recordResources(ctx: FhirContext, r: RecordView): Resource[] {
   const kind = def?.kind ?? (r.answers ? 'questionnaire' : r.text !== undefined ? 'text' : 'measure');
   if (kind === 'questionnaire') return questionnaireResources(ctx, r, def);
   if (kind === 'measure') return [measureResource(ctx, r, def)];
+  if (r.goalId !== undefined) return [goalUpdateObservation(ctx, r)];
   if (def?.text?.progress || r.progress !== undefined) return [goalResource(ctx, r, def)];
   return [textObservation(ctx, r)];
 }
