@@ -34,6 +34,8 @@ import alertRoutes from './features/alerts/routes.js';
 import watchRoutes from './features/watches/routes.js';
 import webhookRoutes from './features/webhooks/routes.js';
 import exportRoutes from './features/export/routes.js';
+import delegateRoutes from './features/delegates/routes.js';
+import notificationRoutes from './features/notifications/routes.js';
 import trendRoutes from './features/trends/routes.js';
 import outcomeRoutes from './features/outcomes/routes.js';
 import inputPlugin from './plugins/input.js';
@@ -202,6 +204,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(alertRoutes, { deps });
   await app.register(webhookRoutes, { deps, intervalMs: options.webhookIntervalMs ?? 1000 });
   await app.register(exportRoutes, { deps });
+  await app.register(delegateRoutes, { deps });
+  await app.register(notificationRoutes, { deps });
   await app.register(trendRoutes, { deps });
   await app.register(outcomeRoutes, { deps });
 

@@ -187,7 +187,7 @@ const actors = {} as Record<Exclude<ActorName, 'owner'>, ActorHandle>;
 /** Every record id the test knows, with its person: no answer may show one to anyone else. */
 const recordOwner = new Map<string, string>();
 /** The kind-row citizen's ids that its routes act on. */
-const kindIds = { records: [] as string[], grants: [] as string[], requests: [] as string[] };
+const kindIds = { records: [] as string[], grants: [] as string[], requests: [] as string[], delegations: [] as string[], notifications: [] as string[] };
 /** Grants made to gpX and clientX, revoked when they are disabled. */
 const disabledGrantIds: string[] = [];
 /** Every watch set in this file: who set it, on whom, on what, and whether it has been removed. */
@@ -369,6 +369,17 @@ beforeAll(async () => {
   ]) {
     disabledGrantIds.push(g.id);
   }
+  // …and two delegations lee made to the practitioner: R54 ends one, R56 gets a token with the other.
+  for (let i = 0; i < 2; i++) {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/me/delegates',
+      headers: bearer(people.kindRows.citizen!.token),
+      payload: { delegate: { accountId: gp.accountId }, powers: ['read-records'], basis: 'consent', expiresAt: new Date(t.clock.now() + 30 * DAY).toISOString() },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    kindIds.delegations.push(res.json().id);
+  }
   // kindRows: the citizen whose own routes the kind rows act on.
   const lee = people.kindRows;
   kindIds.records.push(lee.records[0]!.id, lee.records[1]!.id);
@@ -381,6 +392,9 @@ beforeAll(async () => {
   }
   const pending = await t.app.inject({ method: 'GET', url: '/v1/me/access-requests', headers: bearer(lee.citizen!.token) });
   kindIds.requests.push(...(pending.json().items as { id: string }[]).map((r) => r.id));
+  const notices = await t.app.inject({ method: 'GET', url: '/v1/me/notifications', headers: bearer(lee.citizen!.token) });
+  kindIds.notifications.push(...(notices.json().items as { id: string }[]).map((n) => n.id));
+  expect(kindIds.notifications.length).toBeGreaterThan(0);
   expect(kindIds.requests).toHaveLength(2);
   // …and two watches the practitioner set on it, under a read grant of its own.
   await give(lee, { grantee: toGp, categories: ['mental-wellbeing'] });
@@ -424,7 +438,35 @@ beforeAll(async () => {
   actors.revokedSession = { ...actors.grantee, headers: bearer(session.token) };
   actors.disabledPractitioner = staffActor(gpX, 'practitioner');
   actors.disabledClient = clientActor(clientX);
+  // Delegates: the other citizen acts for lee with one power each, and once more under a
+  // delegation lee then revoked (its token must stop on the next request).
+  const bea = people.otherPerson.citizen!;
+  for (const [name, powers] of [
+    ['read', ['read-records']],
+    ['add', ['add-records']],
+    ['share', ['manage-sharing']],
+    ['revoked', ['read-records', 'add-records', 'manage-sharing']],
+  ] as const) {
+    const made = await t.app.inject({
+      method: 'POST',
+      url: '/v1/me/delegates',
+      headers: bearer(lee.citizen!.token),
+      payload: { delegate: { accountId: bea.accountId }, powers, basis: 'consent', expiresAt: new Date(t.clock.now() + 30 * DAY).toISOString() },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const token = await t.app.inject({ method: 'POST', url: `/v1/delegations/${made.json().id}/token`, headers: bearer(bea.token) });
+    expect(token.statusCode, token.body).toBe(200);
+    // Answers are about lee's store: the no-foreign-records check expects lee's subject.
+    delegateActors[name] = { kind: 'citizen', accountId: bea.accountId, organisationId: null, subjectId: lee.subjectId, headers: bearer(token.json().access_token) };
+    if (name === 'revoked') {
+      const ended = await t.app.inject({ method: 'DELETE', url: `/v1/me/delegates/${made.json().id}`, headers: bearer(lee.citizen!.token) });
+      expect(ended.statusCode).toBe(200);
+    }
+  }
 });
+
+type DelegateName = 'read' | 'add' | 'share' | 'revoked';
+const delegateActors = {} as Record<DelegateName, ActorHandle>;
 afterAll(() => t?.close());
 
 // ---------------------------------------------------------------------------------------------
@@ -958,7 +1000,7 @@ const ROUTES: RouteSpec[] = [
     ],
   },
   {
-    id: 'R52',
+    id: 'M01',
     method: 'GET',
     path: '/v1/me/trends',
     auth: ['citizen'],
@@ -975,9 +1017,9 @@ const ROUTES: RouteSpec[] = [
       { actor: 'citizen', status: 400, case: 'itemMissing', url: () => '/v1/me/trends?type=ons4' },
     ],
   },
-  { id: 'R53', method: 'GET', path: '/v1/subjects/{subjectId}/trends', auth: ['practitioner', 'client'], subjectRoute: 'trends' },
+  { id: 'M02', method: 'GET', path: '/v1/subjects/{subjectId}/trends', auth: ['practitioner', 'client'], subjectRoute: 'trends' },
   {
-    id: 'R54',
+    id: 'M03',
     method: 'POST',
     path: '/v1/outcomes/query',
     auth: ['practitioner', 'client'],
@@ -989,7 +1031,7 @@ const ROUTES: RouteSpec[] = [
         check: async (res) => {
           // One person consented to organisation A: a cell of one is suppressed, and they are told.
           expect(res.json().cells).toEqual([{ group: {}, n: null, suppressed: true, value: null }]);
-          const log = await send({ actor: citizenActor(people.aggregate.citizen!), method: 'GET', url: '/v1/me/access-log?order=desc&limit=1' }, 'R54 log');
+          const log = await send({ actor: citizenActor(people.aggregate.citizen!), method: 'GET', url: '/v1/me/access-log?order=desc&limit=1' }, 'M03 log');
           expect(log.json().items[0]).toMatchObject({ action: 'outcomes.query', actor: { accountId: colleague.accountId, organisationId: orgA } });
         },
       },
@@ -1024,6 +1066,83 @@ const ROUTES: RouteSpec[] = [
         },
       },
       { actor: 'citizen', status: 400, case: 'badFormat', url: () => '/v1/me/export?format=csv' },
+    ],
+  },
+  {
+    id: 'R52',
+    method: 'POST',
+    path: '/v1/me/delegates',
+    auth: ['citizen'],
+    body: () => ({ delegate: { accountId: gp.accountId }, powers: ['read-records'], basis: 'consent', expiresAt: new Date(t.clock.now() + 10 * DAY).toISOString() }),
+    ok: [{ actor: 'citizen', status: 201 }],
+  },
+  { id: 'R53', method: 'GET', path: '/v1/me/delegates', auth: ['citizen'], ok: [{ actor: 'citizen', status: 200 }] },
+  {
+    id: 'R54',
+    method: 'DELETE',
+    path: '/v1/me/delegates/{id}',
+    auth: ['citizen'],
+    url: () => `/v1/me/delegates/${kindIds.delegations[0]}`,
+    ok: [
+      { actor: 'citizen', status: 200 },
+      { actor: 'otherCitizen', status: 404, case: 'notTheirs' },
+    ],
+  },
+  {
+    id: 'R55',
+    method: 'GET',
+    path: '/v1/delegations',
+    auth: ['citizen', 'practitioner'],
+    ok: [
+      { actor: 'citizen', status: 200 },
+      { actor: 'grantee', status: 200 },
+    ],
+  },
+  {
+    id: 'R56',
+    method: 'POST',
+    path: '/v1/delegations/{id}/token',
+    auth: ['citizen', 'practitioner'],
+    url: () => `/v1/delegations/${kindIds.delegations[1]}/token`,
+    ok: [
+      { actor: 'grantee', status: 200 },
+      { actor: 'colleague', status: 404, case: 'notTheDelegate' },
+      { actor: 'citizen', status: 404, case: 'thePersonThemselves' },
+    ],
+  },
+  {
+    id: 'R57',
+    method: 'GET',
+    path: '/v1/me/notifications',
+    auth: ['citizen', 'practitioner', 'client'],
+    ok: [
+      { actor: 'citizen', status: 200 },
+      { actor: 'colleague', status: 200 },
+      { actor: 'client', status: 200 },
+    ],
+  },
+  {
+    id: 'R58',
+    method: 'POST',
+    path: '/v1/me/notifications/{id}/read',
+    auth: ['citizen', 'practitioner', 'client'],
+    url: () => `/v1/me/notifications/${kindIds.notifications[0]}/read`,
+    ok: [
+      { actor: 'citizen', status: 200 },
+      { actor: 'otherCitizen', status: 404, case: 'notTheirs' },
+      { actor: 'colleague', status: 404, case: 'notTheirs' },
+    ],
+  },
+  {
+    id: 'R59',
+    method: 'POST',
+    path: '/v1/grants/{id}/renewal',
+    auth: ['practitioner', 'client'],
+    url: () => `/v1/grants/${kindIds.grants[0]}/renewal`,
+    ok: [
+      { actor: 'grantee', status: 202 },
+      { actor: 'colleague', status: 404, case: 'notTheirs' },
+      { actor: 'client', status: 404, case: 'notTheirs' },
     ],
   },
 ];
@@ -2047,3 +2166,59 @@ describe.skip('KNOWN MISMATCHES — reported, being fixed', () => {
     it(title(row), () => runSubjectRow(row));
   }
 });
+
+// ---------------------------------------------------------------------------------------------
+// Delegates: a delegation token opens exactly the person's routes its powers name (docs/care-team.md).
+
+/** The person's own routes as a delegate meets them: the power each needs, or null when never delegable. */
+const DELEGATE_ROUTES: { method: Method; url: () => string; power: 'read-records' | 'add-records' | 'manage-sharing' | null; ok: number; body?: () => unknown }[] = [
+  { method: 'GET', url: () => '/v1/me/records', power: 'read-records', ok: 200 },
+  { method: 'GET', url: () => `/v1/me/records/${kindIds.records[0]}`, power: 'read-records', ok: 200 },
+  { method: 'POST', url: () => '/v1/me/records', power: 'add-records', ok: 201, body: () => ({ type: 'note', effectiveAt: '2026-05-02T10:00:00Z', text: 'by a delegate' }) },
+  { method: 'GET', url: () => '/v1/me/grants', power: 'manage-sharing', ok: 200 },
+  { method: 'GET', url: () => `/v1/me/grants/${kindIds.grants[0]}`, power: 'manage-sharing', ok: 200 },
+  {
+    method: 'POST',
+    url: () => '/v1/me/grants/preview',
+    power: 'manage-sharing',
+    ok: 200,
+    body: () => ({ grantee: { accountId: gp.accountId }, access: 'read', categories: ['notes'], purpose: 'direct-care' }),
+  },
+  { method: 'GET', url: () => '/v1/me/access-requests', power: 'manage-sharing', ok: 200 },
+  { method: 'GET', url: () => '/v1/me/access-log', power: 'manage-sharing', ok: 200 },
+  { method: 'GET', url: () => '/v1/me/access-log/checkpoint', power: 'manage-sharing', ok: 200 },
+  { method: 'GET', url: () => '/v1/me/watches', power: 'manage-sharing', ok: 200 },
+  { method: 'GET', url: () => '/v1/me/notifications', power: 'manage-sharing', ok: 200 },
+  { method: 'GET', url: () => '/v1/me', power: null, ok: 200 },
+  { method: 'GET', url: () => '/v1/me/export', power: null, ok: 200 },
+  { method: 'DELETE', url: () => '/v1/me', power: null, ok: 200, body: () => ({ password: strongPassword }) },
+  { method: 'GET', url: () => '/v1/me/delegates', power: null, ok: 200 },
+  { method: 'DELETE', url: () => `/v1/me/delegates/${kindIds.delegations[1]}`, power: null, ok: 200 },
+  { method: 'DELETE', url: () => `/v1/me/records/${kindIds.records[0]}`, power: null, ok: 204 },
+  { method: 'GET', url: () => '/v1/delegations', power: null, ok: 200 },
+  { method: 'GET', url: () => '/v1/grants', power: null, ok: 200 },
+];
+
+const POWER_OF: Record<Exclude<DelegateName, 'revoked'>, string> = { read: 'read-records', add: 'add-records', share: 'manage-sharing' };
+
+describe('access matrix: delegates by power', () => {
+  let n = 0;
+  for (const name of ['read', 'add', 'share', 'revoked'] as const) {
+    for (const route of DELEGATE_ROUTES) {
+      n += 1;
+      const status = name === 'revoked' ? 401 : route.power === POWER_OF[name] ? route.ok : 403;
+      const id = `DG${String(n).padStart(2, '0')}`;
+      it(`[${id}] delegate with ${name === 'revoked' ? 'a revoked delegation' : POWER_OF[name]} ${route.method} ${route.url()} → ${status}`, async () => {
+        const res = await send({ actor: delegateActors[name], method: route.method, url: route.url(), ...(route.body ? { body: route.body() } : {}) }, `[${id}]`);
+        expect(res.statusCode, `[${id}] ${res.body}`).toBe(status);
+        if (status === 201) {
+          expect(res.json()).toMatchObject({ subjectId: people.kindRows.subjectId, source: { kind: 'delegate', accountId: delegateActors[name].accountId } });
+          const r = res.json();
+          people.kindRows.records.push({ id: r.id, category: r.category, type: r.type, effectiveAt: Date.parse(r.effectiveAt) });
+          recordOwner.set(r.id, people.kindRows.subjectId);
+        }
+      });
+    }
+  }
+});
+

@@ -4,7 +4,8 @@ import fp from 'fastify-plugin';
 import type { Actor } from '../core/actor.js';
 import type { Deps } from '../core/deps.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
-import type { AccountKind, AuthRow } from '../storage/contract.js';
+import type { AccountKind, AuthRow, DelegatePower } from '../storage/contract.js';
+import { liveDelegation } from '../features/delegates/service.js';
 import { checkAuthRow } from '../core/integrity.js';
 
 /**
@@ -14,17 +15,28 @@ import { checkAuthRow } from '../core/integrity.js';
  * Routes declare who may call them; a route that declares nothing fails at boot.
  */
 
-/** Claims Tessera puts in access tokens. Authorization never trusts them beyond `sid`. */
+/**
+ * Claims Tessera puts in access tokens. Authorization never trusts them beyond naming the
+ * session (`sid`) and, for a delegate, the delegation (`did`): both are re-read every request.
+ */
 export interface AccessClaims {
   sub: string;
   sid: string;
   kind: AccountKind;
+  /** A delegation token: the delegate acting (RFC 8693 §4.1); `sub` is then the person. */
+  act?: { sub: string };
+  did?: string;
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** `public`, or the account kinds that may call the route. */
     auth?: 'public' | AccountKind[];
+    /**
+     * For a person's own routes: the power a delegate needs to call it for them. A route that
+     * names none is never open to delegation tokens (deny by default: erasure, delegates).
+     */
+    delegable?: DelegatePower;
   }
   interface FastifyRequest {
     actor: Actor | null;
@@ -33,7 +45,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /** Signs an access token with the current signing key (which a key rotation may change). */
-    signAccessToken(claims: AccessClaims): string;
+    signAccessToken(claims: AccessClaims, expiresInSeconds?: number): string;
   }
 }
 
@@ -77,10 +89,11 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
   });
 
   const initialKid = keyring.signing.kid;
-  app.decorate('signAccessToken', (claims: AccessClaims) => {
+  app.decorate('signAccessToken', (claims: AccessClaims, expiresInSeconds?: number) => {
     const current = keyring.signing;
+    const lifetime = expiresInSeconds === undefined ? {} : { expiresIn: expiresInSeconds };
     // The plugin's own signer holds the key it started with; after a rotation, sign with the new one.
-    return current.kid === initialKid ? app.jwt.sign(claims) : app.jwt.sign(claims, { key: current.privatePem, kid: current.kid });
+    return current.kid === initialKid ? app.jwt.sign(claims, lifetime) : app.jwt.sign(claims, { key: current.privatePem, kid: current.kid, ...lifetime });
   });
 
   app.decorateRequest('actor', null);
@@ -89,6 +102,9 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'public' };
     if (!route.config?.auth) throw new Error(`route ${String(route.method)} ${route.url} declares no auth: deny by default`);
+    if (route.config.delegable && (route.config.auth === 'public' || !route.config.auth.includes('citizen'))) {
+      throw new Error(`route ${String(route.method)} ${route.url} is delegable but not a person's own route`);
+    }
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -103,10 +119,14 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
     } catch {
       throw new UnauthenticatedError('The access token is invalid or expired');
     }
-    const row = await liveSession(deps, claims.sid, claims.sub);
-    if (!row) throw new UnauthenticatedError('The access token is no longer valid');
     const exp = (claims as AccessClaims & { exp?: number }).exp;
     request.tokenExpiresAt = typeof exp === 'number' ? exp * 1000 : null;
+    if (claims.act) {
+      request.actor = await delegateActor(deps, claims, request.routeOptions.config.delegable, auth);
+      return;
+    }
+    const row = await liveSession(deps, claims.sid, claims.sub);
+    if (!row) throw new UnauthenticatedError('The access token is no longer valid');
     const a = row.account;
     if (!auth.includes(a.kind)) throw new ForbiddenError(`This endpoint is not for ${a.kind} accounts`);
     request.actor = { accountId: a.id, kind: a.kind, sessionId: row.sessionId, subjectId: a.subjectId, organisationId: a.organisationId };
@@ -114,6 +134,33 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
 }
 
 export default fp(authPlugin, { name: 'tessera-auth' });
+
+/**
+ * A delegation token's caller, decided from the database: the delegate's own session must hold,
+ * the delegation must be live (not revoked or expired, MAC intact, both accounts active), and the
+ * route must be one of the person's own that the delegation's powers open.
+ * @throws UnauthenticatedError (401) when the session or delegation has ended; ForbiddenError
+ *   (403) for a route outside the powers
+ */
+async function delegateActor(deps: Deps, claims: AccessClaims, delegable: DelegatePower | undefined, auth: AccountKind[]): Promise<Actor> {
+  const delegateId = claims.act?.sub;
+  if (typeof delegateId !== 'string' || typeof claims.did !== 'string') throw new UnauthenticatedError('The access token is invalid or expired');
+  const row = await liveSession(deps, claims.sid, delegateId);
+  if (!row) throw new UnauthenticatedError('The access token is no longer valid');
+  const live = await liveDelegation(deps, claims.did, delegateId);
+  if (!live || live.person.id !== claims.sub) throw new UnauthenticatedError('The delegation has ended or was revoked');
+  if (!auth.includes('citizen') || !delegable) throw new ForbiddenError('A delegate cannot do this for the person');
+  if (!live.delegation.powers.includes(delegable)) throw new ForbiddenError(`This needs the "${delegable}" power, which your delegation does not give`);
+  const a = row.account;
+  return {
+    accountId: a.id,
+    kind: a.kind,
+    sessionId: row.sessionId,
+    subjectId: a.subjectId,
+    organisationId: a.organisationId,
+    onBehalfOf: { accountId: live.person.id, subjectId: live.delegation.subjectId, delegationId: live.delegation.id, powers: live.delegation.powers },
+  };
+}
 
 /**
  * The one check of a session, from the database: it exists, belongs to the account, is neither

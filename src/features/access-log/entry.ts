@@ -14,6 +14,8 @@ export type LogAction =
   | 'access-request.deny'
   | 'alert.raise'
   | 'watch.delete'
+  | 'delegate.create'
+  | 'delegate.revoke'
   | 'organisation.member-add'
   | 'organisation.member-remove'
   | 'export';
@@ -30,6 +32,8 @@ export function logEntry(
     subjectId,
     at,
     actor: { accountId: actor.accountId, organisationId: actor.organisationId, kind: actor.kind },
+    // A delegate is logged as the actor, with the person they acted for beside them.
+    ...(actor.onBehalfOf ? { onBehalfOf: { accountId: actor.onBehalfOf.accountId } } : {}),
     action,
     grantIds: detail.grantIds ?? [],
     recordIds: detail.recordIds ?? [],

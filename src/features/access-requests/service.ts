@@ -7,6 +7,7 @@ import { openField, sealField } from '../../crypto/envelope.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../errors.js';
 import type { AccessRequestRow } from '../../storage/contract.js';
 import { logEntry } from '../access-log/entry.js';
+import { noticeToPerson } from '../notifications/service.js';
 import { describeSupporter } from '../accounts/service.js';
 import type { GrantView } from '../grants/schemas.js';
 import { newGrant, toGrantView } from '../grants/service.js';
@@ -78,6 +79,7 @@ export async function requestAccess(deps: Deps, actor: Actor, subjectId: string,
     decidedAt: null,
     grantId: null,
   });
+  await deps.storage.notifications.add(await noticeToPerson(deps, subjectId, 'access-request', { requestId: id, requesterAccountId: actor.accountId }));
   return accepted;
 }
 

@@ -11,7 +11,7 @@ const trendRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { dep
   app.get(
     '/v1/me/trends',
     {
-      config: { auth: ['citizen'] },
+      config: { auth: ['citizen'], delegable: 'read-records' },
       schema: {
         tags: ['records'],
         summary: 'Your series in one type: points, baseline, latest, change and whether it is meaningful',

@@ -1,4 +1,4 @@
-import type { Actor } from '../../core/actor.js';
+import { subjectOf, type Actor } from '../../core/actor.js';
 import type { Deps } from '../../core/deps.js';
 import { iso, parseWindow } from '../../core/time.js';
 import { ValidationError } from '../../errors.js';
@@ -73,10 +73,10 @@ async function trendIn(deps: Deps, scope: Scope, def: TypeDef, q: TrendQuery) {
   return buildTrend(def, q, rows, await openContents(deps, scope.subjectId, rows));
 }
 
-/** A person's own trend in one type. */
+/** A person's own trend in one type (or, for a delegate, the trend of the person they act for). */
 export async function ownTrend(deps: Deps, actor: Actor, q: TrendQuery): Promise<Trend> {
   const def = typeOf(deps, q.type);
-  return (await trendIn(deps, ownScope(actor.subjectId!), def, q)).trend;
+  return (await trendIn(deps, ownScope(subjectOf(actor)), def, q)).trend;
 }
 
 /**

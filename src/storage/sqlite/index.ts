@@ -4,7 +4,9 @@ import { accessRequestsRepo } from './access-requests.js';
 import { accountsRepo } from './accounts.js';
 import { assertionsRepo } from './assertions.js';
 import { grantsRepo } from './grants.js';
+import { delegationsRepo } from './delegations.js';
 import { idempotencyRepo } from './idempotency.js';
+import { notificationsRepo } from './notifications.js';
 import { integrityRepo } from './integrity.js';
 import { openDatabase, runMigrations, type Db } from './open.js';
 import { organisationsRepo } from './organisations.js';
@@ -49,6 +51,8 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     webhooks: webhooksRepo(db),
     subjects: subjectsRepo(db),
     integrity: integrityRepo(db),
+    delegations: delegationsRepo(db),
+    notifications: notificationsRepo(db),
     async ping() {
       db.$client.prepare('SELECT 1').get();
     },

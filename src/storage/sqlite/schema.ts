@@ -100,7 +100,7 @@ export const records = sqliteTable(
     type: text('type').notNull(),
     effectiveAt: integer('effective_at').notNull(),
     createdAt: integer('created_at').notNull(),
-    sourceKind: text('source_kind', { enum: ['self', 'practitioner', 'client'] }).notNull(),
+    sourceKind: text('source_kind', { enum: ['self', 'delegate', 'practitioner', 'client'] }).notNull(),
     sourceAccountId: text('source_account_id').notNull(),
     sourceOrganisationId: text('source_organisation_id'),
     schemaVersion: integer('schema_version').notNull(),
@@ -198,6 +198,8 @@ export const accessLog = sqliteTable(
     actorAccountId: text('actor_account_id'),
     actorOrganisationId: text('actor_organisation_id'),
     actorKind: text('actor_kind').notNull(),
+    /** The person a delegate acted for (their account id); null when the actor acted as themselves. */
+    onBehalfOf: text('on_behalf_of'),
     action: text('action').notNull(),
     grantIds: text('grant_ids').notNull(),
     recordIds: text('record_ids').notNull(),
@@ -335,3 +337,47 @@ export const integrityBackfill = sqliteTable('integrity_backfill', {
   id: integer('id').primaryKey(),
   at: integer('at').notNull(),
 });
+
+/** A person's delegate and the powers they hold (DESIGN "Delegates"); the powers carry a MAC. */
+export const delegations = sqliteTable(
+  'delegations',
+  {
+    id: text('id').primaryKey(),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id, { onDelete: 'cascade' }),
+    personAccountId: text('person_account_id').notNull(),
+    delegateAccountId: text('delegate_account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    /** JSON array of powers. */
+    powers: text('powers').notNull(),
+    basis: text('basis', { enum: ['consent', 'lasting-power-of-attorney', 'deputyship', 'parental-responsibility'] }).notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    receipt: text('receipt').notNull(),
+    revocationReceipt: text('revocation_receipt'),
+    integrity: text('integrity'),
+  },
+  (t) => [index('delegations_subject').on(t.subjectId, t.createdAt), index('delegations_delegate').on(t.delegateAccountId)],
+);
+
+/** Notices for one account (a person, or a supporter): ids and codes only, no personal content. */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    recipientAccountId: text('recipient_account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    subjectId: text('subject_id').references(() => subjects.id, { onDelete: 'cascade' }),
+    at: integer('at').notNull(),
+    /** JSON: ids and codes. */
+    data: text('data').notNull(),
+    readAt: integer('read_at'),
+    dedupeKey: text('dedupe_key'),
+  },
+  (t) => [index('notifications_recipient').on(t.recipientAccountId, t.at), uniqueIndex('notifications_dedupe').on(t.dedupeKey)],
+);
