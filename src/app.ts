@@ -17,6 +17,8 @@ import type { Keyring } from './crypto/keyring.js';
 import accountRoutes from './features/accounts/routes.js';
 import type { Catalogue } from './features/catalogue/catalogue.js';
 import catalogueRoutes from './features/catalogue/routes.js';
+import bespokeRoutes from './features/catalogue/bespoke-routes.js';
+import { refreshBespoke } from './features/catalogue/bespoke.js';
 import healthRoutes from './features/health/routes.js';
 import ownRecordRoutes from './features/records/routes.js';
 import { RecordSchema } from './features/records/schemas.js';
@@ -190,8 +192,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     { config: { auth: 'public' }, schema: { hide: true } },
     async () => app.swagger(),
   );
+  // Organisations' published measures: loaded now, and again when the copy is two seconds old
+  // (docs/outcomes.md "Bespoke measures"), before any route reads the catalogue.
+  await refreshBespoke(deps, true);
+  app.addHook('preValidation', async () => refreshBespoke(deps));
   await app.register(healthRoutes, { deps });
   await app.register(catalogueRoutes, { deps });
+  await app.register(bespokeRoutes, { deps });
   await app.register(tokenRoutes, { deps, ratePerMinute: limits.token });
   await app.register(accountRoutes, { deps, signUpPerMinute: limits.signUp });
   await app.register(ownRecordRoutes, { deps });

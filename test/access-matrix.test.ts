@@ -143,6 +143,15 @@ const SEED: Record<string, unknown>[] = [
   { type: 'ucla3', effectiveAt: '2026-02-07T09:00:00Z', answers: [1, 2, 1] },
 ];
 
+/** A one-item measure for the bespoke-measure rows. */
+const MATRIX_MEASURE = (code: string) => ({
+  code,
+  label: 'Matrix check',
+  description: 'One question, for the access matrix.',
+  category: 'wellbeing',
+  kind: 'questionnaire',
+  questionnaire: { itemMin: 0, itemMax: 3, items: [{ n: 1, label: 'How it went' }], scoring: { total: 'sum' } },
+});
 const heartRate = (effectiveAt = '2026-06-01T08:00:00Z', extra: Record<string, unknown> = {}) => ({ type: 'heart-rate', effectiveAt, value: 70, ...extra });
 const phq9 = (effectiveAt = '2026-06-01T08:00:00Z') => ({ type: 'phq9', effectiveAt, answers: [0, 1, 0, 1, 0, 1, 0, 0, 0] });
 const requestTerms = { access: 'read', categories: ['mental-wellbeing'], purpose: 'direct-care' };
@@ -1038,6 +1047,75 @@ const ROUTES: RouteSpec[] = [
       { actor: 'client', status: 200, check: async (res) => expect(res.json().cells[0]).toMatchObject({ suppressed: true }) },
       { actor: 'outsider', status: 200, case: 'otherOrg', check: async (res) => expect(res.json().cells).toEqual([{ group: {}, n: 0, suppressed: false, value: 0 }]) },
       { actor: 'colleague', status: 400, case: 'unalignedWindow', body: () => ({ type: 'phq9', measure: 'count', from: '2026-02', to: '2026-04' }) },
+    ],
+  },
+  {
+    id: 'M04',
+    method: 'POST',
+    path: '/v1/organisations/{orgId}/types',
+    auth: ['admin', 'practitioner'],
+    url: () => `/v1/organisations/${orgA}/types`,
+    body: () => MATRIX_MEASURE('matrix-check'),
+    ok: [
+      { actor: 'admin', status: 201, check: async (res) => expect(res.json()).toMatchObject({ code: 'matrix-check', version: 1, status: 'draft' }) },
+      { actor: 'colleague', status: 403, case: 'notManager' },
+      { actor: 'outsider', status: 403, case: 'otherOrg' },
+    ],
+  },
+  {
+    id: 'M05',
+    method: 'GET',
+    path: '/v1/organisations/{orgId}/types',
+    auth: ['admin', 'practitioner'],
+    url: () => `/v1/organisations/${orgA}/types`,
+    ok: [
+      { actor: 'admin', status: 200, check: async (res) => expect(res.json().items.map((d: { code: string }) => d.code)).toEqual(['matrix-check']) },
+      { actor: 'grantee', status: 403, case: 'notManager' },
+      { actor: 'admin', status: 404, case: 'unknownOrg', url: () => `/v1/organisations/${randomUUID()}/types` },
+    ],
+  },
+  {
+    id: 'M06',
+    method: 'POST',
+    path: '/v1/organisations/{orgId}/types/{code}/publish',
+    auth: ['admin', 'practitioner'],
+    url: () => `/v1/organisations/${orgA}/types/matrix-check/publish`,
+    ok: [
+      { actor: 'colleague', status: 403, case: 'notManager' },
+      { actor: 'admin', status: 200, check: async (res) => expect(res.json()).toMatchObject({ version: 1, status: 'published', owner: { organisationId: orgA } }) },
+      { actor: 'admin', status: 404, case: 'noDraft' },
+    ],
+  },
+  {
+    id: 'M07',
+    method: 'POST',
+    path: '/v1/me/types',
+    auth: ['citizen'],
+    body: () => MATRIX_MEASURE('my-matrix'),
+    ok: [
+      { actor: 'citizen', status: 201, check: async (res, caller) => expect(res.json()).toMatchObject({ code: 'my-matrix', status: 'draft', owner: { subjectId: caller.subjectId } }) },
+      { actor: 'citizen', status: 400, case: 'notMine', body: () => MATRIX_MEASURE('matrix-two') },
+    ],
+  },
+  {
+    id: 'M08',
+    method: 'GET',
+    path: '/v1/me/types',
+    auth: ['citizen'],
+    ok: [
+      { actor: 'citizen', status: 200, check: async (res) => expect(res.json().items.map((d: { code: string }) => d.code)).toEqual(['my-matrix']) },
+      { actor: 'otherCitizen', status: 200, case: 'someoneElse', check: async (res) => expect(res.json().items).toEqual([]) },
+    ],
+  },
+  {
+    id: 'M09',
+    method: 'POST',
+    path: '/v1/me/types/{code}/publish',
+    auth: ['citizen'],
+    url: () => '/v1/me/types/my-matrix/publish',
+    ok: [
+      { actor: 'otherCitizen', status: 404, case: 'someoneElse' },
+      { actor: 'citizen', status: 200, check: async (res) => expect(res.json()).toMatchObject({ version: 1, status: 'published' }) },
     ],
   },
   {

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Keyring } from '../crypto/keyring.js';
-import { catalogue as builtInCatalogue, type Catalogue } from '../features/catalogue/catalogue.js';
+import { builtInCatalogue, type Catalogue } from '../features/catalogue/catalogue.js';
+import { catalogueForCodes } from '../features/catalogue/bespoke.js';
 import { AlertBus } from '../features/alerts/bus.js';
 import { LoginLimiter, type LoginThrottle } from '../features/tokens/login-limiter.js';
 import type { Storage } from '../storage/contract.js';
@@ -19,10 +20,15 @@ export interface Deps {
   alertBus: AlertBus;
   /** Throttles every password check: logins, erasure. */
   loginThrottle: LoginThrottle;
+  /**
+   * The catalogue as a person sees it, with their own measures when some of `codes` are theirs
+   * (src/features/catalogue/bespoke.ts); given here so features before the catalogue can ask.
+   */
+  catalogueOf(subjectId: string, codes: readonly string[]): Promise<Catalogue>;
 }
 
-export function createDeps(config: Config, storage: Storage, keyring: Keyring, clock: Clock = systemClock, catalogue: Catalogue = builtInCatalogue): Deps {
-  return {
+export function createDeps(config: Config, storage: Storage, keyring: Keyring, clock: Clock = systemClock, catalogue: Catalogue = builtInCatalogue()): Deps {
+  const deps: Deps = {
     config,
     storage,
     keyring,
@@ -31,5 +37,7 @@ export function createDeps(config: Config, storage: Storage, keyring: Keyring, c
     clock,
     alertBus: new AlertBus(),
     loginThrottle: new LoginLimiter(),
+    catalogueOf: (subjectId, codes) => catalogueForCodes(deps, subjectId, codes),
   };
+  return deps;
 }

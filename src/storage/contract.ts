@@ -540,6 +540,41 @@ export interface RecordsRepo {
   delete(subjectId: string, id: string, log: LogEntryInput): Promise<boolean>;
 }
 
+/** Whose bespoke measure a definition is: an organisation's, or one person's own. */
+export type TypeOwner = { organisationId: string } | { subjectId: string };
+
+/** One version of a bespoke measure (docs/outcomes.md "Bespoke measures"). */
+export interface TypeDefinitionRow {
+  id: string;
+  code: string;
+  version: number;
+  organisationId: string | null;
+  subjectId: string | null;
+  status: 'draft' | 'published';
+  /** Organisation types: the definition as JSON. */
+  definition: string | null;
+  /** A person's own types: the definition sealed with their data key. */
+  sealedDefinition: Uint8Array | null;
+  createdBy: string;
+  createdAt: number;
+  publishedAt: number | null;
+}
+
+export interface TypeDefinitionsRepo {
+  /**
+   * Stores a draft, atomically: it replaces the owner's current draft of the code, or else
+   * becomes the version after the latest published one.
+   * @returns the stored row, or `taken` when another organisation owns an organisation code
+   */
+  saveDraft(owner: TypeOwner, row: Omit<TypeDefinitionRow, 'id' | 'version' | 'status' | 'publishedAt' | 'organisationId' | 'subjectId'>, id: string): Promise<TypeDefinitionRow | 'taken'>;
+  /** Freezes the owner's draft of a code. @returns the published row, or undefined when there is no draft */
+  publish(owner: TypeOwner, code: string, now: number): Promise<TypeDefinitionRow | undefined>;
+  /** Every version of an owner's types, drafts too, by code then version. */
+  listForOwner(owner: TypeOwner): Promise<TypeDefinitionRow[]>;
+  /** Every published version of every organisation's types. */
+  publishedOrganisationTypes(): Promise<TypeDefinitionRow[]>;
+}
+
 /** The kinds of row that carry a MAC. */
 export type MacTable = 'accounts' | 'sessions' | 'grants' | 'delegations';
 
@@ -580,6 +615,7 @@ export interface Storage {
   integrity: IntegrityRepo;
   delegations: DelegationsRepo;
   notifications: NotificationsRepo;
+  typeDefinitions: TypeDefinitionsRepo;
   /** Checks the database answers (readiness). */
   ping(): Promise<void>;
   /** Flushes the WAL into the main file and closes. */

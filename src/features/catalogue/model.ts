@@ -124,6 +124,14 @@ export const TypeDefSchema = Type.Object(
     meaningfulChange: Type.Optional(MeaningfulChangeSchema),
     licence: Type.Union([Type.String(), Type.Null()]),
     sources: Type.Array(Type.String()),
+    owner: Type.Optional(
+      Type.Object(
+        { organisationId: Type.Optional(Type.String()), organisationName: Type.Optional(Type.String()), subjectId: Type.Optional(Type.String()) },
+        { description: 'Bespoke measures: the organisation (or, for a personal measure, the person) that defined it' },
+      ),
+    ),
+    version: Type.Optional(Type.Integer({ description: 'Bespoke measures: the version; records carry it as `typeVersion`' })),
+    status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('published')], { description: 'Bespoke measures: a draft can change, a published version is frozen' })),
   },
   { $id: 'TypeDef' },
 );

@@ -190,7 +190,8 @@ function questionnaireResources(ctx: FhirContext, r: RecordView, def: TypeDef | 
     resourceType: 'QuestionnaireResponse',
     id: qrId,
     identifier: identifier(ctx, 'record', r.id),
-    questionnaire: own(ctx, `Questionnaire/${r.type}`),
+    // A canonical URL may carry the version (FHIR R4 canonical `url|version`): the items are that version's.
+    questionnaire: own(ctx, `Questionnaire/${r.type}`) + (r.typeVersion !== undefined ? `|${r.typeVersion}` : ''),
     status: 'completed',
     subject: patientRef(ctx),
     authored: r.effectiveAt,
@@ -322,7 +323,8 @@ function goalUpdateObservation(ctx: FhirContext, r: RecordView): Resource {
 
 /** The resources one record becomes: one, or two for a questionnaire (the answers and the score). */
 export function recordResources(ctx: FhirContext, r: RecordView): Resource[] {
-  const def = ctx.catalogue.type(r.type);
+  // A bespoke measure's record is shown with the items of the version that scored it.
+  const def = ctx.catalogue.type(r.type, r.typeVersion);
   const kind = def?.kind ?? (r.answers ? 'questionnaire' : r.text !== undefined ? 'text' : 'measure');
   if (kind === 'questionnaire') return questionnaireResources(ctx, r, def);
   if (kind === 'measure') return [measureResource(ctx, r, def)];

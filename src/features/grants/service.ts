@@ -165,7 +165,7 @@ function termsLog(t: Terms, grantee: Grantee): Record<string, unknown> {
 /** A citizen grants a supporter a slice of their own store. */
 export async function createGrant(deps: Deps, actor: Actor, subjectId: string, input: GrantInput): Promise<GrantView> {
   const now = deps.clock.now();
-  const terms = checkTerms(deps, input, now);
+  const terms = checkTerms(deps, input, now, await deps.catalogueOf(subjectId, input.types ?? []));
   const grantee = await checkGrantee(deps, input);
   const dek = await deps.dataKeys.forSubject(subjectId);
   const row = await newGrant(deps, subjectId, dek, grantee, terms, now, null);
@@ -176,7 +176,7 @@ export async function createGrant(deps: Deps, actor: Actor, subjectId: string, i
 /** What a grant with these terms would expose now, creating nothing. */
 export async function previewGrant(deps: Deps, subjectId: string, input: GrantInput): Promise<Preview> {
   const now = deps.clock.now();
-  const terms = checkTerms(deps, input, now);
+  const terms = checkTerms(deps, input, now, await deps.catalogueOf(subjectId, input.types ?? []));
   await checkGrantee(deps, input);
   const groups = await deps.storage.records.summarise({ subjectId, slices: [sliceOf(terms)] });
   const preview: Preview = { total: 0, byCategory: {}, byType: {}, first: null, last: null };

@@ -1,4 +1,5 @@
 import type { Deps } from '../../core/deps.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 import { parseInstant } from '../../core/time.js';
 import { ValidationError, type FieldError } from '../../errors.js';
 import type { GrantRow, Slice } from '../../storage/contract.js';
@@ -21,19 +22,20 @@ export interface Terms {
 }
 
 /**
- * Checks the terms of a grant or an access request.
+ * Checks the terms of a grant or an access request, against the catalogue as the person sees it
+ * (their own measures included, for the grants they give).
  * @param prefix field-name prefix (e.g. `` for a body, `terms.` elsewhere)
  * @throws ValidationError naming each bad field
  */
-export function checkTerms(deps: Deps, input: TermsInput, now: number): Terms {
+export function checkTerms(deps: Deps, input: TermsInput, now: number, catalogue: Catalogue = deps.catalogue): Terms {
   const errors: FieldError[] = [];
   const err = (field: string, detail: string) => errors.push({ field, pointer: `/${field.replace(/\./g, '/')}`, in: 'body', detail });
 
   input.categories.forEach((c, i) => {
-    if (!deps.catalogue.category(c)) err(`categories.${i}`, `unknown category "${c}"`);
+    if (!catalogue.category(c)) err(`categories.${i}`, `unknown category "${c}"`);
   });
   (input.types ?? []).forEach((t, i) => {
-    const def = deps.catalogue.type(t);
+    const def = catalogue.type(t);
     if (!def) err(`types.${i}`, `unknown type "${t}"`);
     else if (!input.categories.includes(def.category)) err(`types.${i}`, `type "${t}" belongs to category "${def.category}", which is not granted`);
   });

@@ -36,6 +36,8 @@ export interface RecordContent extends Partial<ScoredAnswers> {
   status?: string;
   /** For a progress update: the id of the goal's first record (docs/outcomes.md "Goals"). */
   goalId?: string;
+  /** A bespoke measure's version the record was scored by. */
+  typeVersion?: number;
   detail?: Record<string, unknown>;
 }
 
@@ -91,6 +93,7 @@ export function composeRecord(catalogue: Catalogue, input: RecordInput, now: num
   else content = textContent(def, input, errors);
 
   if (errors.length) throw new ValidationError(errors);
+  if (def.version !== undefined) content.typeVersion = def.version;
   if (input.detail !== undefined) content.detail = input.detail;
   return { category, type: def.code, effectiveAt: effectiveAt!, content };
 }

@@ -76,6 +76,7 @@ export const RecordSchema = Type.Object(
     intensity: Type.Optional(Type.Integer()),
     status: Type.Optional(Type.String()),
     goalId: Type.Optional(UuidSchema),
+    typeVersion: Type.Optional(Type.Integer({ description: 'Bespoke measures: the version the record was scored by' })),
     detail: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },
   { $id: 'Record' },

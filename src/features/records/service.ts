@@ -10,6 +10,7 @@ import { publishAlerts } from '../alerts/service.js';
 import { watchEffects, type Written } from '../watches/evaluate.js';
 import { logEntry } from '../access-log/entry.js';
 import { composeRecord, type RecordContent, type RecordInput } from './compose.js';
+import { catalogueForCodes, PERSONAL_PREFIX } from '../catalogue/bespoke.js';
 import type { RecordQueryInput, RecordView } from './schemas.js';
 
 
@@ -45,9 +46,10 @@ export async function prepareRecords(
 ): Promise<PreparedRecords> {
   const now = deps.clock.now();
   const errors: FieldError[] = [];
+  const catalogue = await catalogueForCodes(deps, subjectId, inputs.map((i) => i.type));
   const composed = inputs.map((input, i) => {
     try {
-      return composeRecord(deps.catalogue, input, now);
+      return composeRecord(catalogue, input, now);
     } catch (e) {
       if (!(e instanceof ValidationError) || !batch) throw e;
       errors.push(
@@ -148,7 +150,8 @@ export function toRecordQuery(deps: Deps, q: RecordQueryInput): RecordQuery {
     if (!deps.catalogue.category(c)) errors.push({ field: 'category', pointer: '/category', in: 'query', detail: `unknown category "${c}"` });
   }
   for (const t of q.type ?? []) {
-    if (!deps.catalogue.type(t)) errors.push({ field: 'type', pointer: '/type', in: 'query', detail: `unknown type "${t}"` });
+    // A person's own measures are not in the shared catalogue; their codes are theirs to filter by.
+    if (!deps.catalogue.type(t) && !t.startsWith(PERSONAL_PREFIX)) errors.push({ field: 'type', pointer: '/type', in: 'query', detail: `unknown type "${t}"` });
   }
   if (errors.length) throw new ValidationError(errors);
   const window = parseWindow(q, 'query');

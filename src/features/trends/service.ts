@@ -33,8 +33,8 @@ export function assessChange(def: TypeDef, item: number | undefined, baseline: n
   return { change, direction, meaningful: threshold === null ? null : Math.abs(change) >= threshold } as const;
 }
 
-function typeOf(deps: Deps, code: string): TypeDef {
-  const def = deps.catalogue.type(code);
+async function typeOf(deps: Deps, subjectId: string, code: string): Promise<TypeDef> {
+  const def = (await deps.catalogueOf(subjectId, [code])).type(code);
   if (!def) throw ValidationError.query('type', `unknown type "${code}"; see /v1/catalogue/types`);
   return def;
 }
@@ -75,8 +75,9 @@ async function trendIn(deps: Deps, scope: Scope, def: TypeDef, q: TrendQuery) {
 
 /** A person's own trend in one type (or, for a delegate, the trend of the person they act for). */
 export async function ownTrend(deps: Deps, actor: Actor, q: TrendQuery): Promise<Trend> {
-  const def = typeOf(deps, q.type);
-  return (await trendIn(deps, ownScope(subjectOf(actor)), def, q)).trend;
+  const subjectId = subjectOf(actor);
+  const def = await typeOf(deps, subjectId, q.type);
+  return (await trendIn(deps, ownScope(subjectId), def, q)).trend;
 }
 
 /**
@@ -85,7 +86,7 @@ export async function ownTrend(deps: Deps, actor: Actor, q: TrendQuery): Promise
  * @throws ForbiddenError when no read grant covers the type
  */
 export async function supporterTrend(deps: Deps, actor: Actor, subjectId: string, grants: GrantRow[], q: TrendQuery): Promise<Trend> {
-  const def = typeOf(deps, q.type);
+  const def = await typeOf(deps, subjectId, q.type);
   const scope = readScope(deps.catalogue, subjectId, grants, { types: [def.code], limit: 1 });
   const { trend, recordIds } = await trendIn(deps, scope, def, q);
   const logged: Record<string, unknown> = { type: q.type };

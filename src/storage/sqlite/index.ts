@@ -14,6 +14,7 @@ import { recordsRepo } from './records.js';
 import { keysRepo } from './subject-keys.js';
 import { sessionsRepo } from './sessions.js';
 import { subjectsRepo } from './subjects.js';
+import { typeDefinitionsRepo } from './type-definitions.js';
 import { alertsRepo, watchesRepo } from './watches.js';
 import { webhooksRepo } from './webhooks.js';
 
@@ -51,6 +52,7 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     webhooks: webhooksRepo(db),
     subjects: subjectsRepo(db),
     integrity: integrityRepo(db),
+    typeDefinitions: typeDefinitionsRepo(db),
     delegations: delegationsRepo(db),
     notifications: notificationsRepo(db),
     async ping() {
