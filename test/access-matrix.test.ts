@@ -196,7 +196,7 @@ const actors = {} as Record<Exclude<ActorName, 'owner'>, ActorHandle>;
 /** Every record id the test knows, with its person: no answer may show one to anyone else. */
 const recordOwner = new Map<string, string>();
 /** The kind-row citizen's ids that its routes act on. */
-const kindIds = { records: [] as string[], grants: [] as string[], requests: [] as string[], delegations: [] as string[], notifications: [] as string[] };
+const kindIds = { records: [] as string[], grants: [] as string[], requests: [] as string[], delegations: [] as string[], notifications: [] as string[], referrals: [] as string[] };
 /** Grants made to gpX and clientX, revoked when they are disabled. */
 const disabledGrantIds: string[] = [];
 /** Every watch set in this file: who set it, on whom, on what, and whether it has been removed. */
@@ -401,6 +401,18 @@ beforeAll(async () => {
   }
   const pending = await t.app.inject({ method: 'GET', url: '/v1/me/access-requests', headers: bearer(lee.citizen!.token) });
   kindIds.requests.push(...(pending.json().items as { id: string }[]).map((r) => r.id));
+  // …and two referrals of lee by the practitioner (it holds a read grant on lee from here on).
+  await give(lee, { grantee: toGp, categories: ['notes'] });
+  for (let i = 0; i < 2; i++) {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/v1/subjects/${lee.subjectId}/referrals`,
+      headers: bearer(gp.token),
+      payload: { referTo: { organisationId: orgB }, categories: ['notes'], purpose: 'care-coordination' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    kindIds.referrals.push(res.json().id);
+  }
   const notices = await t.app.inject({ method: 'GET', url: '/v1/me/notifications', headers: bearer(lee.citizen!.token) });
   kindIds.notifications.push(...(notices.json().items as { id: string }[]).map((n) => n.id));
   expect(kindIds.notifications.length).toBeGreaterThan(0);
@@ -843,6 +855,31 @@ const ROUTES: RouteSpec[] = [
   { id: 'R38', method: 'POST', path: '/v1/subjects/{subjectId}/watches', auth: ['practitioner', 'client'], subjectRoute: 'watch' },
   { id: 'R39', method: 'GET', path: '/v1/subjects/{subjectId}/watches', auth: ['practitioner', 'client'], subjectRoute: 'watches' },
   { id: 'R40', method: 'DELETE', path: '/v1/subjects/{subjectId}/watches/{id}', auth: ['practitioner', 'client'], subjectRoute: 'unwatch' },
+  { id: 'R60', method: 'POST', path: '/v1/subjects/{subjectId}/referrals', auth: ['practitioner', 'client'], subjectRoute: 'refer' },
+  { id: 'R61', method: 'GET', path: '/v1/referrals', auth: ['practitioner', 'client'], ok: [{ actor: 'grantee', status: 200 }, { actor: 'client', status: 200 }] },
+  { id: 'R62', method: 'GET', path: '/v1/me/referrals', auth: ['citizen'], ok: [{ actor: 'citizen', status: 200 }] },
+  {
+    id: 'R63',
+    method: 'POST',
+    path: '/v1/me/referrals/{id}/approve',
+    auth: ['citizen'],
+    url: () => `/v1/me/referrals/${kindIds.referrals[0]}/approve`,
+    ok: [
+      { actor: 'citizen', status: 201 },
+      { actor: 'otherCitizen', status: 404, case: 'notTheirs' },
+    ],
+  },
+  {
+    id: 'R64',
+    method: 'POST',
+    path: '/v1/me/referrals/{id}/deny',
+    auth: ['citizen'],
+    url: () => `/v1/me/referrals/${kindIds.referrals[1]}/deny`,
+    ok: [
+      { actor: 'citizen', status: 200 },
+      { actor: 'otherCitizen', status: 404, case: 'notTheirs' },
+    ],
+  },
   {
     id: 'R41',
     method: 'GET',
@@ -1255,7 +1292,7 @@ const KIND_ROWS: KindRow[] = ROUTES.flatMap((route) => {
 // ---------------------------------------------------------------------------------------------
 // Subject rows: actor × grant state × supporter route.
 
-type SubjectRouteKey = 'read' | 'head' | 'append' | 'batch' | 'request' | 'watch' | 'watches' | 'unwatch' | 'trends';
+type SubjectRouteKey = 'read' | 'head' | 'append' | 'batch' | 'request' | 'watch' | 'watches' | 'unwatch' | 'refer' | 'trends';
 
 /** `id` is the watch an `unwatch` row names (an id nobody has unless the row says whose). */
 const SUBJECT_ROUTES: Record<SubjectRouteKey, { method: Method; url: (subjectId: string, query?: string, id?: string) => string; body?: () => unknown }> = {
@@ -1267,6 +1304,7 @@ const SUBJECT_ROUTES: Record<SubjectRouteKey, { method: Method; url: (subjectId:
   watch: { method: 'POST', url: (s) => `/v1/subjects/${s}/watches`, body: () => PHQ9_WATCH },
   watches: { method: 'GET', url: (s) => `/v1/subjects/${s}/watches` },
   unwatch: { method: 'DELETE', url: (s, _q, id = randomUUID()) => `/v1/subjects/${s}/watches/${id}` },
+  refer: { method: 'POST', url: (s) => `/v1/subjects/${s}/referrals`, body: () => ({ referTo: { organisationId: orgB }, categories: ['health-status'], purpose: 'care-coordination' }) },
   trends: { method: 'GET', url: (s, q) => `/v1/subjects/${s}/trends?${q ?? 'type=phq9'}` },
 };
 
@@ -1535,6 +1573,21 @@ const SUBJECT_ROWS: SubjectRow[] = [
   { id: 'AM588', subject: 'orgWide', actor: 'admin', route: 'watch', status: 403 },
 
   // otherPerson: the outsider holds a notes grant; the practitioner holds nothing
+  // referrals: only a supporter holding an active read grant on the person may refer them
+  { id: 'AM701', subject: 'active', actor: 'grantee', route: 'refer', status: 201 },
+  { id: 'AM702', subject: 'readOnly', actor: 'grantee', route: 'refer', status: 201, why: 'any read grant; the person decides what is shared' },
+  { id: 'AM703', subject: 'appendOnly', actor: 'grantee', route: 'refer', status: 403, why: 'an append grant is not a read grant' },
+  { id: 'AM704', subject: 'revoked', actor: 'grantee', route: 'refer', status: 404 },
+  { id: 'AM705', subject: 'expired', actor: 'grantee', route: 'refer', status: 404, expired: true },
+  { id: 'AM706', subject: 'otherPerson', actor: 'grantee', route: 'refer', status: 404 },
+  { id: 'AM707', subject: 'orgWide', actor: 'colleague', route: 'refer', status: 201, why: 'through the organisation grant' },
+  { id: 'AM708', subject: 'orgWide', actor: 'client', route: 'refer', status: 404, why: 'members: practitioners does not reach the client' },
+  { id: 'AM709', subject: 'active', actor: 'owner', route: 'refer', status: 403 },
+  { id: 'AM710', subject: 'active', actor: 'admin', route: 'refer', status: 403 },
+  { id: 'AM711', subject: 'active', actor: 'anonymous', route: 'refer', status: 401 },
+  { id: 'AM712', subject: 'window', actor: 'grantee', route: 'refer', status: 201 },
+  { id: 'AM713', subject: 'active', actor: 'outsider', route: 'refer', status: 404 },
+  { id: 'AM714', subject: 'missing', actor: 'grantee', route: 'refer', status: 404 },
   { id: 'AM591', subject: 'otherPerson', actor: 'grantee', route: 'watch', status: 404 },
   { id: 'AM592', subject: 'otherPerson', actor: 'outsider', route: 'watch', status: 403, why: 'a notes grant does not cover PHQ-9' },
   { id: 'AM593', subject: 'otherPerson', actor: 'grantee', route: 'watches', status: 404 },
@@ -1551,34 +1604,34 @@ const SUBJECT_ROWS: SubjectRow[] = [
   { id: 'AM607', subject: 'malformed', actor: 'grantee', route: 'unwatch', status: 400 },
   { id: 'AM608', subject: 'active', actor: 'grantee', route: 'unwatch', watch: 'malformed', status: 400 },
   // trends: a read of the records of one type the read grants cover, logged as trends.read
-  { id: 'AM701', subject: 'active', actor: 'grantee', route: 'trends', status: 200, count: 2, why: 'the 2026 window of the typed grant holds two PHQ-9s' },
-  { id: 'AM702', subject: 'active', actor: 'grantee', route: 'trends', query: 'type=heart-rate', status: 200, why: 'the health-status grant names no types' },
-  { id: 'AM703', subject: 'active', actor: 'grantee', route: 'trends', query: 'type=swemwbs', status: 403, why: 'the mental-wellbeing grant names its types' },
-  { id: 'AM704', subject: 'active', actor: 'colleague', route: 'trends', status: 404 },
-  { id: 'AM705', subject: 'active', actor: 'outsider', route: 'trends', status: 404 },
-  { id: 'AM706', subject: 'active', actor: 'client', route: 'trends', status: 404 },
-  { id: 'AM707', subject: 'active', actor: 'owner', route: 'trends', status: 403, why: 'the person reads their own at /v1/me/trends' },
-  { id: 'AM708', subject: 'active', actor: 'admin', route: 'trends', status: 403 },
-  { id: 'AM709', subject: 'active', actor: 'anonymous', route: 'trends', status: 401 },
-  { id: 'AM710', subject: 'active', actor: 'badToken', route: 'trends', status: 401 },
-  { id: 'AM711', subject: 'revoked', actor: 'grantee', route: 'trends', query: 'type=heart-rate', status: 404 },
-  { id: 'AM712', subject: 'expired', actor: 'grantee', route: 'trends', query: 'type=heart-rate', status: 404, expired: true },
-  { id: 'AM713', subject: 'appendOnly', actor: 'grantee', route: 'trends', query: 'type=heart-rate', status: 403, why: 'grants, but none allows read' },
-  { id: 'AM714', subject: 'orgWide', actor: 'colleague', route: 'trends', status: 200, count: 3 },
-  { id: 'AM715', subject: 'window', actor: 'grantee', route: 'trends', status: 200, count: 0, why: 'the grant window holds none of the records' },
-  { id: 'AM716', subject: 'missing', actor: 'grantee', route: 'trends', status: 404 },
-  { id: 'AM717', subject: 'malformed', actor: 'grantee', route: 'trends', status: 400 },
-  { id: 'AM718', subject: 'active', actor: 'grantee', route: 'trends', query: 'type=no-such-type', status: 400 },
+  { id: 'AMM01', subject: 'active', actor: 'grantee', route: 'trends', status: 200, count: 2, why: 'the 2026 window of the typed grant holds two PHQ-9s' },
+  { id: 'AMM02', subject: 'active', actor: 'grantee', route: 'trends', query: 'type=heart-rate', status: 200, why: 'the health-status grant names no types' },
+  { id: 'AMM03', subject: 'active', actor: 'grantee', route: 'trends', query: 'type=swemwbs', status: 403, why: 'the mental-wellbeing grant names its types' },
+  { id: 'AMM04', subject: 'active', actor: 'colleague', route: 'trends', status: 404 },
+  { id: 'AMM05', subject: 'active', actor: 'outsider', route: 'trends', status: 404 },
+  { id: 'AMM06', subject: 'active', actor: 'client', route: 'trends', status: 404 },
+  { id: 'AMM07', subject: 'active', actor: 'owner', route: 'trends', status: 403, why: 'the person reads their own at /v1/me/trends' },
+  { id: 'AMM08', subject: 'active', actor: 'admin', route: 'trends', status: 403 },
+  { id: 'AMM09', subject: 'active', actor: 'anonymous', route: 'trends', status: 401 },
+  { id: 'AMM10', subject: 'active', actor: 'badToken', route: 'trends', status: 401 },
+  { id: 'AMM11', subject: 'revoked', actor: 'grantee', route: 'trends', query: 'type=heart-rate', status: 404 },
+  { id: 'AMM12', subject: 'expired', actor: 'grantee', route: 'trends', query: 'type=heart-rate', status: 404, expired: true },
+  { id: 'AMM13', subject: 'appendOnly', actor: 'grantee', route: 'trends', query: 'type=heart-rate', status: 403, why: 'grants, but none allows read' },
+  { id: 'AMM14', subject: 'orgWide', actor: 'colleague', route: 'trends', status: 200, count: 3 },
+  { id: 'AMM15', subject: 'window', actor: 'grantee', route: 'trends', status: 200, count: 0, why: 'the grant window holds none of the records' },
+  { id: 'AMM16', subject: 'missing', actor: 'grantee', route: 'trends', status: 404 },
+  { id: 'AMM17', subject: 'malformed', actor: 'grantee', route: 'trends', status: 400 },
+  { id: 'AMM18', subject: 'active', actor: 'grantee', route: 'trends', query: 'type=no-such-type', status: 400 },
   // aggregate: outcome-reporting consent to organisation A is no grant on the person's store
-  { id: 'AM721', subject: 'aggregate', actor: 'grantee', route: 'read', status: 404, why: 'under aggregate consent no record is ever readable' },
-  { id: 'AM722', subject: 'aggregate', actor: 'colleague', route: 'read', status: 404 },
-  { id: 'AM723', subject: 'aggregate', actor: 'client', route: 'read', status: 404, why: 'members all, and still nothing to read' },
-  { id: 'AM724', subject: 'aggregate', actor: 'grantee', route: 'head', status: 404 },
-  { id: 'AM725', subject: 'aggregate', actor: 'client', route: 'append', status: 404 },
-  { id: 'AM726', subject: 'aggregate', actor: 'grantee', route: 'trends', status: 404 },
-  { id: 'AM727', subject: 'aggregate', actor: 'grantee', route: 'watch', body: PHQ9_WATCH, status: 404 },
-  { id: 'AM728', subject: 'aggregate', actor: 'client', route: 'watches', status: 404 },
-  { id: 'AM729', subject: 'aggregate', actor: 'grantee', route: 'request', status: 202 },
+  { id: 'AMM21', subject: 'aggregate', actor: 'grantee', route: 'read', status: 404, why: 'under aggregate consent no record is ever readable' },
+  { id: 'AMM22', subject: 'aggregate', actor: 'colleague', route: 'read', status: 404 },
+  { id: 'AMM23', subject: 'aggregate', actor: 'client', route: 'read', status: 404, why: 'members all, and still nothing to read' },
+  { id: 'AMM24', subject: 'aggregate', actor: 'grantee', route: 'head', status: 404 },
+  { id: 'AMM25', subject: 'aggregate', actor: 'client', route: 'append', status: 404 },
+  { id: 'AMM26', subject: 'aggregate', actor: 'grantee', route: 'trends', status: 404 },
+  { id: 'AMM27', subject: 'aggregate', actor: 'grantee', route: 'watch', body: PHQ9_WATCH, status: 404 },
+  { id: 'AMM28', subject: 'aggregate', actor: 'client', route: 'watches', status: 404 },
+  { id: 'AMM29', subject: 'aggregate', actor: 'grantee', route: 'request', status: 202 },
 ];
 
 /** Disabled grantee: rows before and after the operator disables gpX and clientX. */
@@ -1688,7 +1741,7 @@ async function runSubjectRow(row: SubjectRow): Promise<void> {
     const res = await send(call, label);
     expect(res.statusCode, `${label} ${res.body}`).toBe(row.status);
     if (owner) await expectLogged(row, owner, actor, person, seqBefore, res);
-    if (!RECORD_ROUTES.includes(row.route) && row.route !== 'request' && row.route !== 'trends') await expectWatchAnswer(row, person, actor, res, body, watchId);
+    if (!RECORD_ROUTES.includes(row.route) && row.route !== 'request' && row.route !== 'refer' && row.route !== 'trends') await expectWatchAnswer(row, person, actor, res, body, watchId);
 
     if (row.status === 200 && row.route === 'trends') {
       // Property: the points are exactly the person's records of the type inside an active read grant (∩ the query).
@@ -2267,6 +2320,7 @@ const DELEGATE_ROUTES: { method: Method; url: () => string; power: 'read-records
   { method: 'GET', url: () => '/v1/me/access-log/checkpoint', power: 'manage-sharing', ok: 200 },
   { method: 'GET', url: () => '/v1/me/watches', power: 'manage-sharing', ok: 200 },
   { method: 'GET', url: () => '/v1/me/notifications', power: 'manage-sharing', ok: 200 },
+  { method: 'GET', url: () => '/v1/me/referrals', power: 'manage-sharing', ok: 200 },
   { method: 'GET', url: () => '/v1/me', power: null, ok: 200 },
   { method: 'GET', url: () => '/v1/me/export', power: null, ok: 200 },
   { method: 'DELETE', url: () => '/v1/me', power: null, ok: 200, body: () => ({ password: strongPassword }) },

@@ -2,7 +2,9 @@ import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Actor } from '../core/actor.js';
+import { readCookie, sessionCookieName } from '../core/cookies.js';
 import type { Deps } from '../core/deps.js';
+import { sessionIdOfSecret } from '../crypto/secrets.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
 import type { AccountKind, AuthRow, DelegatePower } from '../storage/contract.js';
 import { liveDelegation } from '../features/delegates/service.js';
@@ -13,6 +15,12 @@ import { checkAuthRow } from '../core/integrity.js';
  * with fast-jwt, then its session and account are loaded from the database, so a revoked
  * session, a disabled account or an erased person stops working on the very next request.
  * Routes declare who may call them; a route that declares nothing fails at boot.
+ *
+ * The web app's pages authenticate with the session cookie instead (docs/web-app.md): its
+ * secret's digest is the id of a session row made as the password grant makes one, and it goes
+ * through the same lookup and checks below. Only routes that say so take the cookie, and one
+ * that changes state must live under /app/, where the Origin of every such request is checked;
+ * so a cookie never authenticates a JSON call another site could forge.
  */
 
 /**
@@ -32,6 +40,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** `public`, or the account kinds that may call the route. */
     auth?: 'public' | AccountKind[];
+    /**
+     * What authenticates the caller: a bearer token (the default), the web app's session
+     * cookie, or either (a bearer token wins when both are sent).
+     */
+    credentials?: 'token' | 'cookie' | 'token-or-cookie';
     /**
      * For a person's own routes: the power a delegate needs to call it for them. A route that
      * names none is never open to delegation tokens (deny by default: erasure, delegates).
@@ -102,16 +115,29 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'public' };
     if (!route.config?.auth) throw new Error(`route ${String(route.method)} ${route.url} declares no auth: deny by default`);
+    const methods = [route.method].flat();
+    if ((route.config.credentials ?? 'token') !== 'token' && !route.url.startsWith('/app/') && methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
+      throw new Error(`route ${String(route.method)} ${route.url} takes the session cookie but changes state outside /app/, where Origin is not checked`);
+    }
     if (route.config.delegable && (route.config.auth === 'public' || !route.config.auth.includes('citizen'))) {
       throw new Error(`route ${String(route.method)} ${route.url} is delegable but not a person's own route`);
     }
   });
 
-  app.addHook('onRequest', async (request, reply) => {
-    const auth = request.routeOptions.config.auth;
-    reply.header('cache-control', 'no-store');
-    if (auth === undefined || auth === 'public') return;
+  const cookieName = sessionCookieName(config);
+
+  /**
+   * @returns the session a request presents, with the account, expiry and claims its token
+   * names (none for a cookie: its session row is all there is)
+   */
+  async function presented(request: FastifyRequest): Promise<{ sessionId: string; sub: string | null; expiresAt: number | null; claims: AccessClaims | null }> {
+    const via = request.routeOptions.config.credentials ?? 'token';
     const header = request.headers.authorization;
+    if (via === 'cookie' || (via === 'token-or-cookie' && !header)) {
+      const secret = readCookie(request.headers.cookie, cookieName);
+      if (!secret) throw new UnauthenticatedError('Log in first');
+      return { sessionId: sessionIdOfSecret(secret), sub: null, expiresAt: null, claims: null };
+    }
     if (!header || !/^Bearer\s+\S+$/i.test(header)) throw new UnauthenticatedError();
     let claims: AccessClaims;
     try {
@@ -120,12 +146,20 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
       throw new UnauthenticatedError('The access token is invalid or expired');
     }
     const exp = (claims as AccessClaims & { exp?: number }).exp;
-    request.tokenExpiresAt = typeof exp === 'number' ? exp * 1000 : null;
-    if (claims.act) {
+    return { sessionId: claims.sid, sub: claims.sub, expiresAt: typeof exp === 'number' ? exp * 1000 : null, claims };
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    const auth = request.routeOptions.config.auth;
+    reply.header('cache-control', 'no-store');
+    if (auth === undefined || auth === 'public') return;
+    const { sessionId, sub, expiresAt, claims } = await presented(request);
+    request.tokenExpiresAt = expiresAt;
+    if (claims?.act) {
       request.actor = await delegateActor(deps, claims, request.routeOptions.config.delegable, auth);
       return;
     }
-    const row = await liveSession(deps, claims.sid, claims.sub);
+    const row = await liveSession(deps, sessionId, sub);
     if (!row) throw new UnauthenticatedError('The access token is no longer valid');
     const a = row.account;
     if (!auth.includes(a.kind)) throw new ForbiddenError(`This endpoint is not for ${a.kind} accounts`);
@@ -166,12 +200,13 @@ async function delegateActor(deps: Deps, claims: AccessClaims, delegable: Delega
  * The one check of a session, from the database: it exists, belongs to the account, is neither
  * revoked nor expired, and its account is not disabled. Requests run it once; long-lived
  * channels (SSE, webhooks) run it again before every delivery.
+ * @param accountId the account a token names; null for the web app's cookie, which names only its session
  * @returns the session and its account while they hold, else undefined
  */
-export async function liveSession(deps: Deps, sessionId: string, accountId: string): Promise<AuthRow | undefined> {
+export async function liveSession(deps: Deps, sessionId: string, accountId: string | null): Promise<AuthRow | undefined> {
   const row = await deps.storage.sessions.authLookup(sessionId);
   const now = deps.clock.now();
-  if (!row || row.account.id !== accountId || row.sessionRevokedAt !== null || row.sessionExpiresAt <= now || row.account.disabledAt !== null) {
+  if (!row || (accountId !== null && row.account.id !== accountId) || row.sessionRevokedAt !== null || row.sessionExpiresAt <= now || row.account.disabledAt !== null) {
     return undefined;
   }
   // A session extended or an account moved to another organisation behind the service's back is refused.

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { errorCodes, OAuthError, TesseraError, ValidationError, type ErrorCode, type FieldError } from '../errors.js';
+import { fieldErrors, type AjvError } from '../core/validation.js';
+import { errorCodes, OAuthError, TesseraError, ValidationError, type ErrorCode } from '../errors.js';
 
 /**
  * The one place errors become answers: RFC 9457 problem+json everywhere, except the OAuth
@@ -14,38 +15,6 @@ declare module 'fastify' {
     /** `oauth`: every 4xx of the route is an RFC 6749 §5.2 body, as OAuth clients parse them. */
     errors?: 'oauth';
   }
-}
-
-interface AjvError {
-  instancePath: string;
-  keyword: string;
-  message?: string;
-  params: Record<string, unknown>;
-}
-
-const partNames: Record<string, FieldError['in']> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
-
-function fieldErrors(errors: AjvError[], context: string | undefined): FieldError[] {
-  const where = partNames[context ?? 'body'] ?? 'body';
-  return errors.map((e) => {
-    let pointer = e.instancePath;
-    let detail = e.message ?? 'is invalid';
-    if (e.keyword === 'required') {
-      pointer += `/${String(e.params.missingProperty)}`;
-      detail = 'is required';
-    } else if (e.keyword === 'additionalProperties') {
-      pointer += `/${String(e.params.additionalProperty)}`;
-      detail = 'is not an allowed field';
-    } else if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) {
-      detail = `must be one of ${e.params.allowedValues.join(', ')}`;
-    }
-    const field = pointer
-      .split('/')
-      .slice(1)
-      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .join('.');
-    return { field: field || '(root)', pointer, in: where, detail };
-  });
 }
 
 /** @param requestId the request's id, or a fresh one where Node refused the request before Fastify saw it */

@@ -263,6 +263,39 @@ export interface DelegationsRepo {
   revoke(subjectId: string, id: string, now: number, receipt: string, log: LogEntryInput): Promise<DelegationRow | undefined>;
 }
 
+/** A supporter's referral of the person to another organisation or practitioner, for the person to decide. */
+export interface ReferralRow {
+  id: string;
+  subjectId: string;
+  referrerAccountId: string;
+  referrerOrganisationId: string | null;
+  referToAccountId: string | null;
+  referToOrganisationId: string | null;
+  categories: string[];
+  types: string[] | null;
+  fromAt: number | null;
+  toAt: number | null;
+  purpose: string;
+  /** The referrer's note to the person, sealed with the person's data key. */
+  sealedNote: Uint8Array | null;
+  grantExpiresAt: number;
+  createdAt: number;
+  status: 'pending' | 'approved' | 'denied';
+  decidedAt: number | null;
+  grantId: string | null;
+}
+
+export interface ReferralsRepo {
+  /** Stores a referral with its access-log entry, atomically. */
+  create(row: ReferralRow, log: LogEntryInput): Promise<void>;
+  get(subjectId: string, id: string): Promise<ReferralRow | undefined>;
+  listForSubject(subjectId: string, q: { status?: ReferralRow['status']; after?: CreatedPosition; limit: number }): Promise<ReferralRow[]>;
+  listForReferrer(accountId: string, q: { after?: CreatedPosition; limit: number }): Promise<ReferralRow[]>;
+  /** Marks a pending referral approved and stores its grant and log entry, atomically. */
+  approve(referral: ReferralRow, grant: GrantRow, log: LogEntryInput): Promise<'approved' | 'not-pending'>;
+  deny(referral: ReferralRow, now: number, log: LogEntryInput): Promise<'denied' | 'not-pending'>;
+}
+
 /** A notice for one account; `data` holds ids and codes only, never personal content. */
 export interface NotificationRow {
   id: string;
@@ -615,6 +648,7 @@ export interface Storage {
   integrity: IntegrityRepo;
   delegations: DelegationsRepo;
   notifications: NotificationsRepo;
+  referrals: ReferralsRepo;
   typeDefinitions: TypeDefinitionsRepo;
   /** Checks the database answers (readiness). */
   ping(): Promise<void>;

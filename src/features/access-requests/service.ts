@@ -132,8 +132,15 @@ async function pending(deps: Deps, subjectId: string, id: string, now: number): 
   return r;
 }
 
-/** Checks an approval narrows the request and returns the terms the grant will have. */
-function narrowed(r: AccessRequestRow, n: ApproveInput): AccessRequestInput {
+/** What was asked for, as a request or a referral holds it. */
+export type AskedTerms = Pick<AccessRequestRow, 'access' | 'categories' | 'types' | 'fromAt' | 'toAt' | 'grantExpiresAt' | 'purpose'>;
+
+/**
+ * Checks an approval narrows what was asked (never widens it) and returns the terms the grant
+ * will have. Shared by access requests and referrals.
+ * @throws ValidationError naming each field that widens
+ */
+export function narrowed(r: AskedTerms, n: ApproveInput): AccessRequestInput {
   const errors: FieldError[] = [];
   const err = (field: string, detail: string) => errors.push({ field, pointer: `/${field}`, in: 'body', detail });
   const from = n.from === undefined ? undefined : parseInstant(n.from, 'start');

@@ -55,6 +55,13 @@ const ItemSchema = Type.Object({
 const QuestionnaireSchema = Type.Object({
   itemMin: Type.Integer(),
   itemMax: Type.Integer(),
+  answerLabels: Type.Optional(
+    Type.Array(Type.Object({ value: Type.Integer(), label: Type.String() }), {
+      description:
+        'What answers mean, where the licence allows showing them: every value, or only the ends of the scale ' +
+        '(WEMWBS and SWEMWBS, whose wording is licensed, as the description already gives them)',
+    }),
+  ),
   items: Type.Array(ItemSchema),
   scoring: Type.Object({
     total: Type.Union([Type.Literal('sum'), Type.Literal('mean'), Type.Literal('none')], {

@@ -61,7 +61,7 @@ export interface Grantee {
  * disabled, or an organisation), and settles `members` for organisation grants.
  * @throws ValidationError naming `grantee.accountId`, `grantee.organisationId` or `members`
  */
-async function checkGrantee(deps: Deps, input: Pick<GrantInput, 'grantee' | 'members' | 'access'>): Promise<Grantee> {
+export async function checkGrantee(deps: Deps, input: Pick<GrantInput, 'grantee' | 'members' | 'access'>): Promise<Grantee> {
   const { grantee } = input;
   if ('accountId' in grantee && input.access === 'aggregate') {
     throw ValidationError.body('grantee.accountId', 'aggregate access is given to an organisation, not to one account');

@@ -11,6 +11,7 @@ import { integrityRepo } from './integrity.js';
 import { openDatabase, runMigrations, type Db } from './open.js';
 import { organisationsRepo } from './organisations.js';
 import { recordsRepo } from './records.js';
+import { referralsRepo } from './referrals.js';
 import { keysRepo } from './subject-keys.js';
 import { sessionsRepo } from './sessions.js';
 import { subjectsRepo } from './subjects.js';
@@ -55,6 +56,7 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     typeDefinitions: typeDefinitionsRepo(db),
     delegations: delegationsRepo(db),
     notifications: notificationsRepo(db),
+    referrals: referralsRepo(db),
     async ping() {
       db.$client.prepare('SELECT 1').get();
     },

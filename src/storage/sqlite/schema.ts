@@ -409,3 +409,32 @@ export const typeDefinitions = sqliteTable(
   },
   (t) => [uniqueIndex('type_definitions_scope_code_version').on(t.scope, t.code, t.version), index('type_definitions_status').on(t.status, t.scope)],
 );
+
+/** A referral of the person by a supporter to another organisation or practitioner. */
+export const referrals = sqliteTable(
+  'referrals',
+  {
+    id: text('id').primaryKey(),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id, { onDelete: 'cascade' }),
+    referrerAccountId: text('referrer_account_id')
+      .notNull()
+      .references(() => accounts.id),
+    referrerOrganisationId: text('referrer_organisation_id'),
+    referToAccountId: text('refer_to_account_id').references(() => accounts.id),
+    referToOrganisationId: text('refer_to_organisation_id').references(() => organisations.id),
+    categories: text('categories').notNull(),
+    types: text('types'),
+    fromAt: integer('from_at'),
+    toAt: integer('to_at'),
+    purpose: text('purpose').notNull(),
+    sealedNote: blob('sealed_note', { mode: 'buffer' }),
+    grantExpiresAt: integer('grant_expires_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+    status: text('status', { enum: ['pending', 'approved', 'denied'] }).notNull(),
+    decidedAt: integer('decided_at'),
+    grantId: text('grant_id'),
+  },
+  (t) => [index('referrals_subject').on(t.subjectId, t.createdAt), index('referrals_referrer').on(t.referrerAccountId, t.createdAt)],
+);

@@ -83,6 +83,14 @@ const PHQ_LICENCE =
   'colleagues with an educational grant from Pfizer Inc.; no permission is required to ' +
   'reproduce, translate, display or distribute it.';
 
+/** PHQ-9 and GAD-7 share their answer scale; both may be reproduced freely (see PHQ_LICENCE). */
+const phqAnswers = [
+  { value: 0, label: 'Not at all' },
+  { value: 1, label: 'Several days' },
+  { value: 2, label: 'More than half the days' },
+  { value: 3, label: 'Nearly every day' },
+];
+
 /*
  * Meaningful change per instrument (docs/outcomes.md "Meaningful change"). Each figure is the
  * one its source gives for change in one person; where the literature gives a range, the upper
@@ -116,6 +124,10 @@ export const types: TypeDef[] = [
     questionnaire: {
       itemMin: 1,
       itemMax: 5,
+      answerLabels: [
+        { value: 1, label: 'None of the time' },
+        { value: 5, label: 'All of the time' },
+      ],
       items: [
         { n: 1, label: 'Optimism about the future' },
         { n: 2, label: 'Feeling useful' },
@@ -164,6 +176,10 @@ export const types: TypeDef[] = [
     questionnaire: {
       itemMin: 1,
       itemMax: 5,
+      answerLabels: [
+        { value: 1, label: 'None of the time' },
+        { value: 5, label: 'All of the time' },
+      ],
       items: [
         { n: 1, label: 'Optimism about the future' },
         { n: 2, label: 'Feeling useful' },
@@ -217,6 +233,10 @@ export const types: TypeDef[] = [
     questionnaire: {
       itemMin: 0,
       itemMax: 10,
+      answerLabels: [
+        { value: 0, label: 'Not at all' },
+        { value: 10, label: 'Completely' },
+      ],
       items: [
         { n: 1, label: 'Satisfaction with life nowadays', bands: onsPositiveBands },
         { n: 2, label: 'Feeling the things one does in life are worthwhile', bands: onsPositiveBands },
@@ -255,6 +275,7 @@ export const types: TypeDef[] = [
     questionnaire: {
       itemMin: 0,
       itemMax: 3,
+      answerLabels: phqAnswers,
       items: [
         {
           n: 1,
@@ -384,6 +405,7 @@ export const types: TypeDef[] = [
     questionnaire: {
       itemMin: 0,
       itemMax: 3,
+      answerLabels: phqAnswers,
       items: [
         {
           n: 1,
@@ -478,6 +500,11 @@ export const types: TypeDef[] = [
     questionnaire: {
       itemMin: 1,
       itemMax: 3,
+      answerLabels: [
+        { value: 1, label: 'Hardly ever or never' },
+        { value: 2, label: 'Some of the time' },
+        { value: 3, label: 'Often' },
+      ],
       items: [
         { n: 1, label: 'Lacking companionship' },
         { n: 2, label: 'Feeling left out' },
