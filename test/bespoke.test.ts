@@ -221,7 +221,7 @@ describe('a person defines a measure of their own', () => {
     expect(await catalogueEntry('my-sleep-quality'), 'not in the shared catalogue').toBeUndefined();
     expect((await t.app.inject({ method: 'GET', url: '/v1/me/types', headers: bearer(sam.token) })).json().items).toHaveLength(1);
 
-    const rows = t.storage.db.$client.prepare('SELECT definition, sealed_definition FROM type_definitions WHERE code = ?').all('my-sleep-quality') as { definition: string | null; sealed_definition: Buffer }[];
+    const rows = t.sqlite().db.$client.prepare('SELECT definition, sealed_definition FROM type_definitions WHERE code = ?').all('my-sleep-quality') as { definition: string | null; sealed_definition: Buffer }[];
     expect(rows).toHaveLength(1);
     expect(rows[0]!.definition).toBeNull();
     expect(rows[0]!.sealed_definition.toString('latin1')).not.toContain('Woke up rested');
@@ -234,7 +234,7 @@ describe('a person defines a measure of their own', () => {
     expect((await post('/v1/me/types', other, { ...mine, code: 'my-own-thing' })).statusCode).toBe(201);
     const erased = await t.app.inject({ method: 'DELETE', url: '/v1/me', headers: bearer(other.token), payload: { password: other.password } });
     expect(erased.statusCode, erased.body).toBeLessThan(300);
-    expect(t.storage.db.$client.prepare('SELECT count(*) AS n FROM type_definitions WHERE subject_id = ?').get(other.subjectId)).toEqual({ n: 0 });
+    expect(t.sqlite().db.$client.prepare('SELECT count(*) AS n FROM type_definitions WHERE subject_id = ?').get(other.subjectId)).toEqual({ n: 0 });
   });
 
   it('a grant may name it', async () => {

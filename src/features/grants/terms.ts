@@ -2,7 +2,7 @@ import type { Deps } from '../../core/deps.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { parseInstant } from '../../core/time.js';
 import { ValidationError, type FieldError } from '../../errors.js';
-import type { GrantRow, Slice } from '../../storage/contract.js';
+import type { GrantRow } from '../../storage/contract.js';
 import type { TermsInput } from './schemas.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -60,6 +60,8 @@ export function checkTerms(deps: Deps, input: TermsInput, now: number, catalogue
     else expiresAt = ms;
   }
 
+  // Emergency grants are made only by break-glass access under the person's policy.
+  if (input.purpose === 'emergency') err('purpose', 'is set only by emergency access under your emergency policy; choose another purpose');
   const purposeText = input.purposeText?.trim() || null;
   if (input.purpose === 'other' && !purposeText) err('purposeText', 'is required when purpose is "other"');
   // Outcome-reporting consent and the aggregate access are one thing (docs/outcomes.md): neither without the other.
@@ -77,9 +79,4 @@ export function checkTerms(deps: Deps, input: TermsInput, now: number, catalogue
     purposeText,
     expiresAt,
   };
-}
-
-/** @returns the slice of a person's store that terms cover */
-export function sliceOf(t: { categories: string[]; types: string[] | null; fromAt: number | null; toAt: number | null }): Slice {
-  return { categories: t.categories, types: t.types, from: t.fromAt, to: t.toAt };
 }

@@ -5,7 +5,7 @@ import { ValidationError } from '../../errors.js';
 import type { GrantRow, LogEntryInput, RecordRow } from '../../storage/contract.js';
 import { logEntry } from '../access-log/entry.js';
 import type { BandDef, TypeDef } from '../catalogue/model.js';
-import { sliceOf } from '../grants/terms.js';
+import { sliceOf } from '../../core/slice.js';
 import type { RecordContent } from '../records/compose.js';
 import { openContents, rowsOldestFirst, seriesReader, type SeriesReader } from '../trends/series.js';
 import { discloseCells, type TrueCell, type ValueKind } from './disclosure.js';
