@@ -30,6 +30,8 @@ const featureOrder = [
   'keys',
   'organisations',
   'export',
+  'trends',
+  'outcomes',
 ];
 
 const featurePatterns = (names, message) =>

@@ -13,6 +13,8 @@ import { ProblemSchema } from './core/schemas.js';
 import { initCrypto } from './crypto/aead.js';
 import accountRoutes from './features/accounts/routes.js';
 import catalogueRoutes from './features/catalogue/routes.js';
+import bespokeRoutes from './features/catalogue/bespoke-routes.js';
+import { refreshBespoke } from './features/catalogue/bespoke.js';
 import healthRoutes from './features/health/routes.js';
 import ownRecordRoutes from './features/records/routes.js';
 import { RecordSchema } from './features/records/schemas.js';
@@ -36,6 +38,8 @@ import delegateRoutes from './features/delegates/routes.js';
 import notificationRoutes from './features/notifications/routes.js';
 import referralRoutes from './features/referrals/routes.js';
 import emergencyRoutes from './features/emergency/routes.js';
+import trendRoutes from './features/trends/routes.js';
+import outcomeRoutes from './features/outcomes/routes.js';
 import inputPlugin from './plugins/input.js';
 import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 
@@ -185,8 +189,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     { config: { auth: 'public' }, schema: { hide: true } },
     async () => app.swagger(),
   );
+  // Organisations' published measures: loaded now, and again when the copy is two seconds old
+  // (docs/outcomes.md "Bespoke measures"), before any route reads the catalogue.
+  await refreshBespoke(deps, true);
+  app.addHook('preValidation', async () => refreshBespoke(deps));
   await app.register(healthRoutes, { deps });
   await app.register(catalogueRoutes, { deps });
+  await app.register(bespokeRoutes, { deps });
   await app.register(tokenRoutes, { deps, ratePerMinute: limits.token });
   await app.register(accountRoutes, { deps, signUpPerMinute: limits.signUp });
   await app.register(ownRecordRoutes, { deps });
@@ -204,6 +213,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(referralRoutes, { deps });
   await app.register(emergencyRoutes, { deps });
   await app.register(appWeb, { prefix: '/app', deps, limits });
+  await app.register(trendRoutes, { deps });
+  await app.register(outcomeRoutes, { deps });
 
   await app.ready();
   return app;

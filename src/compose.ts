@@ -6,7 +6,8 @@ import { initCrypto } from './crypto/aead.js';
 import { loadKeys, type Keyring, type LoadedKeys } from './crypto/keyring.js';
 import { ConfigError } from './errors.js';
 import { AlertBus } from './features/alerts/bus.js';
-import { catalogue as builtInCatalogue, type Catalogue } from './features/catalogue/catalogue.js';
+import { builtInCatalogue, type Catalogue } from './features/catalogue/catalogue.js';
+import { catalogueForCodes } from './features/catalogue/bespoke.js';
 import { LoginLimiter } from './features/tokens/login-limiter.js';
 import type { Storage } from './storage/contract.js';
 import { openStorage } from './storage/index.js';
@@ -18,8 +19,9 @@ import { openStorage } from './storage/index.js';
  */
 
 /** @returns the services' dependencies over an open storage */
-export function createDeps(config: Config, storage: Storage, keyring: Keyring, clock: Clock = systemClock, catalogue: Catalogue = builtInCatalogue): Deps {
-  return {
+export function createDeps(config: Config, storage: Storage, keyring: Keyring, clock: Clock = systemClock, catalogue: Catalogue = builtInCatalogue()): Deps {
+  // Each app has its own catalogue: organisations' published measures are loaded into it.
+  const deps: Deps = {
     config,
     storage,
     keyring,
@@ -28,7 +30,9 @@ export function createDeps(config: Config, storage: Storage, keyring: Keyring, c
     clock,
     alertBus: new AlertBus(storage.events, storage.alerts),
     loginThrottle: new LoginLimiter(storage.counters),
+    catalogueOf: (subjectId, codes) => catalogueForCodes(deps, subjectId, codes),
   };
+  return deps;
 }
 
 export interface Runtime {

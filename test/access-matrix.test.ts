@@ -55,7 +55,7 @@ interface ModelGrant {
   grantee: { accountId: string } | { organisationId: string };
   /** Organisation grants: which of its accounts they reach. */
   members: 'practitioners' | 'clients' | 'all' | null;
-  access: 'read' | 'append';
+  access: 'read' | 'append' | 'aggregate';
   categories: string[];
   types: string[] | null;
   from: number | null;
@@ -77,6 +77,7 @@ type PersonName =
   | 'kindRows'
   | 'appends'
   | 'watched'
+  | 'aggregate'
   | 'emergency'
   | 'missing'
   | 'malformed';
@@ -143,6 +144,15 @@ const SEED: Record<string, unknown>[] = [
   { type: 'ucla3', effectiveAt: '2026-02-07T09:00:00Z', answers: [1, 2, 1] },
 ];
 
+/** A one-item measure for the bespoke-measure rows. */
+const MATRIX_MEASURE = (code: string) => ({
+  code,
+  label: 'Matrix check',
+  description: 'One question, for the access matrix.',
+  category: 'wellbeing',
+  kind: 'questionnaire',
+  questionnaire: { itemMin: 0, itemMax: 3, items: [{ n: 1, label: 'How it went' }], scoring: { total: 'sum' } },
+});
 const heartRate = (effectiveAt = '2026-06-01T08:00:00Z', extra: Record<string, unknown> = {}) => ({ type: 'heart-rate', effectiveAt, value: 70, ...extra });
 const phq9 = (effectiveAt = '2026-06-01T08:00:00Z') => ({ type: 'phq9', effectiveAt, answers: [0, 1, 0, 1, 0, 1, 0, 0, 0] });
 const requestTerms = { access: 'read', categories: ['mental-wellbeing'], purpose: 'direct-care' };
@@ -324,7 +334,7 @@ beforeAll(async () => {
   spareP = await createPractitioner(t.app, admin, orgB, 'other');
   spareC = await createClient(t, admin, orgB);
 
-  for (const name of ['active', 'readOnly', 'appendOnly', 'revoked', 'expired', 'window', 'orgWide', 'otherPerson', 'disabled', 'kindRows', 'appends', 'watched', 'emergency'] as const) {
+  for (const name of ['active', 'readOnly', 'appendOnly', 'revoked', 'expired', 'window', 'orgWide', 'otherPerson', 'disabled', 'kindRows', 'appends', 'watched', 'emergency', 'aggregate'] as const) {
     people[name] = await newPerson();
   }
   people.missing = { subjectId: randomUUID(), citizen: null, records: [], grants: [] };
@@ -427,6 +437,8 @@ beforeAll(async () => {
     alertIds[name].push(...(feed.json().items as { id: string; subjectId: string }[]).filter((a) => a.subjectId === watched.subjectId).map((a) => a.id));
     expect(alertIds[name], name).toHaveLength(2);
   }
+  // aggregate: outcome-reporting consent to organisation A (members all): counted in A's aggregates, never readable.
+  await give(people.aggregate, { grantee: { organisationId: orgA }, access: 'aggregate', purpose: 'outcome-reporting', categories: ['mental-wellbeing', 'health-status'] });
   // Webhooks: two organisations with no members, so nothing is ever delivered to these URLs.
   hookOrg = await createOrganisation(t.app, admin, 'provider');
   hookOrgGone = await createOrganisation(t.app, admin, 'provider');
@@ -1104,6 +1116,116 @@ const ROUTES: RouteSpec[] = [
     ],
   },
   {
+    id: 'M01',
+    method: 'GET',
+    path: '/v1/me/trends',
+    auth: ['citizen'],
+    url: () => '/v1/me/trends?type=phq9',
+    ok: [
+      {
+        actor: 'citizen',
+        status: 200,
+        check: async (res) => {
+          expect(res.json()).toMatchObject({ type: 'phq9', meaningfulChange: { threshold: 5 } });
+          expect(res.json().points.length).toBeGreaterThan(0);
+        },
+      },
+      { actor: 'citizen', status: 400, case: 'itemMissing', url: () => '/v1/me/trends?type=ons4' },
+    ],
+  },
+  { id: 'M02', method: 'GET', path: '/v1/subjects/{subjectId}/trends', auth: ['practitioner', 'client'], subjectRoute: 'trends' },
+  {
+    id: 'M03',
+    method: 'POST',
+    path: '/v1/outcomes/query',
+    auth: ['practitioner', 'client'],
+    body: () => ({ type: 'phq9', measure: 'count', from: '2026-01', to: '2026-03' }),
+    ok: [
+      {
+        actor: 'colleague',
+        status: 200,
+        check: async (res) => {
+          // One person consented to organisation A: a cell of one is suppressed, and they are told.
+          expect(res.json().cells).toEqual([{ group: {}, n: null, suppressed: true, value: null }]);
+          const log = await send({ actor: citizenActor(people.aggregate.citizen!), method: 'GET', url: '/v1/me/access-log?order=desc&limit=1' }, 'M03 log');
+          expect(log.json().items[0]).toMatchObject({ action: 'outcomes.query', actor: { accountId: colleague.accountId, organisationId: orgA } });
+        },
+      },
+      { actor: 'client', status: 200, check: async (res) => expect(res.json().cells[0]).toMatchObject({ suppressed: true }) },
+      { actor: 'outsider', status: 200, case: 'otherOrg', check: async (res) => expect(res.json().cells).toEqual([{ group: {}, n: 0, suppressed: false, value: 0 }]) },
+      { actor: 'colleague', status: 400, case: 'unalignedWindow', body: () => ({ type: 'phq9', measure: 'count', from: '2026-02', to: '2026-04' }) },
+    ],
+  },
+  {
+    id: 'M04',
+    method: 'POST',
+    path: '/v1/organisations/{orgId}/types',
+    auth: ['admin', 'practitioner'],
+    url: () => `/v1/organisations/${orgA}/types`,
+    body: () => MATRIX_MEASURE('matrix-check'),
+    ok: [
+      { actor: 'admin', status: 201, check: async (res) => expect(res.json()).toMatchObject({ code: 'matrix-check', version: 1, status: 'draft' }) },
+      { actor: 'colleague', status: 403, case: 'notManager' },
+      { actor: 'outsider', status: 403, case: 'otherOrg' },
+    ],
+  },
+  {
+    id: 'M05',
+    method: 'GET',
+    path: '/v1/organisations/{orgId}/types',
+    auth: ['admin', 'practitioner'],
+    url: () => `/v1/organisations/${orgA}/types`,
+    ok: [
+      { actor: 'admin', status: 200, check: async (res) => expect(res.json().items.map((d: { code: string }) => d.code)).toEqual(['matrix-check']) },
+      { actor: 'grantee', status: 403, case: 'notManager' },
+      { actor: 'admin', status: 404, case: 'unknownOrg', url: () => `/v1/organisations/${randomUUID()}/types` },
+    ],
+  },
+  {
+    id: 'M06',
+    method: 'POST',
+    path: '/v1/organisations/{orgId}/types/{code}/publish',
+    auth: ['admin', 'practitioner'],
+    url: () => `/v1/organisations/${orgA}/types/matrix-check/publish`,
+    ok: [
+      { actor: 'colleague', status: 403, case: 'notManager' },
+      { actor: 'admin', status: 200, check: async (res) => expect(res.json()).toMatchObject({ version: 1, status: 'published', owner: { organisationId: orgA } }) },
+      { actor: 'admin', status: 404, case: 'noDraft' },
+    ],
+  },
+  {
+    id: 'M07',
+    method: 'POST',
+    path: '/v1/me/types',
+    auth: ['citizen'],
+    body: () => MATRIX_MEASURE('my-matrix'),
+    ok: [
+      { actor: 'citizen', status: 201, check: async (res, caller) => expect(res.json()).toMatchObject({ code: 'my-matrix', status: 'draft', owner: { subjectId: caller.subjectId } }) },
+      { actor: 'citizen', status: 400, case: 'notMine', body: () => MATRIX_MEASURE('matrix-two') },
+    ],
+  },
+  {
+    id: 'M08',
+    method: 'GET',
+    path: '/v1/me/types',
+    auth: ['citizen'],
+    ok: [
+      { actor: 'citizen', status: 200, check: async (res) => expect(res.json().items.map((d: { code: string }) => d.code)).toEqual(['my-matrix']) },
+      { actor: 'otherCitizen', status: 200, case: 'someoneElse', check: async (res) => expect(res.json().items).toEqual([]) },
+    ],
+  },
+  {
+    id: 'M09',
+    method: 'POST',
+    path: '/v1/me/types/{code}/publish',
+    auth: ['citizen'],
+    url: () => '/v1/me/types/my-matrix/publish',
+    ok: [
+      { actor: 'otherCitizen', status: 404, case: 'someoneElse' },
+      { actor: 'citizen', status: 200, check: async (res) => expect(res.json()).toMatchObject({ version: 1, status: 'published' }) },
+    ],
+  },
+  {
     id: 'R50',
     method: 'GET',
     path: '/v1/me/export',
@@ -1240,7 +1362,7 @@ const KIND_ROWS: KindRow[] = ROUTES.flatMap((route) => {
 // ---------------------------------------------------------------------------------------------
 // Subject rows: actor × grant state × supporter route.
 
-type SubjectRouteKey = 'read' | 'head' | 'append' | 'batch' | 'request' | 'watch' | 'watches' | 'unwatch' | 'refer' | 'breakGlass';
+type SubjectRouteKey = 'read' | 'head' | 'append' | 'batch' | 'request' | 'watch' | 'watches' | 'unwatch' | 'refer' | 'breakGlass' | 'trends';
 
 /** `id` is the watch an `unwatch` row names (an id nobody has unless the row says whose). */
 const SUBJECT_ROUTES: Record<SubjectRouteKey, { method: Method; url: (subjectId: string, query?: string, id?: string) => string; body?: () => unknown }> = {
@@ -1254,6 +1376,7 @@ const SUBJECT_ROUTES: Record<SubjectRouteKey, { method: Method; url: (subjectId:
   unwatch: { method: 'DELETE', url: (s, _q, id = randomUUID()) => `/v1/subjects/${s}/watches/${id}` },
   breakGlass: { method: 'POST', url: (s) => `/v1/subjects/${s}/emergency-access`, body: () => ({ reason: 'found collapsed, need glucose history' }) },
   refer: { method: 'POST', url: (s) => `/v1/subjects/${s}/referrals`, body: () => ({ referTo: { organisationId: orgB }, categories: ['health-status'], purpose: 'care-coordination' }) },
+  trends: { method: 'GET', url: (s, q) => `/v1/subjects/${s}/trends?${q ?? 'type=phq9'}` },
 };
 
 const RECORD_ROUTES: SubjectRouteKey[] = ['read', 'head', 'append', 'batch'];
@@ -1564,6 +1687,35 @@ const SUBJECT_ROWS: SubjectRow[] = [
   { id: 'AM606', subject: 'malformed', actor: 'grantee', route: 'watches', status: 400 },
   { id: 'AM607', subject: 'malformed', actor: 'grantee', route: 'unwatch', status: 400 },
   { id: 'AM608', subject: 'active', actor: 'grantee', route: 'unwatch', watch: 'malformed', status: 400 },
+  // trends: a read of the records of one type the read grants cover, logged as trends.read
+  { id: 'AMM01', subject: 'active', actor: 'grantee', route: 'trends', status: 200, count: 2, why: 'the 2026 window of the typed grant holds two PHQ-9s' },
+  { id: 'AMM02', subject: 'active', actor: 'grantee', route: 'trends', query: 'type=heart-rate', status: 200, why: 'the health-status grant names no types' },
+  { id: 'AMM03', subject: 'active', actor: 'grantee', route: 'trends', query: 'type=swemwbs', status: 403, why: 'the mental-wellbeing grant names its types' },
+  { id: 'AMM04', subject: 'active', actor: 'colleague', route: 'trends', status: 404 },
+  { id: 'AMM05', subject: 'active', actor: 'outsider', route: 'trends', status: 404 },
+  { id: 'AMM06', subject: 'active', actor: 'client', route: 'trends', status: 404 },
+  { id: 'AMM07', subject: 'active', actor: 'owner', route: 'trends', status: 403, why: 'the person reads their own at /v1/me/trends' },
+  { id: 'AMM08', subject: 'active', actor: 'admin', route: 'trends', status: 403 },
+  { id: 'AMM09', subject: 'active', actor: 'anonymous', route: 'trends', status: 401 },
+  { id: 'AMM10', subject: 'active', actor: 'badToken', route: 'trends', status: 401 },
+  { id: 'AMM11', subject: 'revoked', actor: 'grantee', route: 'trends', query: 'type=heart-rate', status: 404 },
+  { id: 'AMM12', subject: 'expired', actor: 'grantee', route: 'trends', query: 'type=heart-rate', status: 404, expired: true },
+  { id: 'AMM13', subject: 'appendOnly', actor: 'grantee', route: 'trends', query: 'type=heart-rate', status: 403, why: 'grants, but none allows read' },
+  { id: 'AMM14', subject: 'orgWide', actor: 'colleague', route: 'trends', status: 200, count: 3 },
+  { id: 'AMM15', subject: 'window', actor: 'grantee', route: 'trends', status: 200, count: 0, why: 'the grant window holds none of the records' },
+  { id: 'AMM16', subject: 'missing', actor: 'grantee', route: 'trends', status: 404 },
+  { id: 'AMM17', subject: 'malformed', actor: 'grantee', route: 'trends', status: 400 },
+  { id: 'AMM18', subject: 'active', actor: 'grantee', route: 'trends', query: 'type=no-such-type', status: 400 },
+  // aggregate: outcome-reporting consent to organisation A is no grant on the person's store
+  { id: 'AMM21', subject: 'aggregate', actor: 'grantee', route: 'read', status: 404, why: 'under aggregate consent no record is ever readable' },
+  { id: 'AMM22', subject: 'aggregate', actor: 'colleague', route: 'read', status: 404 },
+  { id: 'AMM23', subject: 'aggregate', actor: 'client', route: 'read', status: 404, why: 'members all, and still nothing to read' },
+  { id: 'AMM24', subject: 'aggregate', actor: 'grantee', route: 'head', status: 404 },
+  { id: 'AMM25', subject: 'aggregate', actor: 'client', route: 'append', status: 404 },
+  { id: 'AMM26', subject: 'aggregate', actor: 'grantee', route: 'trends', status: 404 },
+  { id: 'AMM27', subject: 'aggregate', actor: 'grantee', route: 'watch', body: PHQ9_WATCH, status: 404 },
+  { id: 'AMM28', subject: 'aggregate', actor: 'client', route: 'watches', status: 404 },
+  { id: 'AMM29', subject: 'aggregate', actor: 'grantee', route: 'request', status: 202 },
 ];
 
 /** Disabled grantee: rows before and after the operator disables gpX and clientX. */
@@ -1646,7 +1798,8 @@ function watchOracle(row: SubjectRow, person: Person, actor: ActorHandle, body: 
   if (row.route !== 'watch' && row.route !== 'watches') return undefined;
   if (![201, 200, 403, 404].includes(row.status) || (actor.kind !== 'practitioner' && actor.kind !== 'client')) return undefined;
   const now = t.clock.now();
-  const held = person.grants.filter((g) => !g.revoked && g.expiresAt > now && holds(g, actor));
+  // Aggregate consent is no grant on the person's store (docs/outcomes.md).
+  const held = person.grants.filter((g) => g.access !== 'aggregate' && !g.revoked && g.expiresAt > now && holds(g, actor));
   if (held.length === 0) return 404;
   const reads = activeGrants(person, actor, 'read', now);
   if (reads.length === 0) return 403;
@@ -1672,7 +1825,16 @@ async function runSubjectRow(row: SubjectRow): Promise<void> {
     const res = await send(call, label);
     expect(res.statusCode, `${label} ${res.body}`).toBe(row.status);
     if (owner) await expectLogged(row, owner, actor, person, seqBefore, res);
-    if (!RECORD_ROUTES.includes(row.route) && !['request', 'refer', 'breakGlass'].includes(row.route)) await expectWatchAnswer(row, person, actor, res, body, watchId);
+    if (!RECORD_ROUTES.includes(row.route) && !['request', 'refer', 'breakGlass', 'trends'].includes(row.route)) await expectWatchAnswer(row, person, actor, res, body, watchId);
+
+    if (row.status === 200 && row.route === 'trends') {
+      // Property: the points are exactly the person's records of the type inside an active read grant (∩ the query).
+      const points = res.json().points as { recordId: string }[];
+      const grants = activeGrants(person, actor, 'read', t.clock.now());
+      const expected = person.records.filter((r) => grants.some((g) => inSlice(g, r)) && matchesQuery(row.query ?? 'type=phq9', r)).map((r) => r.id);
+      expect(points.map((p) => p.recordId).sort(), `${label} trend points`).toEqual(expected.sort());
+      if (row.count !== undefined) expect(points, label).toHaveLength(row.count);
+    }
 
     if (row.status === 200 && row.route === 'read') {
       // Property: every item lies inside an active read grant, and the ids are exactly the union of the slices ∩ the query.
@@ -1780,7 +1942,8 @@ async function lastSeq(owner: ActorHandle): Promise<number> {
 async function expectLogged(row: SubjectRow, owner: ActorHandle, actor: ActorHandle, person: Person, seq: number, res: LightMyRequestResponse): Promise<void> {
   const label = `[${row.id}] access log`;
   const added = await logSince(owner, seq);
-  const served = (row.status === 200 && (row.route === 'read' || row.route === 'head')) || (row.status === 201 && (row.route === 'append' || row.route === 'batch'));
+  const served =
+    (row.status === 200 && (row.route === 'read' || row.route === 'head' || row.route === 'trends')) || (row.status === 201 && (row.route === 'append' || row.route === 'batch'));
   if (!served) {
     expect(added.filter((e) => e.recordIds.length > 0), `${label}: a refused call logged records`).toEqual([]);
     return;
@@ -1788,13 +1951,20 @@ async function expectLogged(row: SubjectRow, owner: ActorHandle, actor: ActorHan
   expect(added, label).toHaveLength(1);
   const entry = added[0]!;
   const access = row.status === 201 ? 'append' : 'read';
-  expect(entry.action, label).toBe(`records.${access}`);
+  expect(entry.action, label).toBe(row.route === 'trends' ? 'trends.read' : `records.${access}`);
   expect(entry.actor.accountId, label).toBe(actor.accountId);
   const held = activeGrants(person, actor, access, t.clock.now()).map((g) => g.id);
   expect(entry.grantIds.length, label).toBeGreaterThan(0);
   expect(entry.grantIds.filter((id) => !held.includes(id)), `${label}: names grants the caller does not hold`).toEqual([]);
   if (row.route === 'head') return;
-  const shown = row.status === 201 ? (row.route === 'batch' ? res.json().items : [res.json()]) : res.json().items;
+  const shown =
+    row.route === 'trends'
+      ? (res.json().points as { recordId: string }[]).map((p) => ({ id: p.recordId }))
+      : row.status === 201
+        ? row.route === 'batch'
+          ? res.json().items
+          : [res.json()]
+        : res.json().items;
   expect([...entry.recordIds].sort(), label).toEqual((shown as { id: string }[]).map((r) => r.id).sort());
 }
 
@@ -1992,7 +2162,8 @@ describe('access matrix: citizen isolation', () => {
       const ids = (res.json().items as { id: string }[]).map((g) => g.id);
       const known = all.filter((g) => ids.includes(g.id));
       expect(known.filter((g) => !mine(g)).map((g) => g.id), `${name} sees grants made to others`).toEqual([]);
-      const expected = all.filter((g) => mine(g) && !g.revoked && g.expiresAt > now).map((g) => g.id);
+      // Aggregate consent is not listed person by person (docs/outcomes.md).
+      const expected = all.filter((g) => mine(g) && g.access !== 'aggregate' && !g.revoked && g.expiresAt > now).map((g) => g.id);
       expect(expected.filter((id) => !ids.includes(id)), `${name} misses its own active grants`).toEqual([]);
     }
   });

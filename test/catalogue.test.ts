@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, signUpCitizen } from './helpers/actors.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
 
 let t: TestApp;
@@ -32,6 +33,15 @@ const designDefaults: Record<string, string> = {
   'sleep-duration': 'healthy-living',
   goal: 'goals',
   note: 'notes',
+};
+
+/** DESIGN "Measurement for learning": the fuller catalogue (issue #15), with the categories chosen for them. */
+const addedDefaults: Record<string, string> = {
+  'audit-c': 'substance-use',
+  gse: 'can-do',
+  brs: 'can-do',
+  'self-rated-health': 'health-status',
+  need: 'independent-living',
 };
 
 /** DESIGN "Record bodies": the fixed unit of each measure. */
@@ -78,9 +88,9 @@ describe('categories', () => {
 });
 
 describe('types', () => {
-  it('lists exactly the DESIGN type codes, each with its default category', async () => {
+  it('lists exactly the DESIGN type codes and the fuller catalogue’s additions, each with its default category', async () => {
     const items = await types();
-    expect(Object.fromEntries(items.map((i) => [i.code, i.category]))).toEqual(designDefaults);
+    expect(Object.fromEntries(items.map((i) => [i.code, i.category]))).toEqual({ ...designDefaults, ...addedDefaults });
     for (const i of items) {
       expect(i.label.length).toBeGreaterThan(0);
       expect(['questionnaire', 'measure', 'text']).toContain(i.kind);
@@ -152,6 +162,29 @@ describe('types', () => {
   it('every type names a category that the categories list holds', async () => {
     const cats = (await t.app.inject({ method: 'GET', url: '/v1/catalogue/categories' })).json().items.map((c: { code: string }) => c.code);
     for (const i of await types()) expect(cats).toContain(i.category);
+  });
+});
+
+describe('the fuller catalogue', () => {
+  it('every Open Outcomes category has a type a person can record under it (a need where no instrument fits)', async () => {
+    const person = await signUpCitizen(t.app);
+    const items = await types();
+    for (const category of designCategories) {
+      const own = items.find((i) => i.category === category);
+      const body = own ? null : { type: 'need', category, effectiveAt: '2026-03-01T10:00:00Z', text: `A need about ${category}`, intensity: 5 };
+      if (!body) continue;
+      const res = await t.app.inject({ method: 'POST', url: '/v1/me/records', headers: bearer(person.token), payload: body });
+      expect(res.statusCode, `${category}: ${res.body}`).toBe(201);
+    }
+  });
+
+  it('every questionnaire says what its literature gives as meaningful change, or that none is published', async () => {
+    for (const i of (await types()).filter((x) => x.kind === 'questionnaire')) {
+      const mc = (i as unknown as { meaningfulChange?: { threshold: number | null; source: string | null; basis: string } }).meaningfulChange;
+      expect(mc, i.code).toBeDefined();
+      expect(mc!.basis.length, i.code).toBeGreaterThan(10);
+      expect(mc!.threshold === null, `${i.code}: a threshold has a source, and no threshold none`).toBe(mc!.source === null);
+    }
   });
 });
 

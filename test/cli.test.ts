@@ -302,7 +302,9 @@ describe('packaging', () => {
     expect(instances).toHaveLength(2);
     for (const [, s] of instances) {
       expect(s.environment!.TESSERA_INSTANCES).toBe('2');
-      expect(s.volumes).toContain(`./keys.json:${s.environment!.TESSERA_KEYS_FILE}:ro`);
+      // The keys folder, read-only: `keys rotate` replaces the file by renaming (docs/docker.md).
+      expect(s.volumes).toContain('./keys:/run/tessera:ro');
+      expect(s.environment!.TESSERA_KEYS_FILE).toBe('/run/tessera/keys.json');
       expect(new URL(s.environment!.TESSERA_DATABASE_URL!).hostname).toBe('postgres');
     }
     expect(inProfile.map(([name]) => name)).toEqual(expect.arrayContaining(['postgres', 'proxy']));

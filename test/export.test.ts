@@ -126,6 +126,10 @@ const ownRecords: Json[] = [
   { type: 'phq9', effectiveAt: at(4, 12), answers: [0, 1, 0, 1, 0, 1, 0, 0, 0] },
   { type: 'gad7', effectiveAt: at(5), answers: [3, 3, 2, 2, 1, 1, 0] },
   { type: 'ucla3', effectiveAt: at(6), answers: [1, 2, 3] },
+  { type: 'audit-c', effectiveAt: at(6, 11), answers: [2, 1, 2] },
+  { type: 'gse', effectiveAt: at(6, 12), answers: [3, 3, 3, 3, 3, 2, 2, 2, 2, 2] },
+  { type: 'brs', effectiveAt: at(6, 13), answers: [4, 2, 4, 2, 4, 3] },
+  { type: 'self-rated-health', effectiveAt: at(6, 14), answers: [2] },
   { type: 'heart-rate', effectiveAt: at(7), value: 72, unit: '/min' },
   { type: 'steps', effectiveAt: at(7, 21), value: 8500 },
   { type: 'sleep-duration', effectiveAt: at(8), value: 450, unit: 'min' },
@@ -137,6 +141,7 @@ const ownRecords: Json[] = [
   { type: 'goal', effectiveAt: at(13), text: 'Walk to the allotment twice a week', progress: 4 },
   { type: 'goal', effectiveAt: at(14), text: 'Join the choir', progress: 10 },
   { type: 'goal', effectiveAt: at(15), text: 'Sleep before midnight' },
+  { type: 'need', category: 'money', effectiveAt: at(15, 16), text: 'Help with debts', intensity: 7 },
   {
     type: 'note',
     effectiveAt: at(16),
@@ -146,7 +151,7 @@ const ownRecords: Json[] = [
   { type: 'note', category: 'wellbeing', effectiveAt: at(17), text: 'Filed under wellbeing' },
 ];
 
-const questionnaireTypes = new Set(['swemwbs', 'wemwbs', 'ons4', 'phq9', 'gad7', 'ucla3']);
+const questionnaireTypes = new Set(['swemwbs', 'wemwbs', 'ons4', 'phq9', 'gad7', 'ucla3', 'audit-c', 'gse', 'brs', 'self-rated-health']);
 const measureTypes = new Set(['heart-rate', 'steps', 'sleep-duration', 'blood-glucose', 'blood-pressure', 'weight', 'bmi']);
 
 let grantIds: { nurseRead: string; revoked: string; org: string; nurseAppend: string; orgAppend: string };
@@ -317,7 +322,7 @@ describe('fhir export', () => {
     expect(ofType('Consent')).toHaveLength(5);
     expect(ofType('QuestionnaireResponse')).toHaveLength(count((r) => questionnaireTypes.has(r.type as string)));
     expect(ofType('Goal')).toHaveLength(count((r) => r.type === 'goal'));
-    expect(ofType('Observation')).toHaveLength(count((r) => questionnaireTypes.has(r.type as string) || measureTypes.has(r.type as string) || r.type === 'note'));
+    expect(ofType('Observation')).toHaveLength(count((r) => questionnaireTypes.has(r.type as string) || measureTypes.has(r.type as string) || r.type === 'note' || r.type === 'need'));
     expect(bundle.entry).toHaveLength(1 + 5 + created.length + count((r) => questionnaireTypes.has(r.type as string)));
   });
 

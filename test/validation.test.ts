@@ -54,7 +54,7 @@ describe('enum fields list what they allow', () => {
       purpose: 'fun',
     });
     expect(p.errors.map((e) => e.field).sort()).toEqual(['access', 'grantee', 'purpose']);
-    expect(detailOf(p, 'access')).toBe('must be one of read, append (got "write")');
+    expect(detailOf(p, 'access')).toBe('must be one of read, append, aggregate (got "write")');
     expect(detailOf(p, 'purpose')).toMatch(/^must be one of direct-care, social-prescribing, care-coordination, .*other \(got "fun"\)$/);
     expect(detailOf(p, 'grantee')).toBe('must be one of {"accountId"}, {"organisationId"}');
     expect(p.detail).toContain('access');

@@ -15,6 +15,7 @@ export const messages = {
     account: 'My account',
     people: 'People',
     alerts: 'Alerts',
+    outcomes: 'Outcomes',
     logOut: 'Log out',
   },
   login: {
@@ -79,6 +80,9 @@ export const messages = {
     meaningfulNote: (score: number) => `A change of ${score} or more between two results is meaningful; it is marked with a ring.`,
     latest: (value: string, at: string) => `Latest: ${value}, ${at}`,
     onePoint: 'One result so far: add another to see change over time.',
+    sinceFirst: (change: string, direction: string | null, meaningful: boolean | null) =>
+      `Since the first result: ${change}${direction === 'better' ? ', better' : direction === 'worse' ? ', worse' : ''}` +
+      `${meaningful === true ? ', a meaningful change' : meaningful === false ? ', not yet a meaningful change' : ''}.`,
   },
   records: {
     title: 'My records',
@@ -192,6 +196,38 @@ export const messages = {
     eraseIntro: 'This destroys your key and deletes all your records, grants and requests. It cannot be undone.',
     erasePassword: 'Password',
     eraseSubmit: 'Erase my data',
+  },
+  outcomes: {
+    title: 'Outcomes',
+    intro:
+      'Aggregates over the people who gave your organisation outcome-reporting consent. You never see anyone’s records: ' +
+      'groups of fewer than 8 people are not shown, counts are rounded to the nearest 5, and each person counted sees the question in their access log.',
+    type: 'Measure',
+    measure: 'What to count',
+    measures: {
+      count: 'People and records',
+      mean: 'Mean of each person’s latest score',
+      change: 'Mean change from first to latest',
+      'meaningful-change': 'Share whose change was meaningful',
+      'goal-attainment': 'Share who achieved a goal',
+    } as Record<string, string>,
+    from: 'First month',
+    to: 'Last month',
+    windowHint: 'A month, a quarter, a half-year or a year that has ended, e.g. 2026-01 to 2026-03.',
+    groupBy: 'Group by',
+    groups: { month: 'Month', band: 'Band', 'source-organisation': 'Organisation that recorded it' } as Record<string, string>,
+    submit: 'Show outcomes',
+    results: (label: string, from: string, to: string) => `${label}, ${from} to ${to}`,
+    group: 'Group',
+    all: 'Everyone counted',
+    people: 'People',
+    value: 'Value',
+    fewerThan8: 'fewer than 8',
+    none: 'nobody',
+    self: 'the person themselves',
+    total: 'Total (from the groups shown)',
+    meaningfulSource: (threshold: number, source: string) => `Meaningful change: ${threshold} points (${source}).`,
+    rules: 'Disclosure control',
   },
   people: {
     title: 'People',

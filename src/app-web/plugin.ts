@@ -9,6 +9,7 @@ import citizenRoutes from './routes/citizen.js';
 import sessionRoutes from './routes/session.js';
 import sharingRoutes from './routes/sharing.js';
 import supporterRoutes from './routes/supporter.js';
+import outcomePageRoutes from './routes/outcomes.js';
 import { errorPage } from './pages/error.js';
 
 export interface AppWebOptions {
@@ -76,6 +77,7 @@ const appWeb: FastifyPluginAsync<AppWebOptions> = async (app, opts) => {
   await app.register(citizenRoutes, shared);
   await app.register(sharingRoutes, shared);
   await app.register(supporterRoutes, shared);
+  await app.register(outcomePageRoutes, shared);
 };
 
 export default appWeb;

@@ -23,4 +23,9 @@ export interface Deps {
   alertBus: AlertBus;
   /** Throttles every password check: logins, erasure. */
   loginThrottle: LoginThrottle;
+  /**
+   * The catalogue as a person sees it, with their own measures when some of `codes` are theirs
+   * (src/features/catalogue/bespoke.ts); given here so features before the catalogue can ask.
+   */
+  catalogueOf(subjectId: string, codes: readonly string[]): Promise<Catalogue>;
 }

@@ -44,7 +44,9 @@ async function accessPlugin(app: FastifyInstance, deps: Deps) {
     if (!need || need === 'none') return;
     const actor = actorOf(request);
     const { subjectId } = request.params as { subjectId: string };
-    const holdings = await verifiedHoldings(deps, actor, subjectId, deps.clock.now());
+    // Outcome-reporting consent counts a person in aggregates only; on their store it is no
+    // grant at all, so it cannot even tell the organisation the person exists (docs/outcomes.md).
+    const holdings = (await verifiedHoldings(deps, actor, subjectId, deps.clock.now())).filter((g) => g.access !== 'aggregate');
     if (holdings.length === 0) throw new NotFoundError('No such person');
     const usable = holdings.filter((g) => g.access === need);
     if (usable.length === 0) throw new ForbiddenError(`None of your grants on this person allows ${need}`);

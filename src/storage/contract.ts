@@ -111,7 +111,8 @@ export interface GrantRow {
   granteeOrganisationId: string | null;
   /** For organisation grants, which of its accounts it reaches; null for grants to one account. */
   members: GrantMembers | null;
-  access: 'read' | 'append';
+  /** `aggregate`: outcome-reporting consent; counted in aggregates, never a record read. */
+  access: 'read' | 'append' | 'aggregate';
   categories: string[];
   types: string[] | null;
   fromAt: number | null;
@@ -472,7 +473,10 @@ export interface GrantsRepo {
   /** A grant by id alone (for its grantee, who may not know whose it is). */
   find(id: string): Promise<GrantRow | undefined>;
   listForSubject(subjectId: string, q: { status?: GrantStatus; now: number; after?: CreatedPosition; limit: number }): Promise<GrantRow[]>;
-  /** Grants that reach a holder: made to it directly, or to its organisation for its kind. */
+  /**
+   * Grants that reach a holder: made to it directly, or to its organisation for its kind.
+   * Aggregate grants are left out: who consented to outcome reporting is not listed person by person.
+   */
   listForGrantee(holder: Holder, q: { status?: GrantStatus; subjectId?: string; now: number; after?: CreatedPosition; limit: number }): Promise<GrantRow[]>;
   /** Active (unrevoked, unexpired) grants on one person that reach a holder (see {@link Holder}). */
   activeFor(subjectId: string, holder: Holder, now: number): Promise<GrantRow[]>;
@@ -480,6 +484,11 @@ export interface GrantsRepo {
   expiringBetween(from: number, to: number, limit: number, after?: { expiresAt: number; id: string }): Promise<GrantRow[]>;
   /** People with an active organisation grant that reaches accounts of this kind, with those grants' ids. */
   activeForOrganisation(organisationId: string, kind: AccountKind, now: number): Promise<{ subjectId: string; grantIds: string[] }[]>;
+  /**
+   * Active aggregate (outcome-reporting) grants to an organisation that reach accounts of this
+   * kind, ordered by person: the cohort an outcomes query counts.
+   */
+  aggregateFor(organisationId: string, kind: AccountKind, now: number): Promise<GrantRow[]>;
   /**
    * Revokes a grant and logs it, atomically.
    * @returns the grant after the call, or undefined when the person has no such grant
@@ -686,6 +695,41 @@ export interface RecordsRepo {
   delete(subjectId: string, id: string, log: LogEntryInput): Promise<boolean>;
 }
 
+/** Whose bespoke measure a definition is: an organisation's, or one person's own. */
+export type TypeOwner = { organisationId: string } | { subjectId: string };
+
+/** One version of a bespoke measure (docs/outcomes.md "Bespoke measures"). */
+export interface TypeDefinitionRow {
+  id: string;
+  code: string;
+  version: number;
+  organisationId: string | null;
+  subjectId: string | null;
+  status: 'draft' | 'published';
+  /** Organisation types: the definition as JSON. */
+  definition: string | null;
+  /** A person's own types: the definition sealed with their data key. */
+  sealedDefinition: Uint8Array | null;
+  createdBy: string;
+  createdAt: number;
+  publishedAt: number | null;
+}
+
+export interface TypeDefinitionsRepo {
+  /**
+   * Stores a draft, atomically: it replaces the owner's current draft of the code, or else
+   * becomes the version after the latest published one.
+   * @returns the stored row, or `taken` when another organisation owns an organisation code
+   */
+  saveDraft(owner: TypeOwner, row: Omit<TypeDefinitionRow, 'id' | 'version' | 'status' | 'publishedAt' | 'organisationId' | 'subjectId'>, id: string): Promise<TypeDefinitionRow | 'taken'>;
+  /** Freezes the owner's draft of a code. @returns the published row, or undefined when there is no draft */
+  publish(owner: TypeOwner, code: string, now: number): Promise<TypeDefinitionRow | undefined>;
+  /** Every version of an owner's types, drafts too, by code then version. */
+  listForOwner(owner: TypeOwner): Promise<TypeDefinitionRow[]>;
+  /** Every published version of every organisation's types. */
+  publishedOrganisationTypes(): Promise<TypeDefinitionRow[]>;
+}
+
 /** The kinds of row that carry a MAC. */
 export type MacTable = 'accounts' | 'sessions' | 'grants' | 'delegations';
 
@@ -736,6 +780,7 @@ export interface Storage {
   notifications: NotificationsRepo;
   referrals: ReferralsRepo;
   emergency: EmergencyRepo;
+  typeDefinitions: TypeDefinitionsRepo;
   /** Checks the database answers (readiness). */
   ping(): Promise<void>;
   /** Closes the database (SQLite folds its WAL into the main file first). */

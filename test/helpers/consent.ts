@@ -96,7 +96,7 @@ export async function createClient(t: TestApp, admin: Staff, organisationId: str
 export interface GrantTerms {
   grantee: { accountId: string } | { organisationId: string };
   members?: 'practitioners' | 'clients' | 'all';
-  access?: 'read' | 'append';
+  access?: 'read' | 'append' | 'aggregate';
   categories: string[];
   types?: string[];
   from?: string;

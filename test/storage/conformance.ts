@@ -434,6 +434,53 @@ export function storageConformance(): void {
       expect(await s.grants.get(await person(), active.id)).toBeUndefined();
     });
 
+    it('aggregate grants: the cohort of an organisation by members, active only, ordered by person; never in the grantee list', async () => {
+      const orgId = id();
+      await s.organisations.create({ id: orgId, name: 'Commissioner', kind: 'other', createdAt: T0 });
+      const [a, b] = [await person(), await person()].sort();
+      const now = T0 + 10 * HOUR;
+      const all = grant(b!, { granteeOrganisationId: orgId, members: 'all', access: 'aggregate', purpose: 'outcome-reporting' });
+      const clients = grant(a!, { granteeOrganisationId: orgId, members: 'clients', access: 'aggregate', purpose: 'outcome-reporting' });
+      const gone = grant(a!, { granteeOrganisationId: orgId, members: 'all', access: 'aggregate', purpose: 'outcome-reporting', revokedAt: T0 + 1, revokedReason: 'revoked-by-subject' });
+      const read = grant(a!, { granteeOrganisationId: orgId, members: 'all' });
+      for (const g of [all, clients, gone, read]) await s.grants.create(g, log(g.subjectId, 'grant.create'));
+      expect(ids(await other.grants.aggregateFor(orgId, 'client', now))).toEqual([clients.id, all.id]);
+      expect(await s.grants.aggregateFor(orgId, 'practitioner', now)).toEqual([all]);
+      expect(await s.grants.aggregateFor(orgId, 'citizen', now)).toEqual([]);
+      expect(await s.grants.aggregateFor(orgId, 'practitioner', all.expiresAt)).toEqual([]);
+      const member = { accountId: 'member', kind: 'practitioner' as const, organisationId: orgId };
+      expect(ids(await s.grants.listForGrantee(member, { now, limit: 10 }))).toEqual([read.id]);
+    });
+
+    it('bespoke measures: drafts replace drafts, publishing freezes a version, organisation codes are one namespace, a person’s are their own', async () => {
+      const orgA = id();
+      const orgB = id();
+      for (const o of [orgA, orgB]) await s.organisations.create({ id: o, name: o, kind: 'other', createdAt: T0 });
+      const p = await person();
+      const code = `m-${id().slice(0, 8)}`;
+      const draft = (text: string) => ({ code, definition: text, sealedDefinition: null, createdBy: 'manager', createdAt: T0 });
+      const first = await s.typeDefinitions.saveDraft({ organisationId: orgA }, draft('{"v":1}'), id());
+      expect(first).toMatchObject({ version: 1, status: 'draft', organisationId: orgA, subjectId: null, definition: '{"v":1}' });
+      const replaced = await other.typeDefinitions.saveDraft({ organisationId: orgA }, draft('{"v":"1b"}'), id());
+      expect(replaced).toMatchObject({ version: 1, definition: '{"v":"1b"}' });
+      expect(await s.typeDefinitions.saveDraft({ organisationId: orgB }, draft('{}'), id())).toBe('taken');
+      expect(await s.typeDefinitions.publishedOrganisationTypes().then((r) => r.filter((x) => x.code === code))).toEqual([]);
+      const published = await s.typeDefinitions.publish({ organisationId: orgA }, code, T0 + 5);
+      expect(published).toMatchObject({ version: 1, status: 'published', publishedAt: T0 + 5 });
+      expect(await s.typeDefinitions.publish({ organisationId: orgA }, code, T0 + 6)).toBeUndefined();
+      expect(await s.typeDefinitions.publish({ organisationId: orgB }, code, T0 + 6)).toBeUndefined();
+      expect(await s.typeDefinitions.saveDraft({ organisationId: orgA }, draft('{"v":2}'), id())).toMatchObject({ version: 2, status: 'draft' });
+      expect((await other.typeDefinitions.publishedOrganisationTypes()).filter((x) => x.code === code).map((x) => x.version)).toEqual([1]);
+      expect((await s.typeDefinitions.listForOwner({ organisationId: orgA })).map((x) => [x.version, x.status])).toEqual([[1, 'published'], [2, 'draft']]);
+      // The same code for a person is theirs alone, sealed, and goes with them.
+      const mine = await s.typeDefinitions.saveDraft({ subjectId: p }, { ...draft(''), definition: null, sealedDefinition: bytes('sealed definition') }, id());
+      expect(mine).toMatchObject({ version: 1, subjectId: p, organisationId: null, definition: null, sealedDefinition: bytes('sealed definition') });
+      expect((await s.typeDefinitions.listForOwner({ subjectId: p })).map((x) => x.id)).toEqual([(mine as { id: string }).id]);
+      expect(await s.typeDefinitions.listForOwner({ subjectId: await person() })).toEqual([]);
+      await s.subjects.erase(p, log(p, 'erasure'));
+      expect(await s.typeDefinitions.listForOwner({ subjectId: p })).toEqual([]);
+    });
+
     it('revocation is atomic with its log entry, happens once, and the very next read on another connection sees it', async () => {
       const p = await person();
       const reader = account();

@@ -8,15 +8,15 @@ import { Chart } from '../views/chart.js';
 import { Choices, ErrorSummary, PostForm, Select, TextArea, TextInput } from '../views/forms.js';
 import type { Chrome } from '../views/layout.js';
 import { Goal, resultWords } from '../views/records.js';
-import { goalsOf, seriesOf } from '../views/series.js';
+import { goalsOf, type Series } from '../views/series.js';
 import { dateTimeWords, typeWords } from '../views/words.js';
 
 const h = messages.home;
 const r = messages.records;
 const n = messages.newRecord;
 
-export function HomePage({ chrome, catalogue, records }: { chrome: Chrome; catalogue: Catalogue; records: RecordView[] }) {
-  const series = seriesOf(catalogue, records);
+/** `series` come from the trends API (`seriesFromTrends`). */
+export function HomePage({ chrome, catalogue, records, series }: { chrome: Chrome; catalogue: Catalogue; records: RecordView[]; series: Series[] }) {
   const goals = goalsOf(records);
   return (
     <Page chrome={chrome}>

@@ -19,6 +19,8 @@ import { createOwnRecord, deleteOwnRecord, listRecords, ownScope, toRecordQuery 
 import { actorOf } from '../../plugins/auth.js';
 import { messages } from '../messages.js';
 import { AccessLogPage, AccountPage, type TimelineEntry } from '../pages/account.js';
+import { ownTrend } from '../../features/trends/service.js';
+import { seriesFromTrends } from '../views/series.js';
 import { ChooseTypePage, HomePage, NewRecordPage, RecordsPage, StaffHomePage, type RecordFilters } from '../pages/citizen.js';
 import type { AppWebOptions } from '../plugin.js';
 import { chromeOf, FormSchema, list, sendPage, text, type FormBody } from '../render.js';
@@ -106,7 +108,8 @@ const citizenRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
       const me = await describeMe(deps, actor);
       const { items } = await listRecords(deps, ownScope(subjectOf(actor)), toRecordQuery(deps, { limit: 500 }));
       const chrome = chromeOf(request, messages.home.title(me.displayName ?? me.handle ?? ''), notices[request.query.done ?? '']);
-      return sendPage(reply, <HomePage chrome={chrome} catalogue={catalogue} records={items} />);
+      const series = await seriesFromTrends(catalogue, items, (type, selector) => ownTrend(deps, actor, { type, ...selector }));
+      return sendPage(reply, <HomePage chrome={chrome} catalogue={catalogue} records={items} series={series} />);
     },
   );
 

@@ -86,6 +86,9 @@ export function Chart({ series, id }: { series: Series; id: string }) {
         ))}
       </svg>
       {points.length === 1 && <p class="hint">{messages.chart.onePoint}</p>}
+      {series.trend && series.trend.change !== null && (
+        <p class="trend">{messages.chart.sinceFirst(`${series.trend.change > 0 ? '+' : ''}${fmt(series.trend.change)}`, series.trend.direction, series.trend.meaningful)}</p>
+      )}
       {series.meaningfulChange !== null && <p class="hint">{messages.chart.meaningfulNote(series.meaningfulChange)}</p>}
       {series.copyright && <p class="hint">{series.copyright}</p>}
       <details>

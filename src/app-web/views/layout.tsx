@@ -28,6 +28,7 @@ function navFor(actor: Actor): [string, string][] {
     return [
       ['/app/people', m.people],
       ['/app/alerts', m.alerts],
+      ['/app/outcomes', m.outcomes],
     ];
   }
   return [['/app/', m.home]];

@@ -4,6 +4,8 @@ import type { LogEntryInput } from '../../storage/contract.js';
 /** Actions written to a person's access log. */
 export type LogAction =
   | 'records.read'
+  | 'trends.read'
+  | 'outcomes.query'
   | 'records.append'
   | 'records.delete'
   | 'grant.create'

@@ -10,11 +10,12 @@ import { requestAccess } from './service.js';
  * A grantee asks the person to renew a grant it holds (expiring, or expired): an access request
  * pre-filled with the grant's terms, which the person approves (narrowing if they wish) for a new
  * grant and receipt, or denies. A revoked grant is not renewable: the person ended it.
- * @throws NotFoundError for a grant that is not the caller's (the same answer as none at all)
+ * @throws NotFoundError for a grant that is not the caller's (the same answer as none at all), or is aggregate consent
  */
 export async function requestRenewal(deps: Deps, actor: Actor, grantId: string): Promise<Accepted & { renewalOf: string }> {
   const g = await deps.storage.grants.find(grantId);
-  if (!g || g.revokedAt !== null || !grantReaches(g, actor)) throw new NotFoundError('No such grant of yours');
+  // Aggregate consent is not shown to its grantee person by person, and is given, never requested (docs/outcomes.md).
+  if (!g || g.revokedAt !== null || g.access === 'aggregate' || !grantReaches(g, actor)) throw new NotFoundError('No such grant of yours');
   const accepted = await requestAccess(deps, actor, g.subjectId, {
     access: g.access,
     categories: g.categories,

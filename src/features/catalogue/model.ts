@@ -37,9 +37,17 @@ const FlagRuleSchema = Type.Object({
   description: Type.String(),
 });
 
+/** What one answer value means, e.g. 0 = "Never" (AUDIT-C item 1). */
+const AnswerLabelSchema = Type.Object({ value: Type.Integer(), label: Type.String() });
+
 const ItemSchema = Type.Object({
   n: Type.Integer({ description: '1-based position in the answers array' }),
   label: Type.String({ description: 'What the item asks, paraphrased (not licensed wording)' }),
+  reverse: Type.Optional(Type.Boolean({ description: 'Scored as itemMin + itemMax − answer (flags still see the answer as given)' })),
+  improvement: Type.Optional(
+    Type.Union([Type.Literal('increase'), Type.Literal('decrease')], { description: 'Items reported on their own: which way is better, where it differs from the instrument’s' }),
+  ),
+  answers: Type.Optional(Type.Array(AnswerLabelSchema, { description: 'What each answer value means' })),
   bands: Type.Optional(Type.Array(BandSchema, { description: 'Per-item bands where items are reported separately (ONS4)' })),
   codes: Type.Optional(CodesSchema),
 });
@@ -56,7 +64,9 @@ const QuestionnaireSchema = Type.Object({
   ),
   items: Type.Array(ItemSchema),
   scoring: Type.Object({
-    total: Type.Union([Type.Literal('sum'), Type.Literal('none')], { description: '`none`: items are reported on their own' }),
+    total: Type.Union([Type.Literal('sum'), Type.Literal('mean'), Type.Literal('none')], {
+      description: '`sum` or `mean` (rounded to 2 decimals) of the item scores; `none`: items are reported on their own',
+    }),
     conversion: Type.Optional(Type.Record(Type.String(), Type.Number(), { description: 'Raw sum → reported score (SWEMWBS metric table)' })),
     bands: Type.Optional(Type.Array(BandSchema)),
     scoreMin: Type.Optional(Type.Number()),
@@ -84,10 +94,28 @@ const MeasureSchema = Type.Object({
   components: Type.Optional(Type.Array(ComponentSchema, { description: 'Named parts sent instead of `value` (blood pressure)' })),
 });
 
+const RangeSchema = Type.Object({ min: Type.Integer(), max: Type.Integer() });
+
 const TextSchema = Type.Object({
   maxLength: Type.Integer(),
-  progress: Type.Optional(Type.Object({ min: Type.Integer(), max: Type.Integer() })),
+  progress: Type.Optional(RangeSchema),
+  intensity: Type.Optional(RangeSchema),
+  statuses: Type.Optional(Type.Array(Type.String(), { description: 'Allowed `status` values; the first is the default' })),
+  series: Type.Optional(Type.Boolean({ description: 'Later records may name an earlier one (`goalId`) and so form a series' })),
 });
+
+/**
+ * The smallest change in an instrument's score that its literature treats as meaningful for one
+ * person (docs/outcomes.md). `threshold` is null where no figure is published; `basis` says so.
+ */
+export const MeaningfulChangeSchema = Type.Object(
+  {
+    threshold: Type.Union([Type.Number(), Type.Null()], { description: 'Points of score change; null where none is published' }),
+    improvement: Type.Union([Type.Literal('increase'), Type.Literal('decrease')], { description: 'Which way of change is better' }),
+    basis: Type.String({ description: 'How the figure was derived, or why there is none' }),
+    source: Type.Union([Type.String(), Type.Null()], { description: 'Citation of the figure' }),
+  },
+);
 
 export const TypeDefSchema = Type.Object(
   {
@@ -103,14 +131,17 @@ export const TypeDefSchema = Type.Object(
     measure: Type.Optional(MeasureSchema),
     text: Type.Optional(TextSchema),
     codes: CodesSchema,
+    meaningfulChange: Type.Optional(MeaningfulChangeSchema),
     licence: Type.Union([Type.String(), Type.Null()]),
-    meaningfulChange: Type.Optional(
+    sources: Type.Array(Type.String()),
+    owner: Type.Optional(
       Type.Object(
-        { score: Type.Number({ description: 'Smallest change in score, either way, that is meaningful for one person' }), source: Type.String() },
-        { description: 'Where a published study sets one; charts mark changes this large' },
+        { organisationId: Type.Optional(Type.String()), organisationName: Type.Optional(Type.String()), subjectId: Type.Optional(Type.String()) },
+        { description: 'Bespoke measures: the organisation (or, for a personal measure, the person) that defined it' },
       ),
     ),
-    sources: Type.Array(Type.String()),
+    version: Type.Optional(Type.Integer({ description: 'Bespoke measures: the version; records carry it as `typeVersion`' })),
+    status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('published')], { description: 'Bespoke measures: a draft can change, a published version is frozen' })),
   },
   { $id: 'TypeDef' },
 );
@@ -124,6 +155,7 @@ export type UnitDef = Static<typeof UnitSchema>;
 export type ComponentDef = Static<typeof ComponentSchema>;
 export type MeasureDef = Static<typeof MeasureSchema>;
 export type TextDef = Static<typeof TextSchema>;
+export type MeaningfulChange = Static<typeof MeaningfulChangeSchema>;
 export type Code = Static<typeof CodeSchema>;
 export type Codes = Static<typeof CodesSchema>;
 export type TypeDef = Static<typeof TypeDefSchema>;

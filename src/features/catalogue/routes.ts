@@ -5,7 +5,8 @@ import { purposes } from '../grants/purposes.js';
 import { CategorySchema, TypeDefSchema } from './model.js';
 
 const catalogueRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
-  const cacheable = 'public, max-age=3600';
+  // Short: organisations publish measures of their own (docs/outcomes.md "Bespoke measures").
+  const cacheable = 'public, max-age=60';
 
   app.get(
     '/v1/catalogue/categories',

@@ -50,11 +50,13 @@ export function scoreQuestionnaire(q: QuestionnaireDef, answers: number[]): Scor
     });
     return { answers, flags, items };
   }
-  const raw = answers.reduce((s, a) => s + a, 0);
+  // Reverse-scored items count as itemMin + itemMax − answer; the answers are stored as given.
+  const itemScores = answers.map((a, i) => (q.items[i]!.reverse ? q.itemMin + q.itemMax - a : a));
+  const raw = itemScores.reduce((s, a) => s + a, 0);
   const converted = q.scoring.conversion?.[String(raw)];
-  const score = converted ?? raw;
+  const score = converted ?? (q.scoring.total === 'mean' ? Math.round((raw / answers.length) * 100) / 100 : raw);
   const result: ScoredAnswers = { answers, score, flags };
-  if (converted !== undefined) result.rawScore = raw;
+  if (converted !== undefined || q.scoring.total === 'mean') result.rawScore = raw;
   const band = bandOf(q.scoring.bands, score);
   if (band !== undefined) result.band = band;
   return result;

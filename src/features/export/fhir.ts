@@ -191,7 +191,8 @@ function questionnaireResources(ctx: FhirContext, r: RecordView, def: TypeDef | 
     resourceType: 'QuestionnaireResponse',
     id: qrId,
     identifier: identifier(ctx, 'record', r.id),
-    questionnaire: own(ctx, `Questionnaire/${r.type}`),
+    // A canonical URL may carry the version (FHIR R4 canonical `url|version`): the items are that version's.
+    questionnaire: own(ctx, `Questionnaire/${r.type}`) + (r.typeVersion !== undefined ? `|${r.typeVersion}` : ''),
     status: 'completed',
     subject: patientRef(ctx),
     authored: r.effectiveAt,
@@ -273,7 +274,8 @@ function goalResource(ctx: FhirContext, r: RecordView, def: TypeDef | undefined)
     id: r.id,
     extension: detailExtension(ctx, r),
     identifier: [identifier(ctx, 'record', r.id)],
-    lifecycleStatus: 'active',
+    // goal-status: a goal the person dropped is `cancelled`, one achieved is `completed`.
+    lifecycleStatus: r.status === 'achieved' ? 'completed' : r.status === 'dropped' ? 'cancelled' : 'active',
     category: [tesseraCategory(ctx, r.category)],
     description: { text: r.text ?? '' },
     subject: patientRef(ctx),
@@ -303,15 +305,31 @@ function goalResource(ctx: FhirContext, r: RecordView, def: TypeDef | undefined)
 function textObservation(ctx: FhirContext, r: RecordView): Resource {
   const obs = observationBase(ctx, r, []);
   obs.valueString = r.text ?? '';
+  if (r.intensity !== undefined) obs.component = [{ code: { text: 'Intensity (0–10)' }, valueInteger: r.intensity }];
+  if (r.status !== undefined) obs.note = [{ time: r.effectiveAt, text: `Status: ${r.status}` }];
+  return obs;
+}
+
+/**
+ * A progress update of a goal (docs/outcomes.md "Goals"): an Observation about the Goal its
+ * first record became (`focus`), holding the progress and any new status.
+ */
+function goalUpdateObservation(ctx: FhirContext, r: RecordView): Resource {
+  const obs = observationBase(ctx, r, []);
+  obs.focus = [{ reference: `Goal/${r.goalId}` }];
+  if (r.progress !== undefined) obs.valueInteger = r.progress;
+  if (r.status !== undefined || r.text !== undefined) obs.note = [{ time: r.effectiveAt, text: [r.status && `Status: ${r.status}`, r.text].filter(Boolean).join('. ') }];
   return obs;
 }
 
 /** The resources one record becomes: one, or two for a questionnaire (the answers and the score). */
 export function recordResources(ctx: FhirContext, r: RecordView): Resource[] {
-  const def = ctx.catalogue.type(r.type);
+  // A bespoke measure's record is shown with the items of the version that scored it.
+  const def = ctx.catalogue.type(r.type, r.typeVersion);
   const kind = def?.kind ?? (r.answers ? 'questionnaire' : r.text !== undefined ? 'text' : 'measure');
   if (kind === 'questionnaire') return questionnaireResources(ctx, r, def);
   if (kind === 'measure') return [measureResource(ctx, r, def)];
+  if (r.goalId !== undefined) return [goalUpdateObservation(ctx, r)];
   if (def?.text?.progress || r.progress !== undefined) return [goalResource(ctx, r, def)];
   return [textObservation(ctx, r)];
 }
@@ -376,7 +394,7 @@ export function consentResource(ctx: FhirContext, g: GrantView, granteeKind: Gra
           // an appender supplies it.
           role: {
             coding: [
-              g.access === 'read'
+              g.access !== 'append'
                 ? { system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP', display: 'information recipient' }
                 : { system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'INF', display: 'informant' },
             ],
@@ -387,7 +405,9 @@ export function consentResource(ctx: FhirContext, g: GrantView, granteeKind: Gra
       action: [
         g.access === 'read'
           ? { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentaction', code: 'access', display: 'Access' }], text: 'read' }
-          : { coding: [{ system: own(ctx, 'CodeSystem/grant-access'), code: 'append', display: 'Append records' }], text: 'append' },
+          : g.access === 'aggregate'
+            ? { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentaction', code: 'use', display: 'Use' }], text: 'aggregate' }
+            : { coding: [{ system: own(ctx, 'CodeSystem/grant-access'), code: 'append', display: 'Append records' }], text: 'append' },
       ],
       purpose: [
         { system: own(ctx, 'CodeSystem/purpose'), code: g.purpose, display: purpose?.label ?? g.purpose },

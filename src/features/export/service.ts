@@ -1,5 +1,6 @@
 import { subjectOf, type Actor } from '../../core/actor.js';
 import type { Deps } from '../../core/deps.js';
+import { catalogueFor } from '../catalogue/bespoke.js';
 import { iso } from '../../core/time.js';
 import { currentCheckpoint } from '../access-log/checkpoints.js';
 import { logEntry } from '../access-log/entry.js';
@@ -115,7 +116,7 @@ async function granteeKind(deps: Deps, g: GrantView): Promise<GranteeKind> {
 
 async function* fhirBundle(deps: Deps, subject: ExportSubject, exportId: string, exportedAt: string, anchor: ExportAnchor): AsyncGenerator<string> {
   const { subjectId } = subject;
-  const ctx: FhirContext = { base: deps.config.publicUrl.replace(/\/+$/, ''), catalogue: deps.catalogue, subjectId };
+  const ctx: FhirContext = { base: deps.config.publicUrl.replace(/\/+$/, ''), catalogue: await catalogueFor(deps, subjectId), subjectId };
   const head = {
     resourceType: 'Bundle',
     id: exportId,

@@ -37,7 +37,15 @@ export const ShareNameSchema = Type.Boolean({
 });
 
 export const GrantInputSchema = Type.Object(
-  { grantee: GranteeSchema, members: Type.Optional(MembersSchema), ...TermsProperties, shareName: Type.Optional(ShareNameSchema) },
+  {
+    grantee: GranteeSchema,
+    members: Type.Optional(MembersSchema),
+    ...TermsProperties,
+    access: Type.Union([Type.Literal('read'), Type.Literal('append'), Type.Literal('aggregate')], {
+      description: '`aggregate`: outcome-reporting consent to an organisation (purpose `outcome-reporting`); counted in its aggregates, never readable',
+    }),
+    shareName: Type.Optional(ShareNameSchema),
+  },
   { additionalProperties: false },
 );
 

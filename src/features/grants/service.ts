@@ -66,6 +66,9 @@ export interface Grantee {
  */
 export async function checkGrantee(deps: Deps, input: Pick<GrantInput, 'grantee' | 'members' | 'access'>): Promise<Grantee> {
   const { grantee } = input;
+  if ('accountId' in grantee && input.access === 'aggregate') {
+    throw ValidationError.body('grantee.accountId', 'aggregate access is given to an organisation, not to one account');
+  }
   if ('accountId' in grantee) {
     if (input.members !== undefined) throw ValidationError.body('members', 'applies only to grants to an organisation');
     const a = await deps.storage.accounts.findById(grantee.accountId);
@@ -168,7 +171,7 @@ function termsLog(t: Terms, grantee: Grantee): Record<string, unknown> {
 /** A citizen grants a supporter a slice of their own store. */
 export async function createGrant(deps: Deps, actor: Actor, subjectId: string, input: GrantInput): Promise<GrantView> {
   const now = deps.clock.now();
-  const terms = checkTerms(deps, input, now);
+  const terms = checkTerms(deps, input, now, await deps.catalogueOf(subjectId, input.types ?? []));
   const grantee = await checkGrantee(deps, input);
   const dek = await deps.dataKeys.forSubject(subjectId);
   const row = await newGrant(deps, subjectId, dek, grantee, terms, now, null, input.shareName ?? defaultShareName(terms.purpose));
@@ -195,7 +198,7 @@ export async function setGrantShareName(deps: Deps, actor: Actor, subjectId: str
 /** What a grant with these terms would expose now, creating nothing. */
 export async function previewGrant(deps: Deps, subjectId: string, input: GrantInput): Promise<Preview> {
   const now = deps.clock.now();
-  const terms = checkTerms(deps, input, now);
+  const terms = checkTerms(deps, input, now, await deps.catalogueOf(subjectId, input.types ?? []));
   await checkGrantee(deps, input);
   const groups = await deps.storage.records.summarise({ subjectId, slices: [sliceOf(terms)] });
   const preview: Preview = { total: 0, byCategory: {}, byType: {}, first: null, last: null };

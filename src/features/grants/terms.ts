@@ -1,6 +1,8 @@
 import type { Deps } from '../../core/deps.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 import { dateTimeProblem, parseInstant } from '../../core/time.js';
 import { ValidationError, type FieldError } from '../../errors.js';
+import type { GrantRow } from '../../storage/contract.js';
 import type { TermsInput } from './schemas.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -9,7 +11,7 @@ const MAX_GRANT_DAYS = 2 * 365 + 1;
 
 /** Grant terms after checking: codes known, types inside categories, window and expiry sane. */
 export interface Terms {
-  access: 'read' | 'append';
+  access: GrantRow['access'];
   categories: string[];
   types: string[] | null;
   fromAt: number | null;
@@ -20,20 +22,21 @@ export interface Terms {
 }
 
 /**
- * Checks the terms of a grant or an access request.
+ * Checks the terms of a grant or an access request, against the catalogue as the person sees it
+ * (their own measures included, for the grants they give).
  * @param prefix field-name prefix (e.g. `` for a body, `terms.` elsewhere)
  * @throws ValidationError naming each bad field
  */
-export function checkTerms(deps: Deps, input: TermsInput, now: number): Terms {
+export function checkTerms(deps: Deps, input: TermsInput, now: number, catalogue: Catalogue = deps.catalogue): Terms {
   const errors: FieldError[] = [];
   const err = (field: string, detail: string) => errors.push({ field, pointer: `/${field.replace(/\./g, '/')}`, in: 'body', detail });
 
   input.categories.forEach((c, i) => {
-    if (!deps.catalogue.category(c)) err(`categories.${i}`, deps.catalogue.unknownCategory(c));
+    if (!catalogue.category(c)) err(`categories.${i}`, catalogue.unknownCategory(c));
   });
   (input.types ?? []).forEach((t, i) => {
-    const def = deps.catalogue.type(t);
-    if (!def) err(`types.${i}`, deps.catalogue.unknownType(t));
+    const def = catalogue.type(t);
+    if (!def) err(`types.${i}`, catalogue.unknownType(t));
     else if (!def.categories.some((c) => input.categories.includes(c))) {
       err(`types.${i}`, `type "${t}" is filed under ${def.categories.length > 1 ? `one of ${def.categories.join(', ')}` : `category "${def.category}"`}, none of which is granted`);
     }
@@ -63,6 +66,9 @@ export function checkTerms(deps: Deps, input: TermsInput, now: number): Terms {
   if (input.purpose === 'emergency') err('purpose', 'is set only by emergency access under your emergency policy; choose another purpose');
   const purposeText = input.purposeText?.trim() || null;
   if (input.purpose === 'other' && !purposeText) err('purposeText', 'is required when purpose is "other"');
+  // Outcome-reporting consent and the aggregate access are one thing (docs/outcomes.md): neither without the other.
+  if (input.access === 'aggregate' && input.purpose !== 'outcome-reporting') err('purpose', 'must be "outcome-reporting" for aggregate access');
+  if (input.access !== 'aggregate' && input.purpose === 'outcome-reporting') err('access', 'must be "aggregate" for outcome reporting: it never reads records');
 
   if (errors.length) throw new ValidationError(errors);
   return {

@@ -3,7 +3,8 @@ import { DateTimeSchema, UuidSchema } from '../../core/schemas.js';
 import { SignUpSchema } from '../accounts/schemas.js';
 
 export const organisationKinds = ['gp-practice', 'social-prescribing', 'provider', 'other'] as const;
-export const practitionerRoles = ['gp', 'nurse', 'link-worker', 'social-worker', 'coach', 'other'] as const;
+/** `manager` may define the organisation's own measures (docs/outcomes.md "Bespoke measures"). */
+export const practitionerRoles = ['gp', 'nurse', 'link-worker', 'social-worker', 'coach', 'manager', 'other'] as const;
 
 export const OrganisationInputSchema = Type.Object(
   {

@@ -16,6 +16,9 @@ export interface RecordInput {
   diastolic?: number;
   text?: string;
   progress?: number;
+  intensity?: number;
+  status?: string;
+  goalId?: string;
   detail?: Record<string, unknown>;
 }
 
@@ -29,6 +32,12 @@ export interface RecordContent extends Partial<ScoredAnswers> {
   entered?: { value?: number; systolic?: number; diastolic?: number; unit: string };
   text?: string;
   progress?: number;
+  intensity?: number;
+  status?: string;
+  /** For a progress update: the id of the goal's first record (docs/outcomes.md "Goals"). */
+  goalId?: string;
+  /** A bespoke measure's version the record was scored by. */
+  typeVersion?: number;
   detail?: Record<string, unknown>;
 }
 
@@ -46,7 +55,7 @@ const FUTURE_SLACK_MS = 24 * 3600 * 1000;
 const fieldsByKind: Record<TypeDef['kind'], string[]> = {
   questionnaire: ['answers'],
   measure: ['value', 'unit', 'systolic', 'diastolic'],
-  text: ['text', 'progress'],
+  text: ['text', 'progress', 'intensity', 'status', 'goalId'],
 };
 
 function err(field: string, detail: string): FieldError {
@@ -89,6 +98,7 @@ export function composeRecord(catalogue: Catalogue, input: RecordInput, now: num
   else content = textContent(def, input, errors);
 
   if (errors.length) throw new ValidationError(errors);
+  if (def.version !== undefined) content.typeVersion = def.version;
   if (input.detail !== undefined) content.detail = input.detail;
   return { category: category!, type: def.code, effectiveAt: effectiveAt!, content };
 }
@@ -166,14 +176,28 @@ function measureContent(m: MeasureDef, input: RecordInput, errors: FieldError[])
 function textContent(def: TypeDef, input: RecordInput, errors: FieldError[]): RecordContent {
   const t = def.text!;
   const text = input.text;
-  if (text === undefined || text.trim() === '') errors.push(err('text', 'is required and must not be blank'));
-  else if ([...text].length > t.maxLength) errors.push(err('text', `must be at most ${t.maxLength} characters`));
-  const content: RecordContent = { text: text ?? '' };
-  if (input.progress !== undefined) {
-    if (!t.progress) errors.push(err('progress', `is not used by "${def.code}"`));
-    else if (!Number.isInteger(input.progress) || input.progress < t.progress.min || input.progress > t.progress.max) {
-      errors.push(err('progress', `must be a whole number from ${t.progress.min} to ${t.progress.max}`));
-    } else content.progress = input.progress;
+  // A progress update of a goal may carry no words: the goal's first record holds them.
+  const update = input.goalId !== undefined && t.series === true;
+  if (input.goalId !== undefined && !t.series) errors.push(err('goalId', `is not used by "${def.code}"`));
+  if (text === undefined || text.trim() === '') {
+    if (!update || text !== undefined) errors.push(err('text', 'is required and must not be blank'));
+  } else if ([...text].length > t.maxLength) errors.push(err('text', `must be at most ${t.maxLength} characters`));
+  const content: RecordContent = update && text === undefined ? {} : { text: text ?? '' };
+  if (update) content.goalId = input.goalId!;
+  for (const field of ['progress', 'intensity'] as const) {
+    const range = t[field];
+    const given = input[field];
+    if (given === undefined) continue;
+    if (!range) errors.push(err(field, `is not used by "${def.code}"`));
+    else if (!Number.isInteger(given) || given < range.min || given > range.max) {
+      errors.push(err(field, `must be a whole number from ${range.min} to ${range.max}`));
+    } else content[field] = given;
   }
+  if (t.statuses) {
+    // A first record starts in the first status; an update keeps the goal's status unless it names one.
+    const status = input.status ?? (update ? undefined : t.statuses[0]);
+    if (status !== undefined && !t.statuses.includes(status)) errors.push(err('status', `must be one of ${t.statuses.join(', ')}`));
+    else if (status !== undefined) content.status = status;
+  } else if (input.status !== undefined) errors.push(err('status', `is not used by "${def.code}"`));
   return content;
 }

@@ -10,6 +10,7 @@ import { publishAlerts } from '../alerts/service.js';
 import { watchEffects, type Written } from '../watches/evaluate.js';
 import { logEntry } from '../access-log/entry.js';
 import { composeRecord, type RecordContent, type RecordInput } from './compose.js';
+import { catalogueForCodes, PERSONAL_PREFIX } from '../catalogue/bespoke.js';
 import type { RecordQueryInput, RecordView } from './schemas.js';
 
 
@@ -45,9 +46,10 @@ export async function prepareRecords(
 ): Promise<PreparedRecords> {
   const now = deps.clock.now();
   const errors: FieldError[] = [];
+  const catalogue = await catalogueForCodes(deps, subjectId, inputs.map((i) => i.type));
   const composed = inputs.map((input, i) => {
     try {
-      return composeRecord(deps.catalogue, input, now);
+      return composeRecord(catalogue, input, now);
     } catch (e) {
       if (!(e instanceof ValidationError) || !batch) throw e;
       errors.push(
@@ -58,6 +60,7 @@ export async function prepareRecords(
   });
   if (errors.length) throw new ValidationError(errors);
   const dek = await deps.dataKeys.forSubject(subjectId);
+  await checkGoalIds(deps, subjectId, dek, composed.map((c) => c!.content.goalId), batch);
   const rows: RecordRow[] = [];
   const views: RecordView[] = [];
   const written: Written[] = [];
@@ -80,6 +83,29 @@ export async function prepareRecords(
     written.push({ row, content: c!.content });
   }
   return { rows, views, effects: await watchEffects(deps, subjectId, dek, written) };
+}
+
+/**
+ * A progress update must name the first record of one of the person's own goals, so that each
+ * goal is one series (docs/outcomes.md "Goals").
+ * @throws ValidationError naming `goalId` (or `records.i.goalId`)
+ */
+async function checkGoalIds(deps: Deps, subjectId: string, dek: Uint8Array, goalIds: (string | undefined)[], batch: boolean): Promise<void> {
+  const wanted = [...new Set(goalIds.filter((g): g is string => g !== undefined))];
+  if (wanted.length === 0) return;
+  const found = new Map((await deps.storage.records.getMany(subjectId, wanted)).map((r) => [r.id, r]));
+  const errors: FieldError[] = [];
+  goalIds.forEach((goalId, i) => {
+    if (goalId === undefined) return;
+    const row = found.get(goalId);
+    const field = batch ? `records.${i}.goalId` : 'goalId';
+    const pointer = batch ? `/records/${i}/goalId` : '/goalId';
+    if (!row || row.type !== 'goal') errors.push({ field, pointer, in: 'body', detail: 'is not one of this person’s goals' });
+    else if (openRecord<RecordContent>(dek, row, row.payload).goalId !== undefined) {
+      errors.push({ field, pointer, in: 'body', detail: 'names a progress update; name the goal’s first record' });
+    }
+  });
+  if (errors.length) throw new ValidationError(errors);
 }
 
 /** Adds records to the caller's own store. */
@@ -133,7 +159,8 @@ export function toRecordQuery(deps: Deps, q: RecordQueryInput): RecordQuery {
     if (!deps.catalogue.category(c)) errors.push({ field: 'category', pointer: '/category', in: 'query', detail: deps.catalogue.unknownCategory(c) });
   }
   for (const t of q.type ?? []) {
-    if (!deps.catalogue.type(t)) errors.push({ field: 'type', pointer: '/type', in: 'query', detail: deps.catalogue.unknownType(t) });
+    // A person's own measures are not in the shared catalogue; their codes are theirs to filter by.
+    if (!deps.catalogue.type(t) && !t.startsWith(PERSONAL_PREFIX)) errors.push({ field: 'type', pointer: '/type', in: 'query', detail: deps.catalogue.unknownType(t) });
   }
   let window: ReturnType<typeof parseWindow> = {};
   try {

@@ -17,7 +17,7 @@ export interface RuleInput {
 
 /** @returns the numeric fields a type's records carry, which rules may compare */
 export function watchableFields(def: TypeDef): string[] {
-  if (def.kind === 'questionnaire') return def.questionnaire!.scoring.total === 'sum' ? ['score'] : [];
+  if (def.kind === 'questionnaire') return def.questionnaire!.scoring.total !== 'none' ? ['score'] : [];
   if (def.kind === 'measure') return def.measure!.components ? def.measure!.components.map((c) => c.code) : ['value'];
   return def.text?.progress ? ['progress'] : [];
 }

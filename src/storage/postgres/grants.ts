@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, or, type SQL } from 'drizzle-orm';
 import type { CreatedPosition, GrantRow, GrantsRepo, GrantStatus } from '../contract.js';
 import { membersReaching, reachesHolder } from '../holder-sql.js';
 import { fromStoredGrant, toStoredGrant, type StoredGrant } from '../rows.js';
@@ -80,9 +80,20 @@ export function grantsRepo(db: Db): GrantsRepo {
       const rows = await db
         .select()
         .from(grants)
-        .where(and(grantee, q.subjectId ? eq(grants.subjectId, q.subjectId) : undefined, statusCondition(q.status, q.now), afterCondition(q.after)))
+        .where(and(grantee, ne(grants.access, 'aggregate'), q.subjectId ? eq(grants.subjectId, q.subjectId) : undefined, statusCondition(q.status, q.now), afterCondition(q.after)))
         .orderBy(desc(grants.createdAt), desc(grants.id))
         .limit(q.limit);
+      return rows.map(fromStoredGrant);
+    },
+
+    async aggregateFor(organisationId, kind, now) {
+      const members = membersReaching(kind);
+      if (members.length === 0) return [];
+      const rows = await db
+        .select()
+        .from(grants)
+        .where(and(eq(grants.granteeOrganisationId, organisationId), eq(grants.access, 'aggregate'), inArray(grants.members, members), statusCondition('active', now)))
+        .orderBy(asc(grants.subjectId), asc(grants.id));
       return rows.map(fromStoredGrant);
     },
 

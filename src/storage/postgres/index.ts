@@ -16,6 +16,7 @@ import { sessionsRepo } from './sessions.js';
 import { assertionsRepo, countersRepo, idempotencyRepo, organisationsRepo } from './small.js';
 import { keysRepo } from './subject-keys.js';
 import { subjectsRepo } from './subjects.js';
+import { typeDefinitionsRepo } from './type-definitions.js';
 import { alertsRepo, watchesRepo } from './watches.js';
 import { webhooksRepo } from './webhooks.js';
 
@@ -61,6 +62,7 @@ export async function openPostgresStorage(url: string, options: { onError?: (e: 
     notifications: notificationsRepo(db),
     referrals: referralsRepo(db),
     emergency: emergencyRepo(db),
+    typeDefinitions: typeDefinitionsRepo(db),
     events,
     processLocal: [],
     async ping() {

@@ -134,7 +134,8 @@ export const grants = pgTable(
     granteeOrganisationId: text('grantee_organisation_id').references(() => organisations.id),
     /** Organisation grants only: `practitioners`, `clients` or `all` of its accounts. */
     members: text('members', { enum: ['practitioners', 'clients', 'all'] }),
-    access: text('access', { enum: ['read', 'append'] }).notNull(),
+    /** `aggregate`: outcome-reporting consent (counted, never read). */
+    access: text('access', { enum: ['read', 'append', 'aggregate'] }).notNull(),
     /** JSON array of category codes. */
     categories: text('categories').notNull(),
     /** JSON array of type codes, or null for every type in the categories. */
@@ -482,4 +483,24 @@ export const invites = pgTable(
     usedByAccountId: text('used_by_account_id'),
   },
   (t) => [index('invites_subject').on(t.subjectId, t.createdAt)],
+);
+
+/** Bespoke measures, as in src/storage/sqlite/schema.ts (docs/outcomes.md "Bespoke measures"). */
+export const typeDefinitions = pgTable(
+  'type_definitions',
+  {
+    id: text('id').primaryKey(),
+    scope: text('scope').notNull(),
+    code: text('code').notNull(),
+    version: integer('version').notNull(),
+    organisationId: text('organisation_id').references(() => organisations.id),
+    subjectId: text('subject_id').references(() => subjects.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['draft', 'published'] }).notNull(),
+    definition: text('definition'),
+    sealedDefinition: bytea('sealed_definition'),
+    createdBy: text('created_by').notNull(),
+    createdAt: ms('created_at').notNull(),
+    publishedAt: ms('published_at'),
+  },
+  (t) => [uniqueIndex('type_definitions_scope_code_version').on(t.scope, t.code, t.version), index('type_definitions_status').on(t.status, t.scope)],
 );

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { CreatedPosition, GrantsRepo, GrantStatus } from '../contract.js';
 import { membersReaching, reachesHolder } from '../holder-sql.js';
 import { appendLogEntry } from './access-log.js';
@@ -84,6 +84,7 @@ export function grantsRepo(db: Db): GrantsRepo {
         .where(
           and(
             grantee,
+            ne(grants.access, 'aggregate'),
             q.subjectId ? eq(grants.subjectId, q.subjectId) : undefined,
             statusCondition(q.status, q.now),
             afterCondition(q.after),
@@ -127,6 +128,25 @@ export function grantsRepo(db: Db): GrantsRepo {
       const bySubject = new Map<string, string[]>();
       for (const r of rows) bySubject.set(r.subjectId, [...(bySubject.get(r.subjectId) ?? []), r.id]);
       return [...bySubject].map(([subjectId, grantIds]) => ({ subjectId, grantIds }));
+    },
+
+    async aggregateFor(organisationId, kind, now) {
+      const members = membersReaching(kind);
+      if (members.length === 0) return [];
+      return db
+        .select()
+        .from(grants)
+        .where(
+          and(
+            eq(grants.granteeOrganisationId, organisationId),
+            eq(grants.access, 'aggregate'),
+            inArray(grants.members, members),
+            statusCondition('active', now),
+          ),
+        )
+        .orderBy(grants.subjectId, grants.id)
+        .all()
+        .map(fromDbGrant);
     },
 
     async revoke(subjectId, id, now, receipt, log) {

@@ -17,6 +17,7 @@ import { referralsRepo } from './referrals.js';
 import { keysRepo } from './subject-keys.js';
 import { sessionsRepo } from './sessions.js';
 import { subjectsRepo } from './subjects.js';
+import { typeDefinitionsRepo } from './type-definitions.js';
 import { alertsRepo, watchesRepo } from './watches.js';
 import { webhooksRepo } from './webhooks.js';
 import { memoryCounters, memoryEvents } from './in-process.js';
@@ -59,6 +60,7 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     events: memoryEvents(),
     processLocal: ['SQLite (one process owns the database file; its group commit and per-person chain order live in that process)'],
     integrity: integrityRepo(db),
+    typeDefinitions: typeDefinitionsRepo(db),
     delegations: delegationsRepo(db),
     notifications: notificationsRepo(db),
     referrals: referralsRepo(db),

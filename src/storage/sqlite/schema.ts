@@ -126,7 +126,8 @@ export const grants = sqliteTable(
     granteeOrganisationId: text('grantee_organisation_id').references(() => organisations.id),
     /** Organisation grants only: `practitioners`, `clients` or `all` of its accounts. */
     members: text('members', { enum: ['practitioners', 'clients', 'all'] }),
-    access: text('access', { enum: ['read', 'append'] }).notNull(),
+    /** `aggregate`: outcome-reporting consent (counted, never read). */
+    access: text('access', { enum: ['read', 'append', 'aggregate'] }).notNull(),
     /** JSON array of category codes. */
     categories: text('categories').notNull(),
     /** JSON array of type codes, or null for every type in the categories. */
@@ -412,6 +413,34 @@ export const notifications = sqliteTable(
     dedupeKey: text('dedupe_key'),
   },
   (t) => [index('notifications_recipient').on(t.recipientAccountId, t.at), uniqueIndex('notifications_dedupe').on(t.dedupeKey)],
+);
+
+/**
+ * Bespoke measures (docs/outcomes.md "Bespoke measures"): questionnaire types an organisation or
+ * a person defines as data. Each version is a row; a draft can change, a published version is
+ * frozen. An organisation's definition is public catalogue data, kept as JSON; a person's own
+ * is sealed with their data key and goes with them on erasure. `scope` is `org` for
+ * organisation types (codes unique across organisations) or the person's subject id.
+ */
+export const typeDefinitions = sqliteTable(
+  'type_definitions',
+  {
+    id: text('id').primaryKey(),
+    scope: text('scope').notNull(),
+    code: text('code').notNull(),
+    version: integer('version').notNull(),
+    organisationId: text('organisation_id').references(() => organisations.id),
+    subjectId: text('subject_id').references(() => subjects.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['draft', 'published'] }).notNull(),
+    /** Organisation types: the definition as JSON (catalogue data, no personal content). */
+    definition: text('definition'),
+    /** A person's own types: the definition sealed with their data key. */
+    sealedDefinition: blob('sealed_definition', { mode: 'buffer' }),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+    publishedAt: integer('published_at'),
+  },
+  (t) => [uniqueIndex('type_definitions_scope_code_version').on(t.scope, t.code, t.version), index('type_definitions_status').on(t.status, t.scope)],
 );
 
 /** A referral of the person by a supporter to another organisation or practitioner. */

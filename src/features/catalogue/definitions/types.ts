@@ -98,6 +98,23 @@ type TypeEntry = Omit<TypeDef, 'categories'> & { categories?: string[] };
 /** Text in the person's own words may be about any part of their life, so any category fits. */
 const anyCategory = (own: string): string[] => [own, ...categories.map((c) => c.code).filter((c) => c !== own)];
 
+/*
+ * Meaningful change per instrument (docs/outcomes.md "Meaningful change"). Each figure is the
+ * one its source gives for change in one person; where the literature gives a range, the upper
+ * end is used, so that "meaningful" is never claimed on the weaker standard.
+ */
+const SHAH_2018 =
+  'Shah N, Cader M, Andrews WP, Wijesekera D, Stewart-Brown SL (2018) Responsiveness of the Short Warwick Edinburgh Mental Well-Being Scale (SWEMWBS): evaluation a clinical sample. Health Qual Life Outcomes 16:239 — https://doi.org/10.1186/s12955-018-1060-2';
+const MAHESWARAN_2012 =
+  'Maheswaran H, Weich S, Powell J, Stewart-Brown S (2012) Evaluating the responsiveness of the Warwick Edinburgh Mental Well-Being Scale (WEMWBS): group and individual level analysis. Health Qual Life Outcomes 10:156 — https://doi.org/10.1186/1477-7525-10-156';
+const LOWE_2004 =
+  'Löwe B, Unützer J, Callahan CM, Perkins AJ, Kroenke K (2004) Monitoring depression treatment outcomes with the Patient Health Questionnaire-9. Med Care 42(12):1194–1201 — https://doi.org/10.1097/00005650-200412000-00006';
+const TOUSSAINT_2020 =
+  'Toussaint A, Hüsing P, Gumz A, Wingenfeld K, Härter M, Schramm E, Löwe B (2020) Sensitivity to change and minimal clinically important difference of the 7-item Generalized Anxiety Disorder Questionnaire (GAD-7). J Affect Disord 265:395–401 — https://doi.org/10.1016/j.jad.2020.01.032';
+
+/** Where no published figure was found: the trend shows the change but never calls it meaningful. */
+const noPublishedChange = (improvement: 'increase' | 'decrease', why: string) => ({ threshold: null, improvement, basis: why, source: null });
+
 const entries: TypeEntry[] = [
   // ---------------------------------------------------------------- questionnaires
   {
@@ -136,6 +153,14 @@ const entries: TypeEntry[] = [
     },
     codes: {
       snomed: snomed('718466001', 'Short Warwick-Edinburgh Mental Well-being Scale score'),
+    },
+    meaningfulChange: {
+      threshold: 3,
+      improvement: 'increase',
+      basis:
+        'Distribution-based: in a clinical sample a change of between 1 and 3 metric points met thresholds for ' +
+        'statistically important change in one person (1 SEM = 1.03 points; 2.77 SEM = 2.87 points). The upper end, 3, is used.',
+      source: SHAH_2018,
     },
     licence: WARWICK_LICENCE,
     sources: [
@@ -187,11 +212,15 @@ const entries: TypeEntry[] = [
     codes: {
       snomed: snomed('718426000', 'Warwick-Edinburgh Mental Well-being Scale score'),
     },
-    licence: WARWICK_LICENCE,
     meaningfulChange: {
-      score: 3,
-      source: 'Maheswaran H, Weich S, Powell J, Stewart-Brown S (2012) Evaluating the responsiveness of the Warwick Edinburgh Mental Well-Being Scale (WEMWBS): group and individual level analysis. Health Qual Life Outcomes 10:156 — https://doi.org/10.1186/1477-7525-10-156',
+      threshold: 3,
+      improvement: 'increase',
+      basis:
+        'Distribution-based: across twelve intervention studies the standard error of measurement was 2.4 to 3.1 points; a ' +
+        'change of 3 points is about one SEM at the top of that range. The stricter 2.77 SEM standard the study also reports would be about 7–9 points.',
+      source: MAHESWARAN_2012,
     },
+    licence: WARWICK_LICENCE,
     sources: [
       'Warwick Medical School, Collect, score, analyse and interpret WEMWBS — https://warwick.ac.uk/fac/sci/med/research/platform/wemwbs/using/howto',
       'Tennant R et al. (2007) The Warwick-Edinburgh Mental Well-being Scale (WEMWBS): development and UK validation. Health Qual Life Outcomes 5:63 — https://doi.org/10.1186/1477-7525-5-63',
@@ -219,13 +248,19 @@ const entries: TypeEntry[] = [
         { n: 1, label: 'Satisfaction with life nowadays', bands: onsPositiveBands },
         { n: 2, label: 'Feeling the things one does in life are worthwhile', bands: onsPositiveBands },
         { n: 3, label: 'Happiness yesterday', bands: onsPositiveBands },
-        { n: 4, label: 'Anxiety yesterday', bands: onsAnxietyBands },
+        { n: 4, label: 'Anxiety yesterday', bands: onsAnxietyBands, improvement: 'decrease' },
       ],
       scoring: {
         total: 'none',
       },
     },
     codes: {},
+    meaningfulChange: noPublishedChange(
+      'increase',
+      'No minimal important change for one person is published for the ONS personal wellbeing questions: ONS gives ' +
+        'thresholds for levels (the bands) and population estimates, not a figure for individual change. The anxiety item ' +
+        'improves by decreasing.',
+    ),
     licence:
       'Crown copyright (Office for National Statistics); the questions may be reused free of charge ' +
       'under the Open Government Licence v3.0 — https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/',
@@ -350,11 +385,13 @@ const entries: TypeEntry[] = [
       loinc: loinc('44261-6', 'Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]'),
       snomed: snomed('720433000', 'Patient Health Questionnaire Nine Item score'),
     },
-    licence: PHQ_LICENCE,
     meaningfulChange: {
-      score: 5,
-      source: 'Löwe B, Unützer J, Callahan CM, Perkins AJ, Kroenke K (2004) Monitoring depression treatment outcomes with the Patient Health Questionnaire-9. Med Care 42(12):1194–1201 — https://doi.org/10.1097/00005650-200412000-00006',
+      threshold: 5,
+      improvement: 'decrease',
+      basis: 'Minimal clinically important difference for individual change, estimated as 2 standard errors of measurement: 5 points on the 0–27 scale.',
+      source: LOWE_2004,
     },
+    licence: PHQ_LICENCE,
     sources: [
       'Kroenke K, Spitzer RL, Williams JBW (2001) The PHQ-9: validity of a brief depression severity measure. J Gen Intern Med 16(9):606–613 (scores of 5, 10, 15 and 20 mark mild, moderate, moderately severe and severe) — https://doi.org/10.1046/j.1525-1497.2001.016009606.x',
       'eMentalHealth.ca, PHQ-9 scoring key (0–4, 5–9, 10–14, 15–19, 20–27; cross-check of the bands) — http://www.ementalhealth.ca/index.php?m=printSurveyScoring&hideFormatting=1&ID=42',
@@ -440,11 +477,13 @@ const entries: TypeEntry[] = [
       loinc: loinc('70274-6', 'Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]'),
       snomed: snomed('445455005', 'Generalized anxiety disorder 7 item score'),
     },
-    licence: PHQ_LICENCE,
     meaningfulChange: {
-      score: 4,
-      source: 'Toussaint A et al. (2020) Sensitivity to change and minimal clinically important difference of the 7-item Generalized Anxiety Disorder Questionnaire (GAD-7). J Affect Disord 265:395–401 — https://doi.org/10.1016/j.jad.2020.01.032',
+      threshold: 4,
+      improvement: 'decrease',
+      basis: 'Minimal clinically important difference estimated at 4 points on the GAD-7 total score (0–21).',
+      source: TOUSSAINT_2020,
     },
+    licence: PHQ_LICENCE,
     sources: [
       'Spitzer RL, Kroenke K, Williams JBW, Löwe B (2006) A brief measure for assessing generalized anxiety disorder: the GAD-7. Arch Intern Med 166(10):1092–1097 (cut points 5, 10 and 15 for mild, moderate and severe) — https://doi.org/10.1001/archinte.166.10.1092',
       'Pfizer PHQ/GAD-7 scoring instructions as reproduced with the form (0–4 minimal, 5–9 mild, 10–14 moderate, 15–21 severe; cross-check of the bands) — https://www.phqscreeners.com/',
@@ -485,6 +524,11 @@ const entries: TypeEntry[] = [
       },
     },
     codes: {},
+    meaningfulChange: noPublishedChange(
+      'decrease',
+      'No minimal important change is published for the three-item scale: Hughes et al. (2004) and ONS give no figure for ' +
+        'individual change, and the cut points used in studies are for levels, not change.',
+    ),
     licence:
       'No licence or registration process is published for the three-item scale; it is printed in ' +
       'Hughes et al. (2004) and recommended by ONS for public surveys. Cite the source when using it.',
@@ -492,6 +536,207 @@ const entries: TypeEntry[] = [
       'Hughes ME, Waite LJ, Hawkley LC, Cacioppo JT (2004) A short scale for measuring loneliness in large surveys. Res Aging 26(6):655–672 — https://doi.org/10.1177/0164027504268574',
       'ONS, Measuring loneliness: guidance for use of the national indicators on surveys — https://www.ons.gov.uk/peoplepopulationandcommunity/wellbeing/methodologies/measuringlonelinessguidanceforuseofthenationalindicatorsonsurveys',
       'GSS Harmonisation, Loneliness harmonised standard (items and response options) — https://analysisfunction.civilservice.gov.uk/policy-store/loneliness-indicators/',
+    ],
+  },
+
+  {
+    code: 'audit-c',
+    label: 'Alcohol use: AUDIT-C',
+    description:
+      'The three consumption questions of the WHO Alcohol Use Disorders Identification Test, in the UK wording with ' +
+      'units: how often, how many units on a typical drinking day, and how often 6 (women) or 8 (men) or more units on ' +
+      'one occasion, each scored 0–4. The score is the sum, 0–12; 5 or more indicates increasing or higher risk drinking, ' +
+      'when the remaining seven AUDIT questions should be asked.',
+    category: 'substance-use',
+    kind: 'questionnaire',
+    questionnaire: {
+      itemMin: 0,
+      itemMax: 4,
+      items: [
+        {
+          n: 1,
+          label: 'How often a drink containing alcohol',
+          answers: [
+            { value: 0, label: 'Never' },
+            { value: 1, label: 'Monthly or less' },
+            { value: 2, label: '2 to 4 times a month' },
+            { value: 3, label: '2 to 3 times a week' },
+            { value: 4, label: '4 or more times a week' },
+          ],
+        },
+        {
+          n: 2,
+          label: 'Units on a typical day when drinking',
+          answers: [
+            { value: 0, label: '1 or 2' },
+            { value: 1, label: '3 or 4' },
+            { value: 2, label: '5 or 6' },
+            { value: 3, label: '7 to 9' },
+            { value: 4, label: '10 or more' },
+          ],
+        },
+        {
+          n: 3,
+          label: 'How often 6 (women) or 8 (men) or more units on one occasion in the last year',
+          answers: [
+            { value: 0, label: 'Never' },
+            { value: 1, label: 'Less than monthly' },
+            { value: 2, label: 'Monthly' },
+            { value: 3, label: 'Weekly' },
+            { value: 4, label: 'Daily or almost daily' },
+          ],
+        },
+      ],
+      scoring: {
+        total: 'sum',
+        scoreMin: 0,
+        scoreMax: 12,
+        bands: [
+          { code: 'lower-risk', label: 'Lower risk', min: 0, max: 4 },
+          { code: 'increasing-risk', label: 'Increasing or higher risk (go on to the full AUDIT)', min: 5, max: 12 },
+        ],
+      },
+    },
+    codes: {
+      loinc: loinc('75626-2', 'Total score [AUDIT-C]'),
+    },
+    meaningfulChange: noPublishedChange(
+      'decrease',
+      'No minimal important change for one person is published for AUDIT-C; it is a screening score, and its guides give cut points for levels only.',
+    ),
+    licence:
+      'The AUDIT was developed by the World Health Organization, which publishes it for free use without permission ' +
+      '(Babor et al. 2001). The UK wording with units is from the Office for Health Improvement and Disparities, Crown ' +
+      'copyright, reusable under the Open Government Licence v3.0.',
+    sources: [
+      'Babor TF, Higgins-Biddle JC, Saunders JB, Monteiro MG (2001) AUDIT: The Alcohol Use Disorders Identification Test. Guidelines for use in primary care, 2nd ed. World Health Organization — https://www.who.int/publications/i/item/WHO-MSD-MSB-01.6a',
+      'Bush K, Kivlahan DR, McDonell MB, Fihn SD, Bradley KA (1998) The AUDIT alcohol consumption questions (AUDIT-C). Arch Intern Med 158(16):1789–1795 — https://doi.org/10.1001/archinte.158.16.1789',
+      'Office for Health Improvement and Disparities, Alcohol use screening tests (AUDIT-C with UK units; a score of 5 or more is AUDIT-C positive) — https://www.gov.uk/government/publications/alcohol-use-screening-tests',
+      'LOINC 75626-2 Total score [AUDIT-C] — https://loinc.org/75626-2/',
+    ],
+  },
+  {
+    code: 'gse',
+    label: 'General Self-Efficacy Scale (GSE)',
+    description:
+      'Ten statements about coping with difficult demands and solving problems, each rated 1 (not at all true) to 4 ' +
+      '(exactly true). The score is the sum, 10–40; higher means a stronger belief in one’s own ability to cope. No ' +
+      'bands are applied: the authors publish norms, not cut points.',
+    category: 'can-do',
+    kind: 'questionnaire',
+    questionnaire: {
+      itemMin: 1,
+      itemMax: 4,
+      items: [
+        { n: 1, label: 'Solving difficult problems by trying hard enough' },
+        { n: 2, label: 'Finding ways to get what one wants when opposed' },
+        { n: 3, label: 'Sticking to one’s aims' },
+        { n: 4, label: 'Dealing with unexpected events' },
+        { n: 5, label: 'Handling unforeseen situations' },
+        { n: 6, label: 'Solving most problems with effort' },
+        { n: 7, label: 'Staying calm by relying on one’s coping abilities' },
+        { n: 8, label: 'Finding several solutions to a problem' },
+        { n: 9, label: 'Thinking of a solution when in trouble' },
+        { n: 10, label: 'Handling whatever comes one’s way' },
+      ],
+      scoring: { total: 'sum', scoreMin: 10, scoreMax: 40 },
+    },
+    codes: {},
+    meaningfulChange: noPublishedChange('increase', 'No minimal important change for one person is published for the 10-item GSE.'),
+    licence:
+      'Free to use without permission, with the source acknowledged (Schwarzer & Jerusalem 1995); the authors publish ' +
+      'the scale and its translations for research and practice.',
+    sources: [
+      'Schwarzer R, Jerusalem M (1995) Generalized Self-Efficacy scale. In Weinman J, Wright S, Johnston M, Measures in health psychology: a user’s portfolio. Causal and control beliefs, pp. 35–37. Windsor: NFER-NELSON',
+      'Scholz U, Gutiérrez Doña B, Sud S, Schwarzer R (2002) Is general self-efficacy a universal construct? Psychometric findings from 25 countries. Eur J Psychol Assess 18(3):242–251 (items 1–4, summed 10–40) — https://doi.org/10.1027//1015-5759.18.3.242',
+    ],
+  },
+  {
+    code: 'brs',
+    label: 'Brief Resilience Scale (BRS)',
+    description:
+      'Six statements about bouncing back from stress, each rated 1 (strongly disagree) to 5 (strongly agree). Items 2, ' +
+      '4 and 6 are worded the other way and reverse-scored. The score is the mean of the six item scores, 1–5; higher ' +
+      'means more resilient. Bands: low 1.00–2.99, normal 3.00–4.30, high 4.31–5.00.',
+    category: 'can-do',
+    kind: 'questionnaire',
+    questionnaire: {
+      itemMin: 1,
+      itemMax: 5,
+      items: [
+        { n: 1, label: 'Bouncing back quickly after hard times' },
+        { n: 2, label: 'Having a hard time making it through stressful events', reverse: true },
+        { n: 3, label: 'Recovering from a stressful event without long' },
+        { n: 4, label: 'Finding it hard to snap back when something bad happens', reverse: true },
+        { n: 5, label: 'Coming through difficult times with little trouble' },
+        { n: 6, label: 'Taking a long time to get over setbacks', reverse: true },
+      ],
+      scoring: {
+        total: 'mean',
+        scoreMin: 1,
+        scoreMax: 5,
+        bands: [
+          { code: 'low', label: 'Low resilience', min: 1, max: 2.99 },
+          { code: 'normal', label: 'Normal resilience', min: 3, max: 4.3 },
+          { code: 'high', label: 'High resilience', min: 4.31, max: 5 },
+        ],
+      },
+    },
+    codes: {},
+    meaningfulChange: noPublishedChange('increase', 'No minimal important change for one person is published for the BRS.'),
+    licence:
+      'The items and scoring are printed in Smith et al. (2008) and reproduced with the authors’ permission in clinical ' +
+      'journals; no fee or registration is published. Cite the source when using it.',
+    sources: [
+      'Smith BW, Dalen J, Wiggins K, Tooley E, Christopher P, Bernard J (2008) The Brief Resilience Scale: assessing the ability to bounce back. Int J Behav Med 15(3):194–200 (reverse items 2, 4, 6; score = mean of the six items) — https://doi.org/10.1080/10705500802222972',
+      'Smith BW, Epstein EM, Ortiz JA, Christopher PJ, Tooley EM (2013) The foundations of resilience: what are the critical resources for bouncing back from stress? In Prince-Embury S, Saklofske DH (eds) Resilience in children, adolescents, and adults, pp. 167–187. New York: Springer (low 1.00–2.99, normal 3.00–4.30, high 4.31–5.00) — https://doi.org/10.1007/978-1-4614-4939-3_13',
+    ],
+  },
+  {
+    code: 'self-rated-health',
+    label: 'Self-rated general health',
+    description:
+      'One question, how is your health in general, answered very good (1), good (2), fair (3), bad (4) or very bad (5). ' +
+      'The score is the answer; lower is better. The band names the answer.',
+    category: 'health-status',
+    kind: 'questionnaire',
+    questionnaire: {
+      itemMin: 1,
+      itemMax: 5,
+      items: [
+        {
+          n: 1,
+          label: 'Health in general',
+          answers: [
+            { value: 1, label: 'Very good' },
+            { value: 2, label: 'Good' },
+            { value: 3, label: 'Fair' },
+            { value: 4, label: 'Bad' },
+            { value: 5, label: 'Very bad' },
+          ],
+        },
+      ],
+      scoring: {
+        total: 'sum',
+        scoreMin: 1,
+        scoreMax: 5,
+        bands: [
+          { code: 'very-good', label: 'Very good', min: 1, max: 1 },
+          { code: 'good', label: 'Good', min: 2, max: 2 },
+          { code: 'fair', label: 'Fair', min: 3, max: 3 },
+          { code: 'bad', label: 'Bad', min: 4, max: 4 },
+          { code: 'very-bad', label: 'Very bad', min: 5, max: 5 },
+        ],
+      },
+    },
+    codes: {},
+    meaningfulChange: noPublishedChange('decrease', 'A single five-point question: no minimal important change is published; any step between answers is shown as a change.'),
+    licence:
+      'Crown copyright (Government Statistical Service harmonised standard); the question may be reused free of charge ' +
+      'under the Open Government Licence v3.0.',
+    sources: [
+      'GSS Harmonisation, General health harmonised standard (question and the five answers very good to very bad) — https://analysisfunction.civilservice.gov.uk/policy-store/general-health/',
+      'Eurostat, European Health Interview Survey / Minimum European Health Module: self-perceived health (same five categories)',
     ],
   },
 
@@ -693,15 +938,19 @@ const entries: TypeEntry[] = [
     label: 'Goal',
     description:
       'A goal in the person’s own words, with their own rating of progress from 0 (not started) to 10 ' +
-      '(achieved).',
+      '(achieved) and a status (active, achieved, dropped). A later record that names the first one in `goalId` is a ' +
+      'progress update of the same goal; the goal’s id is its first record’s id.',
     category: 'goals',
     categories: anyCategory('goals'),
     kind: 'text',
     text: {
       maxLength: 2000,
       progress: { min: 0, max: 10 },
+      statuses: ['active', 'achieved', 'dropped'],
+      series: true,
     },
     codes: {},
+    meaningfulChange: noPublishedChange('increase', 'Progress is the person’s own 0–10 rating of their own goal: there is no published threshold.'),
     licence: null,
     sources: [],
   },
@@ -716,6 +965,27 @@ const entries: TypeEntry[] = [
       maxLength: 20000,
     },
     codes: {},
+    licence: null,
+    sources: [],
+  },
+  {
+    code: 'need',
+    label: 'Need',
+    description:
+      'A need in the person’s own words (somewhere to live, help with money, someone to talk to…), how pressing it is ' +
+      'from 0 (not at all) to 10 (extremely), and its status. File it under the category it belongs to (home, money, ' +
+      'safety…); it defaults to independent living.',
+    category: 'independent-living',
+    // A need belongs with whatever part of life it is about: home, money, safety, health…
+    categories: anyCategory('independent-living'),
+    kind: 'text',
+    text: {
+      maxLength: 2000,
+      intensity: { min: 0, max: 10 },
+      statuses: ['open', 'being-met', 'met', 'no-longer-needed'],
+    },
+    codes: {},
+    meaningfulChange: noPublishedChange('decrease', 'Intensity is the person’s own 0–10 rating of their own need: there is no published threshold.'),
     licence: null,
     sources: [],
   },
