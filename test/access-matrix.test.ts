@@ -476,9 +476,18 @@ function expectProblem(res: LightMyRequestResponse, label: string): void {
   expect(body, label).toMatchObject({ status: res.statusCode, type: expect.any(String), title: expect.any(String), detail: expect.any(String), code: expect.any(String), instance: expect.any(String) });
 }
 
+/** Errors under /fhir/r4 are OperationOutcomes (application/fhir+json) with the /v1 status. */
+function expectOperationOutcome(res: LightMyRequestResponse, label: string): void {
+  expect(res.headers['content-type'], label).toMatch(/^application\/fhir\+json/);
+  const body = res.json();
+  expect(body, label).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: expect.any(String), code: expect.any(String), diagnostics: expect.any(String) }] });
+}
+
+/** The answer but its per-request id (a problem's `instance`, an OperationOutcome's `id`). */
 function withoutInstance(res: LightMyRequestResponse): Record<string, unknown> {
   const rest = { ...(res.json() as Record<string, unknown>) };
   delete rest.instance;
+  if (rest.resourceType === 'OperationOutcome') delete rest.id;
   return rest;
 }
 
@@ -498,10 +507,11 @@ interface Call {
 
 async function send(c: Call, label: string): Promise<LightMyRequestResponse> {
   const res = await t.app.inject({ method: c.method, url: c.url, headers: c.actor.headers, ...(c.body === undefined ? {} : { payload: c.body as object }) });
-  const onSubject = /^\/v1\/subjects\/([^/?]+)/.exec(c.url)?.[1];
+  const onSubject = /^\/v1\/subjects\/([^/?]+)/.exec(c.url)?.[1] ?? (c.url.startsWith('/fhir/') ? /[?&]patient=(?:Patient\/)?([^&]+)/.exec(c.url)?.[1] : undefined);
   const about = onSubject !== undefined ? [onSubject] : c.url.startsWith('/v1/alerts') ? watchedBy(c.actor) : [c.actor.subjectId];
   expectNoForeignRecords(res, about, label);
-  if (res.statusCode >= 400 && c.method !== 'HEAD' && !c.url.startsWith('/v1/token')) expectProblem(res, label);
+  if (res.statusCode >= 400 && c.method !== 'HEAD' && c.url.startsWith('/fhir/')) expectOperationOutcome(res, label);
+  else if (res.statusCode >= 400 && c.method !== 'HEAD' && !c.url.startsWith('/v1/token')) expectProblem(res, label);
   return res;
 }
 
@@ -982,6 +992,75 @@ const ROUTES: RouteSpec[] = [
       { actor: 'citizen', status: 400, case: 'badFormat', url: () => '/v1/me/export?format=csv' },
     ],
   },
+  { id: 'F01', method: 'GET', path: '/fhir/r4/metadata', auth: 'public', publicStatus: 200 },
+  { id: 'F02', method: 'GET', path: '/.well-known/smart-configuration', auth: 'public', publicStatus: 200 },
+  { id: 'F03', method: 'GET', path: '/fhir/r4/.well-known/smart-configuration', auth: 'public', publicStatus: 200 },
+  { id: 'F04', method: 'GET', path: '/fhir/r4/Observation', auth: ['citizen', 'practitioner', 'client'], subjectRoute: 'fhir' },
+  ...(['QuestionnaireResponse', 'Goal'] as const).map(
+    (type, i): RouteSpec => ({
+      id: `F0${5 + i}`,
+      method: 'GET',
+      path: `/fhir/r4/${type}`,
+      auth: ['citizen', 'practitioner', 'client'],
+      url: () => `/fhir/r4/${type}?patient=${people.active.subjectId}`,
+      ok: [
+        {
+          actor: 'grantee',
+          status: 200,
+          check: async (res) => {
+            // Only what the active person's read grants cover: mental-wellbeing (phq9, gad7 in 2026) and health-status.
+            const ids = ((res.json().entry ?? []) as { resource: { id: string } }[]).map((e) => e.resource.id);
+            const person = people.active;
+            const grants = activeGrants(person, actors.grantee, 'read', t.clock.now());
+            const kinds = type === 'Goal' ? ['goal'] : ['phq9', 'gad7', 'swemwbs', 'ucla3', 'wemwbs', 'ons4'];
+            expect(ids).toHaveLength(person.records.filter((r) => kinds.includes(r.type) && grants.some((g) => inSlice(g, r))).length);
+          },
+        },
+        { actor: 'citizen', status: 200, case: 'own', url: () => `/fhir/r4/${type}` },
+        { actor: 'colleague', status: 404, case: 'noGrant' },
+        { actor: 'grantee', status: 400, case: 'noPatient', url: () => `/fhir/r4/${type}` },
+        { actor: 'citizen', status: 404, case: 'otherPatient' },
+      ],
+    }),
+  ),
+  {
+    id: 'F07',
+    method: 'GET',
+    path: '/fhir/r4/Patient/{id}',
+    auth: ['citizen', 'practitioner', 'client'],
+    url: () => `/fhir/r4/Patient/${people.active.subjectId}`,
+    ok: [
+      {
+        actor: 'grantee',
+        status: 200,
+        check: async (res) => {
+          expect(res.json()).toMatchObject({ resourceType: 'Patient', id: people.active.subjectId });
+          expect(res.json().name, 'grants cover records, not identity').toBeUndefined();
+        },
+      },
+      { actor: 'citizen', status: 200, case: 'own', url: () => `/fhir/r4/Patient/${people.kindRows.subjectId}` },
+      { actor: 'citizen', status: 404, case: 'otherPerson' },
+      { actor: 'colleague', status: 404, case: 'noGrant' },
+      { actor: 'grantee', status: 404, case: 'nobody', url: () => `/fhir/r4/Patient/${randomUUID()}` },
+    ],
+  },
+  {
+    id: 'F08',
+    method: 'GET',
+    path: '/fhir/r4/Consent',
+    auth: ['citizen'],
+    ok: [
+      {
+        actor: 'citizen',
+        status: 200,
+        check: async (res) => {
+          const ids = ((res.json().entry ?? []) as { resource: { id: string } }[]).map((e) => e.resource.id);
+          expect(ids.sort()).toEqual(people.kindRows.grants.map((g) => g.id).sort());
+        },
+      },
+      { actor: 'citizen', status: 404, case: 'otherPatient', url: () => `/fhir/r4/Consent?patient=${people.active.subjectId}` },
+    ],
+  },
 ];
 
 /** One representative caller of each account kind, for the kind rows. */
@@ -1014,7 +1093,21 @@ const KIND_ROWS: KindRow[] = ROUTES.flatMap((route) => {
 // ---------------------------------------------------------------------------------------------
 // Subject rows: actor × grant state × supporter route.
 
-type SubjectRouteKey = 'read' | 'head' | 'append' | 'batch' | 'request' | 'watch' | 'watches' | 'unwatch';
+type SubjectRouteKey = 'read' | 'head' | 'append' | 'batch' | 'request' | 'watch' | 'watches' | 'unwatch' | 'fhir';
+
+/** A /v1 records query as the FHIR Observation search parameters that ask the same (docs/fhir.md). */
+function fhirQuery(query: string | undefined): string {
+  const q = new URLSearchParams(query ?? '');
+  const out = new URLSearchParams({ _count: q.get('limit') ?? '500' });
+  if (q.getAll('category').length) out.set('category', q.getAll('category').join(','));
+  if (q.getAll('type').length) out.set('code', q.getAll('type').join(','));
+  if (q.get('from')) out.append('date', `ge${q.get('from')}`);
+  if (q.get('to')) out.append('date', `le${q.get('to')}`);
+  return out.toString();
+}
+
+/** The record types whose FHIR form is an Observation: all but goals (docs/export.md). */
+const becomesObservation = (r: ModelRecord) => r.type !== 'goal';
 
 /** `id` is the watch an `unwatch` row names (an id nobody has unless the row says whose). */
 const SUBJECT_ROUTES: Record<SubjectRouteKey, { method: Method; url: (subjectId: string, query?: string, id?: string) => string; body?: () => unknown }> = {
@@ -1026,9 +1119,27 @@ const SUBJECT_ROUTES: Record<SubjectRouteKey, { method: Method; url: (subjectId:
   watch: { method: 'POST', url: (s) => `/v1/subjects/${s}/watches`, body: () => PHQ9_WATCH },
   watches: { method: 'GET', url: (s) => `/v1/subjects/${s}/watches` },
   unwatch: { method: 'DELETE', url: (s, _q, id = randomUUID()) => `/v1/subjects/${s}/watches/${id}` },
+  fhir: { method: 'GET', url: (s, q) => `/fhir/r4/Observation?patient=${s}&${fhirQuery(q)}` },
 };
 
-const RECORD_ROUTES: SubjectRouteKey[] = ['read', 'head', 'append', 'batch'];
+const RECORD_ROUTES: SubjectRouteKey[] = ['read', 'head', 'append', 'batch', 'fhir'];
+
+/**
+ * FHIR twins of the read rows: `GET /fhir/r4/Observation?patient=` answers exactly as the /v1
+ * read does (one decision path), but for citizens: the person searches their own store, and
+ * another citizen holds no grant on anyone (404, as for nobody).
+ */
+function fhirTwins(rows: SubjectRow[]): SubjectRow[] {
+  return rows
+    .filter((r) => r.route === 'read')
+    .map((r) => {
+      const twin: SubjectRow = { ...r, id: `${r.id}F`, route: 'fhir' };
+      delete twin.count;
+      if (r.actor === 'owner') Object.assign(twin, { status: 200, why: 'the person searches their own store' });
+      if (r.actor === 'otherCitizen') Object.assign(twin, { status: 404, why: 'a citizen holds no grant on anyone' });
+      return twin;
+    });
+}
 
 interface SubjectRow {
   id: string;
@@ -1372,6 +1483,22 @@ async function readAll<T = RecordItem>(c: Call, first: LightMyRequestResponse, l
   return items;
 }
 
+/** Every resource of a FHIR search, following `next` links (absolute URLs on the public base). */
+async function fhirAll(c: Call, first: LightMyRequestResponse, label: string): Promise<{ resourceType: string; id: string; subject?: unknown }[]> {
+  type Page = { entry?: { resource: { resourceType: string; id: string } }[]; link: { relation: string; url: string }[] };
+  const out: { resourceType: string; id: string }[] = [];
+  let page = first.json() as Page;
+  for (;;) {
+    out.push(...(page.entry ?? []).map((e) => e.resource));
+    const next = page.link.find((l) => l.relation === 'next')?.url;
+    if (!next) return out;
+    const u = new URL(next);
+    const res = await send({ ...c, url: `${u.pathname}${u.search}` }, label);
+    expect(res.statusCode, res.body).toBe(200);
+    page = res.json() as Page;
+  }
+}
+
 /** The watch an `unwatch` row names. */
 async function watchTarget(row: SubjectRow): Promise<string | undefined> {
   if (row.route !== 'unwatch' || row.watch === undefined || row.watch === 'unknown') return undefined;
@@ -1431,6 +1558,20 @@ async function runSubjectRow(row: SubjectRow): Promise<void> {
       const expected = person.records.filter((r) => grants.some((g) => inSlice(g, r)) && matchesQuery(row.query, r)).map((r) => r.id);
       expect(items.map((i) => i.id).sort(), `${label} returned ids`).toEqual(expected.sort());
       if (row.count !== undefined) expect(items, label).toHaveLength(row.count);
+    }
+
+    if (row.status === 200 && row.route === 'fhir') {
+      // The same property through FHIR: each Observation lies in a live read grant (or the
+      // person's own store), and the ids are exactly the slices ∩ the query ∩ Observation types.
+      const resources = await fhirAll(call, res, label);
+      const own = row.actor === 'owner';
+      const grants = own ? [] : activeGrants(person, actor, 'read', t.clock.now());
+      const expected = person.records.filter((r) => becomesObservation(r) && (own || grants.some((g) => inSlice(g, r))) && matchesQuery(row.query, r)).map((r) => r.id);
+      for (const r of resources) {
+        expect(r.resourceType, label).toBe('Observation');
+        expect(r.subject, label).toEqual({ reference: `Patient/${person.subjectId}` });
+      }
+      expect(resources.map((r) => r.id).sort(), `${label} returned ids`).toEqual(expected.sort());
     }
 
     if (row.status === 200 && row.route === 'head') expect(res.body, label).toBe('');
@@ -1504,6 +1645,7 @@ interface LogEntry {
   actor: { accountId: string | null };
   grantIds: string[];
   recordIds: string[];
+  query: Record<string, unknown>;
 }
 
 async function logSince(owner: ActorHandle, seq: number): Promise<LogEntry[]> {
@@ -1524,7 +1666,9 @@ async function lastSeq(owner: ActorHandle): Promise<number> {
 async function expectLogged(row: SubjectRow, owner: ActorHandle, actor: ActorHandle, person: Person, seq: number, res: LightMyRequestResponse): Promise<void> {
   const label = `[${row.id}] access log`;
   const added = await logSince(owner, seq);
-  const served = (row.status === 200 && (row.route === 'read' || row.route === 'head')) || (row.status === 201 && (row.route === 'append' || row.route === 'batch'));
+  const served =
+    (row.status === 200 && (row.route === 'read' || row.route === 'head' || (row.route === 'fhir' && row.actor !== 'owner'))) ||
+    (row.status === 201 && (row.route === 'append' || row.route === 'batch'));
   if (!served) {
     expect(added.filter((e) => e.recordIds.length > 0), `${label}: a refused call logged records`).toEqual([]);
     return;
@@ -1538,6 +1682,12 @@ async function expectLogged(row: SubjectRow, owner: ActorHandle, actor: ActorHan
   expect(entry.grantIds.length, label).toBeGreaterThan(0);
   expect(entry.grantIds.filter((id) => !held.includes(id)), `${label}: names grants the caller does not hold`).toEqual([]);
   if (row.route === 'head') return;
+  if (row.route === 'fhir') {
+    const shown = ((res.json().entry ?? []) as { resource: { id: string } }[]).map((e) => e.resource.id);
+    expect([...entry.recordIds].sort(), label).toEqual(shown.sort());
+    expect(entry.query, label).toMatchObject({ resource: 'Observation' });
+    return;
+  }
   const shown = row.status === 201 ? (row.route === 'batch' ? res.json().items : [res.json()]) : res.json().items;
   expect([...entry.recordIds].sort(), label).toEqual((shown as { id: string }[]).map((r) => r.id).sort());
 }
@@ -1600,13 +1750,14 @@ describe('access matrix: route table', () => {
   });
 
   it('[AM000b] every route has rows: public ones an anonymous status, others an allowed caller, subject routes grant-state rows', () => {
-    const ids = [...KIND_ROWS, ...SUBJECT_ROWS, ...DISABLED_BEFORE, ...DISABLED_AFTER].map((r) => r.id);
+    const subjectRows = [...SUBJECT_ROWS, ...DISABLED_BEFORE, ...DISABLED_AFTER];
+    const ids = [...KIND_ROWS, ...subjectRows, ...fhirTwins(subjectRows)].map((r) => r.id);
     expect(ids.filter((id, i) => ids.indexOf(id) !== i), 'duplicate row ids').toEqual([]);
     for (const route of ROUTES) {
       if (route.auth === 'public') {
         expect(route.publicStatus, route.id).toBeTypeOf('number');
       } else if (route.subjectRoute) {
-        const rows = SUBJECT_ROWS.filter((r) => r.route === route.subjectRoute);
+        const rows = [...SUBJECT_ROWS, ...fhirTwins(SUBJECT_ROWS)].filter((r) => r.route === route.subjectRoute);
         expect(rows.some((r) => r.status >= 200 && r.status < 300), `${route.id} has a row that succeeds`).toBe(true);
         expect(rows.some((r) => r.subject === 'missing'), `${route.id} has a row on a person who does not exist`).toBe(true);
         expect(rows.some((r) => r.subject === 'revoked'), `${route.id} has a revoked row`).toBe(true);
@@ -1625,13 +1776,13 @@ describe('access matrix: account kinds per route (generated from the route table
 });
 
 describe('access matrix: supporters on a person, by grant state', () => {
-  for (const row of SUBJECT_ROWS.filter((r) => !KNOWN_MISMATCHES.has(r.id))) {
+  for (const row of [...SUBJECT_ROWS, ...fhirTwins(SUBJECT_ROWS)].filter((r) => !KNOWN_MISMATCHES.has(r.id))) {
     it(title(row), () => runSubjectRow(row));
   }
 });
 
 describe('access matrix: disabled grantee', () => {
-  for (const row of DISABLED_BEFORE.filter((r) => !KNOWN_MISMATCHES.has(r.id))) it(title(row), () => runSubjectRow(row));
+  for (const row of [...DISABLED_BEFORE, ...fhirTwins(DISABLED_BEFORE)].filter((r) => !KNOWN_MISMATCHES.has(r.id))) it(title(row), () => runSubjectRow(row));
 
   it('[AM303] admin disables the practitioner: 200, its direct grants revoked', async () => {
     const res = await send({ actor: actors.admin, method: 'POST', url: `/v1/organisations/${orgA}/practitioners/${gpX.accountId}/disable` }, '[AM303]');
@@ -1646,7 +1797,7 @@ describe('access matrix: disabled grantee', () => {
     for (const g of people.disabled.grants) g.revoked = true;
   });
 
-  for (const row of DISABLED_AFTER.filter((r) => !KNOWN_MISMATCHES.has(r.id))) it(title(row), () => runSubjectRow(row));
+  for (const row of [...DISABLED_AFTER, ...fhirTwins(DISABLED_AFTER)].filter((r) => !KNOWN_MISMATCHES.has(r.id))) it(title(row), () => runSubjectRow(row));
 
   it('[AM312] a disabled practitioner: GET /v1/grants and GET /v1/me → 401', async () => {
     for (const url of ['/v1/grants', '/v1/me']) {

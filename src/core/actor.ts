@@ -1,3 +1,4 @@
+import type { SmartScopes } from './smart-scopes.js';
 import type { AccountKind } from '../storage/contract.js';
 
 /**
@@ -11,4 +12,6 @@ export interface Actor {
   /** The caller's own store, for citizens. */
   subjectId: string | null;
   organisationId: string | null;
+  /** SMART scopes of the session, or null for an unscoped session (grants alone decide). */
+  scopes: SmartScopes | null;
 }

@@ -6,6 +6,7 @@ import type { Deps } from '../core/deps.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
 import type { AccountKind, AuthRow } from '../storage/contract.js';
 import { checkAuthRow } from '../core/integrity.js';
+import { parseScopes, scopeContextOf, type SmartScopes } from '../core/smart-scopes.js';
 
 /**
  * Authentication on every request (CONVENTIONS §2.1): the access token's signature is checked
@@ -25,6 +26,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** `public`, or the account kinds that may call the route. */
     auth?: 'public' | AccountKind[];
+    /**
+     * The route narrows what it serves by the session's SMART scopes (docs/fhir.md). A session
+     * with scopes may call only such routes: elsewhere nothing would narrow it.
+     */
+    smart?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | null;
@@ -109,7 +115,9 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
     request.tokenExpiresAt = typeof exp === 'number' ? exp * 1000 : null;
     const a = row.account;
     if (!auth.includes(a.kind)) throw new ForbiddenError(`This endpoint is not for ${a.kind} accounts`);
-    request.actor = { accountId: a.id, kind: a.kind, sessionId: row.sessionId, subjectId: a.subjectId, organisationId: a.organisationId };
+    const scopes = sessionScopes(row);
+    if (scopes !== null && !request.routeOptions.config.smart) throw new ForbiddenError('This token carries SMART scopes, which do not cover this endpoint');
+    request.actor = { accountId: a.id, kind: a.kind, sessionId: row.sessionId, subjectId: a.subjectId, organisationId: a.organisationId, scopes };
   });
 }
 
@@ -130,6 +138,13 @@ export async function liveSession(deps: Deps, sessionId: string, accountId: stri
   // A session extended or an account moved to another organisation behind the service's back is refused.
   checkAuthRow(deps.keyring, row);
   return row;
+}
+
+/** @returns the scopes stored with a session (MAC-checked with it), or null for an unscoped one */
+function sessionScopes(row: AuthRow): SmartScopes | null {
+  const context = scopeContextOf(row.account.kind);
+  if (row.sessionScope === null || !context) return null;
+  return parseScopes(row.sessionScope, context);
 }
 
 /** @returns the authenticated caller; routes behind `auth` always have one */

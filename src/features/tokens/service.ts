@@ -8,6 +8,7 @@ import type { AccountRow } from '../../storage/contract.js';
 import type { AccessClaims } from '../../plugins/auth.js';
 import type { TokenRequest, TokenResponse } from './schemas.js';
 import { checkAccount, checkAuthRow, signedSession } from '../../core/integrity.js';
+import { formatScopes, parseScopes, ScopeError, scopeContextOf } from '../../core/smart-scopes.js';
 
 /** What the token endpoint gives the service besides deps: the signer and the caller's IP. */
 export interface TokenContext {
@@ -24,6 +25,23 @@ function required(req: TokenRequest, name: 'username' | 'password' | 'refresh_to
   const v = req[name];
   if (typeof v !== 'string' || v === '') throw new OAuthError(400, 'invalid_request', `Missing parameter ${name}`);
   return v;
+}
+
+/**
+ * The scope a token request is granted (RFC 6749 §3.3): SMART scopes for practitioners
+ * (`user/…`) and clients (`system/…`), normalised to v2 form; none when none was asked for.
+ * @throws OAuthError invalid_scope for a malformed scope or an account kind that takes none
+ */
+export function grantedScope(kind: AccountRow['kind'], requested: string | undefined): string | null {
+  if (requested === undefined || requested.trim() === '') return null;
+  const context = scopeContextOf(kind);
+  if (!context) throw new OAuthError(400, 'invalid_scope', `${kind} accounts take no scopes`);
+  try {
+    return formatScopes(parseScopes(requested, context), context);
+  } catch (e) {
+    if (e instanceof ScopeError) throw new OAuthError(400, 'invalid_scope', e.message);
+    throw e;
+  }
 }
 
 function accessToken(ctx: TokenContext, account: AccountRow, sessionId: string) {
@@ -51,11 +69,12 @@ export async function passwordGrant(deps: Deps, ctx: TokenContext, req: TokenReq
     throw invalidGrant();
   }
   await deps.loginThrottle.succeed(handle, ctx.ip);
+  const scope = grantedScope(account.kind, req.scope);
   const sessionId = randomUUID();
   const refreshToken = randomToken();
   const sessionExpiresAt = now + SESSION_LIFETIME_MS;
   await deps.storage.sessions.create(
-    signedSession(deps.keyring, { id: sessionId, accountId: account.id, createdAt: now, expiresAt: sessionExpiresAt, revokedAt: null }),
+    signedSession(deps.keyring, { id: sessionId, accountId: account.id, createdAt: now, expiresAt: sessionExpiresAt, revokedAt: null, scope }),
     { tokenHash: digestToken(refreshToken), expiresAt: Math.min(now + deps.config.refreshTokenTtlSeconds * 1000, sessionExpiresAt) },
   );
   return {
@@ -63,6 +82,7 @@ export async function passwordGrant(deps: Deps, ctx: TokenContext, req: TokenReq
     token_type: 'Bearer',
     expires_in: deps.config.accessTokenTtlSeconds,
     refresh_token: refreshToken,
+    ...(scope ? { scope } : {}),
   };
 }
 
@@ -81,12 +101,17 @@ export async function refreshGrant(deps: Deps, ctx: TokenContext, req: TokenRequ
   );
   if (outcome.kind !== 'rotated' || outcome.account.disabledAt !== null) throw invalidGrant();
   const { session, account } = outcome;
+  // A refresh keeps the session's scopes (RFC 6749 §6): asking for others is refused, not granted.
+  if (req.scope !== undefined && req.scope.trim() !== '' && grantedScope(account.kind, req.scope) !== session.scope) {
+    throw new OAuthError(400, 'invalid_scope', 'A refresh keeps the scopes of the original grant; log in again for others');
+  }
   checkAuthRow(deps.keyring, {
     sessionId: session.id,
     sessionCreatedAt: session.createdAt,
     sessionExpiresAt: session.expiresAt,
     sessionRevokedAt: session.revokedAt,
     sessionIntegrity: session.integrity,
+    sessionScope: session.scope,
     account,
   });
   return {
@@ -94,6 +119,7 @@ export async function refreshGrant(deps: Deps, ctx: TokenContext, req: TokenRequ
     token_type: 'Bearer',
     expires_in: deps.config.accessTokenTtlSeconds,
     refresh_token: next,
+    ...(session.scope ? { scope: session.scope } : {}),
   };
 }
 

@@ -14,6 +14,8 @@ import { sessionsRepo } from './sessions.js';
 import { subjectsRepo } from './subjects.js';
 import { alertsRepo, watchesRepo } from './watches.js';
 import { webhooksRepo } from './webhooks.js';
+import { importsRepo } from './imports.js';
+import { bulkExportsRepo } from './bulk-exports.js';
 
 export { openDatabase, runMigrations };
 
@@ -49,6 +51,8 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     webhooks: webhooksRepo(db),
     subjects: subjectsRepo(db),
     integrity: integrityRepo(db),
+    imports: importsRepo(db),
+    bulkExports: bulkExportsRepo(db),
     async ping() {
       db.$client.prepare('SELECT 1').get();
     },
