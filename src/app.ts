@@ -35,6 +35,7 @@ import watchRoutes from './features/watches/routes.js';
 import webhookRoutes from './features/webhooks/routes.js';
 import exportRoutes from './features/export/routes.js';
 import fhirRoutes from './features/fhir/routes.js';
+import importRoutes from './features/imports/routes.js';
 import inputPlugin from './plugins/input.js';
 import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 import type { Storage } from './storage/contract.js';
@@ -202,6 +203,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(webhookRoutes, { deps, intervalMs: options.webhookIntervalMs ?? 1000 });
   await app.register(exportRoutes, { deps });
   await app.register(fhirRoutes, { deps, version: '0.1.0' });
+  await app.register(importRoutes, { deps, maxDepth: config.jsonDepthLimit });
 
   await app.ready();
   return app;

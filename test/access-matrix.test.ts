@@ -1023,6 +1023,65 @@ const ROUTES: RouteSpec[] = [
       ],
     }),
   ),
+  { id: 'F09', method: 'POST', path: '/v1/subjects/{subjectId}/imports', auth: ['practitioner', 'client'], subjectRoute: 'import' },
+  {
+    id: 'F10',
+    method: 'GET',
+    path: '/v1/subjects/{subjectId}/imports/{id}',
+    auth: ['practitioner', 'client'],
+    url: () => `/v1/subjects/${lastImport?.subjectId ?? people.active.subjectId}/imports/${lastImport?.id ?? randomUUID()}`,
+    ok: [
+      {
+        actor: 'grantee',
+        status: 200,
+        // Kind rows run before the grant-state rows: this row makes the import it reads.
+        caller: async () => {
+          const res = await send({ actor: actors.grantee, method: 'POST', url: `/v1/subjects/${people.appendOnly.subjectId}/imports`, body: heartRatePoint('2026-06-05T08:00:00Z') }, '[F10] import');
+          expect(res.statusCode, res.body).toBe(201);
+          lastImport = { subjectId: people.appendOnly.subjectId, id: res.json().id, accountId: actors.grantee.accountId! };
+          await syncRecords(people.appendOnly);
+          return actors.grantee;
+        },
+        check: async (res) => {
+          expect(lastImport!.accountId, 'the import row ran as the grantee').toBe(actors.grantee.accountId);
+          expect(res.json()).toMatchObject({ id: lastImport!.id, status: 'completed' });
+        },
+      },
+      { actor: 'grantee', status: 404, case: 'unknownId', url: () => `/v1/subjects/${lastImport!.subjectId}/imports/${randomUUID()}` },
+      { actor: 'colleague', status: 404, case: 'noGrant' },
+      { actor: 'grantee', status: 404, case: 'otherPerson', url: () => `/v1/subjects/${people.otherPerson.subjectId}/imports/${lastImport!.id}` },
+    ],
+  },
+  {
+    id: 'F11',
+    method: 'POST',
+    path: '/v1/me/imports',
+    auth: ['citizen'],
+    body: () => heartRatePoint('2026-05-01T08:00:00Z'),
+    ok: [
+      {
+        actor: 'citizen',
+        status: 201,
+        check: async (res) => {
+          expect(res.json()).toMatchObject({ status: 'completed', added: 1 });
+          kindImportId = res.json().id;
+          await syncRecords(people.kindRows);
+        },
+      },
+      { actor: 'citizen', status: 400, case: 'unmappable', body: () => [{ header: { schema_id: { name: 'blood-oxygen' } }, body: { effective_time_frame: { date_time: '2026-05-01T08:00:00Z' } } }] },
+    ],
+  },
+  {
+    id: 'F12',
+    method: 'GET',
+    path: '/v1/me/imports/{id}',
+    auth: ['citizen'],
+    url: () => `/v1/me/imports/${kindImportId ?? randomUUID()}`,
+    ok: [
+      { actor: 'citizen', status: 200, check: async (res) => expect(res.json()).toMatchObject({ id: kindImportId, added: 1 }) },
+      { actor: 'citizen', status: 404, case: 'supportersImport', url: () => `/v1/me/imports/${lastImport!.id}` },
+    ],
+  },
   {
     id: 'F07',
     method: 'GET',
@@ -1093,7 +1152,22 @@ const KIND_ROWS: KindRow[] = ROUTES.flatMap((route) => {
 // ---------------------------------------------------------------------------------------------
 // Subject rows: actor × grant state × supporter route.
 
-type SubjectRouteKey = 'read' | 'head' | 'append' | 'batch' | 'request' | 'watch' | 'watches' | 'unwatch' | 'fhir';
+type SubjectRouteKey = 'read' | 'head' | 'append' | 'batch' | 'request' | 'watch' | 'watches' | 'unwatch' | 'fhir' | 'import';
+
+/** A heart rate as an Open mHealth data point (docs/imports.md), for the import rows. */
+function heartRatePoint(effectiveAt: string): unknown[] {
+  return [
+    {
+      header: { schema_id: { namespace: 'omh', name: 'heart-rate', version: '2.0' } },
+      body: { heart_rate: { value: 70, unit: 'beats/min' }, effective_time_frame: { date_time: effectiveAt } },
+    },
+  ];
+}
+
+/** The last import a supporter's row stored, for the status route's rows. */
+let lastImport: { subjectId: string; id: string; accountId: string } | undefined;
+/** The kind-row citizen's own import. */
+let kindImportId: string | undefined;
 
 /** A /v1 records query as the FHIR Observation search parameters that ask the same (docs/fhir.md). */
 function fhirQuery(query: string | undefined): string {
@@ -1120,9 +1194,25 @@ const SUBJECT_ROUTES: Record<SubjectRouteKey, { method: Method; url: (subjectId:
   watches: { method: 'GET', url: (s) => `/v1/subjects/${s}/watches` },
   unwatch: { method: 'DELETE', url: (s, _q, id = randomUUID()) => `/v1/subjects/${s}/watches/${id}` },
   fhir: { method: 'GET', url: (s, q) => `/fhir/r4/Observation?patient=${s}&${fhirQuery(q)}` },
+  import: { method: 'POST', url: (s) => `/v1/subjects/${s}/imports`, body: () => heartRatePoint('2026-06-01T08:00:00Z') },
 };
 
-const RECORD_ROUTES: SubjectRouteKey[] = ['read', 'head', 'append', 'batch', 'fhir'];
+const RECORD_ROUTES: SubjectRouteKey[] = ['read', 'head', 'append', 'batch', 'fhir', 'import'];
+
+/**
+ * Import twins of the append rows: `POST /v1/subjects/{id}/imports` with the same heart rate as
+ * an Open mHealth data point answers as the append does (the same grants decide each record).
+ * Appends of other bodies (a PHQ-9, a category) have no data-point form and no twin.
+ */
+function importTwins(rows: SubjectRow[]): SubjectRow[] {
+  return rows.flatMap((r) => {
+    if (r.route !== 'append') return [];
+    const body = r.body as { type?: string; effectiveAt?: string; category?: string } | undefined;
+    if (body && (body.type !== 'heart-rate' || body.category)) return [];
+    const twin: SubjectRow = { ...r, id: `${r.id}I`, route: 'import', ...(body ? { body: heartRatePoint(body.effectiveAt!) } : {}) };
+    return [twin];
+  });
+}
 
 /**
  * FHIR twins of the read rows: `GET /fhir/r4/Observation?patient=` answers exactly as the /v1
@@ -1483,6 +1573,16 @@ async function readAll<T = RecordItem>(c: Call, first: LightMyRequestResponse, l
   return items;
 }
 
+/** Adds to the model the person's records it does not know yet (writes whose answer lists no ids). */
+async function syncRecords(person: Person): Promise<void> {
+  const res = await send({ actor: citizenActor(person.citizen!), method: 'GET', url: '/v1/me/records?limit=500' }, 'sync');
+  for (const r of res.json().items as { id: string; category: string; type: string; effectiveAt: string }[]) {
+    if (person.records.some((m) => m.id === r.id)) continue;
+    person.records.push({ id: r.id, category: r.category, type: r.type, effectiveAt: Date.parse(r.effectiveAt) });
+    recordOwner.set(r.id, person.subjectId);
+  }
+}
+
 /** Every resource of a FHIR search, following `next` links (absolute URLs on the public base). */
 async function fhirAll(c: Call, first: LightMyRequestResponse, label: string): Promise<{ resourceType: string; id: string; subject?: unknown }[]> {
   type Page = { entry?: { resource: { resourceType: string; id: string } }[]; link: { relation: string; url: string }[] };
@@ -1588,6 +1688,15 @@ async function runSubjectRow(row: SubjectRow): Promise<void> {
       }
     }
 
+    if (row.status === 201 && row.route === 'import') {
+      // The import answers counts, not records: the person's own view says which were added.
+      const view = res.json() as { id: string; status: string; added: number; skipped: number };
+      expect(view, label).toMatchObject({ status: 'completed', format: 'omh', total: 1 });
+      expect(view.added + view.skipped, label).toBe(1);
+      lastImport = { subjectId: person.subjectId, id: view.id, accountId: actor.accountId! };
+      await syncRecords(person);
+    }
+
     if (row.status === 404 || row.status === 202) {
       // The same call on a person nobody is: 404s identical but for `instance`, 202s but for ids and times.
       const nobody = { ...call, url: spec.url(randomUUID(), row.query, watchId) };
@@ -1668,7 +1777,9 @@ async function expectLogged(row: SubjectRow, owner: ActorHandle, actor: ActorHan
   const added = await logSince(owner, seq);
   const served =
     (row.status === 200 && (row.route === 'read' || row.route === 'head' || (row.route === 'fhir' && row.actor !== 'owner'))) ||
-    (row.status === 201 && (row.route === 'append' || row.route === 'batch'));
+    (row.status === 201 && (row.route === 'append' || row.route === 'batch')) ||
+    // An import whose content the store already held wrote nothing, and logs nothing.
+    (row.status === 201 && row.route === 'import' && res.json().added > 0);
   if (!served) {
     expect(added.filter((e) => e.recordIds.length > 0), `${label}: a refused call logged records`).toEqual([]);
     return;
@@ -1682,6 +1793,11 @@ async function expectLogged(row: SubjectRow, owner: ActorHandle, actor: ActorHan
   expect(entry.grantIds.length, label).toBeGreaterThan(0);
   expect(entry.grantIds.filter((id) => !held.includes(id)), `${label}: names grants the caller does not hold`).toEqual([]);
   if (row.route === 'head') return;
+  if (row.route === 'import') {
+    expect(entry.query, label).toMatchObject({ import: res.json().id, format: 'omh', count: res.json().added });
+    expect(entry.recordIds, label).toHaveLength(res.json().added);
+    return;
+  }
   if (row.route === 'fhir') {
     const shown = ((res.json().entry ?? []) as { resource: { id: string } }[]).map((e) => e.resource.id);
     expect([...entry.recordIds].sort(), label).toEqual(shown.sort());
@@ -1751,13 +1867,13 @@ describe('access matrix: route table', () => {
 
   it('[AM000b] every route has rows: public ones an anonymous status, others an allowed caller, subject routes grant-state rows', () => {
     const subjectRows = [...SUBJECT_ROWS, ...DISABLED_BEFORE, ...DISABLED_AFTER];
-    const ids = [...KIND_ROWS, ...subjectRows, ...fhirTwins(subjectRows)].map((r) => r.id);
+    const ids = [...KIND_ROWS, ...subjectRows, ...fhirTwins(subjectRows), ...importTwins(subjectRows)].map((r) => r.id);
     expect(ids.filter((id, i) => ids.indexOf(id) !== i), 'duplicate row ids').toEqual([]);
     for (const route of ROUTES) {
       if (route.auth === 'public') {
         expect(route.publicStatus, route.id).toBeTypeOf('number');
       } else if (route.subjectRoute) {
-        const rows = [...SUBJECT_ROWS, ...fhirTwins(SUBJECT_ROWS)].filter((r) => r.route === route.subjectRoute);
+        const rows = [...SUBJECT_ROWS, ...fhirTwins(SUBJECT_ROWS), ...importTwins(SUBJECT_ROWS)].filter((r) => r.route === route.subjectRoute);
         expect(rows.some((r) => r.status >= 200 && r.status < 300), `${route.id} has a row that succeeds`).toBe(true);
         expect(rows.some((r) => r.subject === 'missing'), `${route.id} has a row on a person who does not exist`).toBe(true);
         expect(rows.some((r) => r.subject === 'revoked'), `${route.id} has a revoked row`).toBe(true);
@@ -1776,13 +1892,13 @@ describe('access matrix: account kinds per route (generated from the route table
 });
 
 describe('access matrix: supporters on a person, by grant state', () => {
-  for (const row of [...SUBJECT_ROWS, ...fhirTwins(SUBJECT_ROWS)].filter((r) => !KNOWN_MISMATCHES.has(r.id))) {
+  for (const row of [...SUBJECT_ROWS, ...fhirTwins(SUBJECT_ROWS), ...importTwins(SUBJECT_ROWS)].filter((r) => !KNOWN_MISMATCHES.has(r.id))) {
     it(title(row), () => runSubjectRow(row));
   }
 });
 
 describe('access matrix: disabled grantee', () => {
-  for (const row of [...DISABLED_BEFORE, ...fhirTwins(DISABLED_BEFORE)].filter((r) => !KNOWN_MISMATCHES.has(r.id))) it(title(row), () => runSubjectRow(row));
+  for (const row of [...DISABLED_BEFORE, ...fhirTwins(DISABLED_BEFORE), ...importTwins(DISABLED_BEFORE)].filter((r) => !KNOWN_MISMATCHES.has(r.id))) it(title(row), () => runSubjectRow(row));
 
   it('[AM303] admin disables the practitioner: 200, its direct grants revoked', async () => {
     const res = await send({ actor: actors.admin, method: 'POST', url: `/v1/organisations/${orgA}/practitioners/${gpX.accountId}/disable` }, '[AM303]');
@@ -1797,7 +1913,7 @@ describe('access matrix: disabled grantee', () => {
     for (const g of people.disabled.grants) g.revoked = true;
   });
 
-  for (const row of [...DISABLED_AFTER, ...fhirTwins(DISABLED_AFTER)].filter((r) => !KNOWN_MISMATCHES.has(r.id))) it(title(row), () => runSubjectRow(row));
+  for (const row of [...DISABLED_AFTER, ...fhirTwins(DISABLED_AFTER), ...importTwins(DISABLED_AFTER)].filter((r) => !KNOWN_MISMATCHES.has(r.id))) it(title(row), () => runSubjectRow(row));
 
   it('[AM312] a disabled practitioner: GET /v1/grants and GET /v1/me → 401', async () => {
     for (const url of ['/v1/grants', '/v1/me']) {

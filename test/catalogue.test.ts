@@ -34,6 +34,12 @@ const designDefaults: Record<string, string> = {
   note: 'notes',
 };
 
+/** Types added after DESIGN's list ("more types may be added"), with their default category. */
+const addedTypes: Record<string, string> = {
+  // Open mHealth / IEEE 1752.1 physical-activity data points are imported as this (docs/imports.md).
+  'physical-activity': 'healthy-living',
+};
+
 /** DESIGN "Record bodies": the fixed unit of each measure. */
 const designUnits: Record<string, string> = {
   'heart-rate': '/min',
@@ -78,9 +84,9 @@ describe('categories', () => {
 });
 
 describe('types', () => {
-  it('lists exactly the DESIGN type codes, each with its default category', async () => {
+  it('lists exactly the DESIGN type codes and the types added since, each with its default category', async () => {
     const items = await types();
-    expect(Object.fromEntries(items.map((i) => [i.code, i.category]))).toEqual(designDefaults);
+    expect(Object.fromEntries(items.map((i) => [i.code, i.category]))).toEqual({ ...designDefaults, ...addedTypes });
     for (const i of items) {
       expect(i.label.length).toBeGreaterThan(0);
       expect(['questionnaire', 'measure', 'text']).toContain(i.kind);

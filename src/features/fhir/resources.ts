@@ -56,6 +56,7 @@ const vitalSignProfiles: Record<string, string> = {
 const measureCategories: Record<string, 'activity' | 'laboratory'> = {
   '55423-8': 'activity',
   '93832-4': 'activity',
+  '101691-4': 'activity',
   '15074-8': 'laboratory',
 };
 const categoryDisplay = { survey: 'Survey', 'vital-signs': 'Vital Signs', activity: 'Activity', laboratory: 'Laboratory' } as const;
@@ -130,6 +131,13 @@ function catalogueCodings(codes: Codes | undefined): Coding[] {
 export function typeCodings(ctx: Pick<FhirContext, 'base' | 'catalogue'>, code: string): Coding[] {
   const def = ctx.catalogue.type(code);
   return [...catalogueCodings(def?.codes), ...(extraCodes[code] ?? []), { system: own(ctx, 'CodeSystem/record-type'), code, display: def?.label ?? code }];
+}
+
+/** @returns the record types whose `code` carries any of these codings (a coding without a system matches on its code) */
+export function typesForCodings(ctx: Pick<FhirContext, 'base' | 'catalogue'>, wanted: { system?: string | undefined; code: string }[]): string[] {
+  return ctx.catalogue.types
+    .filter((t) => typeCodings(ctx, t.code).some((c) => wanted.some((w) => w.code === c.code && (w.system === undefined || w.system === c.system))))
+    .map((t) => t.code);
 }
 
 function typeConcept(ctx: FhirContext, code: string): CodeableConcept {

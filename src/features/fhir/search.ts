@@ -13,7 +13,7 @@ import type { RecordView } from '../records/schemas.js';
 import { listRecords, ownScope } from '../records/service.js';
 import { narrowScope, scopedTypes } from '../records/slice.js';
 import { readScoped } from '../records/supporter-service.js';
-import { hl7CategoryOf, OBSERVATION_CATEGORY_SYSTEM, recordResources, typeCodings, type FhirContext, type Resource } from './resources.js';
+import { hl7CategoryOf, OBSERVATION_CATEGORY_SYSTEM, recordResources, typesForCodings, type FhirContext, type Resource } from './resources.js';
 
 /*
  * FHIR R4 searches over a person's records (docs/fhir.md "Searches"). The parameters become a
@@ -64,13 +64,6 @@ function tokens(text: string): { system?: string; code: string }[] {
   });
 }
 
-/** The record types whose `code` carries any of the tokens (an unknown code matches nothing). */
-function typesByCode(ctx: Pick<FhirContext, 'base' | 'catalogue'>, text: string): string[] {
-  const wanted = tokens(text);
-  return ctx.catalogue.types
-    .filter((t) => typeCodings(ctx, t.code).some((c) => wanted.some((w) => w.code === c.code && (w.system === undefined || w.system === c.system))))
-    .map((t) => t.code);
-}
 
 /**
  * `category`: Tessera's categories (CodeSystem/category) filter like `/v1`'s `category`; HL7's
@@ -170,7 +163,8 @@ export async function searchRecords(deps: Deps, actor: Actor, resource: RecordRe
   const limit = q._count ?? 50;
   const query: RecordQuery = { limit, order: q._sort === 'date' ? 'asc' : 'desc', ...(q.date ? dateWindow(q.date) : {}) };
   let types = scopedTypes(deps.catalogue, actor.scopes, 's', resource)!;
-  if (q.code) query.types = typesByCode(ctx, q.code);
+  // An unknown code matches nothing: an empty list, not a refusal.
+  if (q.code) query.types = typesForCodings(ctx, tokens(q.code));
   if (q.category) {
     const filter = categoryFilter(ctx, q.category);
     if (filter.categories) query.categories = filter.categories;

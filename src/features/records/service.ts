@@ -9,7 +9,7 @@ import type { RecordQuery, RecordRow, Scope, WriteEffects } from '../../storage/
 import { publishAlerts } from '../alerts/service.js';
 import { watchEffects, type Written } from '../watches/evaluate.js';
 import { logEntry } from '../access-log/entry.js';
-import { composeRecord, type RecordContent, type RecordInput } from './compose.js';
+import { composeRecord, type ComposedRecord, type RecordContent, type RecordInput } from './compose.js';
 import type { RecordQueryInput, RecordView } from './schemas.js';
 
 
@@ -42,20 +42,35 @@ export async function prepareRecords(
   inputs: RecordInput[],
   batch: boolean,
 ): Promise<PreparedRecords> {
+  const composed = composeAll(deps, inputs, batch ? (i) => ({ field: `records.${i}`, pointer: `/records/${i}` }) : undefined);
+  return sealComposed(deps, actor, subjectId, composed);
+}
+
+/**
+ * Checks and scores many record bodies, collecting every error.
+ * @param where names input i in errors (its field prefix and pointer); without it, one input's errors stand as they are
+ * @throws ValidationError naming each bad field of each input
+ */
+export function composeAll(deps: Deps, inputs: RecordInput[], where?: (i: number) => { field: string; pointer: string }): ComposedRecord[] {
   const now = deps.clock.now();
   const errors: FieldError[] = [];
   const composed = inputs.map((input, i) => {
     try {
       return composeRecord(deps.catalogue, input, now);
     } catch (e) {
-      if (!(e instanceof ValidationError) || !batch) throw e;
-      errors.push(
-        ...e.errors.map((f) => ({ ...f, field: `records.${i}.${f.field}`, pointer: `/records/${i}${f.pointer}` })),
-      );
+      if (!(e instanceof ValidationError) || !where) throw e;
+      const at = where(i);
+      errors.push(...e.errors.map((f) => ({ ...f, field: `${at.field}.${f.field}`, pointer: `${at.pointer}${f.pointer}` })));
       return undefined;
     }
   });
   if (errors.length) throw new ValidationError(errors);
+  return composed as ComposedRecord[];
+}
+
+/** Seals checked records with the person's data key and works out what they set off (watches). */
+export async function sealComposed(deps: Deps, actor: Actor, subjectId: string, composed: ComposedRecord[]): Promise<PreparedRecords> {
+  const now = deps.clock.now();
   const dek = await deps.dataKeys.forSubject(subjectId);
   const rows: RecordRow[] = [];
   const views: RecordView[] = [];
@@ -65,18 +80,18 @@ export async function prepareRecords(
     const meta = {
       id,
       subjectId,
-      category: c!.category,
-      type: c!.type,
-      effectiveAt: c!.effectiveAt,
+      category: c.category,
+      type: c.type,
+      effectiveAt: c.effectiveAt,
       createdAt: now,
       ...sourceOf(actor),
       // Stored per row, so rows sealed with an older layout stay readable.
       schemaVersion: RECORD_LAYOUT,
     };
-    const row: RecordRow = { ...meta, payload: sealRecord(dek, meta, c!.content) };
+    const row: RecordRow = { ...meta, payload: sealRecord(dek, meta, c.content) };
     rows.push(row);
-    views.push(toView(row, c!.content));
-    written.push({ row, content: c!.content });
+    views.push(toView(row, c.content));
+    written.push({ row, content: c.content });
   }
   return { rows, views, effects: await watchEffects(deps, subjectId, dek, written) };
 }

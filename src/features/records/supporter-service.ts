@@ -66,7 +66,7 @@ export async function readScoped(
  * @returns the ids of the grants used
  * @throws ForbiddenError naming the first row no append grant (or no `c` scope) covers
  */
-export function appendGrantsFor(deps: Deps, actor: Actor, grants: GrantRow[], rows: RecordRow[], label: (i: number) => string): string[] {
+export function appendGrantsFor(deps: Deps, actor: Actor, grants: GrantRow[], rows: Pick<RecordRow, 'category' | 'type' | 'effectiveAt'>[], label: (i: number) => string): string[] {
   const creatable = scopedTypes(deps.catalogue, actor.scopes, 'c');
   const used = new Set<string>();
   rows.forEach((r, i) => {
