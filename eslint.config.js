@@ -22,7 +22,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.ts'],
+    // The browser script: DOM globals, and nothing from the server side.
+    files: ['src/app-web/client/**/*.ts'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', EventSource: 'readonly', HTMLElement: 'readonly', HTMLInputElement: 'readonly', HTMLLIElement: 'readonly', MessageEvent: 'readonly' } },
+  },
+  {
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
     ignores: ['src/storage/**', 'src/crypto/**'],
     rules: { 'no-restricted-imports': ['error', restricted] },
   },

@@ -4,13 +4,12 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Ajv, type Options as AjvOptions } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { TesseraError } from './errors.js';
 import type { Clock } from './core/clock.js';
 import { createDeps } from './core/deps.js';
+import { newAjv } from './core/validation.js';
 import { ProblemSchema } from './core/schemas.js';
 import { initCrypto } from './crypto/aead.js';
 import type { Keyring } from './crypto/keyring.js';
@@ -22,6 +21,7 @@ import ownRecordRoutes from './features/records/routes.js';
 import { RecordSchema } from './features/records/schemas.js';
 import tokenRoutes from './features/tokens/routes.js';
 import type { LoginThrottle } from './features/tokens/login-limiter.js';
+import appWeb from './app-web/plugin.js';
 import accessPlugin from './plugins/access.js';
 import authPlugin from './plugins/auth.js';
 import accessLogRoutes from './features/access-log/routes.js';
@@ -34,13 +34,14 @@ import alertRoutes from './features/alerts/routes.js';
 import watchRoutes from './features/watches/routes.js';
 import webhookRoutes from './features/webhooks/routes.js';
 import exportRoutes from './features/export/routes.js';
+import delegateRoutes from './features/delegates/routes.js';
+import notificationRoutes from './features/notifications/routes.js';
+import referralRoutes from './features/referrals/routes.js';
 import fhirRoutes from './features/fhir/routes.js';
 import importRoutes from './features/imports/routes.js';
 import inputPlugin from './plugins/input.js';
 import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 import type { Storage } from './storage/contract.js';
-
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 export interface AppOptions {
   config: Config;
@@ -95,9 +96,8 @@ function loggerOptions(config: Config) {
  * query strings and path parameters, which arrive as text, are coerced to their schema types.
  */
 function validatorCompiler() {
-  const base: AjvOptions = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false };
-  const body = addFormats(new Ajv({ ...base, coerceTypes: false }));
-  const text = addFormats(new Ajv({ ...base, coerceTypes: 'array' }));
+  const body = newAjv(false);
+  const text = newAjv('array');
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : text).compile(schema);
 }
 
@@ -202,6 +202,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(alertRoutes, { deps });
   await app.register(webhookRoutes, { deps, intervalMs: options.webhookIntervalMs ?? 1000 });
   await app.register(exportRoutes, { deps });
+  await app.register(delegateRoutes, { deps });
+  await app.register(notificationRoutes, { deps });
+  await app.register(referralRoutes, { deps });
+  await app.register(appWeb, { prefix: '/app', deps, limits });
   await app.register(fhirRoutes, { deps, version: '0.1.0' });
   await app.register(importRoutes, { deps, maxDepth: config.jsonDepthLimit });
 

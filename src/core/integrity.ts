@@ -1,7 +1,7 @@
 import { rowMac, rowMacHolds } from '../crypto/integrity.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { IntegrityError } from '../errors.js';
-import type { AccountRow, AuthRow, GrantRow, SessionRow } from '../storage/contract.js';
+import type { AccountRow, AuthRow, DelegationRow, GrantRow, SessionRow } from '../storage/contract.js';
 
 /**
  * Which columns of each row the MACs bind (docs/security.md, "Integrity of stored rows"), and
@@ -33,7 +33,10 @@ const grantFields = (g: Unsigned<GrantRow>) => [
   g.requestId,
 ];
 
+const delegationFields = (d: Unsigned<DelegationRow>) => [d.id, d.subjectId, d.personAccountId, d.delegateAccountId, d.powers, d.basis, d.expiresAt, d.createdAt];
+
 export const macOf = {
+  delegation: (keyring: Keyring, d: Unsigned<DelegationRow>) => rowMac(keyring, 'delegation', delegationFields(d)),
   account: (keyring: Keyring, a: Unsigned<AccountRow>) => rowMac(keyring, 'account', accountFields(a)),
   session: (keyring: Keyring, s: SessionTerms) => rowMac(keyring, 'session', sessionFields(s)),
   grant: (keyring: Keyring, g: Unsigned<GrantRow>) => rowMac(keyring, 'grant', grantFields(g)),
@@ -41,6 +44,7 @@ export const macOf = {
 
 /** Whether a row's stored MAC (under whichever KEK it names) matches its columns. */
 export const macHolds = {
+  delegation: (keyring: Keyring, d: DelegationRow) => rowMacHolds(keyring, 'delegation', delegationFields(d), d.integrity),
   account: (keyring: Keyring, a: AccountRow) => rowMacHolds(keyring, 'account', accountFields(a), a.integrity),
   session: (keyring: Keyring, s: SessionRow) => rowMacHolds(keyring, 'session', sessionFields(s), s.integrity),
   grant: (keyring: Keyring, g: GrantRow) => rowMacHolds(keyring, 'grant', grantFields(g), g.integrity),
@@ -79,5 +83,12 @@ export function checkAuthRow(keyring: Keyring, row: AuthRow): void {
 export function checkGrant(keyring: Keyring, g: GrantRow): void {
   if (g.revokedAt === null && !rowMacHolds(keyring, 'grant', grantFields(g), g.integrity)) {
     throw new IntegrityError('A stored grant failed its integrity check; access was refused');
+  }
+}
+
+/** @throws IntegrityError when a live delegation's powers or terms do not match its MAC */
+export function checkDelegation(keyring: Keyring, d: DelegationRow): void {
+  if (d.revokedAt === null && !macHolds.delegation(keyring, d)) {
+    throw new IntegrityError('A stored delegation failed its integrity check; access was refused');
   }
 }

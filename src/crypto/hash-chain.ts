@@ -15,6 +15,8 @@ export interface ChainedContent {
   seq: number;
   at: number;
   actor: { accountId: string | null; organisationId: string | null; kind: string };
+  /** Present only for a delegate's entries, so every earlier entry hashes as it always did. */
+  onBehalfOf?: { accountId: string } | undefined;
   action: string;
   grantIds: string[];
   recordIds: string[];
@@ -36,8 +38,9 @@ export function canonicalJson(value: unknown): string {
 /** @returns the hex SHA-256 of the previous hash and the entry's canonical form */
 export function chainHash(entry: ChainedContent): string {
   // Exactly the covered fields, so extra properties (the stored hash itself) never leak in.
-  const { id, subjectId, seq, at, actor, action, grantIds, recordIds, query, prevHash } = entry;
-  const covered = { id, subjectId, seq, at, actor, action, grantIds, recordIds, query, prevHash };
+  const { id, subjectId, seq, at, actor, onBehalfOf, action, grantIds, recordIds, query, prevHash } = entry;
+  // canonicalJson leaves out undefined members: an entry without onBehalfOf hashes as before.
+  const covered = { id, subjectId, seq, at, actor, onBehalfOf, action, grantIds, recordIds, query, prevHash };
   return createHash('sha256')
     .update(prevHash ?? '')
     .update('\n')

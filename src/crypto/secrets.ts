@@ -50,3 +50,18 @@ export function timeOrderedId(ms: number): string {
   const h = b.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
+
+/**
+ * The session id a browser session's cookie secret stands for: the SHA-256 of the secret, cut
+ * to a UUID's 122 free bits. The database keeps only this digest (as the session's id), so a
+ * stolen database or a logged session id gives no usable cookie, while the cookie still
+ * reaches the very session row a bearer token's `sid` would (one revocation path).
+ * @returns a version-8 (RFC 9562 custom) UUID
+ */
+export function sessionIdOfSecret(secret: string): string {
+  const b = createHash('sha256').update(`tessera-browser-session:${secret}`).digest().subarray(0, 16);
+  b[6] = (b[6]! & 0x0f) | 0x80;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

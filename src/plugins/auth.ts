@@ -2,9 +2,12 @@ import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Actor } from '../core/actor.js';
+import { readCookie, sessionCookieName } from '../core/cookies.js';
 import type { Deps } from '../core/deps.js';
+import { sessionIdOfSecret } from '../crypto/secrets.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
-import type { AccountKind, AuthRow } from '../storage/contract.js';
+import type { AccountKind, AuthRow, DelegatePower } from '../storage/contract.js';
+import { liveDelegation } from '../features/delegates/service.js';
 import { checkAuthRow } from '../core/integrity.js';
 import { parseScopes, scopeContextOf, type SmartScopes } from '../core/smart-scopes.js';
 
@@ -13,19 +16,41 @@ import { parseScopes, scopeContextOf, type SmartScopes } from '../core/smart-sco
  * with fast-jwt, then its session and account are loaded from the database, so a revoked
  * session, a disabled account or an erased person stops working on the very next request.
  * Routes declare who may call them; a route that declares nothing fails at boot.
+ *
+ * The web app's pages authenticate with the session cookie instead (docs/web-app.md): its
+ * secret's digest is the id of a session row made as the password grant makes one, and it goes
+ * through the same lookup and checks below. Only routes that say so take the cookie, and one
+ * that changes state must live under /app/, where the Origin of every such request is checked;
+ * so a cookie never authenticates a JSON call another site could forge.
  */
 
-/** Claims Tessera puts in access tokens. Authorization never trusts them beyond `sid`. */
+/**
+ * Claims Tessera puts in access tokens. Authorization never trusts them beyond naming the
+ * session (`sid`) and, for a delegate, the delegation (`did`): both are re-read every request.
+ */
 export interface AccessClaims {
   sub: string;
   sid: string;
   kind: AccountKind;
+  /** A delegation token: the delegate acting (RFC 8693 §4.1); `sub` is then the person. */
+  act?: { sub: string };
+  did?: string;
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** `public`, or the account kinds that may call the route. */
     auth?: 'public' | AccountKind[];
+    /**
+     * What authenticates the caller: a bearer token (the default), the web app's session
+     * cookie, or either (a bearer token wins when both are sent).
+     */
+    credentials?: 'token' | 'cookie' | 'token-or-cookie';
+    /**
+     * For a person's own routes: the power a delegate needs to call it for them. A route that
+     * names none is never open to delegation tokens (deny by default: erasure, delegates).
+     */
+    delegable?: DelegatePower;
     /**
      * The route narrows what it serves by the session's SMART scopes (docs/fhir.md). A session
      * with scopes may call only such routes: elsewhere nothing would narrow it.
@@ -39,7 +64,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /** Signs an access token with the current signing key (which a key rotation may change). */
-    signAccessToken(claims: AccessClaims): string;
+    signAccessToken(claims: AccessClaims, expiresInSeconds?: number): string;
   }
 }
 
@@ -83,10 +108,11 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
   });
 
   const initialKid = keyring.signing.kid;
-  app.decorate('signAccessToken', (claims: AccessClaims) => {
+  app.decorate('signAccessToken', (claims: AccessClaims, expiresInSeconds?: number) => {
     const current = keyring.signing;
+    const lifetime = expiresInSeconds === undefined ? {} : { expiresIn: expiresInSeconds };
     // The plugin's own signer holds the key it started with; after a rotation, sign with the new one.
-    return current.kid === initialKid ? app.jwt.sign(claims) : app.jwt.sign(claims, { key: current.privatePem, kid: current.kid });
+    return current.kid === initialKid ? app.jwt.sign(claims, lifetime) : app.jwt.sign(claims, { key: current.privatePem, kid: current.kid, ...lifetime });
   });
 
   app.decorateRequest('actor', null);
@@ -95,13 +121,29 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'public' };
     if (!route.config?.auth) throw new Error(`route ${String(route.method)} ${route.url} declares no auth: deny by default`);
+    const methods = [route.method].flat();
+    if ((route.config.credentials ?? 'token') !== 'token' && !route.url.startsWith('/app/') && methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
+      throw new Error(`route ${String(route.method)} ${route.url} takes the session cookie but changes state outside /app/, where Origin is not checked`);
+    }
+    if (route.config.delegable && (route.config.auth === 'public' || !route.config.auth.includes('citizen'))) {
+      throw new Error(`route ${String(route.method)} ${route.url} is delegable but not a person's own route`);
+    }
   });
 
-  app.addHook('onRequest', async (request, reply) => {
-    const auth = request.routeOptions.config.auth;
-    reply.header('cache-control', 'no-store');
-    if (auth === undefined || auth === 'public') return;
+  const cookieName = sessionCookieName(config);
+
+  /**
+   * @returns the session a request presents, with the account, expiry and claims its token
+   * names (none for a cookie: its session row is all there is)
+   */
+  async function presented(request: FastifyRequest): Promise<{ sessionId: string; sub: string | null; expiresAt: number | null; claims: AccessClaims | null }> {
+    const via = request.routeOptions.config.credentials ?? 'token';
     const header = request.headers.authorization;
+    if (via === 'cookie' || (via === 'token-or-cookie' && !header)) {
+      const secret = readCookie(request.headers.cookie, cookieName);
+      if (!secret) throw new UnauthenticatedError('Log in first');
+      return { sessionId: sessionIdOfSecret(secret), sub: null, expiresAt: null, claims: null };
+    }
     if (!header || !/^Bearer\s+\S+$/i.test(header)) throw new UnauthenticatedError();
     let claims: AccessClaims;
     try {
@@ -109,10 +151,23 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
     } catch {
       throw new UnauthenticatedError('The access token is invalid or expired');
     }
-    const row = await liveSession(deps, claims.sid, claims.sub);
-    if (!row) throw new UnauthenticatedError('The access token is no longer valid');
     const exp = (claims as AccessClaims & { exp?: number }).exp;
-    request.tokenExpiresAt = typeof exp === 'number' ? exp * 1000 : null;
+    return { sessionId: claims.sid, sub: claims.sub, expiresAt: typeof exp === 'number' ? exp * 1000 : null, claims };
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    const auth = request.routeOptions.config.auth;
+    reply.header('cache-control', 'no-store');
+    if (auth === undefined || auth === 'public') return;
+    const { sessionId, sub, expiresAt, claims } = await presented(request);
+    request.tokenExpiresAt = expiresAt;
+    if (claims?.act) {
+      request.actor = await delegateActor(deps, claims, request.routeOptions.config.delegable, auth);
+      if (request.actor.scopes !== null && !request.routeOptions.config.smart) throw new ForbiddenError('This token carries SMART scopes, which do not cover this endpoint');
+      return;
+    }
+    const row = await liveSession(deps, sessionId, sub);
+    if (!row) throw new UnauthenticatedError('The access token is no longer valid');
     const a = row.account;
     if (!auth.includes(a.kind)) throw new ForbiddenError(`This endpoint is not for ${a.kind} accounts`);
     const scopes = sessionScopes(row);
@@ -124,15 +179,44 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
 export default fp(authPlugin, { name: 'tessera-auth' });
 
 /**
+ * A delegation token's caller, decided from the database: the delegate's own session must hold,
+ * the delegation must be live (not revoked or expired, MAC intact, both accounts active), and the
+ * route must be one of the person's own that the delegation's powers open.
+ * @throws UnauthenticatedError (401) when the session or delegation has ended; ForbiddenError
+ *   (403) for a route outside the powers
+ */
+async function delegateActor(deps: Deps, claims: AccessClaims, delegable: DelegatePower | undefined, auth: AccountKind[]): Promise<Actor> {
+  const delegateId = claims.act?.sub;
+  if (typeof delegateId !== 'string' || typeof claims.did !== 'string') throw new UnauthenticatedError('The access token is invalid or expired');
+  const row = await liveSession(deps, claims.sid, delegateId);
+  if (!row) throw new UnauthenticatedError('The access token is no longer valid');
+  const live = await liveDelegation(deps, claims.did, delegateId);
+  if (!live || live.person.id !== claims.sub) throw new UnauthenticatedError('The delegation has ended or was revoked');
+  if (!auth.includes('citizen') || !delegable) throw new ForbiddenError('A delegate cannot do this for the person');
+  if (!live.delegation.powers.includes(delegable)) throw new ForbiddenError(`This needs the "${delegable}" power, which your delegation does not give`);
+  const a = row.account;
+  return {
+    accountId: a.id,
+    kind: a.kind,
+    sessionId: row.sessionId,
+    subjectId: a.subjectId,
+    organisationId: a.organisationId,
+    scopes: sessionScopes(row),
+    onBehalfOf: { accountId: live.person.id, subjectId: live.delegation.subjectId, delegationId: live.delegation.id, powers: live.delegation.powers },
+  };
+}
+
+/**
  * The one check of a session, from the database: it exists, belongs to the account, is neither
  * revoked nor expired, and its account is not disabled. Requests run it once; long-lived
  * channels (SSE, webhooks) run it again before every delivery.
+ * @param accountId the account a token names; null for the web app's cookie, which names only its session
  * @returns the session and its account while they hold, else undefined
  */
-export async function liveSession(deps: Deps, sessionId: string, accountId: string): Promise<AuthRow | undefined> {
+export async function liveSession(deps: Deps, sessionId: string, accountId: string | null): Promise<AuthRow | undefined> {
   const row = await deps.storage.sessions.authLookup(sessionId);
   const now = deps.clock.now();
-  if (!row || row.account.id !== accountId || row.sessionRevokedAt !== null || row.sessionExpiresAt <= now || row.account.disabledAt !== null) {
+  if (!row || (accountId !== null && row.account.id !== accountId) || row.sessionRevokedAt !== null || row.sessionExpiresAt <= now || row.account.disabledAt !== null) {
     return undefined;
   }
   // A session extended or an account moved to another organisation behind the service's back is refused.

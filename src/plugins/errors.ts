@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { fieldErrors, type AjvError } from '../core/validation.js';
 import { errorCodes, OAuthError, TesseraError, ValidationError, type ErrorCode, type FieldError } from '../errors.js';
 
 /**
@@ -17,38 +18,6 @@ declare module 'fastify' {
      */
     errors?: 'oauth' | 'fhir';
   }
-}
-
-interface AjvError {
-  instancePath: string;
-  keyword: string;
-  message?: string;
-  params: Record<string, unknown>;
-}
-
-const partNames: Record<string, FieldError['in']> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
-
-function fieldErrors(errors: AjvError[], context: string | undefined): FieldError[] {
-  const where = partNames[context ?? 'body'] ?? 'body';
-  return errors.map((e) => {
-    let pointer = e.instancePath;
-    let detail = e.message ?? 'is invalid';
-    if (e.keyword === 'required') {
-      pointer += `/${String(e.params.missingProperty)}`;
-      detail = 'is required';
-    } else if (e.keyword === 'additionalProperties') {
-      pointer += `/${String(e.params.additionalProperty)}`;
-      detail = 'is not an allowed field';
-    } else if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) {
-      detail = `must be one of ${e.params.allowedValues.join(', ')}`;
-    }
-    const field = pointer
-      .split('/')
-      .slice(1)
-      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .join('.');
-    return { field: field || '(root)', pointer, in: where, detail };
-  });
 }
 
 /** @param requestId the request's id, or a fresh one where Node refused the request before Fastify saw it */

@@ -64,7 +64,8 @@ export interface RecordRow {
   type: string;
   effectiveAt: number;
   createdAt: number;
-  sourceKind: 'self' | 'practitioner' | 'client';
+  /** `delegate`: written for the person by someone they named (sourceAccountId). */
+  sourceKind: 'self' | 'delegate' | 'practitioner' | 'client';
   sourceAccountId: string;
   sourceOrganisationId: string | null;
   schemaVersion: number;
@@ -172,6 +173,8 @@ export interface LogEntryInput {
   subjectId: string;
   at: number;
   actor: { accountId: string | null; organisationId: string | null; kind: string };
+  /** When the actor is a delegate: the person they acted for (absent otherwise). */
+  onBehalfOf?: { accountId: string };
   action: string;
   grantIds: string[];
   recordIds: string[];
@@ -229,6 +232,94 @@ export interface IdempotencyRow {
   result: string;
   createdAt: number;
   expiresAt: number;
+}
+
+/** What a delegate may do for the person (never erasure, delegates or the password). */
+export type DelegatePower = 'read-records' | 'add-records' | 'manage-sharing';
+
+/** A person's delegate: someone who acts for them within named powers, until revoked or expired. */
+export interface DelegationRow {
+  id: string;
+  subjectId: string;
+  /** The person's own (citizen) account. */
+  personAccountId: string;
+  delegateAccountId: string;
+  powers: DelegatePower[];
+  basis: 'consent' | 'lasting-power-of-attorney' | 'deputyship' | 'parental-responsibility';
+  expiresAt: number;
+  createdAt: number;
+  revokedAt: number | null;
+  receipt: string;
+  revocationReceipt: string | null;
+  /** MAC of the terms (src/core/integrity.ts); cleared on revocation. */
+  integrity: string | null;
+}
+
+export interface DelegationsRepo {
+  /** Stores a delegation and its access-log entry in one transaction. */
+  create(row: DelegationRow, log: LogEntryInput): Promise<void>;
+  get(id: string): Promise<DelegationRow | undefined>;
+  /** Every delegation a person ever made, newest first. */
+  listForSubject(subjectId: string): Promise<DelegationRow[]>;
+  /** Delegations to an account that are neither revoked nor expired, newest first. */
+  activeForDelegate(accountId: string, now: number): Promise<DelegationRow[]>;
+  /** Revokes and logs, atomically. @returns the row after the call, or undefined when there is none */
+  revoke(subjectId: string, id: string, now: number, receipt: string, log: LogEntryInput): Promise<DelegationRow | undefined>;
+}
+
+/** A supporter's referral of the person to another organisation or practitioner, for the person to decide. */
+export interface ReferralRow {
+  id: string;
+  subjectId: string;
+  referrerAccountId: string;
+  referrerOrganisationId: string | null;
+  referToAccountId: string | null;
+  referToOrganisationId: string | null;
+  categories: string[];
+  types: string[] | null;
+  fromAt: number | null;
+  toAt: number | null;
+  purpose: string;
+  /** The referrer's note to the person, sealed with the person's data key. */
+  sealedNote: Uint8Array | null;
+  grantExpiresAt: number;
+  createdAt: number;
+  status: 'pending' | 'approved' | 'denied';
+  decidedAt: number | null;
+  grantId: string | null;
+}
+
+export interface ReferralsRepo {
+  /** Stores a referral with its access-log entry, atomically. */
+  create(row: ReferralRow, log: LogEntryInput): Promise<void>;
+  get(subjectId: string, id: string): Promise<ReferralRow | undefined>;
+  listForSubject(subjectId: string, q: { status?: ReferralRow['status']; after?: CreatedPosition; limit: number }): Promise<ReferralRow[]>;
+  listForReferrer(accountId: string, q: { after?: CreatedPosition; limit: number }): Promise<ReferralRow[]>;
+  /** Marks a pending referral approved and stores its grant and log entry, atomically. */
+  approve(referral: ReferralRow, grant: GrantRow, log: LogEntryInput): Promise<'approved' | 'not-pending'>;
+  deny(referral: ReferralRow, now: number, log: LogEntryInput): Promise<'denied' | 'not-pending'>;
+}
+
+/** A notice for one account; `data` holds ids and codes only, never personal content. */
+export interface NotificationRow {
+  id: string;
+  recipientAccountId: string;
+  kind: string;
+  /** The person it is about (for erasure), when there is one. */
+  subjectId: string | null;
+  at: number;
+  data: Record<string, unknown>;
+  readAt: number | null;
+  /** Notices with the same key are made once (e.g. `grant-expiring:<grant>:14d`). */
+  dedupeKey: string | null;
+}
+
+export interface NotificationsRepo {
+  /** Stores notices, skipping any whose dedupe key was used before. @returns how many were new */
+  add(rows: NotificationRow[]): Promise<number>;
+  /** An account's notices, newest first. */
+  list(accountId: string, q: { unread?: boolean; before?: { at: number; id: string }; limit: number }): Promise<NotificationRow[]>;
+  markRead(accountId: string, id: string, now: number): Promise<NotificationRow | undefined>;
 }
 
 export interface WatchRow {
@@ -327,11 +418,15 @@ export interface GrantsRepo {
   /** Stores a grant and its access-log entry in one transaction. */
   create(row: GrantRow, log: LogEntryInput): Promise<void>;
   get(subjectId: string, id: string): Promise<GrantRow | undefined>;
+  /** A grant by id alone (for its grantee, who may not know whose it is). */
+  find(id: string): Promise<GrantRow | undefined>;
   listForSubject(subjectId: string, q: { status?: GrantStatus; now: number; after?: CreatedPosition; limit: number }): Promise<GrantRow[]>;
   /** Grants that reach a holder: made to it directly, or to its organisation for its kind. */
   listForGrantee(holder: Holder, q: { status?: GrantStatus; subjectId?: string; now: number; after?: CreatedPosition; limit: number }): Promise<GrantRow[]>;
   /** Active (unrevoked, unexpired) grants on one person that reach a holder (see {@link Holder}). */
   activeFor(subjectId: string, holder: Holder, now: number): Promise<GrantRow[]>;
+  /** Active grants whose expiry falls in [from, to), oldest expiry first (for expiry notices). */
+  expiringBetween(from: number, to: number, limit: number, after?: { expiresAt: number; id: string }): Promise<GrantRow[]>;
   /** People with an active organisation grant that reaches accounts of this kind, with those grants' ids. */
   activeForOrganisation(organisationId: string, kind: AccountKind, now: number): Promise<{ subjectId: string; grantIds: string[] }[]>;
   /**
@@ -493,6 +588,8 @@ export interface AccountsRepo {
   create(account: AccountRow, logs?: LogEntryInput[]): Promise<void>;
   findByHandle(handle: string): Promise<AccountRow | undefined>;
   findById(id: string): Promise<AccountRow | undefined>;
+  /** @returns the citizen account of a person's store */
+  findBySubject(subjectId: string): Promise<AccountRow | undefined>;
   /**
    * Disables an account: its sessions end and every grant made to it directly is revoked, all
    * in one transaction (grants to its organisation stay with the organisation).
@@ -568,7 +665,7 @@ export interface RecordsRepo {
 }
 
 /** The kinds of row that carry a MAC. */
-export type MacTable = 'accounts' | 'sessions' | 'grants';
+export type MacTable = 'accounts' | 'sessions' | 'grants' | 'delegations';
 
 /** For making MACs anew: after a KEK rotation, and once for rows from before MACs existed. */
 export interface IntegrityRepo {
@@ -576,7 +673,12 @@ export interface IntegrityRepo {
    * Live rows (accounts not disabled, sessions and grants neither revoked nor expired) whose MAC
    * is not under `kekId`; with `missing`, those with no MAC at all too. At most `limit` of each.
    */
-  stale(kekId: string, now: number, limit: number, missing: boolean): Promise<{ accounts: AccountRow[]; sessions: SessionRow[]; grants: GrantRow[] }>;
+  stale(
+    kekId: string,
+    now: number,
+    limit: number,
+    missing: boolean,
+  ): Promise<{ accounts: AccountRow[]; sessions: SessionRow[]; grants: GrantRow[]; delegations: DelegationRow[] }>;
   /** Replaces MACs, each only if it is still `from`. @returns how many changed */
   replace(moves: { table: MacTable; id: string; from: string | null; to: string }[]): Promise<number>;
   /** Whether MACs were made for the rows that existed before them (done once, on first start). */
@@ -602,6 +704,9 @@ export interface Storage {
   integrity: IntegrityRepo;
   imports: ImportsRepo;
   bulkExports: BulkExportsRepo;
+  delegations: DelegationsRepo;
+  notifications: NotificationsRepo;
+  referrals: ReferralsRepo;
   /** Checks the database answers (readiness). */
   ping(): Promise<void>;
   /** Flushes the WAL into the main file and closes. */

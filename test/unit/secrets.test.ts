@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { digestToken, randomToken, safeEqual, sha256Hex } from '../../src/crypto/secrets.js';
+import { digestToken, randomToken, safeEqual, sessionIdOfSecret, sha256Hex } from '../../src/crypto/secrets.js';
 
 describe('randomToken', () => {
   it('is URL-safe base64 of 32 random bytes by default', () => {
@@ -43,5 +43,18 @@ describe('safeEqual', () => {
   it('compares bytes: strings of equal length but different byte lengths are unequal, without throwing', () => {
     expect(safeEqual('é', 'e')).toBe(false);
     expect(safeEqual('e', 'é')).toBe(false);
+  });
+});
+
+describe('sessionIdOfSecret', () => {
+  it('is a UUID (version 8, RFC 9562 variant) fixed by the secret, different for every secret, never the secret', () => {
+    const secret = randomToken();
+    const id = sessionIdOfSecret(secret);
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(sessionIdOfSecret(secret)).toBe(id);
+    expect(sessionIdOfSecret(randomToken())).not.toBe(id);
+    expect(id.replace(/-/g, '')).not.toContain(Buffer.from(secret, 'base64url').toString('hex').slice(0, 8));
+    // Domain-separated from the refresh-token digest of the same text.
+    expect(digestToken(secret).slice(0, 8)).not.toBe(id.slice(0, 8));
   });
 });

@@ -12,6 +12,11 @@ export type LogAction =
   | 'access-request.deny'
   | 'alert.raise'
   | 'watch.delete'
+  | 'referral.create'
+  | 'referral.approve'
+  | 'referral.deny'
+  | 'delegate.create'
+  | 'delegate.revoke'
   | 'organisation.member-add'
   | 'organisation.member-remove'
   | 'export';
@@ -28,6 +33,8 @@ export function logEntry(
     subjectId,
     at,
     actor: { accountId: actor.accountId, organisationId: actor.organisationId, kind: actor.kind },
+    // A delegate is logged as the actor, with the person they acted for beside them.
+    ...(actor.onBehalfOf ? { onBehalfOf: { accountId: actor.onBehalfOf.accountId } } : {}),
     action,
     grantIds: detail.grantIds ?? [],
     recordIds: detail.recordIds ?? [],

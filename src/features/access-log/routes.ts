@@ -7,6 +7,7 @@ import { NotFoundError } from '../../errors.js';
 import { currentCheckpoint, startCheckpointSigner } from './checkpoints.js';
 import { CheckpointSchema, LogListSchema, LogQuerySchema } from './schemas.js';
 import { listAccessLog } from './service.js';
+import { subjectOf } from '../../core/actor.js';
 
 const accessLogRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   let stopSigner: (() => Promise<void>) | undefined;
@@ -20,7 +21,7 @@ const accessLogRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, {
   app.get(
     '/v1/me/access-log',
     {
-      config: { auth: ['citizen'] },
+      config: { auth: ['citizen'], delegable: 'manage-sharing' as const },
       schema: {
         tags: ['access-log'],
         summary: 'Every read, append, grant change and request decision on your store, hash-chained',
@@ -28,13 +29,13 @@ const accessLogRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, {
         response: { 200: LogListSchema, ...authErrors },
       },
     },
-    async (request) => listAccessLog(deps, actorOf(request).subjectId!, request.query),
+    async (request) => listAccessLog(deps, subjectOf(actorOf(request)), request.query),
   );
 
   app.get(
     '/v1/me/access-log/checkpoint',
     {
-      config: { auth: ['citizen'] },
+      config: { auth: ['citizen'], delegable: 'manage-sharing' as const },
       schema: {
         tags: ['access-log'],
         summary: 'A signed checkpoint of your access log’s latest entry, to keep as proof of what it held',
@@ -45,7 +46,7 @@ const accessLogRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, {
       },
     },
     async (request) => {
-      const subjectId = actorOf(request).subjectId!;
+      const subjectId = subjectOf(actorOf(request));
       const c = await currentCheckpoint(deps, subjectId);
       if (!c) throw new NotFoundError('Your access log has no entries yet, so there is nothing to sign');
       return { subjectId, seq: c.seq, hash: c.hash, at: iso(c.at), checkpoint: c.jws };

@@ -10,6 +10,9 @@ export const LogEntrySchema = Type.Object({
     organisationId: Type.Union([UuidSchema, Type.Null()]),
     kind: Type.String(),
   }),
+  onBehalfOf: Type.Optional(
+    Type.Object({ accountId: UuidSchema }, { description: 'When the actor was your delegate: the account they acted for (yours)' }),
+  ),
   action: Type.String(),
   grantIds: Type.Array(UuidSchema),
   recordIds: Type.Array(UuidSchema),

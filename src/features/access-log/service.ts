@@ -10,6 +10,7 @@ export function toLogView(e: LogEntryRow): LogEntryView {
     seq: e.seq,
     at: iso(e.at),
     actor: e.actor,
+    ...(e.onBehalfOf ? { onBehalfOf: e.onBehalfOf } : {}),
     action: e.action,
     grantIds: e.grantIds,
     recordIds: e.recordIds,

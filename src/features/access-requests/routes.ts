@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
+import { requestRenewal } from './renewal.js';
 import { Type } from 'typebox';
 import type { Deps } from '../../core/deps.js';
 import { authErrors, UuidSchema } from '../../core/schemas.js';
@@ -11,8 +12,10 @@ import {
   AccessRequestQuerySchema,
   AccessRequestSchema,
   ApproveSchema,
+  RenewalSchema,
 } from './schemas.js';
 import { approveRequest, denyRequest, listRequests, requestAccess } from './service.js';
+import { subjectOf } from '../../core/actor.js';
 
 /** The least time an access request is answered in, whether or not it was stored. */
 export const ANSWER_FLOOR_MS = 40;
@@ -53,7 +56,7 @@ const accessRequestRoutes: FastifyPluginAsyncTypebox<{ deps: Deps; perMinute: nu
   app.get(
     '/v1/me/access-requests',
     {
-      config: citizen,
+      config: { ...citizen, delegable: 'manage-sharing' as const },
       schema: {
         tags: ['access-requests'],
         summary: 'Requests for access to your store, newest first',
@@ -61,13 +64,13 @@ const accessRequestRoutes: FastifyPluginAsyncTypebox<{ deps: Deps; perMinute: nu
         response: { 200: AccessRequestListSchema, ...authErrors },
       },
     },
-    async (request) => listRequests(deps, actorOf(request).subjectId!, request.query),
+    async (request) => listRequests(deps, subjectOf(actorOf(request)), request.query),
   );
 
   app.post(
     '/v1/me/access-requests/:id/approve',
     {
-      config: citizen,
+      config: { ...citizen, delegable: 'manage-sharing' as const },
       schema: {
         tags: ['access-requests'],
         summary: 'Approve a request, optionally narrowing it; answers with the grant and its receipt',
@@ -83,14 +86,14 @@ const accessRequestRoutes: FastifyPluginAsyncTypebox<{ deps: Deps; perMinute: nu
     async (request, reply) => {
       const actor = actorOf(request);
       reply.code(201);
-      return approveRequest(deps, actor, actor.subjectId!, request.params.id, request.body);
+      return approveRequest(deps, actor, subjectOf(actor), request.params.id, request.body);
     },
   );
 
   app.post(
     '/v1/me/access-requests/:id/deny',
     {
-      config: citizen,
+      config: { ...citizen, delegable: 'manage-sharing' as const },
       schema: {
         tags: ['access-requests'],
         summary: 'Deny a request: nothing is granted',
@@ -100,7 +103,24 @@ const accessRequestRoutes: FastifyPluginAsyncTypebox<{ deps: Deps; perMinute: nu
     },
     async (request) => {
       const actor = actorOf(request);
-      return denyRequest(deps, actor, actor.subjectId!, request.params.id);
+      return denyRequest(deps, actor, subjectOf(actor), request.params.id);
+    },
+  );
+
+  app.post(
+    '/v1/grants/:id/renewal',
+    {
+      config: { auth: ['practitioner', 'client'] },
+      schema: {
+        tags: ['supporters'],
+        summary: 'Ask the person to renew a grant you hold: an access request with its terms, for them to approve',
+        params: IdParams,
+        response: { 202: RenewalSchema, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      reply.code(202);
+      return requestRenewal(deps, actorOf(request), request.params.id);
     },
   );
 };

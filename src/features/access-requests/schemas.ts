@@ -61,3 +61,8 @@ export type AccessRequestInput = Static<typeof AccessRequestInputSchema>;
 export type ApproveInput = Static<typeof ApproveSchema>;
 export type AccessRequestView = Static<typeof AccessRequestSchema>;
 export type Accepted = Static<typeof AcceptedSchema>;
+
+export const RenewalSchema = Type.Object({
+  ...AcceptedSchema.properties,
+  renewalOf: UuidSchema,
+});

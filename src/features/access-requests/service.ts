@@ -7,6 +7,7 @@ import { openField, sealField } from '../../crypto/envelope.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../errors.js';
 import type { AccessRequestRow } from '../../storage/contract.js';
 import { logEntry } from '../access-log/entry.js';
+import { noticeToPerson } from '../notifications/service.js';
 import { describeSupporter } from '../accounts/service.js';
 import type { GrantView } from '../grants/schemas.js';
 import { newGrant, toGrantView } from '../grants/service.js';
@@ -77,6 +78,7 @@ export async function requestAccess(deps: Deps, actor: Actor, subjectId: string,
     decidedAt: null,
     grantId: null,
   });
+  await deps.storage.notifications.add(await noticeToPerson(deps, subjectId, 'access-request', { requestId: id, requesterAccountId: actor.accountId }));
   return accepted;
 }
 
@@ -129,8 +131,15 @@ async function pending(deps: Deps, subjectId: string, id: string, now: number): 
   return r;
 }
 
-/** Checks an approval narrows the request and returns the terms the grant will have. */
-function narrowed(r: AccessRequestRow, n: ApproveInput): AccessRequestInput {
+/** What was asked for, as a request or a referral holds it. */
+export type AskedTerms = Pick<AccessRequestRow, 'access' | 'categories' | 'types' | 'fromAt' | 'toAt' | 'grantExpiresAt' | 'purpose'>;
+
+/**
+ * Checks an approval narrows what was asked (never widens it) and returns the terms the grant
+ * will have. Shared by access requests and referrals.
+ * @throws ValidationError naming each field that widens
+ */
+export function narrowed(r: AskedTerms, n: ApproveInput): AccessRequestInput {
   const errors: FieldError[] = [];
   const err = (field: string, detail: string) => errors.push({ field, pointer: `/${field}`, in: 'body', detail });
   const from = n.from === undefined ? undefined : parseInstant(n.from, 'start');

@@ -50,7 +50,8 @@ const alertRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { dep
   app.get(
     '/v1/alerts/stream',
     {
-      config: supporters,
+      // The web app's alerts page listens with its session cookie (a GET changes nothing).
+      config: { ...supporters, credentials: 'token-or-cookie' },
       schema: {
         tags: ['watches'],
         summary: 'New alerts as server-sent events (event `alert`, data = the alert JSON)',

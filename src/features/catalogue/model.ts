@@ -47,6 +47,13 @@ const ItemSchema = Type.Object({
 const QuestionnaireSchema = Type.Object({
   itemMin: Type.Integer(),
   itemMax: Type.Integer(),
+  answerLabels: Type.Optional(
+    Type.Array(Type.Object({ value: Type.Integer(), label: Type.String() }), {
+      description:
+        'What answers mean, where the licence allows showing them: every value, or only the ends of the scale ' +
+        '(WEMWBS and SWEMWBS, whose wording is licensed, as the description already gives them)',
+    }),
+  ),
   items: Type.Array(ItemSchema),
   scoring: Type.Object({
     total: Type.Union([Type.Literal('sum'), Type.Literal('none')], { description: '`none`: items are reported on their own' }),
@@ -94,6 +101,12 @@ export const TypeDefSchema = Type.Object(
     text: Type.Optional(TextSchema),
     codes: CodesSchema,
     licence: Type.Union([Type.String(), Type.Null()]),
+    meaningfulChange: Type.Optional(
+      Type.Object(
+        { score: Type.Number({ description: 'Smallest change in score, either way, that is meaningful for one person' }), source: Type.String() },
+        { description: 'Where a published study sets one; charts mark changes this large' },
+      ),
+    ),
     sources: Type.Array(Type.String()),
   },
   { $id: 'TypeDef' },

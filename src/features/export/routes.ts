@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import type { FastifyReply } from 'fastify';
+import type { Actor } from '../../core/actor.js';
 import type { Deps } from '../../core/deps.js';
 import { authErrors } from '../../core/schemas.js';
 import { actorOf } from '../../plugins/auth.js';
@@ -21,6 +23,29 @@ const itemSchemas: Record<keyof Serialisers, object> = {
 
 /** Stream buffer: enough to keep the socket busy, small enough that memory stays flat. */
 const HIGH_WATER_MARK = 64 * 1024;
+
+/**
+ * Streams a person's export as a download, logged before the first byte; the API route and the
+ * web app's download both answer through here.
+ */
+export async function sendExport(deps: Deps, actor: Actor, format: 'json' | 'fhir', reply: FastifyReply): Promise<FastifyReply> {
+  // Compiled from the same schemas the list endpoints answer with (cached per schema object).
+  const compile = (schema: object) => reply.compileSerializationSchema(schema as Record<string, unknown>);
+  const serialisers: Serialisers = {
+    record: compile(itemSchemas.record),
+    grant: compile(itemSchemas.grant),
+    accessRequest: compile(itemSchemas.accessRequest),
+    watch: compile(itemSchemas.watch),
+    logEntry: compile(itemSchemas.logEntry),
+  };
+  const ex = await startExport(deps, actor, format, serialisers);
+  // A stream bypasses the response schema: fastify pipes it to the socket as written.
+  reply
+    .header('content-type', ex.contentType)
+    .header('content-disposition', `attachment; filename="${ex.filename}"`)
+    .header('cache-control', 'no-store');
+  return reply.send(Readable.from(ex.body, { objectMode: false, highWaterMark: HIGH_WATER_MARK }));
+}
 
 const exportRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   app.get(
@@ -56,22 +81,7 @@ const exportRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { de
         const { filename, contentType } = exportHeaders(format, deps.clock.now());
         return reply.header('content-type', contentType).header('content-disposition', `attachment; filename="${filename}"`).send();
       }
-      // Compiled from the same schemas the list endpoints answer with (cached per schema object).
-      const compile = (schema: object) => reply.compileSerializationSchema(schema as Record<string, unknown>);
-      const serialisers: Serialisers = {
-        record: compile(itemSchemas.record),
-        grant: compile(itemSchemas.grant),
-        accessRequest: compile(itemSchemas.accessRequest),
-        watch: compile(itemSchemas.watch),
-        logEntry: compile(itemSchemas.logEntry),
-      };
-      const ex = await startExport(deps, actorOf(request), format, serialisers);
-      // A stream bypasses the response schema: fastify pipes it to the socket as written.
-      reply
-        .header('content-type', ex.contentType)
-        .header('content-disposition', `attachment; filename="${ex.filename}"`)
-        .header('cache-control', 'no-store');
-      return reply.send(Readable.from(ex.body, { objectMode: false, highWaterMark: HIGH_WATER_MARK }));
+      return sendExport(deps, actorOf(request), format, reply);
     },
   );
 };

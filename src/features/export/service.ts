@@ -1,4 +1,4 @@
-import type { Actor } from '../../core/actor.js';
+import { subjectOf, type Actor } from '../../core/actor.js';
 import type { Deps } from '../../core/deps.js';
 import { iso } from '../../core/time.js';
 import { currentCheckpoint } from '../access-log/checkpoints.js';
@@ -143,7 +143,7 @@ async function* fhirBundle(deps: Deps, subject: ExportSubject, exportId: string,
  * @param serialisers how `json` items are written (the list endpoints' response schemas)
  */
 export async function startExport(deps: Deps, actor: Actor, format: ExportFormat, serialisers: Serialisers): Promise<Export> {
-  const subjectId = actor.subjectId!;
+  const subjectId = subjectOf(actor);
   const me = await describeMe(deps, actor);
   const subject: ExportSubject = { subjectId, accountId: me.accountId, handle: me.handle, displayName: me.displayName, createdAt: me.createdAt };
   const now = deps.clock.now();

@@ -14,6 +14,13 @@ export function defaultMembers(access: GrantRow['access'] | 'aggregate'): GrantM
   return access === 'read' ? 'practitioners' : 'all';
 }
 
+/** Whether a grant (whatever its state) is made to this holder: to it, or to its organisation for its kind. */
+export function grantReaches(g: GrantRow, holder: Holder): boolean {
+  if (g.granteeAccountId !== null) return g.granteeAccountId === holder.accountId;
+  if (g.granteeOrganisationId === null || g.granteeOrganisationId !== holder.organisationId) return false;
+  return g.members === 'all' || (g.members === 'practitioners' && holder.kind === 'practitioner') || (g.members === 'clients' && holder.kind === 'client');
+}
+
 /**
  * A stored account as a holder of grants, or null when it can hold none now (missing or
  * disabled): a disabled supporter's watches and streams stop with it.

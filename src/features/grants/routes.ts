@@ -5,6 +5,7 @@ import { authErrors } from '../../core/schemas.js';
 import { actorOf } from '../../plugins/auth.js';
 import { GrantInputSchema, GrantListQuerySchema, GrantListSchema, GrantParamsSchema, OwnGrantListQuerySchema, PreviewSchema } from './schemas.js';
 import { createGrant, getOwnGrant, listGranteeGrants, listOwnGrants, previewGrant, revokeGrant } from './service.js';
+import { subjectOf } from '../../core/actor.js';
 
 const grantRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   const citizen = { auth: ['citizen' as const] };
@@ -13,7 +14,7 @@ const grantRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { dep
   app.post(
     '/v1/me/grants',
     {
-      config: citizen,
+      config: { ...citizen, delegable: 'manage-sharing' as const },
       schema: {
         tags: ['grants'],
         summary: 'Grant a supporter or organisation a slice of your store; answers with a signed consent receipt',
@@ -24,14 +25,14 @@ const grantRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { dep
     async (request, reply) => {
       const actor = actorOf(request);
       reply.code(201);
-      return createGrant(deps, actor, actor.subjectId!, request.body);
+      return createGrant(deps, actor, subjectOf(actor), request.body);
     },
   );
 
   app.post(
     '/v1/me/grants/preview',
     {
-      config: citizen,
+      config: { ...citizen, delegable: 'manage-sharing' as const },
       schema: {
         tags: ['grants'],
         summary: 'What a grant with these terms would expose now (creates nothing)',
@@ -39,31 +40,31 @@ const grantRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { dep
         response: { 200: PreviewSchema, ...authErrors },
       },
     },
-    async (request) => previewGrant(deps, actorOf(request).subjectId!, request.body),
+    async (request) => previewGrant(deps, subjectOf(actorOf(request)), request.body),
   );
 
   app.get(
     '/v1/me/grants',
     {
-      config: citizen,
+      config: { ...citizen, delegable: 'manage-sharing' as const },
       schema: { tags: ['grants'], summary: 'Your grants, newest first', querystring: OwnGrantListQuerySchema, response: { 200: GrantListSchema, ...authErrors } },
     },
-    async (request) => listOwnGrants(deps, actorOf(request).subjectId!, request.query),
+    async (request) => listOwnGrants(deps, subjectOf(actorOf(request)), request.query),
   );
 
   app.get(
     '/v1/me/grants/:id',
     {
-      config: citizen,
+      config: { ...citizen, delegable: 'manage-sharing' as const },
       schema: { tags: ['grants'], summary: 'One of your grants', params: GrantParamsSchema, response: { 200: Grant, ...authErrors } },
     },
-    async (request) => getOwnGrant(deps, actorOf(request).subjectId!, request.params.id),
+    async (request) => getOwnGrant(deps, subjectOf(actorOf(request)), request.params.id),
   );
 
   app.delete(
     '/v1/me/grants/:id',
     {
-      config: citizen,
+      config: { ...citizen, delegable: 'manage-sharing' as const },
       schema: {
         tags: ['grants'],
         summary: 'Revoke a grant: effective on the next request; answers with a revocation receipt',
@@ -73,7 +74,7 @@ const grantRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { dep
     },
     async (request) => {
       const actor = actorOf(request);
-      return revokeGrant(deps, actor, actor.subjectId!, request.params.id);
+      return revokeGrant(deps, actor, subjectOf(actor), request.params.id);
     },
   );
 

@@ -61,7 +61,7 @@ export interface Grantee {
  * disabled, or an organisation), and settles `members` for organisation grants.
  * @throws ValidationError naming `grantee.accountId`, `grantee.organisationId` or `members`
  */
-async function checkGrantee(deps: Deps, input: Pick<GrantInput, 'grantee' | 'members' | 'access'>): Promise<Grantee> {
+export async function checkGrantee(deps: Deps, input: Pick<GrantInput, 'grantee' | 'members' | 'access'>): Promise<Grantee> {
   const { grantee } = input;
   if ('accountId' in grantee) {
     if (input.members !== undefined) throw ValidationError.body('members', 'applies only to grants to an organisation');

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
+import { subjectOf } from '../../core/actor.js';
 import type { Deps } from '../../core/deps.js';
 import { authErrors, UuidSchema } from '../../core/schemas.js';
 import { TesseraError } from '../../errors.js';
@@ -59,7 +60,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRouteOptions> = async (app, 
     '/v1/me/imports',
     {
       bodyLimit: IMPORT_BODY_LIMIT,
-      config: { auth: ['citizen'] },
+      config: { auth: ['citizen'], delegable: 'add-records' },
       schema: {
         tags: ['imports'],
         summary: 'Import a FHIR R4 Bundle, Open mHealth data points or CSV into your own store (all or nothing; the same content twice adds nothing)',
@@ -68,8 +69,8 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRouteOptions> = async (app, 
       },
     },
     async (request, reply) => {
-      const actor = actorOf(request);
-      const started = await startImport(deps, actor, actor.subjectId!, formatOf(request.headers['content-type'], request.body), request.body);
+      const target = { subjectId: subjectOf(actorOf(request)), through: 'own' as const };
+      const started = await startImport(deps, actorOf(request), target, formatOf(request.headers['content-type'], request.body), request.body);
       return answer(reply, started, `/v1/me/imports/${started.view.id}`);
     },
   );
@@ -77,7 +78,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRouteOptions> = async (app, 
   app.get(
     '/v1/me/imports/:id',
     {
-      config: { auth: ['citizen'] },
+      config: { auth: ['citizen'], delegable: 'add-records' },
       schema: {
         tags: ['imports'],
         summary: 'One of your imports: status and progress',
@@ -87,7 +88,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRouteOptions> = async (app, 
     },
     async (request) => {
       const actor = actorOf(request);
-      return importStatus(deps, actor.subjectId!, actor.accountId, request.params.id);
+      return importStatus(deps, subjectOf(actor), actor.accountId, request.params.id);
     },
   );
 
@@ -106,7 +107,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRouteOptions> = async (app, 
     },
     async (request, reply) => {
       const { subjectId } = request.params;
-      const started = await startImport(deps, actorOf(request), subjectId, formatOf(request.headers['content-type'], request.body), request.body);
+      const started = await startImport(deps, actorOf(request), { subjectId, through: 'grants' }, formatOf(request.headers['content-type'], request.body), request.body);
       return answer(reply, started, `/v1/subjects/${subjectId}/imports/${started.view.id}`);
     },
   );

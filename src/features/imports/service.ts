@@ -53,6 +53,12 @@ function digestText(importer: string, c: ComposedRecord): string {
   return canonicalJson({ a: importer, t: c.type, c: c.category, e: c.effectiveAt, v: c.content });
 }
 
+/** Whose store, and on what footing: the person's own (or their delegate's), or a supporter's grants. */
+export interface ImportTarget {
+  subjectId: string;
+  through: 'own' | 'grants';
+}
+
 interface Started {
   view: ImportView;
   /** Settles when the import is done; present for imports that continue after the answer. */
@@ -65,7 +71,8 @@ interface Started {
  * @throws ValidationError naming entries (nothing stored); ForbiddenError for an entry outside
  *   every append grant or the token's scopes
  */
-export async function startImport(deps: Deps, actor: Actor, subjectId: string, format: ImportFormat, body: unknown): Promise<Started> {
+export async function startImport(deps: Deps, actor: Actor, target: ImportTarget, format: ImportFormat, body: unknown): Promise<Started> {
+  const { subjectId } = target;
   const parsed = parseImport(deps, format, body);
   if (parsed.errors.length) throw new ValidationError(parsed.errors.slice(0, MAX_ERRORS));
   if (parsed.entries.length === 0) throw ValidationError.body('(root)', 'holds nothing to import');
@@ -85,7 +92,7 @@ export async function startImport(deps: Deps, actor: Actor, subjectId: string, f
     finishedAt: null,
   };
   await deps.storage.imports.createJob(job);
-  const run = runImport(deps, actor, job, parsed.entries, parsed.leftOut);
+  const run = runImport(deps, actor, target, job, parsed.entries, parsed.leftOut);
   if (job.total <= SYNC_LIMIT) {
     await run;
     return { view: await importStatus(deps, subjectId, actor.accountId, job.id) };
@@ -103,7 +110,7 @@ async function fail(deps: Deps, job: ImportJobRow, e: unknown): Promise<never> {
   throw e;
 }
 
-async function runImport(deps: Deps, actor: Actor, job: ImportJobRow, entries: Entry[], leftOut: number): Promise<void> {
+async function runImport(deps: Deps, actor: Actor, target: ImportTarget, job: ImportJobRow, entries: Entry[], leftOut: number): Promise<void> {
   try {
     // 1. Check and score everything, in chunks, keeping every error.
     const composed: ComposedRecord[] = [];
@@ -124,7 +131,7 @@ async function runImport(deps: Deps, actor: Actor, job: ImportJobRow, entries: E
     if (errors.length) throw new ValidationError(errors);
     // 2. Leave out what the store (or this import) already holds, then store the rest at once.
     for (let attempt = 0; ; attempt++) {
-      if (await storeNew(deps, actor, job, entries, composed, leftOut)) return;
+      if (await storeNew(deps, actor, target.through === 'grants', job, entries, composed, leftOut)) return;
       if (attempt === 1) throw new ConflictError('Another import of the same entries was storing at the same time; import again');
     }
   } catch (e) {
@@ -132,9 +139,8 @@ async function runImport(deps: Deps, actor: Actor, job: ImportJobRow, entries: E
   }
 }
 
-async function storeNew(deps: Deps, actor: Actor, job: ImportJobRow, entries: Entry[], composed: ComposedRecord[], leftOut: number): Promise<boolean> {
+async function storeNew(deps: Deps, actor: Actor, supporter: boolean, job: ImportJobRow, entries: Entry[], composed: ComposedRecord[], leftOut: number): Promise<boolean> {
   const { subjectId } = job;
-  const supporter = actor.kind !== 'citizen';
   // Grants are read again here, so a revocation during a long import still bites; every entry
   // must lie inside them, even one the store already holds (else `skipped` would tell).
   const grants = supporter ? await grantsAllowing(deps, actor, subjectId, 'append') : [];

@@ -39,6 +39,7 @@ export async function remacAll(deps: Deps, options: { missing: boolean }): Promi
     consider('accounts', stale.accounts, (a) => macOf.account(keyring, a), (a) => macHolds.account(keyring, a));
     consider('sessions', stale.sessions, (s) => macOf.session(keyring, s), (s) => macHolds.session(keyring, s));
     consider('grants', stale.grants, (g) => macOf.grant(keyring, g), (g) => macHolds.grant(keyring, g));
+    consider('delegations', stale.delegations, (d) => macOf.delegation(keyring, d), (d) => macHolds.delegation(keyring, d));
     if (moves.length === 0) return report;
     report.remade += await storage.integrity.replace(moves);
   }

@@ -5,6 +5,7 @@ import { authErrors } from '../../core/schemas.js';
 import { actorOf } from '../../plugins/auth.js';
 import { RecordInputSchema, RecordListSchema, RecordParamsSchema, RecordQuerySchema } from './schemas.js';
 import { createOwnRecord, deleteOwnRecord, getRecord, listRecords, ownScope, toRecordQuery } from './service.js';
+import { subjectOf } from '../../core/actor.js';
 
 /** A citizen's own store: `/v1/me/records`. */
 const ownRecordRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
@@ -13,7 +14,7 @@ const ownRecordRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, {
   app.post(
     '/v1/me/records',
     {
-      config: citizen,
+      config: { ...citizen, delegable: 'add-records' as const },
       schema: {
         tags: ['records'],
         summary: 'Add a record to your own store (scored where it is a questionnaire)',
@@ -30,7 +31,7 @@ const ownRecordRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, {
   app.get(
     '/v1/me/records',
     {
-      config: citizen,
+      config: { ...citizen, delegable: 'read-records' as const },
       schema: {
         tags: ['records'],
         summary: 'List your records, newest first',
@@ -39,7 +40,7 @@ const ownRecordRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, {
       },
     },
     async (request) => {
-      const { items, nextCursor } = await listRecords(deps, ownScope(actorOf(request).subjectId!), toRecordQuery(deps, request.query));
+      const { items, nextCursor } = await listRecords(deps, ownScope(subjectOf(actorOf(request))), toRecordQuery(deps, request.query));
       return { items, nextCursor };
     },
   );
@@ -47,10 +48,10 @@ const ownRecordRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, {
   app.get(
     '/v1/me/records/:id',
     {
-      config: citizen,
+      config: { ...citizen, delegable: 'read-records' as const },
       schema: { tags: ['records'], summary: 'One of your records', params: RecordParamsSchema, response: { 200: Type.Ref('Record'), ...authErrors } },
     },
-    async (request) => getRecord(deps, ownScope(actorOf(request).subjectId!), request.params.id),
+    async (request) => getRecord(deps, ownScope(subjectOf(actorOf(request))), request.params.id),
   );
 
   app.delete(

@@ -31,7 +31,9 @@ export const RecordBatchSchema = Type.Object(
 );
 
 const SourceSchema = Type.Object({
-  kind: Type.Union([Type.Literal('self'), Type.Literal('practitioner'), Type.Literal('client')]),
+  kind: Type.Union([Type.Literal('self'), Type.Literal('delegate'), Type.Literal('practitioner'), Type.Literal('client')], {
+    description: '`delegate`: written for the person by someone they named as their delegate',
+  }),
   accountId: UuidSchema,
   organisationId: Type.Union([UuidSchema, Type.Null()]),
 });

@@ -1,5 +1,5 @@
 import { timeOrderedId } from '../../crypto/secrets.js';
-import type { Actor } from '../../core/actor.js';
+import { subjectOf, type Actor } from '../../core/actor.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { Deps } from '../../core/deps.js';
 import { iso, parseWindow } from '../../core/time.js';
@@ -19,6 +19,7 @@ export function ownScope(subjectId: string): Scope {
 }
 
 function sourceOf(actor: Actor): Pick<RecordRow, 'sourceKind' | 'sourceAccountId' | 'sourceOrganisationId'> {
+  if (actor.onBehalfOf) return { sourceKind: 'delegate', sourceAccountId: actor.accountId, sourceOrganisationId: null };
   const kind = actor.kind === 'citizen' ? 'self' : actor.kind === 'client' ? 'client' : 'practitioner';
   return { sourceKind: kind, sourceAccountId: actor.accountId, sourceOrganisationId: actor.organisationId };
 }
@@ -98,7 +99,7 @@ export async function sealComposed(deps: Deps, actor: Actor, subjectId: string, 
 
 /** Adds records to the caller's own store. */
 export async function createOwnRecord(deps: Deps, actor: Actor, input: RecordInput): Promise<RecordView> {
-  const { rows, views, effects } = await prepareRecords(deps, actor, actor.subjectId!, [input], false);
+  const { rows, views, effects } = await prepareRecords(deps, actor, subjectOf(actor), [input], false);
   await deps.storage.records.insert(rows, effects);
   publishAlerts(deps, effects.alerts);
   return views[0]!;
@@ -182,7 +183,7 @@ export async function getRecord(deps: Deps, scope: Scope, id: string): Promise<R
  * @throws NotFoundError when the person has no such record (another person's id included)
  */
 export async function deleteOwnRecord(deps: Deps, actor: Actor, id: string): Promise<void> {
-  const subjectId = actor.subjectId!;
+  const subjectId = subjectOf(actor);
   const now = deps.clock.now();
   if (!(await deps.storage.records.delete(subjectId, id, logEntry(actor, subjectId, 'records.delete', now, { recordIds: [id] })))) {
     throw new NotFoundError('No such record');

@@ -49,14 +49,14 @@ function accessToken(ctx: TokenContext, account: AccountRow, sessionId: string) 
 }
 
 /**
- * RFC 6749 §4.3 password grant. Unknown handle and wrong password get the same answer and
- * take the same time; failures are counted per handle and IP.
+ * Checks a handle and password, as every password login does (the token endpoint and the web
+ * app's login form). Unknown handle and wrong password get the same answer and take the same
+ * time; failures are counted per handle and IP by the one login throttle.
+ * @throws OAuthError 400 `invalid_grant`, or 429 while the throttle holds the pair or IP
  */
-export async function passwordGrant(deps: Deps, ctx: TokenContext, req: TokenRequest): Promise<TokenResponse> {
-  const handle = required(req, 'username').trim().toLowerCase();
-  const password = required(req, 'password');
-  const now = deps.clock.now();
-  const wait = await deps.loginThrottle.retryAfter(handle, ctx.ip, now);
+export async function checkPasswordLogin(deps: Deps, ip: string, username: string, password: string): Promise<AccountRow> {
+  const handle = username.trim().toLowerCase();
+  const wait = await deps.loginThrottle.retryAfter(handle, ip, deps.clock.now());
   if (wait > 0) {
     throw new OAuthError(429, 'invalid_request', `Too many failed logins; try again in ${wait} s`, { 'retry-after': String(wait) });
   }
@@ -65,18 +65,35 @@ export async function passwordGrant(deps: Deps, ctx: TokenContext, req: TokenReq
   if (account) checkAccount(deps.keyring, account);
   const ok = account?.passwordHash ? await verifyPassword(account.passwordHash, password) : await verifyAgainstDummy(password);
   if (!account || !ok || account.disabledAt !== null || account.kind === 'client') {
-    await deps.loginThrottle.fail(handle, ctx.ip, deps.clock.now());
+    await deps.loginThrottle.fail(handle, ip, deps.clock.now());
     throw invalidGrant();
   }
-  await deps.loginThrottle.succeed(handle, ctx.ip);
+  await deps.loginThrottle.succeed(handle, ip);
+  return account;
+}
+
+/**
+ * Opens a login session: the row every later request is authenticated against, so revoking it
+ * (logout, refresh replay, erasure) ends the login everywhere it is used.
+ * @param id the session id (random for tokens; derived from the cookie secret for the web app)
+ * @param refreshToken a refresh token to store hashed with it, if the session hands one out
+ */
+export async function openSession(deps: Deps, accountId: string, id: string, lifetimeMs: number, refreshToken?: string, scope: string | null = null): Promise<void> {
+  const now = deps.clock.now();
+  const expiresAt = now + lifetimeMs;
+  await deps.storage.sessions.create(
+    signedSession(deps.keyring, { id, accountId, createdAt: now, expiresAt, revokedAt: null, scope }),
+    refreshToken ? { tokenHash: digestToken(refreshToken), expiresAt: Math.min(now + deps.config.refreshTokenTtlSeconds * 1000, expiresAt) } : null,
+  );
+}
+
+/** RFC 6749 §4.3 password grant. */
+export async function passwordGrant(deps: Deps, ctx: TokenContext, req: TokenRequest): Promise<TokenResponse> {
+  const account = await checkPasswordLogin(deps, ctx.ip, required(req, 'username'), required(req, 'password'));
   const scope = grantedScope(account.kind, req.scope);
   const sessionId = randomUUID();
   const refreshToken = randomToken();
-  const sessionExpiresAt = now + SESSION_LIFETIME_MS;
-  await deps.storage.sessions.create(
-    signedSession(deps.keyring, { id: sessionId, accountId: account.id, createdAt: now, expiresAt: sessionExpiresAt, revokedAt: null, scope }),
-    { tokenHash: digestToken(refreshToken), expiresAt: Math.min(now + deps.config.refreshTokenTtlSeconds * 1000, sessionExpiresAt) },
-  );
+  await openSession(deps, account.id, sessionId, SESSION_LIFETIME_MS, refreshToken, scope);
   return {
     access_token: accessToken(ctx, account, sessionId),
     token_type: 'Bearer',
@@ -84,6 +101,11 @@ export async function passwordGrant(deps: Deps, ctx: TokenContext, req: TokenReq
     refresh_token: refreshToken,
     ...(scope ? { scope } : {}),
   };
+}
+
+/** Ends a login session (the web app's logout): every later request presenting it is a 401. */
+export async function endSession(deps: Deps, sessionId: string, reason: string): Promise<void> {
+  await deps.storage.sessions.revoke(sessionId, reason, deps.clock.now());
 }
 
 /**

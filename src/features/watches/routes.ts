@@ -5,6 +5,7 @@ import { authErrors, CursorSchema, LimitSchema, UuidSchema } from '../../core/sc
 import { actorOf } from '../../plugins/auth.js';
 import { WatchInputSchema, WatchListSchema, WatchSchema } from './schemas.js';
 import { createWatch, deleteOwnWatch, deleteWatchOnMe, listOwnWatches, listWatchesOnMe } from './service.js';
+import { subjectOf } from '../../core/actor.js';
 
 const watchRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   const supporters = ['practitioner' as const, 'client' as const];
@@ -54,7 +55,7 @@ const watchRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { dep
   app.get(
     '/v1/me/watches',
     {
-      config: { auth: ['citizen'] },
+      config: { auth: ['citizen'], delegable: 'manage-sharing' as const },
       schema: {
         tags: ['watches'],
         summary: 'Who watches what on your store, oldest first',
@@ -62,13 +63,13 @@ const watchRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { dep
         response: { 200: WatchListSchema, ...authErrors },
       },
     },
-    async (request) => listWatchesOnMe(deps, actorOf(request).subjectId!, request.query),
+    async (request) => listWatchesOnMe(deps, subjectOf(actorOf(request)), request.query),
   );
 
   app.delete(
     '/v1/me/watches/:id',
     {
-      config: { auth: ['citizen'] },
+      config: { auth: ['citizen'], delegable: 'manage-sharing' as const },
       schema: {
         tags: ['watches'],
         summary: 'Remove a watch on your store (the supporter is told in their feed)',
@@ -78,7 +79,7 @@ const watchRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { dep
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      await deleteWatchOnMe(deps, actor, actor.subjectId!, request.params.id);
+      await deleteWatchOnMe(deps, actor, subjectOf(actor), request.params.id);
       reply.code(204).send(null);
     },
   );

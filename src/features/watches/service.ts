@@ -4,6 +4,7 @@ import type { Deps } from '../../core/deps.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { iso } from '../../core/time.js';
 import { activeHoldings, holderOf } from '../grants/holdings.js';
+import { noticeToPerson } from '../notifications/service.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { GrantRow, WatchRow } from '../../storage/contract.js';
 import { logEntry } from '../access-log/entry.js';
@@ -71,6 +72,7 @@ export async function createWatch(deps: Deps, actor: Actor, subjectId: string, g
     deletedBy: null,
   };
   await deps.storage.watches.create(row);
+  await deps.storage.notifications.add(await noticeToPerson(deps, subjectId, 'watch-created', { watchId: row.id, watcherAccountId: actor.accountId, type: row.type }));
   return toView(deps, row, true);
 }
 

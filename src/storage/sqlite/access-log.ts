@@ -14,6 +14,7 @@ export function fromDbLog(r: DbLog): LogEntryRow {
     seq: r.seq,
     at: r.at,
     actor: { accountId: r.actorAccountId, organisationId: r.actorOrganisationId, kind: r.actorKind },
+    ...(r.onBehalfOf ? { onBehalfOf: { accountId: r.onBehalfOf } } : {}),
     action: r.action,
     grantIds: JSON.parse(r.grantIds) as string[],
     recordIds: JSON.parse(r.recordIds) as string[],
@@ -34,8 +35,8 @@ function statementsFor(db: Db): { last: Statement; insert: Statement } {
     s = {
       last: db.$client.prepare('SELECT seq, hash FROM access_log WHERE subject_id = ? ORDER BY seq DESC LIMIT 1'),
       insert: db.$client.prepare(
-        `INSERT INTO access_log (id, subject_id, seq, at, actor_account_id, actor_organisation_id, actor_kind, action,
-         grant_ids, record_ids, query, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO access_log (id, subject_id, seq, at, actor_account_id, actor_organisation_id, actor_kind, on_behalf_of, action,
+         grant_ids, record_ids, query, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
     };
     statements.set(db.$client, s);
@@ -58,6 +59,7 @@ export function appendLogEntry(db: Db, e: LogEntryInput): LogEntryRow {
     row.actor.accountId,
     row.actor.organisationId,
     row.actor.kind,
+    row.onBehalfOf?.accountId ?? null,
     row.action,
     JSON.stringify(row.grantIds),
     JSON.stringify(row.recordIds),

@@ -48,6 +48,9 @@ export function accountsRepo(db: Db): AccountsRepo {
     async findById(id) {
       return fromDb(byId.get({ id }));
     },
+    async findBySubject(subjectId) {
+      return fromDb(db.select().from(accounts).where(eq(accounts.subjectId, subjectId)).get());
+    },
     async disable(accountId, now, logs = []) {
       return db.transaction(
         () => {

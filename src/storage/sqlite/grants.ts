@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { AccountKind, CreatedPosition, GrantRow, GrantsRepo, GrantStatus, Holder } from '../contract.js';
 import { appendLogEntry } from './access-log.js';
 import type { Db } from './open.js';
@@ -88,6 +88,11 @@ export function grantsRepo(db: Db): GrantsRepo {
       );
     },
 
+    async find(id) {
+      const r = db.select().from(grants).where(eq(grants.id, id)).get();
+      return r ? fromDbGrant(r) : undefined;
+    },
+
     async get(subjectId, id) {
       const r = byId.get({ subjectId, id });
       return r ? fromDbGrant(r) : undefined;
@@ -129,6 +134,18 @@ export function grantsRepo(db: Db): GrantsRepo {
       const members = membersReaching(holder.kind).find((m) => m !== 'all') ?? '';
       const organisationId = members ? (holder.organisationId ?? '') : '';
       return active.all({ subjectId, accountId: holder.accountId, organisationId, members, now }).map(fromDbGrant);
+    },
+
+    async expiringBetween(from, to, limit, after) {
+      const position = after ? or(gt(grants.expiresAt, after.expiresAt), and(eq(grants.expiresAt, after.expiresAt), gt(grants.id, after.id))) : undefined;
+      return db
+        .select()
+        .from(grants)
+        .where(and(isNull(grants.revokedAt), gte(grants.expiresAt, from), lt(grants.expiresAt, to), position))
+        .orderBy(asc(grants.expiresAt), asc(grants.id))
+        .limit(limit)
+        .all()
+        .map(fromDbGrant);
     },
 
     async activeForOrganisation(organisationId, kind, now) {

@@ -4,11 +4,14 @@ import { accessRequestsRepo } from './access-requests.js';
 import { accountsRepo } from './accounts.js';
 import { assertionsRepo } from './assertions.js';
 import { grantsRepo } from './grants.js';
+import { delegationsRepo } from './delegations.js';
 import { idempotencyRepo } from './idempotency.js';
+import { notificationsRepo } from './notifications.js';
 import { integrityRepo } from './integrity.js';
 import { openDatabase, runMigrations, type Db } from './open.js';
 import { organisationsRepo } from './organisations.js';
 import { recordsRepo } from './records.js';
+import { referralsRepo } from './referrals.js';
 import { keysRepo } from './subject-keys.js';
 import { sessionsRepo } from './sessions.js';
 import { subjectsRepo } from './subjects.js';
@@ -53,6 +56,9 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     integrity: integrityRepo(db),
     imports: importsRepo(db),
     bulkExports: bulkExportsRepo(db),
+    delegations: delegationsRepo(db),
+    notifications: notificationsRepo(db),
+    referrals: referralsRepo(db),
     async ping() {
       db.$client.prepare('SELECT 1').get();
     },

@@ -1,10 +1,10 @@
 import { and, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { IntegrityRepo } from '../contract.js';
+import type { DelegationRow, IntegrityRepo } from '../contract.js';
 import { fromDb as fromDbAccount } from './accounts.js';
 import { fromDbGrant } from './grants.js';
 import type { Db } from './open.js';
-import { accounts, grants, integrityBackfill, sessions } from './schema.js';
+import { accounts, delegations, grants, integrityBackfill, sessions } from './schema.js';
 
 /** A MAC not made under `kekId` (or, with `missing`, no MAC at all). */
 function staleMac(column: SQLiteColumn, kekId: string, missing: boolean): SQL {
@@ -36,11 +36,18 @@ export function integrityRepo(db: Db): IntegrityRepo {
           .limit(limit)
           .all()
           .map(fromDbGrant),
+        delegations: db
+          .select()
+          .from(delegations)
+          .where(and(isNull(delegations.revokedAt), gt(delegations.expiresAt, now), staleMac(delegations.integrity, kekId, missing)))
+          .limit(limit)
+          .all()
+          .map((d) => ({ ...d, powers: JSON.parse(d.powers) as DelegationRow['powers'] })),
       };
     },
 
     async replace(moves) {
-      const tables = { accounts, sessions, grants };
+      const tables = { accounts, sessions, grants, delegations };
       return db.transaction(
         () => {
           let changed = 0;

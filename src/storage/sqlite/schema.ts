@@ -102,7 +102,7 @@ export const records = sqliteTable(
     type: text('type').notNull(),
     effectiveAt: integer('effective_at').notNull(),
     createdAt: integer('created_at').notNull(),
-    sourceKind: text('source_kind', { enum: ['self', 'practitioner', 'client'] }).notNull(),
+    sourceKind: text('source_kind', { enum: ['self', 'delegate', 'practitioner', 'client'] }).notNull(),
     sourceAccountId: text('source_account_id').notNull(),
     sourceOrganisationId: text('source_organisation_id'),
     schemaVersion: integer('schema_version').notNull(),
@@ -199,6 +199,8 @@ export const accessLog = sqliteTable(
     actorAccountId: text('actor_account_id'),
     actorOrganisationId: text('actor_organisation_id'),
     actorKind: text('actor_kind').notNull(),
+    /** The person a delegate acted for (their account id); null when the actor acted as themselves. */
+    onBehalfOf: text('on_behalf_of'),
     action: text('action').notNull(),
     grantIds: text('grant_ids').notNull(),
     recordIds: text('record_ids').notNull(),
@@ -336,6 +338,79 @@ export const integrityBackfill = sqliteTable('integrity_backfill', {
   id: integer('id').primaryKey(),
   at: integer('at').notNull(),
 });
+
+/** A person's delegate and the powers they hold (DESIGN "Delegates"); the powers carry a MAC. */
+export const delegations = sqliteTable(
+  'delegations',
+  {
+    id: text('id').primaryKey(),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id, { onDelete: 'cascade' }),
+    personAccountId: text('person_account_id').notNull(),
+    delegateAccountId: text('delegate_account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    /** JSON array of powers. */
+    powers: text('powers').notNull(),
+    basis: text('basis', { enum: ['consent', 'lasting-power-of-attorney', 'deputyship', 'parental-responsibility'] }).notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    receipt: text('receipt').notNull(),
+    revocationReceipt: text('revocation_receipt'),
+    integrity: text('integrity'),
+  },
+  (t) => [index('delegations_subject').on(t.subjectId, t.createdAt), index('delegations_delegate').on(t.delegateAccountId)],
+);
+
+/** Notices for one account (a person, or a supporter): ids and codes only, no personal content. */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    recipientAccountId: text('recipient_account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    subjectId: text('subject_id').references(() => subjects.id, { onDelete: 'cascade' }),
+    at: integer('at').notNull(),
+    /** JSON: ids and codes. */
+    data: text('data').notNull(),
+    readAt: integer('read_at'),
+    dedupeKey: text('dedupe_key'),
+  },
+  (t) => [index('notifications_recipient').on(t.recipientAccountId, t.at), uniqueIndex('notifications_dedupe').on(t.dedupeKey)],
+);
+
+/** A referral of the person by a supporter to another organisation or practitioner. */
+export const referrals = sqliteTable(
+  'referrals',
+  {
+    id: text('id').primaryKey(),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id, { onDelete: 'cascade' }),
+    referrerAccountId: text('referrer_account_id')
+      .notNull()
+      .references(() => accounts.id),
+    referrerOrganisationId: text('referrer_organisation_id'),
+    referToAccountId: text('refer_to_account_id').references(() => accounts.id),
+    referToOrganisationId: text('refer_to_organisation_id').references(() => organisations.id),
+    categories: text('categories').notNull(),
+    types: text('types'),
+    fromAt: integer('from_at'),
+    toAt: integer('to_at'),
+    purpose: text('purpose').notNull(),
+    sealedNote: blob('sealed_note', { mode: 'buffer' }),
+    grantExpiresAt: integer('grant_expires_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+    status: text('status', { enum: ['pending', 'approved', 'denied'] }).notNull(),
+    decidedAt: integer('decided_at'),
+    grantId: text('grant_id'),
+  },
+  (t) => [index('referrals_subject').on(t.subjectId, t.createdAt), index('referrals_referrer').on(t.referrerAccountId, t.createdAt)],
+);
 
 /**
  * An import into one person's store (docs/imports.md). Counts only; what went wrong names

@@ -40,7 +40,7 @@ export function keysRepo(db: Db): KeysRepo {
       const fromMacs = db.$client
         .prepare(
           `SELECT DISTINCT substr(integrity, 1, instr(integrity, '.') - 1) AS id FROM (
-             SELECT integrity FROM accounts UNION ALL SELECT integrity FROM sessions UNION ALL SELECT integrity FROM grants
+             SELECT integrity FROM accounts UNION ALL SELECT integrity FROM sessions UNION ALL SELECT integrity FROM grants UNION ALL SELECT integrity FROM delegations
            ) WHERE integrity IS NOT NULL`,
         )
         .all() as { id: string }[];

@@ -83,6 +83,14 @@ const PHQ_LICENCE =
   'colleagues with an educational grant from Pfizer Inc.; no permission is required to ' +
   'reproduce, translate, display or distribute it.';
 
+/** PHQ-9 and GAD-7 share their answer scale; both may be reproduced freely (see PHQ_LICENCE). */
+const phqAnswers = [
+  { value: 0, label: 'Not at all' },
+  { value: 1, label: 'Several days' },
+  { value: 2, label: 'More than half the days' },
+  { value: 3, label: 'Nearly every day' },
+];
+
 export const types: TypeDef[] = [
   // ---------------------------------------------------------------- questionnaires
   {
@@ -99,6 +107,10 @@ export const types: TypeDef[] = [
     questionnaire: {
       itemMin: 1,
       itemMax: 5,
+      answerLabels: [
+        { value: 1, label: 'None of the time' },
+        { value: 5, label: 'All of the time' },
+      ],
       items: [
         { n: 1, label: 'Optimism about the future' },
         { n: 2, label: 'Feeling useful' },
@@ -139,6 +151,10 @@ export const types: TypeDef[] = [
     questionnaire: {
       itemMin: 1,
       itemMax: 5,
+      answerLabels: [
+        { value: 1, label: 'None of the time' },
+        { value: 5, label: 'All of the time' },
+      ],
       items: [
         { n: 1, label: 'Optimism about the future' },
         { n: 2, label: 'Feeling useful' },
@@ -165,6 +181,10 @@ export const types: TypeDef[] = [
       snomed: snomed('718426000', 'Warwick-Edinburgh Mental Well-being Scale score'),
     },
     licence: WARWICK_LICENCE,
+    meaningfulChange: {
+      score: 3,
+      source: 'Maheswaran H, Weich S, Powell J, Stewart-Brown S (2012) Evaluating the responsiveness of the Warwick Edinburgh Mental Well-Being Scale (WEMWBS): group and individual level analysis. Health Qual Life Outcomes 10:156 — https://doi.org/10.1186/1477-7525-10-156',
+    },
     sources: [
       'Warwick Medical School, Collect, score, analyse and interpret WEMWBS — https://warwick.ac.uk/fac/sci/med/research/platform/wemwbs/using/howto',
       'Tennant R et al. (2007) The Warwick-Edinburgh Mental Well-being Scale (WEMWBS): development and UK validation. Health Qual Life Outcomes 5:63 — https://doi.org/10.1186/1477-7525-5-63',
@@ -184,6 +204,10 @@ export const types: TypeDef[] = [
     questionnaire: {
       itemMin: 0,
       itemMax: 10,
+      answerLabels: [
+        { value: 0, label: 'Not at all' },
+        { value: 10, label: 'Completely' },
+      ],
       items: [
         { n: 1, label: 'Satisfaction with life nowadays', bands: onsPositiveBands },
         { n: 2, label: 'Feeling the things one does in life are worthwhile', bands: onsPositiveBands },
@@ -216,6 +240,7 @@ export const types: TypeDef[] = [
     questionnaire: {
       itemMin: 0,
       itemMax: 3,
+      answerLabels: phqAnswers,
       items: [
         {
           n: 1,
@@ -319,6 +344,10 @@ export const types: TypeDef[] = [
       snomed: snomed('720433000', 'Patient Health Questionnaire Nine Item score'),
     },
     licence: PHQ_LICENCE,
+    meaningfulChange: {
+      score: 5,
+      source: 'Löwe B, Unützer J, Callahan CM, Perkins AJ, Kroenke K (2004) Monitoring depression treatment outcomes with the Patient Health Questionnaire-9. Med Care 42(12):1194–1201 — https://doi.org/10.1097/00005650-200412000-00006',
+    },
     sources: [
       'Kroenke K, Spitzer RL, Williams JBW (2001) The PHQ-9: validity of a brief depression severity measure. J Gen Intern Med 16(9):606–613 (scores of 5, 10, 15 and 20 mark mild, moderate, moderately severe and severe) — https://doi.org/10.1046/j.1525-1497.2001.016009606.x',
       'eMentalHealth.ca, PHQ-9 scoring key (0–4, 5–9, 10–14, 15–19, 20–27; cross-check of the bands) — http://www.ementalhealth.ca/index.php?m=printSurveyScoring&hideFormatting=1&ID=42',
@@ -339,6 +368,7 @@ export const types: TypeDef[] = [
     questionnaire: {
       itemMin: 0,
       itemMax: 3,
+      answerLabels: phqAnswers,
       items: [
         {
           n: 1,
@@ -404,6 +434,10 @@ export const types: TypeDef[] = [
       snomed: snomed('445455005', 'Generalized anxiety disorder 7 item score'),
     },
     licence: PHQ_LICENCE,
+    meaningfulChange: {
+      score: 4,
+      source: 'Toussaint A et al. (2020) Sensitivity to change and minimal clinically important difference of the 7-item Generalized Anxiety Disorder Questionnaire (GAD-7). J Affect Disord 265:395–401 — https://doi.org/10.1016/j.jad.2020.01.032',
+    },
     sources: [
       'Spitzer RL, Kroenke K, Williams JBW, Löwe B (2006) A brief measure for assessing generalized anxiety disorder: the GAD-7. Arch Intern Med 166(10):1092–1097 (cut points 5, 10 and 15 for mild, moderate and severe) — https://doi.org/10.1001/archinte.166.10.1092',
       'Pfizer PHQ/GAD-7 scoring instructions as reproduced with the form (0–4 minimal, 5–9 mild, 10–14 moderate, 15–21 severe; cross-check of the bands) — https://www.phqscreeners.com/',
@@ -427,6 +461,11 @@ export const types: TypeDef[] = [
     questionnaire: {
       itemMin: 1,
       itemMax: 3,
+      answerLabels: [
+        { value: 1, label: 'Hardly ever or never' },
+        { value: 2, label: 'Some of the time' },
+        { value: 3, label: 'Often' },
+      ],
       items: [
         { n: 1, label: 'Lacking companionship' },
         { n: 2, label: 'Feeling left out' },

@@ -1,0 +1,81 @@
+import formbody from '@fastify/formbody';
+import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { RateLimits } from '../app.js';
+import { clearedSessionCookie } from '../core/cookies.js';
+import type { Deps } from '../core/deps.js';
+import { ForbiddenError, TesseraError, UnauthenticatedError } from '../errors.js';
+import assetRoutes from './routes/assets.js';
+import citizenRoutes from './routes/citizen.js';
+import sessionRoutes from './routes/session.js';
+import sharingRoutes from './routes/sharing.js';
+import supporterRoutes from './routes/supporter.js';
+import { errorPage } from './pages/error.js';
+
+export interface AppWebOptions {
+  deps: Deps;
+  limits: RateLimits;
+}
+
+/**
+ * Strict CSP: scripts, styles, images and connections only from this origin, no inline script
+ * or style, no framing, forms post only here. `Referrer-Policy: same-origin` (helmet's global
+ * `no-referrer` would make Chromium send `Origin: null` on the app's own form posts).
+ */
+export const APP_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; " +
+  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+function pageHeaders(reply: FastifyReply): void {
+  reply.header('content-security-policy', APP_CSP).header('referrer-policy', 'same-origin');
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+class CrossOriginError extends ForbiddenError {}
+
+/**
+ * The web app (docs/web-app.md): server-rendered pages over the same services, authentication
+ * and authorization as the JSON API. Registered under /app; hidden from /openapi.json.
+ */
+const appWeb: FastifyPluginAsync<AppWebOptions> = async (app, opts) => {
+  // Form posts only here; the JSON API keeps refusing form bodies with a 415.
+  await app.register(formbody);
+  const ownOrigin = new URL(opts.deps.config.publicUrl).origin;
+
+  app.addHook('onRequest', async (request, reply) => {
+    pageHeaders(reply);
+    // CSRF defence for every state change, logged in or not (login CSRF too): browsers always
+    // send Origin on a POST, so one that is missing or foreign is refused.
+    if (!SAFE_METHODS.has(request.method) && request.headers.origin !== ownOrigin) {
+      throw new CrossOriginError(`Origin ${request.headers.origin ?? '(none)'} is not ${ownOrigin}`);
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    pageHeaders(reply);
+    if (error instanceof UnauthenticatedError) {
+      // A stale cookie (logged out, revoked, erased) is dropped on the way to the login page.
+      if (request.headers.cookie) reply.header('set-cookie', clearedSessionCookie(opts.deps.config));
+      return reply.redirect('/app/login', 303);
+    }
+    const status = error instanceof TesseraError ? error.status : error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'app page failed');
+    const kind = error instanceof CrossOriginError ? 'cross-origin' : error.validation ? 'validation' : undefined;
+    return errorPage(request, reply, status, kind);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    pageHeaders(reply);
+    return errorPage(request, reply, 404);
+  });
+
+  // Not `opts` itself: it carries the /app prefix, which the children already inherit.
+  const shared: AppWebOptions = { deps: opts.deps, limits: opts.limits };
+  await app.register(assetRoutes);
+  await app.register(sessionRoutes, shared);
+  await app.register(citizenRoutes, shared);
+  await app.register(sharingRoutes, shared);
+  await app.register(supporterRoutes, shared);
+};
+
+export default appWeb;

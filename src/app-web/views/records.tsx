@@ -1,0 +1,39 @@
+import type { Catalogue } from '../../features/catalogue/catalogue.js';
+import type { RecordView } from '../../features/records/schemas.js';
+import { messages } from '../messages.js';
+
+/** @returns what a record says, in a few words: "21.54", "Severe (21)", "128/82 mm[Hg]", the goal itself */
+export function resultWords(catalogue: Catalogue, r: RecordView): string {
+  const def = catalogue.type(r.type);
+  const fmt = (v: number) => (Number.isInteger(v) ? String(v) : String(Math.round(v * 100) / 100));
+  const unit = r.unit && r.unit !== '1' ? ` ${r.unit}` : '';
+  const parts: string[] = [];
+  if (typeof r.score === 'number') {
+    const band = def?.questionnaire?.scoring.bands?.find((b) => b.code === r.band)?.label;
+    parts.push(band ? `${fmt(r.score)} (${band})` : fmt(r.score));
+  }
+  if (r.items) parts.push(r.items.map((i) => `${i.label}: ${i.value}`).join('; '));
+  if (typeof r.systolic === 'number' && typeof r.diastolic === 'number') parts.push(`${fmt(r.systolic)}/${fmt(r.diastolic)}${unit}`);
+  else if (typeof r.value === 'number') parts.push(`${fmt(r.value)}${unit}`);
+  if (r.text !== undefined) parts.push(r.text.length > 140 ? `${r.text.slice(0, 140)}…` : r.text);
+  if (typeof r.progress === 'number') parts.push(messages.home.progress(r.progress, def?.text?.progress?.max ?? 10));
+  if (r.flags?.length) parts.push(`flags: ${r.flags.join(', ')}`);
+  return parts.join(' — ');
+}
+
+/** A goal with its progress as a meter (an element with a native accessible value). */
+export function Goal({ catalogue, record, id }: { catalogue: Catalogue; record: RecordView; id: string }) {
+  const max = catalogue.type('goal')?.text?.progress?.max ?? 10;
+  return (
+    <div class="card">
+      <p id={id}>
+        <strong>{record.text}</strong>
+      </p>
+      {typeof record.progress === 'number' && (
+        <p>
+          <meter min={0} max={max} value={record.progress} aria-labelledby={id} aria-describedby={`${id}-p`} /> <span id={`${id}-p`}>{messages.home.progress(record.progress, max)}</span>
+        </p>
+      )}
+    </div>
+  );
+}
