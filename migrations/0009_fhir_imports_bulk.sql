@@ -4,6 +4,7 @@ CREATE TABLE `bulk_export_parts` (
 	`seq` integer NOT NULL,
 	`subject_id` text NOT NULL,
 	`count` integer NOT NULL,
+	`grant_ids` text NOT NULL,
 	`payload` blob NOT NULL,
 	PRIMARY KEY(`export_id`, `resource_type`, `seq`),
 	FOREIGN KEY (`export_id`) REFERENCES `bulk_exports`(`id`) ON UPDATE no action ON DELETE cascade,

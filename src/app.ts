@@ -39,6 +39,7 @@ import notificationRoutes from './features/notifications/routes.js';
 import referralRoutes from './features/referrals/routes.js';
 import fhirRoutes from './features/fhir/routes.js';
 import importRoutes from './features/imports/routes.js';
+import bulkRoutes from './features/bulk/routes.js';
 import inputPlugin from './plugins/input.js';
 import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 import type { Storage } from './storage/contract.js';
@@ -208,6 +209,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(appWeb, { prefix: '/app', deps, limits });
   await app.register(fhirRoutes, { deps, version: '0.1.0' });
   await app.register(importRoutes, { deps, maxDepth: config.jsonDepthLimit });
+  await app.register(bulkRoutes, { deps });
 
   await app.ready();
   return app;

@@ -562,7 +562,14 @@ interface Call {
 async function send(c: Call, label: string): Promise<LightMyRequestResponse> {
   const res = await t.app.inject({ method: c.method, url: c.url, headers: c.actor.headers, ...(c.body === undefined ? {} : { payload: c.body as object }) });
   const onSubject = /^\/v1\/subjects\/([^/?]+)/.exec(c.url)?.[1] ?? (c.url.startsWith('/fhir/') ? /[?&]patient=(?:Patient\/)?([^&]+)/.exec(c.url)?.[1] : undefined);
-  const about = onSubject !== undefined ? [onSubject] : c.url.startsWith('/v1/alerts') ? watchedBy(c.actor) : [c.actor.subjectId];
+  const about =
+    onSubject !== undefined
+      ? [onSubject]
+      : c.url.startsWith('/v1/alerts')
+        ? watchedBy(c.actor)
+        : c.url.startsWith('/fhir/r4/bulk/')
+          ? Object.values(people).filter((p) => activeGrants(p, c.actor, 'read', t.clock.now()).length > 0).map((p) => p.subjectId)
+          : [c.actor.subjectId];
   expectNoForeignRecords(res, about, label);
   if (res.statusCode >= 400 && c.method !== 'HEAD' && c.url.startsWith('/fhir/')) expectOperationOutcome(res, label);
   else if (res.statusCode >= 400 && c.method !== 'HEAD' && !c.url.startsWith('/v1/token')) expectProblem(res, label);
@@ -605,6 +612,8 @@ interface Allowed {
   /** In place of the route's URL and body. */
   url?: () => string;
   body?: () => unknown;
+  /** Headers the row sends besides the caller's own (Bulk Data's Prefer). */
+  headers?: Record<string, string>;
   /** A caller made for this row alone (a throwaway citizen to erase), in place of the named actor. */
   caller?: () => Promise<ActorHandle>;
   /** What else must hold after the answer. */
@@ -1239,6 +1248,89 @@ const ROUTES: RouteSpec[] = [
     ],
   },
   {
+    id: 'F13',
+    method: 'GET',
+    path: '/fhir/r4/Group/{organisationId}/$export',
+    auth: ['practitioner', 'client'],
+    url: () => `/fhir/r4/Group/${orgA}/$export`,
+    ok: [
+      {
+        actor: 'grantee',
+        status: 202,
+        headers: { prefer: 'respond-async' },
+        check: async (res) => {
+          kindBulk = new URL(String(res.headers['content-location'])).pathname;
+          expect(kindBulk).toMatch(/^\/fhir\/r4\/bulk\/[0-9a-f-]{36}$/);
+        },
+      },
+      { actor: 'grantee', status: 400, case: 'noPrefer' },
+      { actor: 'client', status: 202, case: 'client', headers: { prefer: 'respond-async' } },
+      { actor: 'outsider', status: 404, case: 'otherOrganisation', headers: { prefer: 'respond-async' } },
+      { actor: 'grantee', status: 404, case: 'unknownGroup', headers: { prefer: 'respond-async' }, url: () => `/fhir/r4/Group/${randomUUID()}/$export` },
+    ],
+  },
+  {
+    id: 'F14',
+    method: 'GET',
+    path: '/fhir/r4/bulk/{id}',
+    auth: ['practitioner', 'client'],
+    url: () => kindBulk ?? `/fhir/r4/bulk/${randomUUID()}`,
+    ok: [
+      {
+        actor: 'grantee',
+        status: 200,
+        // The kick-off row's export runs in the background: wait until it is done (bounded).
+        caller: async () => {
+          for (let i = 0; i < 200; i++) {
+            const res = await t.app.inject({ method: 'GET', url: kindBulk!, headers: actors.grantee.headers });
+            if (res.statusCode !== 202) break;
+            await new Promise((r) => setTimeout(r, 25));
+          }
+          return actors.grantee;
+        },
+        check: async (res) => expect(res.json()).toMatchObject({ requiresAccessToken: true, output: expect.any(Array) }),
+      },
+      { actor: 'colleague', status: 404, case: 'notTheirs' },
+      { actor: 'grantee', status: 404, case: 'unknownId', url: () => `/fhir/r4/bulk/${randomUUID()}` },
+    ],
+  },
+  {
+    id: 'F15',
+    method: 'GET',
+    path: '/fhir/r4/bulk/{id}/{file}',
+    auth: ['practitioner', 'client'],
+    url: () => `${kindBulk ?? `/fhir/r4/bulk/${randomUUID()}`}/Patient.ndjson`,
+    ok: [
+      {
+        actor: 'grantee',
+        status: 200,
+        check: async (res) => {
+          expect(res.headers['content-type']).toMatch(/^application\/fhir\+ndjson/);
+          const patients = res.body.split('\n').filter((l) => l).map((l) => (JSON.parse(l) as { id: string }).id);
+          const reached = Object.values(people).filter((p) => p.grants.some((g) => 'organisationId' in g.grantee && g.grantee.organisationId === orgA && g.access === 'read' && !g.revoked && g.expiresAt > t.clock.now() && g.members !== 'clients'));
+          expect(patients.sort()).toEqual(reached.map((p) => p.subjectId).sort());
+        },
+      },
+      { actor: 'colleague', status: 404, case: 'notTheirs' },
+      { actor: 'grantee', status: 404, case: 'typeNotExported', url: () => `${kindBulk}/Consent.ndjson` },
+    ],
+  },
+  {
+    id: 'F16',
+    method: 'DELETE',
+    path: '/fhir/r4/bulk/{id}',
+    auth: ['practitioner', 'client'],
+    url: () => kindBulk ?? `/fhir/r4/bulk/${randomUUID()}`,
+    ok: [
+      { actor: 'colleague', status: 404, case: 'notTheirs' },
+      {
+        actor: 'grantee',
+        status: 202,
+        check: async () => expect((await t.app.inject({ method: 'GET', url: kindBulk!, headers: actors.grantee.headers })).statusCode).toBe(404),
+      },
+    ],
+  },
+  {
     id: 'F07',
     method: 'GET',
     path: '/fhir/r4/Patient/{id}',
@@ -1327,6 +1419,8 @@ function heartRatePoint(effectiveAt: string): unknown[] {
 let lastImport: { subjectId: string; id: string; accountId: string } | undefined;
 /** The kind-row citizen's own import. */
 let kindImportId: string | undefined;
+/** The Bulk Data export the grantee's kick-off row started: its status URL's path. */
+let kindBulk: string | undefined;
 
 /** A /v1 records query as the FHIR Observation search parameters that ask the same (docs/fhir.md). */
 function fhirQuery(query: string | undefined): string {
@@ -1997,7 +2091,8 @@ async function runKindRow(row: KindRow): Promise<void> {
     expect(stream.contentType, `[${row.id}]`).toMatch(/^text\/event-stream/);
     return;
   }
-  const res = await send({ actor, method: route.method, url, ...(body === undefined ? {} : { body }) }, `[${row.id}]`);
+  const withHeaders = allowed?.headers ? { ...actor, headers: { ...actor.headers, ...allowed.headers } } : actor;
+  const res = await send({ actor: withHeaders, method: route.method, url, ...(body === undefined ? {} : { body }) }, `[${row.id}]`);
   expect(res.statusCode, `[${row.id}] ${res.body}`).toBe(row.status);
   await allowed?.check?.(res, actor);
   // Keep the model in step with what the allowed callers changed.

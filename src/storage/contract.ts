@@ -553,18 +553,21 @@ export interface BulkPartRow {
   seq: number;
   subjectId: string;
   count: number;
+  /** The grants the lines were read under. */
+  grantIds: string[];
   payload: Uint8Array;
 }
 
 export interface BulkExportsRepo {
   create(row: BulkExportRow): Promise<void>;
   get(id: string): Promise<BulkExportRow | undefined>;
+  /** Stores output parts, unless the export is no longer running. @returns whether they were stored */
+  addParts(exportId: string, parts: BulkPartRow[]): Promise<boolean>;
   /**
-   * Stores one person's output and their access-log entry and counts them done, in one
-   * transaction, unless the export is no longer running.
-   * @returns whether it was stored
+   * Counts one person done, with their access-log entry, in one transaction, unless the export
+   * is no longer running. @returns whether it was counted
    */
-  addPerson(exportId: string, parts: BulkPartRow[], log: LogEntryInput | null): Promise<boolean>;
+  finishPerson(exportId: string, log: LogEntryInput | null): Promise<boolean>;
   /** Ends a running export (completed or failed); a cancelled one stays cancelled. */
   finish(id: string, status: 'completed' | 'failed', error: string | null, now: number): Promise<void>;
   /** Cancels an export and deletes its output. @returns whether it existed and was not cancelled before */

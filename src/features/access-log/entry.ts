@@ -6,6 +6,7 @@ export type LogAction =
   | 'records.read'
   | 'records.append'
   | 'records.delete'
+  | 'records.bulk-export'
   | 'grant.create'
   | 'grant.revoke'
   | 'access-request.approve'

@@ -12,11 +12,12 @@ function fromDb(r: DbExport): BulkExportRow {
 }
 
 function partFromDb(r: DbPart): BulkPartRow {
-  return { ...r, payload: new Uint8Array(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength) };
+  return { ...r, grantIds: JSON.parse(r.grantIds) as string[], payload: new Uint8Array(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength) };
 }
 
 export function bulkExportsRepo(db: Db): BulkExportsRepo {
   const commits = groupCommit(db);
+  const running = (id: string) => db.select({ status: bulkExports.status }).from(bulkExports).where(eq(bulkExports.id, id)).get()?.status === 'running';
   return {
     async create(row) {
       db.insert(bulkExports)
@@ -29,11 +30,21 @@ export function bulkExportsRepo(db: Db): BulkExportsRepo {
       return row ? fromDb(row) : undefined;
     },
 
-    async addPerson(exportId, parts, log) {
+    async addParts(exportId, parts) {
       return commits.run(() => {
-        const row = db.select({ status: bulkExports.status }).from(bulkExports).where(eq(bulkExports.id, exportId)).get();
-        if (row?.status !== 'running') return false;
-        for (const p of parts) db.insert(bulkExportParts).values({ ...p, payload: Buffer.from(p.payload.buffer, p.payload.byteOffset, p.payload.byteLength) }).run();
+        if (!running(exportId)) return false;
+        for (const p of parts) {
+          db.insert(bulkExportParts)
+            .values({ ...p, grantIds: JSON.stringify(p.grantIds), payload: Buffer.from(p.payload.buffer, p.payload.byteOffset, p.payload.byteLength) })
+            .run();
+        }
+        return true;
+      });
+    },
+
+    async finishPerson(exportId, log) {
+      return commits.run(() => {
+        if (!running(exportId)) return false;
         if (log) appendLogEntry(db, log);
         db.update(bulkExports)
           .set({ donePeople: sql`${bulkExports.donePeople} + 1` })

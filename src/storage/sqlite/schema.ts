@@ -495,6 +495,8 @@ export const bulkExportParts = sqliteTable(
       .notNull()
       .references(() => subjects.id, { onDelete: 'cascade' }),
     count: integer('count').notNull(),
+    /** JSON array: the grants the lines were read under; a download serves them only while one still holds. */
+    grantIds: text('grant_ids').notNull(),
     payload: blob('payload', { mode: 'buffer' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.exportId, t.resourceType, t.seq] }), index('bulk_export_parts_subject').on(t.subjectId)],
