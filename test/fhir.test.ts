@@ -311,7 +311,7 @@ describe('SMART scopes narrow, never widen', () => {
     const res = await scopedClientToken('system/Goal.rs');
     const token = res.json().access_token as string;
     const sid = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sid as string;
-    t.storage.db.$client.prepare('UPDATE sessions SET scope = ? WHERE id = ?').run('system/*.rs', sid);
+    t.sqlite().db.$client.prepare('UPDATE sessions SET scope = ? WHERE id = ?').run('system/*.rs', sid);
     expect((await raw(token, `/fhir/r4/Observation?patient=${alex.subjectId}`)).status).toBe(500);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * What the features need from storage. SQLite implements it in sqlite/; a PostgreSQL adapter
- * would be a second folder passing the same conformance tests. Methods are async so that an
- * adapter with a network round-trip fits the same contract; each method is atomic on its own.
+ * What the features need from storage. SQLite implements it in sqlite/, PostgreSQL in
+ * postgres/; both pass test/storage/conformance.ts (docs/architecture.md "The storage port").
+ * Methods are async so that an adapter with a network round-trip fits the same contract; each
+ * method is atomic on its own, and holds across several Tessera instances on one database.
  */
 
 export type AccountKind = 'citizen' | 'practitioner' | 'client' | 'admin';
@@ -300,6 +301,40 @@ export interface ReferralsRepo {
   deny(referral: ReferralRow, now: number, log: LogEntryInput): Promise<'denied' | 'not-pending'>;
 }
 
+/** A person's break-glass policy, sealed with their data key (its terms decide access). */
+export interface EmergencyPolicyRow {
+  subjectId: string;
+  sealedPolicy: Uint8Array;
+  updatedAt: number;
+}
+
+/** One emergency access opened under a person's policy: a read-only grant with a stated reason. */
+export interface EmergencyAccessRow {
+  grantId: string;
+  subjectId: string;
+  organisationId: string;
+  practitionerAccountId: string;
+  openedAt: number;
+  expiresAt: number;
+  flaggedAt: number | null;
+  /** The person's words on why it was unjustified, sealed with their data key. */
+  sealedFlagStatement: Uint8Array | null;
+}
+
+export interface EmergencyRepo {
+  getPolicy(subjectId: string): Promise<EmergencyPolicyRow | undefined>;
+  putPolicy(row: EmergencyPolicyRow, log: LogEntryInput): Promise<void>;
+  /** @returns whether there was a policy to delete */
+  deletePolicy(subjectId: string, log: LogEntryInput): Promise<boolean>;
+  /** Stores the emergency grant, its access row and its log entry, atomically. */
+  open(grant: GrantRow, access: EmergencyAccessRow, log: LogEntryInput): Promise<void>;
+  get(subjectId: string, grantId: string): Promise<EmergencyAccessRow | undefined>;
+  listForSubject(subjectId: string): Promise<EmergencyAccessRow[]>;
+  listForOrganisation(organisationId: string, limit: number): Promise<EmergencyAccessRow[]>;
+  /** Marks an access unjustified (once) and logs it. @returns the row after the call */
+  flag(subjectId: string, grantId: string, now: number, statement: Uint8Array | null, log: LogEntryInput): Promise<EmergencyAccessRow | undefined>;
+}
+
 /** A notice for one account; `data` holds ids and codes only, never personal content. */
 export interface NotificationRow {
   id: string;
@@ -400,8 +435,12 @@ export interface WebhooksRepo {
   put(row: WebhookRow): Promise<void>;
   get(organisationId: string): Promise<WebhookRow | undefined>;
   delete(organisationId: string): Promise<boolean>;
-  /** Pending deliveries due now, oldest first. */
-  due(now: number, limit: number): Promise<DeliveryRow[]>;
+  /**
+   * Claims pending deliveries due now, oldest first: each is leased (its next attempt moved to
+   * `now + leaseMs`), so another worker, in this process or another instance, does not take it
+   * while this one delivers. A worker that dies mid-delivery leaves it due again after the lease.
+   */
+  claim(now: number, limit: number, leaseMs: number): Promise<DeliveryRow[]>;
   getAlert(alertId: string): Promise<AlertRow | undefined>;
   settle(id: string, outcome: { status: DeliveryRow['status']; attempts: number; nextAttemptAt: number; lastError: string | null; deliveredAt: number | null }): Promise<void>;
   listDeliveries(organisationId: string, limit: number): Promise<DeliveryRow[]>;
@@ -580,6 +619,43 @@ export interface BulkExportsRepo {
   expire(now: number): Promise<number>;
 }
 
+/** A window of a counter: hits since it began, when it ends and the last hit (epoch ms). */
+export interface CounterWindow {
+  count: number;
+  resetAt: number;
+  last: number;
+}
+
+/**
+ * Counters in fixed windows, for rate and login limits. A window begins at the first hit after
+ * the previous one ended. Shared by every instance on the database.
+ */
+export interface CountersRepo {
+  /**
+   * Counts one hit on each key, atomically per key.
+   * @param options.slide a hit also pushes the window's end to at least `now + windowMs`
+   * @returns each key's window after the hit
+   */
+  hit(keys: string[], windowMs: number, now: number, options?: { slide?: boolean }): Promise<CounterWindow[]>;
+  /** @returns each key's live window, or null where it has none */
+  peek(keys: string[], now: number): Promise<(CounterWindow | null)[]>;
+  clear(key: string): Promise<void>;
+}
+
+/** What instances tell each other: a new alert, a data key to forget, keys file rewritten. */
+export type EventChannel = 'alert' | 'data-key' | 'keys-file';
+
+/**
+ * Notifications between every process on this database (this one included). Delivery is
+ * best-effort and after the publisher's commit: listeners re-read the database, so a missed
+ * notice delays, never loses, what it announces.
+ */
+export interface EventsPort {
+  publish(channel: EventChannel, payload: string): Promise<void>;
+  /** @returns a function that unsubscribes */
+  subscribe(channel: EventChannel, listener: (payload: string) => void): () => void;
+}
+
 export interface AccountsRepo {
   /** Creates a person: subject, wrapped data key and citizen account in one transaction. */
   createCitizen(account: AccountRow, key: WrappedKeyRow): Promise<void>;
@@ -704,14 +780,22 @@ export interface Storage {
   alerts: AlertsRepo;
   webhooks: WebhooksRepo;
   subjects: SubjectsRepo;
+  counters: CountersRepo;
+  events: EventsPort;
+  /**
+   * What this adapter keeps in one process only; the server refuses to start with
+   * TESSERA_INSTANCES > 1 unless this is empty.
+   */
+  readonly processLocal: readonly string[];
   integrity: IntegrityRepo;
   imports: ImportsRepo;
   bulkExports: BulkExportsRepo;
   delegations: DelegationsRepo;
   notifications: NotificationsRepo;
   referrals: ReferralsRepo;
+  emergency: EmergencyRepo;
   /** Checks the database answers (readiness). */
   ping(): Promise<void>;
-  /** Flushes the WAL into the main file and closes. */
-  close(): void;
+  /** Closes the database (SQLite folds its WAL into the main file first). */
+  close(): Promise<void>;
 }

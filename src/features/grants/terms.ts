@@ -1,7 +1,6 @@
 import type { Deps } from '../../core/deps.js';
 import { parseInstant } from '../../core/time.js';
 import { ValidationError, type FieldError } from '../../errors.js';
-import type { Slice } from '../../storage/contract.js';
 import type { TermsInput } from './schemas.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -58,6 +57,8 @@ export function checkTerms(deps: Deps, input: TermsInput, now: number): Terms {
     else expiresAt = ms;
   }
 
+  // Emergency grants are made only by break-glass access under the person's policy.
+  if (input.purpose === 'emergency') err('purpose', 'is set only by emergency access under your emergency policy; choose another purpose');
   const purposeText = input.purposeText?.trim() || null;
   if (input.purpose === 'other' && !purposeText) err('purposeText', 'is required when purpose is "other"');
 
@@ -72,9 +73,4 @@ export function checkTerms(deps: Deps, input: TermsInput, now: number): Terms {
     purposeText,
     expiresAt,
   };
-}
-
-/** @returns the slice of a person's store that terms cover */
-export function sliceOf(t: { categories: string[]; types: string[] | null; fromAt: number | null; toAt: number | null }): Slice {
-  return { categories: t.categories, types: t.types, from: t.fromAt, to: t.toAt };
 }

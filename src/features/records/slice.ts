@@ -3,7 +3,7 @@ import { resourceTypesOf, type RecordResourceType } from '../catalogue/fhir-type
 import { scopeAllows, type Permission, type SmartScopes } from '../../core/smart-scopes.js';
 import { ForbiddenError } from '../../errors.js';
 import type { GrantRow, RecordQuery, Scope } from '../../storage/contract.js';
-import { sliceOf } from '../grants/terms.js';
+import { sliceOf } from '../../core/slice.js';
 
 /**
  * The scope of a supporter's read: the union of its active read grants' slices. A filter
@@ -24,17 +24,6 @@ export function readScope(catalogue: Catalogue, subjectId: string, grants: Grant
     if (!covered) throw new ForbiddenError(`Type "${t}" is outside every grant you hold for this person`);
   }
   return { subjectId, slices: grants.map(sliceOf) };
-}
-
-/** @returns the grants whose slice holds a record with this metadata */
-export function grantsCovering(grants: GrantRow[], r: { category: string; type: string; effectiveAt: number }): GrantRow[] {
-  return grants.filter(
-    (g) =>
-      g.categories.includes(r.category) &&
-      (!g.types || g.types.includes(r.type)) &&
-      (g.fromAt === null || r.effectiveAt >= g.fromAt) &&
-      (g.toAt === null || r.effectiveAt <= g.toAt),
-  );
 }
 
 /**

@@ -9,7 +9,8 @@ import { publishAlerts } from '../alerts/service.js';
 import type { RecordInput } from './compose.js';
 import type { RecordQueryInput, RecordView } from './schemas.js';
 import { listRecords, openRows, prepareRecords, toRecordQuery } from './service.js';
-import { grantsCovering, narrowScope, readScope, scopedTypes } from './slice.js';
+import { grantsCovering } from '../../core/slice.js';
+import { narrowScope, readScope, scopedTypes } from './slice.js';
 
 /** How long an idempotency key is remembered (the issue asks for at least 24 h). */
 const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
@@ -54,6 +55,8 @@ export async function readScoped(
 ): Promise<{ items: RecordView[]; nextCursor: string | null }> {
   const scope = narrowScope(readScope(deps.catalogue, subjectId, grants, query), types);
   const { items, nextCursor } = await listRecords(deps, scope, query);
+  // Reads under break-glass access say so in the person's log (docs/care-team.md).
+  if (grants.some((g) => g.purpose === 'emergency')) logged.purpose = 'emergency';
   await deps.storage.accessLog.append(
     logEntry(actor, subjectId, 'records.read', deps.clock.now(), { grantIds: grants.map((g) => g.id), recordIds: items.map((r) => r.id), query: logged }),
   );

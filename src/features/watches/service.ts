@@ -3,7 +3,7 @@ import type { Actor } from '../../core/actor.js';
 import type { Deps } from '../../core/deps.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { iso } from '../../core/time.js';
-import { activeHoldings, holderOf } from '../grants/holdings.js';
+import { activeHoldings, holderOf } from '../../core/holdings.js';
 import { noticeToPerson } from '../notifications/service.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { GrantRow, WatchRow } from '../../storage/contract.js';
@@ -51,8 +51,9 @@ export async function createWatch(deps: Deps, actor: Actor, subjectId: string, g
   if (!def) throw ValidationError.body('type', `unknown type "${input.type}"`);
   const rule = parseRule(def, input);
   if (Array.isArray(rule)) throw new ValidationError(rule);
-  if (!grants.some((g) => grantCoversType(deps, g, def.code))) {
-    throw new ForbiddenError(`Type "${def.code}" is outside every read grant you hold for this person`);
+  // Emergency access is read-only: it never sets up watches.
+  if (!grants.some((g) => g.purpose !== 'emergency' && grantCoversType(deps, g, def.code))) {
+    throw new ForbiddenError(`Type "${def.code}" is outside every read grant you hold for this person (emergency access is read-only)`);
   }
   // Bounded, so that evaluating watches on every write of this person stays bounded too.
   const live = await deps.storage.watches.countLive(subjectId, actor.accountId);
