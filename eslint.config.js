@@ -29,9 +29,12 @@ const featureOrder = [
   'webhooks',
   'keys',
   'organisations',
+  'fhir',
   'export',
   'trends',
   'outcomes',
+  'imports',
+  'bulk',
 ];
 
 const featurePatterns = (names, message) =>

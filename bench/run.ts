@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, freePort, login, measured, repoRoot, startNode, withRss, type LoadResult, type Server } from './lib.js';
 import { READ_CATEGORIES, seed, type SeedInfo } from './seed.js';
+import { measureImports } from './imports.js';
 import { copyToPostgres } from './postgres.js';
 import { createDatabase, startEmbeddedPostgres, type PostgresServer } from '../test/helpers/postgres-server.js';
 
@@ -214,6 +215,8 @@ async function main() {
     ),
   );
 
+  const imports = await withRss(tessera, () => measureImports(tessera.base, token, big.subjectIds));
+
   // Reads at a fixed, moderate rate: alone, then while password logins run flat out.
   const READ_RATE = 200;
   const loginBody = JSON.stringify({ grant_type: 'password', username: big.practitioner.handle, password: big.practitioner.password });
@@ -287,6 +290,9 @@ async function main() {
       cpuMsPerReq: ingest.value.cpuMsPerReq,
       baselineCpuMsPerReq: bIngest.cpuMsPerReq,
       bulkCpuMsPerRecord: Math.round((bulk.value.cpuMsPerReq / BATCH) * 1000) / 1000,
+      importRecordsPerSec: imports.value.recordsPerSec,
+      importSlowestSeconds: imports.value.maxSeconds,
+      importPoints: imports.value.pointsPerImport,
     },
     scale: {
       p50At10k: readsSmall.p50Ms,
@@ -310,6 +316,7 @@ async function main() {
       sliceRead: round(read.peakMb, 0),
       ingest: round(ingest.peakMb, 0),
       bulk: round(bulk.peakMb, 0),
+      imports: round(imports.peakMb, 0),
       logins: round(logins.peakMb, 0),
     },
     targets: {} as Record<string, boolean>,
@@ -320,6 +327,7 @@ async function main() {
     'sliceRead.p99 <= 1.5x baseline': results.sliceRead.p99VsBaseline <= 1.5,
     'ingest.ratio >= 0.8': results.ingest.ratio >= 0.8,
     'ingest.bulkRecordsPerSec >= 20000': results.ingest.bulkRecordsPerSec >= 20_000,
+    'ingest.importRecordsPerSec >= 20000': results.ingest.importRecordsPerSec >= 20_000,
     'scale.ratio <= 1.3': results.scale.ratio <= 1.3,
     'rssMb <= 150': results.rssMb <= 150,
     'login.readP99Ratio <= 2': results.login.readP99Ratio <= 2,
@@ -334,6 +342,7 @@ async function main() {
     ['  vs cached-verify baseline', '', `${r.sliceRead.cachedVerifyBaselineReqPerSec} req/s, p99 ${r.sliceRead.cachedVerifyBaselineP99Ms} ms, CPU ${r.sliceRead.cachedVerifyBaselineCpuMsPerReq} ms → ratio ${r.sliceRead.ratioVsCachedVerifyBaseline}`],
     ['ingest (1 record)', `${r.ingest.reqPerSec} req/s, p99 ${r.ingest.p99Ms} ms, CPU ${r.ingest.cpuMsPerReq} ms`, `baseline ${r.ingest.baselineReqPerSec} req/s, CPU ${r.ingest.baselineCpuMsPerReq} ms → ratio ${r.ingest.ratio}`],
     [`bulk import (${BATCH}/request)`, `${r.ingest.bulkRecordsPerSec} records/s`, `p99 ${r.ingest.bulkP99Ms} ms per batch, CPU ${r.ingest.bulkCpuMsPerRecord} ms per record`],
+    [`import job (${r.ingest.importPoints} data points)`, `${r.ingest.importRecordsPerSec} records/s`, `slowest ${r.ingest.importSlowestSeconds} s, RSS ${r.rssByPhaseMb.imports} MB`],
     [`scale (${READ_RATE} reads/s)`, `p50 ${r.scale.p50At10k} ms at ${smallRecords}, ${r.scale.p50At1M} ms at ${records}`, `ratio ${r.scale.ratio} (p99 ${r.scale.p99At10k} → ${r.scale.p99At1M} ms)`],
     ['login', `${r.login.perSec} logins/s (${r.login.perSecWithReads} with reads)`, `read p99 ${r.login.readP99AloneMs} → ${r.login.readP99DuringLoginMs} ms (×${r.login.readP99Ratio}); loop delay p99 ${r.login.eventLoopDelayP99AloneMs} → ${r.login.eventLoopDelayP99DuringLoginMs} ms`],
     ['server RSS (peak under load)', `${r.rssMb} MB`, `read ${r.rssByPhaseMb.sliceRead}, ingest ${r.rssByPhaseMb.ingest}, bulk ${r.rssByPhaseMb.bulk}, logins ${r.rssByPhaseMb.logins} MB`],

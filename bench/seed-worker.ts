@@ -31,7 +31,7 @@ parentPort!.on('message', (task: SeedTask | null) => {
     const now = deps.clock.now();
     const out: SeedRows = { chunk: task.chunk, columns: [], payloads: [] };
     for (const p of task.people) {
-      const citizen: Actor = { accountId: p.accountId, kind: 'citizen', sessionId: 'seed', subjectId: p.subjectId, organisationId: null };
+      const citizen: Actor = { accountId: p.accountId, kind: 'citizen', sessionId: 'seed', subjectId: p.subjectId, organisationId: null, scopes: null };
       const inputs = Array.from({ length: p.n }, () => recordInput(r, now));
       const { rows } = await prepareRecords(deps, citizen, p.subjectId, inputs, true);
       for (const x of rows) {

@@ -109,7 +109,7 @@ export async function seed(dir: string, people: number, records: number, log: (l
   // The schemas' kind and role unions are built from arrays, so their static types need a hand here.
   const gp = await createOrganisation(deps, { name: 'Riverside Surgery', kind: 'gp-practice' } as OrganisationInput);
   await createOrganisation(deps, { name: 'Link Up Social Prescribing', kind: 'social-prescribing' } as OrganisationInput);
-  const operator: Actor = { accountId: 'bench-seed', kind: 'admin', sessionId: 'seed', subjectId: null, organisationId: null };
+  const operator: Actor = { accountId: 'bench-seed', kind: 'admin', sessionId: 'seed', subjectId: null, organisationId: null, scopes: null };
   const practitioner = await addPractitioner(deps, operator, gp.id, {
     handle: PRACTITIONER_HANDLE,
     password: PASSWORD,
@@ -172,7 +172,7 @@ export async function seed(dir: string, people: number, records: number, log: (l
   for (let start = 0; start < people; start += CHUNK) {
     const made: { row: GrantRow; log: LogEntryInput }[] = [];
     for (let i = start; i < Math.min(people, start + CHUNK); i++) {
-      const citizen: Actor = { accountId: accountIds[i]!, kind: 'citizen', sessionId: 'seed', subjectId: subjectIds[i]!, organisationId: null };
+      const citizen: Actor = { accountId: accountIds[i]!, kind: 'citizen', sessionId: 'seed', subjectId: subjectIds[i]!, organisationId: null, scopes: null };
       for (const [access, cats] of [['read', READ_CATEGORIES], ['append', APPEND_CATEGORIES]] as const) {
         const row = await newGrant(deps, subjectIds[i]!, deks[i]!, grantee, terms(access, [...cats]), now, null, false);
         made.push({ row, log: logEntry(citizen, subjectIds[i]!, 'grant.create', now, { grantIds: [row.id], query: { grantee, access, categories: cats } }) });

@@ -37,6 +37,9 @@ import exportRoutes from './features/export/routes.js';
 import delegateRoutes from './features/delegates/routes.js';
 import notificationRoutes from './features/notifications/routes.js';
 import referralRoutes from './features/referrals/routes.js';
+import fhirRoutes from './features/fhir/routes.js';
+import importRoutes from './features/imports/routes.js';
+import bulkRoutes from './features/bulk/routes.js';
 import emergencyRoutes from './features/emergency/routes.js';
 import trendRoutes from './features/trends/routes.js';
 import outcomeRoutes from './features/outcomes/routes.js';
@@ -215,6 +218,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(appWeb, { prefix: '/app', deps, limits });
   await app.register(trendRoutes, { deps });
   await app.register(outcomeRoutes, { deps });
+  await app.register(fhirRoutes, { deps, version: '0.1.0' });
+  await app.register(importRoutes, { deps, maxDepth: config.jsonDepthLimit });
+  await app.register(bulkRoutes, { deps });
 
   await app.ready();
   return app;

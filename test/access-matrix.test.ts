@@ -548,9 +548,18 @@ function expectProblem(res: LightMyRequestResponse, label: string): void {
   expect(body, label).toMatchObject({ status: res.statusCode, type: expect.any(String), title: expect.any(String), detail: expect.any(String), code: expect.any(String), instance: expect.any(String) });
 }
 
+/** Errors under /fhir/r4 are OperationOutcomes (application/fhir+json) with the /v1 status. */
+function expectOperationOutcome(res: LightMyRequestResponse, label: string): void {
+  expect(res.headers['content-type'], label).toMatch(/^application\/fhir\+json/);
+  const body = res.json();
+  expect(body, label).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: expect.any(String), code: expect.any(String), diagnostics: expect.any(String) }] });
+}
+
+/** The answer but its per-request id (a problem's `instance`, an OperationOutcome's `id`). */
 function withoutInstance(res: LightMyRequestResponse): Record<string, unknown> {
   const rest = { ...(res.json() as Record<string, unknown>) };
   delete rest.instance;
+  if (rest.resourceType === 'OperationOutcome') delete rest.id;
   return rest;
 }
 
@@ -570,10 +579,18 @@ interface Call {
 
 async function send(c: Call, label: string): Promise<LightMyRequestResponse> {
   const res = await t.app.inject({ method: c.method, url: c.url, headers: c.actor.headers, ...(c.body === undefined ? {} : { payload: c.body as object }) });
-  const onSubject = /^\/v1\/subjects\/([^/?]+)/.exec(c.url)?.[1];
-  const about = onSubject !== undefined ? [onSubject] : c.url.startsWith('/v1/alerts') ? watchedBy(c.actor) : [c.actor.subjectId];
+  const onSubject = /^\/v1\/subjects\/([^/?]+)/.exec(c.url)?.[1] ?? (c.url.startsWith('/fhir/') ? /[?&]patient=(?:Patient\/)?([^&]+)/.exec(c.url)?.[1] : undefined);
+  const about =
+    onSubject !== undefined
+      ? [onSubject]
+      : c.url.startsWith('/v1/alerts')
+        ? watchedBy(c.actor)
+        : c.url.startsWith('/fhir/r4/bulk/')
+          ? Object.values(people).filter((p) => activeGrants(p, c.actor, 'read', t.clock.now()).length > 0).map((p) => p.subjectId)
+          : [c.actor.subjectId];
   expectNoForeignRecords(res, about, label);
-  if (res.statusCode >= 400 && c.method !== 'HEAD' && !c.url.startsWith('/v1/token')) expectProblem(res, label);
+  if (res.statusCode >= 400 && c.method !== 'HEAD' && c.url.startsWith('/fhir/')) expectOperationOutcome(res, label);
+  else if (res.statusCode >= 400 && c.method !== 'HEAD' && !c.url.startsWith('/v1/token')) expectProblem(res, label);
   return res;
 }
 
@@ -613,6 +630,8 @@ interface Allowed {
   /** In place of the route's URL and body. */
   url?: () => string;
   body?: () => unknown;
+  /** Headers the row sends besides the caller's own (Bulk Data's Prefer). */
+  headers?: Record<string, string>;
   /** A caller made for this row alone (a throwaway citizen to erase), in place of the named actor. */
   caller?: () => Promise<ActorHandle>;
   /** What else must hold after the answer. */
@@ -1328,6 +1347,220 @@ const ROUTES: RouteSpec[] = [
       { actor: 'grantee', status: 202 },
       { actor: 'colleague', status: 404, case: 'notTheirs' },
       { actor: 'client', status: 404, case: 'notTheirs' },
+      ],
+    },
+  { id: 'F01', method: 'GET', path: '/fhir/r4/metadata', auth: 'public', publicStatus: 200 },
+  { id: 'F02', method: 'GET', path: '/.well-known/smart-configuration', auth: 'public', publicStatus: 200 },
+  { id: 'F03', method: 'GET', path: '/fhir/r4/.well-known/smart-configuration', auth: 'public', publicStatus: 200 },
+  { id: 'F04', method: 'GET', path: '/fhir/r4/Observation', auth: ['citizen', 'practitioner', 'client'], subjectRoute: 'fhir' },
+  ...(['QuestionnaireResponse', 'Goal'] as const).map(
+    (type, i): RouteSpec => ({
+      id: `F0${5 + i}`,
+      method: 'GET',
+      path: `/fhir/r4/${type}`,
+      auth: ['citizen', 'practitioner', 'client'],
+      url: () => `/fhir/r4/${type}?patient=${people.active.subjectId}`,
+      ok: [
+        {
+          actor: 'grantee',
+          status: 200,
+          check: async (res) => {
+            // Only what the active person's read grants cover: mental-wellbeing (phq9, gad7 in 2026) and health-status.
+            const ids = ((res.json().entry ?? []) as { resource: { id: string } }[]).map((e) => e.resource.id);
+            const person = people.active;
+            const grants = activeGrants(person, actors.grantee, 'read', t.clock.now());
+            const kinds = type === 'Goal' ? ['goal'] : ['phq9', 'gad7', 'swemwbs', 'ucla3', 'wemwbs', 'ons4'];
+            expect(ids).toHaveLength(person.records.filter((r) => kinds.includes(r.type) && grants.some((g) => inSlice(g, r))).length);
+          },
+        },
+        { actor: 'citizen', status: 200, case: 'own', url: () => `/fhir/r4/${type}` },
+        { actor: 'colleague', status: 404, case: 'noGrant' },
+        { actor: 'grantee', status: 400, case: 'noPatient', url: () => `/fhir/r4/${type}` },
+        { actor: 'citizen', status: 404, case: 'otherPatient' },
+      ],
+    }),
+  ),
+  { id: 'F09', method: 'POST', path: '/v1/subjects/{subjectId}/imports', auth: ['practitioner', 'client'], subjectRoute: 'import' },
+  {
+    id: 'F10',
+    method: 'GET',
+    path: '/v1/subjects/{subjectId}/imports/{id}',
+    auth: ['practitioner', 'client'],
+    url: () => `/v1/subjects/${lastImport?.subjectId ?? people.active.subjectId}/imports/${lastImport?.id ?? randomUUID()}`,
+    ok: [
+      {
+        actor: 'grantee',
+        status: 200,
+        // Kind rows run before the grant-state rows: this row makes the import it reads.
+        caller: async () => {
+          const res = await send({ actor: actors.grantee, method: 'POST', url: `/v1/subjects/${people.appendOnly.subjectId}/imports`, body: heartRatePoint('2026-06-05T08:00:00Z') }, '[F10] import');
+          expect(res.statusCode, res.body).toBe(201);
+          lastImport = { subjectId: people.appendOnly.subjectId, id: res.json().id, accountId: actors.grantee.accountId! };
+          await syncRecords(people.appendOnly);
+          return actors.grantee;
+        },
+        check: async (res) => {
+          expect(lastImport!.accountId, 'the import row ran as the grantee').toBe(actors.grantee.accountId);
+          expect(res.json()).toMatchObject({ id: lastImport!.id, status: 'completed' });
+        },
+      },
+      { actor: 'grantee', status: 404, case: 'unknownId', url: () => `/v1/subjects/${lastImport!.subjectId}/imports/${randomUUID()}` },
+      { actor: 'colleague', status: 404, case: 'noGrant' },
+      { actor: 'grantee', status: 404, case: 'otherPerson', url: () => `/v1/subjects/${people.otherPerson.subjectId}/imports/${lastImport!.id}` },
+    ],
+  },
+  {
+    id: 'F11',
+    method: 'POST',
+    path: '/v1/me/imports',
+    auth: ['citizen'],
+    body: () => heartRatePoint('2026-05-01T08:00:00Z'),
+    ok: [
+      {
+        actor: 'citizen',
+        status: 201,
+        check: async (res) => {
+          expect(res.json()).toMatchObject({ status: 'completed', added: 1 });
+          kindImportId = res.json().id;
+          await syncRecords(people.kindRows);
+        },
+      },
+      { actor: 'citizen', status: 400, case: 'unmappable', body: () => [{ header: { schema_id: { name: 'blood-oxygen' } }, body: { effective_time_frame: { date_time: '2026-05-01T08:00:00Z' } } }] },
+    ],
+  },
+  {
+    id: 'F12',
+    method: 'GET',
+    path: '/v1/me/imports/{id}',
+    auth: ['citizen'],
+    url: () => `/v1/me/imports/${kindImportId ?? randomUUID()}`,
+    ok: [
+      { actor: 'citizen', status: 200, check: async (res) => expect(res.json()).toMatchObject({ id: kindImportId, added: 1 }) },
+      { actor: 'citizen', status: 404, case: 'supportersImport', url: () => `/v1/me/imports/${lastImport!.id}` },
+    ],
+  },
+  {
+    id: 'F13',
+    method: 'GET',
+    path: '/fhir/r4/Group/{organisationId}/$export',
+    auth: ['practitioner', 'client'],
+    url: () => `/fhir/r4/Group/${orgA}/$export`,
+    ok: [
+      {
+        actor: 'grantee',
+        status: 202,
+        headers: { prefer: 'respond-async' },
+        check: async (res) => {
+          kindBulk = new URL(String(res.headers['content-location'])).pathname;
+          expect(kindBulk).toMatch(/^\/fhir\/r4\/bulk\/[0-9a-f-]{36}$/);
+        },
+      },
+      { actor: 'grantee', status: 400, case: 'noPrefer' },
+      { actor: 'client', status: 202, case: 'client', headers: { prefer: 'respond-async' } },
+      { actor: 'outsider', status: 404, case: 'otherOrganisation', headers: { prefer: 'respond-async' } },
+      { actor: 'grantee', status: 404, case: 'unknownGroup', headers: { prefer: 'respond-async' }, url: () => `/fhir/r4/Group/${randomUUID()}/$export` },
+    ],
+  },
+  {
+    id: 'F14',
+    method: 'GET',
+    path: '/fhir/r4/bulk/{id}',
+    auth: ['practitioner', 'client'],
+    url: () => kindBulk ?? `/fhir/r4/bulk/${randomUUID()}`,
+    ok: [
+      {
+        actor: 'grantee',
+        status: 200,
+        // The kick-off row's export runs in the background: wait until it is done (bounded).
+        caller: async () => {
+          for (let i = 0; i < 200; i++) {
+            const res = await t.app.inject({ method: 'GET', url: kindBulk!, headers: actors.grantee.headers });
+            if (res.statusCode !== 202) break;
+            await new Promise((r) => setTimeout(r, 25));
+          }
+          return actors.grantee;
+        },
+        check: async (res) => expect(res.json()).toMatchObject({ requiresAccessToken: true, output: expect.any(Array) }),
+      },
+      { actor: 'colleague', status: 404, case: 'notTheirs' },
+      { actor: 'grantee', status: 404, case: 'unknownId', url: () => `/fhir/r4/bulk/${randomUUID()}` },
+    ],
+  },
+  {
+    id: 'F15',
+    method: 'GET',
+    path: '/fhir/r4/bulk/{id}/{file}',
+    auth: ['practitioner', 'client'],
+    url: () => `${kindBulk ?? `/fhir/r4/bulk/${randomUUID()}`}/Patient.ndjson`,
+    ok: [
+      {
+        actor: 'grantee',
+        status: 200,
+        check: async (res) => {
+          expect(res.headers['content-type']).toMatch(/^application\/fhir\+ndjson/);
+          const patients = res.body.split('\n').filter((l) => l).map((l) => (JSON.parse(l) as { id: string }).id);
+          const reached = Object.values(people).filter((p) => p.grants.some((g) => 'organisationId' in g.grantee && g.grantee.organisationId === orgA && g.access === 'read' && !g.revoked && g.expiresAt > t.clock.now() && g.members !== 'clients'));
+          expect(patients.sort()).toEqual(reached.map((p) => p.subjectId).sort());
+        },
+      },
+      { actor: 'colleague', status: 404, case: 'notTheirs' },
+      { actor: 'grantee', status: 404, case: 'typeNotExported', url: () => `${kindBulk}/Consent.ndjson` },
+    ],
+  },
+  {
+    id: 'F16',
+    method: 'DELETE',
+    path: '/fhir/r4/bulk/{id}',
+    auth: ['practitioner', 'client'],
+    url: () => kindBulk ?? `/fhir/r4/bulk/${randomUUID()}`,
+    ok: [
+      { actor: 'colleague', status: 404, case: 'notTheirs' },
+      {
+        actor: 'grantee',
+        status: 202,
+        check: async () => expect((await t.app.inject({ method: 'GET', url: kindBulk!, headers: actors.grantee.headers })).statusCode).toBe(404),
+      },
+    ],
+  },
+  {
+    id: 'F07',
+    method: 'GET',
+    path: '/fhir/r4/Patient/{id}',
+    auth: ['citizen', 'practitioner', 'client'],
+    url: () => `/fhir/r4/Patient/${people.active.subjectId}`,
+    ok: [
+      {
+        actor: 'grantee',
+        status: 200,
+        check: async (res) => {
+          expect(res.json()).toMatchObject({ resourceType: 'Patient', id: people.active.subjectId });
+          expect(res.json().name, 'grants cover records, not identity').toBeUndefined();
+        },
+      },
+      { actor: 'citizen', status: 200, case: 'own', url: () => `/fhir/r4/Patient/${people.kindRows.subjectId}` },
+      { actor: 'citizen', status: 404, case: 'otherPerson' },
+      { actor: 'colleague', status: 404, case: 'noGrant' },
+      { actor: 'grantee', status: 404, case: 'nobody', url: () => `/fhir/r4/Patient/${randomUUID()}` },
+    ],
+  },
+  {
+    id: 'F08',
+    method: 'GET',
+    path: '/fhir/r4/Consent',
+    auth: ['citizen'],
+    ok: [
+      {
+        actor: 'citizen',
+        status: 200,
+        check: async (res, caller) => {
+          // Exactly the person's own grants, as /v1/me/grants lists them.
+          const ids = ((res.json().entry ?? []) as { resource: { id: string } }[]).map((e) => e.resource.id);
+          const own = await send({ actor: caller, method: 'GET', url: '/v1/me/grants?limit=500' }, '[F08] grants');
+          expect(ids.sort()).toEqual((own.json().items as { id: string }[]).map((g) => g.id).sort());
+          expect(ids.length).toBeGreaterThanOrEqual(people.kindRows.grants.length);
+        },
+      },
+      { actor: 'citizen', status: 404, case: 'otherPatient', url: () => `/fhir/r4/Consent?patient=${people.active.subjectId}` },
     ],
   },
 ];
@@ -1362,7 +1595,38 @@ const KIND_ROWS: KindRow[] = ROUTES.flatMap((route) => {
 // ---------------------------------------------------------------------------------------------
 // Subject rows: actor × grant state × supporter route.
 
-type SubjectRouteKey = 'read' | 'head' | 'append' | 'batch' | 'request' | 'watch' | 'watches' | 'unwatch' | 'refer' | 'breakGlass' | 'trends';
+type SubjectRouteKey = 'read' | 'head' | 'append' | 'batch' | 'request' | 'watch' | 'watches' | 'unwatch' | 'refer' | 'breakGlass' | 'trends' | 'fhir' | 'import';
+
+/** A heart rate as an Open mHealth data point (docs/imports.md), for the import rows. */
+function heartRatePoint(effectiveAt: string): unknown[] {
+  return [
+    {
+      header: { schema_id: { namespace: 'omh', name: 'heart-rate', version: '2.0' } },
+      body: { heart_rate: { value: 70, unit: 'beats/min' }, effective_time_frame: { date_time: effectiveAt } },
+    },
+  ];
+}
+
+/** The last import a supporter's row stored, for the status route's rows. */
+let lastImport: { subjectId: string; id: string; accountId: string } | undefined;
+/** The kind-row citizen's own import. */
+let kindImportId: string | undefined;
+/** The Bulk Data export the grantee's kick-off row started: its status URL's path. */
+let kindBulk: string | undefined;
+
+/** A /v1 records query as the FHIR Observation search parameters that ask the same (docs/fhir.md). */
+function fhirQuery(query: string | undefined): string {
+  const q = new URLSearchParams(query ?? '');
+  const out = new URLSearchParams({ _count: q.get('limit') ?? '500' });
+  if (q.getAll('category').length) out.set('category', q.getAll('category').join(','));
+  if (q.getAll('type').length) out.set('code', q.getAll('type').join(','));
+  if (q.get('from')) out.append('date', `ge${q.get('from')}`);
+  if (q.get('to')) out.append('date', `le${q.get('to')}`);
+  return out.toString();
+}
+
+/** The record types whose FHIR form is an Observation: all but goals (docs/export.md). */
+const becomesObservation = (r: ModelRecord) => r.type !== 'goal';
 
 /** `id` is the watch an `unwatch` row names (an id nobody has unless the row says whose). */
 const SUBJECT_ROUTES: Record<SubjectRouteKey, { method: Method; url: (subjectId: string, query?: string, id?: string) => string; body?: () => unknown }> = {
@@ -1377,9 +1641,43 @@ const SUBJECT_ROUTES: Record<SubjectRouteKey, { method: Method; url: (subjectId:
   breakGlass: { method: 'POST', url: (s) => `/v1/subjects/${s}/emergency-access`, body: () => ({ reason: 'found collapsed, need glucose history' }) },
   refer: { method: 'POST', url: (s) => `/v1/subjects/${s}/referrals`, body: () => ({ referTo: { organisationId: orgB }, categories: ['health-status'], purpose: 'care-coordination' }) },
   trends: { method: 'GET', url: (s, q) => `/v1/subjects/${s}/trends?${q ?? 'type=phq9'}` },
+  fhir: { method: 'GET', url: (s, q) => `/fhir/r4/Observation?patient=${s}&${fhirQuery(q)}` },
+  import: { method: 'POST', url: (s) => `/v1/subjects/${s}/imports`, body: () => heartRatePoint('2026-06-01T08:00:00Z') },
 };
 
-const RECORD_ROUTES: SubjectRouteKey[] = ['read', 'head', 'append', 'batch'];
+const RECORD_ROUTES: SubjectRouteKey[] = ['read', 'head', 'append', 'batch', 'fhir', 'import'];
+
+/**
+ * Import twins of the append rows: `POST /v1/subjects/{id}/imports` with the same heart rate as
+ * an Open mHealth data point answers as the append does (the same grants decide each record).
+ * Appends of other bodies (a PHQ-9, a category) have no data-point form and no twin.
+ */
+function importTwins(rows: SubjectRow[]): SubjectRow[] {
+  return rows.flatMap((r) => {
+    if (r.route !== 'append') return [];
+    const body = r.body as { type?: string; effectiveAt?: string; category?: string } | undefined;
+    if (body && (body.type !== 'heart-rate' || body.category)) return [];
+    const twin: SubjectRow = { ...r, id: `${r.id}I`, route: 'import', ...(body ? { body: heartRatePoint(body.effectiveAt!) } : {}) };
+    return [twin];
+  });
+}
+
+/**
+ * FHIR twins of the read rows: `GET /fhir/r4/Observation?patient=` answers exactly as the /v1
+ * read does (one decision path), but for citizens: the person searches their own store, and
+ * another citizen holds no grant on anyone (404, as for nobody).
+ */
+function fhirTwins(rows: SubjectRow[]): SubjectRow[] {
+  return rows
+    .filter((r) => r.route === 'read')
+    .map((r) => {
+      const twin: SubjectRow = { ...r, id: `${r.id}F`, route: 'fhir' };
+      delete twin.count;
+      if (r.actor === 'owner') Object.assign(twin, { status: 200, why: 'the person searches their own store' });
+      if (r.actor === 'otherCitizen') Object.assign(twin, { status: 404, why: 'a citizen holds no grant on anyone' });
+      return twin;
+    });
+}
 
 interface SubjectRow {
   id: string;
@@ -1780,6 +2078,32 @@ async function readAll<T = RecordItem>(c: Call, first: LightMyRequestResponse, l
   return items;
 }
 
+/** Adds to the model the person's records it does not know yet (writes whose answer lists no ids). */
+async function syncRecords(person: Person): Promise<void> {
+  const res = await send({ actor: citizenActor(person.citizen!), method: 'GET', url: '/v1/me/records?limit=500' }, 'sync');
+  for (const r of res.json().items as { id: string; category: string; type: string; effectiveAt: string }[]) {
+    if (person.records.some((m) => m.id === r.id)) continue;
+    person.records.push({ id: r.id, category: r.category, type: r.type, effectiveAt: Date.parse(r.effectiveAt) });
+    recordOwner.set(r.id, person.subjectId);
+  }
+}
+
+/** Every resource of a FHIR search, following `next` links (absolute URLs on the public base). */
+async function fhirAll(c: Call, first: LightMyRequestResponse, label: string): Promise<{ resourceType: string; id: string; subject?: unknown }[]> {
+  type Page = { entry?: { resource: { resourceType: string; id: string } }[]; link: { relation: string; url: string }[] };
+  const out: { resourceType: string; id: string }[] = [];
+  let page = first.json() as Page;
+  for (;;) {
+    out.push(...(page.entry ?? []).map((e) => e.resource));
+    const next = page.link.find((l) => l.relation === 'next')?.url;
+    if (!next) return out;
+    const u = new URL(next);
+    const res = await send({ ...c, url: `${u.pathname}${u.search}` }, label);
+    expect(res.statusCode, res.body).toBe(200);
+    page = res.json() as Page;
+  }
+}
+
 /** The watch an `unwatch` row names. */
 async function watchTarget(row: SubjectRow): Promise<string | undefined> {
   if (row.route !== 'unwatch' || row.watch === undefined || row.watch === 'unknown') return undefined;
@@ -1851,6 +2175,20 @@ async function runSubjectRow(row: SubjectRow): Promise<void> {
       if (row.count !== undefined) expect(items, label).toHaveLength(row.count);
     }
 
+    if (row.status === 200 && row.route === 'fhir') {
+      // The same property through FHIR: each Observation lies in a live read grant (or the
+      // person's own store), and the ids are exactly the slices ∩ the query ∩ Observation types.
+      const resources = await fhirAll(call, res, label);
+      const own = row.actor === 'owner';
+      const grants = own ? [] : activeGrants(person, actor, 'read', t.clock.now());
+      const expected = person.records.filter((r) => becomesObservation(r) && (own || grants.some((g) => inSlice(g, r))) && matchesQuery(row.query, r)).map((r) => r.id);
+      for (const r of resources) {
+        expect(r.resourceType, label).toBe('Observation');
+        expect(r.subject, label).toEqual({ reference: `Patient/${person.subjectId}` });
+      }
+      expect(resources.map((r) => r.id).sort(), `${label} returned ids`).toEqual(expected.sort());
+    }
+
     if (row.status === 200 && row.route === 'head') expect(res.body, label).toBe('');
 
     if (row.status === 201 && (row.route === 'append' || row.route === 'batch')) {
@@ -1863,6 +2201,15 @@ async function runSubjectRow(row: SubjectRow): Promise<void> {
         person.records.push({ id: rec.id, category: rec.category, type: rec.type, effectiveAt: Date.parse(rec.effectiveAt) });
         recordOwner.set(rec.id, person.subjectId);
       }
+    }
+
+    if (row.status === 201 && row.route === 'import') {
+      // The import answers counts, not records: the person's own view says which were added.
+      const view = res.json() as { id: string; status: string; added: number; skipped: number };
+      expect(view, label).toMatchObject({ status: 'completed', format: 'omh', total: 1 });
+      expect(view.added + view.skipped, label).toBe(1);
+      lastImport = { subjectId: person.subjectId, id: view.id, accountId: actor.accountId! };
+      await syncRecords(person);
     }
 
     if (row.status === 404 || row.status === 202) {
@@ -1922,6 +2269,7 @@ interface LogEntry {
   actor: { accountId: string | null };
   grantIds: string[];
   recordIds: string[];
+  query: Record<string, unknown>;
 }
 
 async function logSince(owner: ActorHandle, seq: number): Promise<LogEntry[]> {
@@ -1943,7 +2291,10 @@ async function expectLogged(row: SubjectRow, owner: ActorHandle, actor: ActorHan
   const label = `[${row.id}] access log`;
   const added = await logSince(owner, seq);
   const served =
-    (row.status === 200 && (row.route === 'read' || row.route === 'head' || row.route === 'trends')) || (row.status === 201 && (row.route === 'append' || row.route === 'batch'));
+    (row.status === 200 && (row.route === 'read' || row.route === 'head' || row.route === 'trends' || (row.route === 'fhir' && row.actor !== 'owner'))) ||
+    (row.status === 201 && (row.route === 'append' || row.route === 'batch')) ||
+    // An import whose content the store already held wrote nothing, and logs nothing.
+    (row.status === 201 && row.route === 'import' && res.json().added > 0);
   if (!served) {
     expect(added.filter((e) => e.recordIds.length > 0), `${label}: a refused call logged records`).toEqual([]);
     return;
@@ -1957,6 +2308,17 @@ async function expectLogged(row: SubjectRow, owner: ActorHandle, actor: ActorHan
   expect(entry.grantIds.length, label).toBeGreaterThan(0);
   expect(entry.grantIds.filter((id) => !held.includes(id)), `${label}: names grants the caller does not hold`).toEqual([]);
   if (row.route === 'head') return;
+  if (row.route === 'import') {
+    expect(entry.query, label).toMatchObject({ import: res.json().id, format: 'omh', count: res.json().added });
+    expect(entry.recordIds, label).toHaveLength(res.json().added);
+    return;
+  }
+  if (row.route === 'fhir') {
+    const shown = ((res.json().entry ?? []) as { resource: { id: string } }[]).map((e) => e.resource.id);
+    expect([...entry.recordIds].sort(), label).toEqual(shown.sort());
+    expect(entry.query, label).toMatchObject({ resource: 'Observation' });
+    return;
+  }
   const shown =
     row.route === 'trends'
       ? (res.json().points as { recordId: string }[]).map((p) => ({ id: p.recordId }))
@@ -1982,7 +2344,8 @@ async function runKindRow(row: KindRow): Promise<void> {
     expect(stream.contentType, `[${row.id}]`).toMatch(/^text\/event-stream/);
     return;
   }
-  const res = await send({ actor, method: route.method, url, ...(body === undefined ? {} : { body }) }, `[${row.id}]`);
+  const withHeaders = allowed?.headers ? { ...actor, headers: { ...actor.headers, ...allowed.headers } } : actor;
+  const res = await send({ actor: withHeaders, method: route.method, url, ...(body === undefined ? {} : { body }) }, `[${row.id}]`);
   expect(res.statusCode, `[${row.id}] ${res.body}`).toBe(row.status);
   await allowed?.check?.(res, actor);
   // Keep the model in step with what the allowed callers changed.
@@ -2026,13 +2389,14 @@ describe('access matrix: route table', () => {
   });
 
   it('[AM000b] every route has rows: public ones an anonymous status, others an allowed caller, subject routes grant-state rows', () => {
-    const ids = [...KIND_ROWS, ...SUBJECT_ROWS, ...DISABLED_BEFORE, ...DISABLED_AFTER].map((r) => r.id);
+    const subjectRows = [...SUBJECT_ROWS, ...DISABLED_BEFORE, ...DISABLED_AFTER];
+    const ids = [...KIND_ROWS, ...subjectRows, ...fhirTwins(subjectRows), ...importTwins(subjectRows)].map((r) => r.id);
     expect(ids.filter((id, i) => ids.indexOf(id) !== i), 'duplicate row ids').toEqual([]);
     for (const route of ROUTES) {
       if (route.auth === 'public') {
         expect(route.publicStatus, route.id).toBeTypeOf('number');
       } else if (route.subjectRoute) {
-        const rows = SUBJECT_ROWS.filter((r) => r.route === route.subjectRoute);
+        const rows = [...SUBJECT_ROWS, ...fhirTwins(SUBJECT_ROWS), ...importTwins(SUBJECT_ROWS)].filter((r) => r.route === route.subjectRoute);
         expect(rows.some((r) => r.status >= 200 && r.status < 300), `${route.id} has a row that succeeds`).toBe(true);
         expect(rows.some((r) => r.subject === 'missing'), `${route.id} has a row on a person who does not exist`).toBe(true);
         expect(rows.some((r) => r.subject === 'revoked'), `${route.id} has a revoked row`).toBe(true);
@@ -2051,13 +2415,13 @@ describe('access matrix: account kinds per route (generated from the route table
 });
 
 describe('access matrix: supporters on a person, by grant state', () => {
-  for (const row of SUBJECT_ROWS.filter((r) => !KNOWN_MISMATCHES.has(r.id))) {
+  for (const row of [...SUBJECT_ROWS, ...fhirTwins(SUBJECT_ROWS), ...importTwins(SUBJECT_ROWS)].filter((r) => !KNOWN_MISMATCHES.has(r.id))) {
     it(title(row), () => runSubjectRow(row));
   }
 });
 
 describe('access matrix: disabled grantee', () => {
-  for (const row of DISABLED_BEFORE.filter((r) => !KNOWN_MISMATCHES.has(r.id))) it(title(row), () => runSubjectRow(row));
+  for (const row of [...DISABLED_BEFORE, ...fhirTwins(DISABLED_BEFORE), ...importTwins(DISABLED_BEFORE)].filter((r) => !KNOWN_MISMATCHES.has(r.id))) it(title(row), () => runSubjectRow(row));
 
   it('[AM303] admin disables the practitioner: 200, its direct grants revoked', async () => {
     const res = await send({ actor: actors.admin, method: 'POST', url: `/v1/organisations/${orgA}/practitioners/${gpX.accountId}/disable` }, '[AM303]');
@@ -2072,7 +2436,7 @@ describe('access matrix: disabled grantee', () => {
     for (const g of people.disabled.grants) g.revoked = true;
   });
 
-  for (const row of DISABLED_AFTER.filter((r) => !KNOWN_MISMATCHES.has(r.id))) it(title(row), () => runSubjectRow(row));
+  for (const row of [...DISABLED_AFTER, ...fhirTwins(DISABLED_AFTER), ...importTwins(DISABLED_AFTER)].filter((r) => !KNOWN_MISMATCHES.has(r.id))) it(title(row), () => runSubjectRow(row));
 
   it('[AM312] a disabled practitioner: GET /v1/grants and GET /v1/me → 401', async () => {
     for (const url of ['/v1/grants', '/v1/me']) {

@@ -112,7 +112,7 @@ describe('the session behind a token', () => {
     // Moved as the service would: with the session's MAC made anew (docs/security.md).
     const setExpiry = (expiresAt: number) => {
       const s = t.sqlite().db.$client.prepare('SELECT account_id, created_at FROM sessions WHERE id = ?').get(sid) as { account_id: string; created_at: number };
-      const integrity = macOf.session(t.keyring, { id: sid, accountId: s.account_id, createdAt: s.created_at, expiresAt });
+      const integrity = macOf.session(t.keyring, { id: sid, accountId: s.account_id, createdAt: s.created_at, expiresAt, scope: null });
       t.sqlite().db.$client.prepare('UPDATE sessions SET expires_at = ?, integrity = ? WHERE id = ?').run(expiresAt, integrity, sid);
     };
     setExpiry(fixed + 1);

@@ -42,6 +42,8 @@ const addedDefaults: Record<string, string> = {
   brs: 'can-do',
   'self-rated-health': 'health-status',
   need: 'independent-living',
+  // Open mHealth / IEEE 1752.1 physical-activity data points are imported as this (docs/imports.md).
+  'physical-activity': 'healthy-living',
 };
 
 /** DESIGN "Record bodies": the fixed unit of each measure. */

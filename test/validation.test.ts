@@ -60,6 +60,11 @@ describe('enum fields list what they allow', () => {
     expect(p.detail).toContain('access');
   });
 
+  it('a grantee that names one shape but gets its field wrong is told about that field', async () => {
+    const p = await problem('POST', '/v1/me/grants/preview', alex.token, { grantee: { accountId: 'not-an-id' }, access: 'read', categories: ['goals'], purpose: 'direct-care' });
+    expect(p.errors).toEqual([{ field: 'grantee.accountId', pointer: '/grantee/accountId', in: 'body', detail: expect.stringMatching(/^must be a UUID/) }]);
+  });
+
   it('an access request with an unknown access', async () => {
     const p = await problem('POST', `/v1/subjects/${alex.subjectId}/access-requests`, gp.token, { access: 'all', categories: ['goals'], purpose: 'direct-care' });
     expect(detailOf(p, 'access')).toBe('must be one of read, append (got "all")');

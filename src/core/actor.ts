@@ -1,3 +1,4 @@
+import type { SmartScopes } from './smart-scopes.js';
 import type { AccountKind, DelegatePower } from '../storage/contract.js';
 
 /**
@@ -11,6 +12,8 @@ export interface Actor {
   /** The caller's own store, for citizens. */
   subjectId: string | null;
   organisationId: string | null;
+  /** SMART scopes of the session, or null for an unscoped session (grants alone decide). */
+  scopes: SmartScopes | null;
   /**
    * Set when the caller is a delegate acting for a person (a delegation token): whose store the
    * `/v1/me` routes act on, and under which delegation and powers, re-read from the database on

@@ -12,7 +12,10 @@ import type { AccountRow, AuthRow, DelegationRow, GrantRow, SessionRow } from '.
 type Unsigned<T> = Omit<T, 'integrity'>;
 
 const accountFields = (a: Unsigned<AccountRow>) => [a.id, a.kind, a.handle, a.passwordHash, a.displayName, a.subjectId, a.organisationId, a.role, a.jwks, a.createdAt];
-const sessionFields = (s: Pick<SessionRow, 'id' | 'accountId' | 'createdAt' | 'expiresAt'>) => [s.id, s.accountId, s.createdAt, s.expiresAt];
+type SessionTerms = Pick<SessionRow, 'id' | 'accountId' | 'createdAt' | 'expiresAt' | 'scope'>;
+// A scope joins the MAC only when there is one, so sessions from before scopes keep their MACs;
+// a scope widened or added in the database is then refused like any other edit.
+const sessionFields = (s: SessionTerms) => (s.scope === null ? [s.id, s.accountId, s.createdAt, s.expiresAt] : [s.id, s.accountId, s.createdAt, s.expiresAt, s.scope]);
 const grantFields = (g: Unsigned<GrantRow>) => [
   g.id,
   g.subjectId,
@@ -38,7 +41,7 @@ const delegationFields = (d: Unsigned<DelegationRow>) => [d.id, d.subjectId, d.p
 export const macOf = {
   delegation: (keyring: Keyring, d: Unsigned<DelegationRow>) => rowMac(keyring, 'delegation', delegationFields(d)),
   account: (keyring: Keyring, a: Unsigned<AccountRow>) => rowMac(keyring, 'account', accountFields(a)),
-  session: (keyring: Keyring, s: Pick<SessionRow, 'id' | 'accountId' | 'createdAt' | 'expiresAt'>) => rowMac(keyring, 'session', sessionFields(s)),
+  session: (keyring: Keyring, s: SessionTerms) => rowMac(keyring, 'session', sessionFields(s)),
   grant: (keyring: Keyring, g: Unsigned<GrantRow>) => rowMac(keyring, 'grant', grantFields(g)),
 };
 
@@ -72,7 +75,7 @@ export function checkAccount(keyring: Keyring, a: AccountRow): void {
 
 /** @throws IntegrityError when a live session or its account does not match its MAC */
 export function checkAuthRow(keyring: Keyring, row: AuthRow): void {
-  const session = { id: row.sessionId, accountId: row.account.id, createdAt: row.sessionCreatedAt, expiresAt: row.sessionExpiresAt };
+  const session = { id: row.sessionId, accountId: row.account.id, createdAt: row.sessionCreatedAt, expiresAt: row.sessionExpiresAt, scope: row.sessionScope };
   if (row.sessionRevokedAt === null && !rowMacHolds(keyring, 'session', sessionFields(session), row.sessionIntegrity)) {
     throw new IntegrityError('A stored session failed its integrity check; access was refused');
   }

@@ -85,6 +85,15 @@ function detailOf(e: AjvError, part: FieldError['in']): string {
   }
 }
 
+/** @returns the one object branch of a union whose fields the data holds and no other's, if any */
+function meantBranch(e: AjvError): number | undefined {
+  if (!Array.isArray(e.schema) || typeof e.data !== 'object' || e.data === null || Array.isArray(e.data)) return undefined;
+  const keys = Object.keys(e.data);
+  if (keys.length === 0) return undefined;
+  const fits = (e.schema as Branch[]).flatMap((b, i) => (b.type === 'object' && b.properties && keys.every((k) => k in b.properties!) ? [i] : []));
+  return fits.length === 1 ? fits[0] : undefined;
+}
+
 /**
  * Turns ajv's errors into one entry per problem. A union (`anyOf`) answers once, listing what
  * it allows, instead of once per branch that did not match; every other problem of the same
@@ -92,8 +101,19 @@ function detailOf(e: AjvError, part: FieldError['in']): string {
  */
 export function fieldErrors(errors: AjvError[], context: string | undefined): FieldError[] {
   const where = partNames[context ?? 'body'] ?? 'body';
-  const unions = errors.filter((e) => e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
-  const kept = errors.filter((e) => !unions.some((u) => e.schemaPath.startsWith(u)));
+  const unionErrors = errors.filter((e) => e.keyword === 'anyOf');
+  const unions = unionErrors.map((e) => `${e.schemaPath}/`);
+  // An object that names one branch's own fields ({"accountId": "x"}) meant that branch: its
+  // problems say more ("accountId must be a UUID") than the list of shapes does.
+  const meant = unionErrors.flatMap((e) => {
+    const i = meantBranch(e);
+    return i === undefined ? [] : [{ union: e, prefix: `${e.schemaPath}/${i}/` }];
+  });
+  const kept = errors.filter((e) => {
+    const chosen = meant.find((m) => m.union === e || e.schemaPath.startsWith(m.prefix));
+    if (chosen) return chosen.union !== e;
+    return !unions.some((u) => e.schemaPath.startsWith(u));
+  });
   const seen = new Set<string>();
   const out: FieldError[] = [];
   for (const e of kept) {

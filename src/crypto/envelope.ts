@@ -1,3 +1,4 @@
+import { createHmac, hkdfSync } from 'node:crypto';
 import { IntegrityError } from '../errors.js';
 import { open, randomKey, seal } from './aead.js';
 
@@ -131,4 +132,16 @@ export function wrapSecret(kek: Uint8Array, kekId: string, purpose: string, owne
 /** @returns the secret; @throws IntegrityError when moved or edited */
 export function unwrapSecret(kek: Uint8Array, kekId: string, purpose: string, ownerId: string, sealed: Uint8Array): string {
   return decoder.decode(open(kek, sealed, secretAd(kekId, purpose, ownerId)));
+}
+
+/**
+ * Digests of a person's content under a key derived from their data key (HKDF-SHA256, then
+ * HMAC-SHA256): equal content gives equal digests for that person, and a digest says nothing
+ * about the content without the key, not even for low-entropy values like a heart rate. Erasing
+ * the data key makes stored digests meaningless.
+ * @returns a function from content text to its digest (base64url)
+ */
+export function contentDigester(dek: Uint8Array, subjectId: string): (text: string) => string {
+  const key = Buffer.from(hkdfSync('sha256', dek, encoder.encode(subjectId), encoder.encode('tessera/import-digest/v1'), 32));
+  return (text) => createHmac('sha256', key).update(text).digest('base64url');
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Actor } from '../core/actor.js';
 import type { Deps } from '../core/deps.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import type { GrantRow } from '../storage/contract.js';
@@ -30,6 +31,22 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The one decision on someone else's store, for routes that name the person in their path (this
+ * plugin) and for those that name them elsewhere (FHIR's `patient` search parameter).
+ * @returns the caller's active grants on the person that allow `need`
+ * @throws NotFoundError when it holds no active grant on the person at all; ForbiddenError when none allows `need`
+ */
+export async function grantsAllowing(deps: Deps, actor: Actor, subjectId: string, need: 'read' | 'append'): Promise<GrantRow[]> {
+  // Outcome-reporting consent counts a person in aggregates only; on their store it is no
+  // grant at all, so it cannot even tell the organisation the person exists (docs/outcomes.md).
+  const holdings = (await verifiedHoldings(deps, actor, subjectId, deps.clock.now())).filter((g) => g.access !== 'aggregate');
+  if (holdings.length === 0) throw new NotFoundError('No such person');
+  const usable = holdings.filter((g) => g.access === need);
+  if (usable.length === 0) throw new ForbiddenError(`None of your grants on this person allows ${need}`);
+  return usable;
+}
+
 async function accessPlugin(app: FastifyInstance, deps: Deps) {
   app.decorateRequest('grants', null as unknown as GrantRow[]);
 
@@ -42,15 +59,8 @@ async function accessPlugin(app: FastifyInstance, deps: Deps) {
   app.addHook('preHandler', async (request: FastifyRequest) => {
     const need = request.routeOptions.config.access;
     if (!need || need === 'none') return;
-    const actor = actorOf(request);
     const { subjectId } = request.params as { subjectId: string };
-    // Outcome-reporting consent counts a person in aggregates only; on their store it is no
-    // grant at all, so it cannot even tell the organisation the person exists (docs/outcomes.md).
-    const holdings = (await verifiedHoldings(deps, actor, subjectId, deps.clock.now())).filter((g) => g.access !== 'aggregate');
-    if (holdings.length === 0) throw new NotFoundError('No such person');
-    const usable = holdings.filter((g) => g.access === need);
-    if (usable.length === 0) throw new ForbiddenError(`None of your grants on this person allows ${need}`);
-    request.grants = usable;
+    request.grants = await grantsAllowing(deps, actorOf(request), subjectId, need);
   });
 }
 

@@ -9,6 +9,7 @@ import { ForbiddenError, UnauthenticatedError } from '../errors.js';
 import type { AccountKind, AuthRow, DelegatePower } from '../storage/contract.js';
 import { liveDelegation } from '../features/delegates/service.js';
 import { checkAuthRow } from '../core/integrity.js';
+import { parseScopes, scopeContextOf, type SmartScopes } from '../core/smart-scopes.js';
 
 /**
  * Authentication on every request (CONVENTIONS §2.1): the access token's signature is checked
@@ -50,6 +51,11 @@ declare module 'fastify' {
      * names none is never open to delegation tokens (deny by default: erasure, delegates).
      */
     delegable?: DelegatePower;
+    /**
+     * The route narrows what it serves by the session's SMART scopes (docs/fhir.md). A session
+     * with scopes may call only such routes: elsewhere nothing would narrow it.
+     */
+    smart?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | null;
@@ -157,13 +163,16 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
     request.tokenExpiresAt = expiresAt;
     if (claims?.act) {
       request.actor = await delegateActor(deps, claims, request.routeOptions.config.delegable, auth);
+      if (request.actor.scopes !== null && !request.routeOptions.config.smart) throw new ForbiddenError('This token carries SMART scopes, which do not cover this endpoint');
       return;
     }
     const row = await liveSession(deps, sessionId, sub);
     if (!row) throw new UnauthenticatedError('The access token is no longer valid');
     const a = row.account;
     if (!auth.includes(a.kind)) throw new ForbiddenError(`This endpoint is not for ${a.kind} accounts`);
-    request.actor = { accountId: a.id, kind: a.kind, sessionId: row.sessionId, subjectId: a.subjectId, organisationId: a.organisationId };
+    const scopes = sessionScopes(row);
+    if (scopes !== null && !request.routeOptions.config.smart) throw new ForbiddenError('This token carries SMART scopes, which do not cover this endpoint');
+    request.actor = { accountId: a.id, kind: a.kind, sessionId: row.sessionId, subjectId: a.subjectId, organisationId: a.organisationId, scopes };
   });
 }
 
@@ -192,6 +201,7 @@ async function delegateActor(deps: Deps, claims: AccessClaims, delegable: Delega
     sessionId: row.sessionId,
     subjectId: a.subjectId,
     organisationId: a.organisationId,
+    scopes: sessionScopes(row),
     onBehalfOf: { accountId: live.person.id, subjectId: live.delegation.subjectId, delegationId: live.delegation.id, powers: live.delegation.powers },
   };
 }
@@ -212,6 +222,13 @@ export async function liveSession(deps: Deps, sessionId: string, accountId: stri
   // A session extended or an account moved to another organisation behind the service's back is refused.
   checkAuthRow(deps.keyring, row);
   return row;
+}
+
+/** @returns the scopes stored with a session (MAC-checked with it), or null for an unscoped one */
+function sessionScopes(row: AuthRow): SmartScopes | null {
+  const context = scopeContextOf(row.account.kind);
+  if (row.sessionScope === null || !context) return null;
+  return parseScopes(row.sessionScope, context);
 }
 
 /** @returns the authenticated caller; routes behind `auth` always have one */

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { fieldErrors, type AjvError } from '../core/validation.js';
-import { errorCodes, OAuthError, TesseraError, ValidationError, type ErrorCode } from '../errors.js';
+import { errorCodes, OAuthError, TesseraError, ValidationError, type ErrorCode, type FieldError } from '../errors.js';
 
 /**
  * The one place errors become answers: RFC 9457 problem+json everywhere, except the OAuth
@@ -12,8 +12,11 @@ import { errorCodes, OAuthError, TesseraError, ValidationError, type ErrorCode }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** `oauth`: every 4xx of the route is an RFC 6749 §5.2 body, as OAuth clients parse them. */
-    errors?: 'oauth';
+    /**
+     * `oauth`: every 4xx of the route is an RFC 6749 §5.2 body, as OAuth clients parse them.
+     * `fhir`: every error is a FHIR OperationOutcome (`application/fhir+json`), same status.
+     */
+    errors?: 'oauth' | 'fhir';
   }
 }
 
@@ -39,7 +42,40 @@ function sendOAuth(reply: FastifyReply, status: number, error: string, descripti
     .send({ error, error_description: description });
 }
 
+/** FHIR R4 issue-type codes (http://hl7.org/fhir/issue-type) for our statuses. */
+const issueCodes: Record<number, string> = {
+  400: 'invalid',
+  401: 'login',
+  403: 'forbidden',
+  404: 'not-found',
+  408: 'timeout',
+  409: 'conflict',
+  413: 'too-costly',
+  415: 'not-supported',
+  429: 'throttled',
+  431: 'too-costly',
+};
+
+/** A problem as a FHIR OperationOutcome: one issue, or one per field for validation. */
+export function operationOutcome(body: ReturnType<typeof problem> & { errors?: FieldError[] }) {
+  const code = issueCodes[body.status] ?? (body.status >= 500 ? 'exception' : 'processing');
+  const details = { coding: [{ system: 'urn:tessera:problem', code: body.code }], text: body.title };
+  const issue = body.errors?.length
+    ? body.errors.map((e) => ({ severity: 'error', code: e.detail === 'is required' ? 'required' : code, details, diagnostics: `${e.in} ${e.field}: ${e.detail}`, expression: [e.field] }))
+    : [{ severity: body.status >= 500 ? 'fatal' : 'error', code, details, diagnostics: body.detail }];
+  return { resourceType: 'OperationOutcome', id: body.instance.slice('urn:uuid:'.length), issue };
+}
+
+function speaksFhir(reply: FastifyReply): boolean {
+  const config = reply.request.routeOptions?.config as { errors?: string } | undefined;
+  return config?.errors === 'fhir' || (config?.errors === undefined && reply.request.url.startsWith('/fhir/'));
+}
+
 function sendProblem(reply: FastifyReply, body: ReturnType<typeof problem>, headers: Record<string, string> = {}) {
+  if (speaksFhir(reply)) {
+    reply.code(body.status).headers(headers).type('application/fhir+json; charset=utf-8').send(operationOutcome(body));
+    return;
+  }
   // On the token endpoints even the HTTP layer's errors (bad JSON, 413, 415) speak OAuth: a
   // problem body there would also fail their response schemas and turn into a 500.
   if (body.status < 500 && reply.request.routeOptions.config.errors === 'oauth') {
@@ -82,7 +118,8 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
         ? 'The URL is not validly percent-encoded'
         : 'The request could not be routed';
   const body = problem(request.id, 'TESSERA_BAD_REQUEST', detail);
-  reply.code(body.status).type('application/problem+json; charset=utf-8').send(body);
+  if (speaksFhir(reply)) reply.code(body.status).type('application/fhir+json; charset=utf-8').send(operationOutcome(body));
+  else reply.code(body.status).type('application/problem+json; charset=utf-8').send(body);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { TesseraError, ValidationError } from '../errors.js';
 
@@ -90,11 +90,18 @@ async function inputPlugin(app: FastifyInstance, { maxDepth }: InputOptions) {
   // 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
 
-  // Fastify's own JSON parser (with its __proto__ and constructor poisoning checks) behind two
-  // checks of ours: the bytes are UTF-8, and the nesting is bounded.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, jsonBodyParser(app, maxDepth));
+}
+
+/**
+ * Fastify's own JSON parser (with its __proto__ and constructor poisoning checks) behind two
+ * checks of ours: the bytes are UTF-8, and the nesting is bounded. Also used for the FHIR JSON
+ * bodies imports take.
+ */
+export function jsonBodyParser(app: FastifyInstance, maxDepth: number) {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  return (request: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
     const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
       done(new TesseraError('TESSERA_UNSUPPORTED_MEDIA_TYPE', `JSON is read as UTF-8 only (RFC 8259), not ${charset}`), undefined);
@@ -112,7 +119,7 @@ async function inputPlugin(app: FastifyInstance, { maxDepth }: InputOptions) {
       return;
     }
     parseJson(request, text, done);
-  });
+  };
 }
 
 export default fp(inputPlugin, { name: 'tessera-input' });

@@ -36,8 +36,10 @@ export interface SessionRow {
   createdAt: number;
   expiresAt: number;
   revokedAt: number | null;
-  /** MAC of id, account, creation and expiry; set to null when the session is revoked. */
+  /** MAC of id, account, creation, expiry and scope; set to null when the session is revoked. */
   integrity: string | null;
+  /** SMART scopes granted at the token endpoint (space-separated), or null: no narrowing. */
+  scope: string | null;
 }
 
 /** What authentication needs on every request: the session and its account, from the DB. */
@@ -47,6 +49,7 @@ export interface AuthRow {
   sessionExpiresAt: number;
   sessionRevokedAt: number | null;
   sessionIntegrity: string | null;
+  sessionScope: string | null;
   account: AccountRow;
 }
 
@@ -92,8 +95,10 @@ export interface RecordQuery {
   types?: string[];
   from?: number;
   to?: number;
-  /** Keyset position: records strictly older than this (effectiveAt desc, id desc). */
+  /** Keyset position: records strictly after this one in the list's order. */
   after?: { effectiveAt: number; id: string };
+  /** By effectiveAt then id: newest first (`desc`, the default) or oldest first. */
+  order?: 'asc' | 'desc';
   limit: number;
 }
 
@@ -569,6 +574,104 @@ export interface AssertionsRepo {
   remember(clientId: string, jti: string, expiresAt: number, now: number): Promise<boolean>;
 }
 
+export interface ImportJobRow {
+  id: string;
+  subjectId: string;
+  /** Who imported: the person, or a supporter under an append grant. */
+  accountId: string;
+  format: 'fhir' | 'omh' | 'csv';
+  status: 'running' | 'completed' | 'failed';
+  total: number;
+  processed: number;
+  added: number;
+  skipped: number;
+  /** What went wrong (entries named, values quoted), sealed with the person's data key. */
+  sealedErrors: Uint8Array | null;
+  createdAt: number;
+  finishedAt: number | null;
+}
+
+/** An imported record and the keyed digest of the entry it came from. */
+export interface ImportDigest {
+  digest: string;
+  recordId: string;
+}
+
+export interface ImportsRepo {
+  createJob(row: ImportJobRow): Promise<void>;
+  getJob(subjectId: string, id: string): Promise<ImportJobRow | undefined>;
+  /** Records how many entries were checked so far. */
+  progress(id: string, processed: number): Promise<void>;
+  /** Marks a job failed, with its sealed errors, when nothing was stored. */
+  fail(id: string, sealedErrors: Uint8Array, now: number): Promise<void>;
+  /** @returns those of the digests the person's store already holds */
+  known(subjectId: string, digests: string[]): Promise<string[]>;
+  /**
+   * Stores an import's new records, their digests, their write effects, the access-log entry
+   * (supporters' imports) and the job's completion, in one transaction.
+   * @returns false, storing nothing, when one of the digests was stored meanwhile (a concurrent import)
+   */
+  store(
+    job: { id: string; subjectId: string; skipped: number; now: number },
+    rows: RecordRow[],
+    digests: ImportDigest[],
+    log: LogEntryInput | null,
+    effects: WriteEffects,
+  ): Promise<boolean>;
+}
+
+export type BulkStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface BulkExportRow {
+  id: string;
+  organisationId: string;
+  accountId: string;
+  status: BulkStatus;
+  request: string;
+  types: string[];
+  since: number | null;
+  transactionTime: number;
+  totalPeople: number;
+  donePeople: number;
+  error: string | null;
+  finishedAt: number | null;
+  expiresAt: number;
+}
+
+/** NDJSON lines of one person and one resource type, sealed with that person's data key. */
+export interface BulkPartRow {
+  exportId: string;
+  resourceType: string;
+  seq: number;
+  subjectId: string;
+  count: number;
+  /** The grants the lines were read under. */
+  grantIds: string[];
+  payload: Uint8Array;
+}
+
+export interface BulkExportsRepo {
+  create(row: BulkExportRow): Promise<void>;
+  get(id: string): Promise<BulkExportRow | undefined>;
+  /** Stores output parts, unless the export is no longer running. @returns whether they were stored */
+  addParts(exportId: string, parts: BulkPartRow[]): Promise<boolean>;
+  /**
+   * Counts one person done, with their access-log entry, in one transaction, unless the export
+   * is no longer running. @returns whether it was counted
+   */
+  finishPerson(exportId: string, log: LogEntryInput | null): Promise<boolean>;
+  /** Ends a running export (completed or failed); a cancelled one stays cancelled. */
+  finish(id: string, status: 'completed' | 'failed', error: string | null, now: number): Promise<void>;
+  /** Cancels an export and deletes its output. @returns whether it existed and was not cancelled before */
+  cancel(id: string, now: number): Promise<boolean>;
+  /** A page of one resource type's parts, in order, after `afterSeq`. */
+  parts(exportId: string, resourceType: string, afterSeq: number, limit: number): Promise<BulkPartRow[]>;
+  /** Resources written per type so far. */
+  counts(exportId: string): Promise<{ resourceType: string; count: number }[]>;
+  /** Deletes exports (and output) past their expiry. @returns how many */
+  expire(now: number): Promise<number>;
+}
+
 /** A window of a counter: hits since it began, when it ends and the last hit (epoch ms). */
 export interface CounterWindow {
   count: number;
@@ -776,6 +879,8 @@ export interface Storage {
    */
   readonly processLocal: readonly string[];
   integrity: IntegrityRepo;
+  imports: ImportsRepo;
+  bulkExports: BulkExportsRepo;
   delegations: DelegationsRepo;
   notifications: NotificationsRepo;
   referrals: ReferralsRepo;

@@ -102,7 +102,7 @@ it('sign up, add a SWEMWBS and a goal, see them charted, give access with a prev
   await checkNarrow(browser, page, 'sharing-empty');
   await page.getByLabel('Their Tessera id').fill('not-an-id');
   await page.getByRole('button', { name: 'Preview' }).click();
-  expect(await page.locator('#f-grantee-error').textContent()).toContain('uuid');
+  expect(await page.locator('#f-grantee-error').textContent()).toContain('UUID');
   expect(await page.locator('#f-categories-error').textContent()).toMatch(/fewer than 1/);
   await checkPage(browser, page, 'sharing-give-errors');
   await page.getByLabel('Their Tessera id').fill(gp.accountId);

@@ -10,7 +10,8 @@ import { addRecord, createAdmin, createClient, createOrganisation, createPractit
  * Contract fuzzing (issue #8): every operation of /openapi.json, requested with schema-valid and
  * schema-violating input, hostile JSON, odd unicode, bad ids and cursors, wrong content types
  * and odd headers, by every kind of account. The service must never answer 5xx, every 4xx must
- * be RFC 9457 problem+json (RFC 6749 JSON on the token endpoints), and the heap must not grow
+ * be RFC 9457 problem+json (RFC 6749 JSON on the token endpoints, a FHIR OperationOutcome under
+ * /fhir/), and the heap must not grow
  * with the number of requests.
  */
 
@@ -779,7 +780,9 @@ function checkAnswer(method: string, url: string, res: { statusCode: number; hea
   const type = String(res.headers['content-type'] ?? '');
   const path = url.split('?')[0]!;
   const oauth = method === 'POST' && oauthPaths.has(path);
-  if (oauth ? !/^application\/json\b/.test(type) : !/^application\/problem\+json\b/.test(type)) return `${status} with content type "${type}"`;
+  const fhir = path.startsWith('/fhir/');
+  const expected = oauth ? /^application\/json\b/ : fhir ? /^application\/fhir\+json\b/ : /^application\/problem\+json\b/;
+  if (!expected.test(type)) return `${status} with content type "${type}"`;
   if (method === 'HEAD') return null;
   let body: Record<string, unknown>;
   try {
@@ -789,6 +792,11 @@ function checkAnswer(method: string, url: string, res: { statusCode: number; hea
   }
   if (oauth) {
     if (typeof body.error !== 'string' || typeof body.error_description !== 'string') return `${status} without RFC 6749 error/error_description`;
+    return null;
+  }
+  if (fhir) {
+    const issue = (body.issue as { severity?: unknown; code?: unknown; diagnostics?: unknown }[] | undefined)?.[0];
+    if (body.resourceType !== 'OperationOutcome' || typeof issue?.code !== 'string' || typeof issue.diagnostics !== 'string') return `${status} OperationOutcome without an issue`;
     return null;
   }
   if (typeof body.type !== 'string' || typeof body.title !== 'string' || typeof body.detail !== 'string' || body.status !== status) {

@@ -10,9 +10,11 @@ import { ConflictError } from '../../src/errors.js';
 import type {
   AccountRow,
   AlertRow,
+  BulkExportRow,
   DelegationRow,
   DeliveryRow,
   GrantRow,
+  ImportJobRow,
   LogEntryInput,
   RecordRow,
   Scope,
@@ -183,13 +185,14 @@ export function storageConformance(): void {
       const a = account();
       await s.accounts.create(a);
       const sessionId = id();
-      await s.sessions.create({ id: sessionId, accountId: a.id, createdAt: T0, expiresAt: T0 + 10 * HOUR, revokedAt: null, integrity: 'kek-1.session-mac' }, { tokenHash: `r1-${sessionId}`, expiresAt: T0 + 5 * HOUR });
+      await s.sessions.create({ id: sessionId, accountId: a.id, createdAt: T0, expiresAt: T0 + 10 * HOUR, revokedAt: null, scope: null, integrity: 'kek-1.session-mac' }, { tokenHash: `r1-${sessionId}`, expiresAt: T0 + 5 * HOUR });
       expect(await other.sessions.authLookup(sessionId)).toEqual({
         sessionId,
         sessionExpiresAt: T0 + 10 * HOUR,
         sessionRevokedAt: null,
         sessionCreatedAt: T0,
         sessionIntegrity: 'kek-1.session-mac',
+        sessionScope: null,
         account: a,
       });
       expect(await s.sessions.authLookup(id())).toBeUndefined();
@@ -208,7 +211,7 @@ export function storageConformance(): void {
       const a = account();
       await s.accounts.create(a);
       const sessionId = id();
-      await s.sessions.create({ id: sessionId, accountId: a.id, createdAt: T0, expiresAt: T0 + 10 * HOUR, revokedAt: null, integrity: 'kek-1.session-mac' }, { tokenHash: `t-${sessionId}`, expiresAt: T0 + 5 * HOUR });
+      await s.sessions.create({ id: sessionId, accountId: a.id, createdAt: T0, expiresAt: T0 + 10 * HOUR, revokedAt: null, scope: null, integrity: 'kek-1.session-mac' }, { tokenHash: `t-${sessionId}`, expiresAt: T0 + 5 * HOUR });
       const outcomes = await Promise.all(
         [s, other].map((st, i) => st.sessions.rotateRefresh(`t-${sessionId}`, { tokenHash: `t${i}-${sessionId}`, expiresAt: T0 + 5 * HOUR }, T0 + HOUR)),
       );
@@ -219,7 +222,7 @@ export function storageConformance(): void {
       const a = account();
       await s.accounts.create(a);
       const sessionId = id();
-      await s.sessions.create({ id: sessionId, accountId: a.id, createdAt: T0, expiresAt: T0 + 10 * HOUR, revokedAt: null, integrity: 'kek-1.session-mac' }, null);
+      await s.sessions.create({ id: sessionId, accountId: a.id, createdAt: T0, expiresAt: T0 + 10 * HOUR, revokedAt: null, scope: null, integrity: 'kek-1.session-mac' }, null);
       await s.sessions.revoke(sessionId, 'logout', T0 + 1);
       await s.sessions.revoke(sessionId, 'logout', T0 + 2);
       expect((await s.sessions.authLookup(sessionId))?.sessionRevokedAt).toBe(T0 + 1);
@@ -227,7 +230,7 @@ export function storageConformance(): void {
       const b = account();
       await s.accounts.create(b);
       const live = id();
-      await s.sessions.create({ id: live, accountId: b.id, createdAt: T0, expiresAt: T0 + 10 * HOUR, revokedAt: null, integrity: 'kek-1.session-mac' }, null);
+      await s.sessions.create({ id: live, accountId: b.id, createdAt: T0, expiresAt: T0 + 10 * HOUR, revokedAt: null, scope: null, integrity: 'kek-1.session-mac' }, null);
       const [p1, p2] = [await person(), await person()];
       const g1 = grant(p1, { granteeAccountId: b.id });
       const g2 = grant(p2, { granteeAccountId: b.id });
@@ -615,7 +618,7 @@ export function storageConformance(): void {
       const a = account({ integrity: null });
       await s.accounts.create(a);
       const sessionId = id();
-      await s.sessions.create({ id: sessionId, accountId: a.id, createdAt: T0, expiresAt: T0 + 1000 * HOUR, revokedAt: null, integrity: 'kek-1.s' }, null);
+      await s.sessions.create({ id: sessionId, accountId: a.id, createdAt: T0, expiresAt: T0 + 1000 * HOUR, revokedAt: null, scope: null, integrity: 'kek-1.s' }, null);
       const g = grant(p, { granteeAccountId: a.id, integrity: `${kek}.already` });
       await s.grants.create(g, log(p, 'grant.create'));
       const stale = await other.integrity.stale(kek, T0, 10_000, false);
@@ -867,6 +870,126 @@ export function storageConformance(): void {
       expect(await s.emergency.deletePolicy(p, log(p, 'emergency-policy.delete'))).toBe(true);
       expect(await other.emergency.deletePolicy(p, log(p, 'emergency-policy.delete'))).toBe(false);
       expect(await s.emergency.get(p, id())).toBeUndefined();
+    });
+  });
+
+  describe('imports and bulk exports', () => {
+    const job = (subjectId: string, over: Partial<ImportJobRow> = {}): ImportJobRow => ({
+      id: id(),
+      subjectId,
+      accountId: 'importer',
+      format: 'omh',
+      status: 'running',
+      total: 2,
+      processed: 0,
+      added: 0,
+      skipped: 0,
+      sealedErrors: null,
+      createdAt: T0,
+      finishedAt: null,
+      ...over,
+    });
+
+    it('an import stores its records, digests, log entry and completion at once; a digest stored meanwhile stores nothing', async () => {
+      const p = await person();
+      const j = job(p);
+      await s.imports.createJob(j);
+      await other.imports.progress(j.id, 1);
+      expect(await s.imports.getJob(p, j.id)).toMatchObject({ status: 'running', processed: 1 });
+      expect(await s.imports.getJob(await person(), j.id)).toBeUndefined();
+      const [a, b] = [record(p), record(p)];
+      const entry = log(p, 'records.append', { recordIds: [a.id, b.id] });
+      expect(await s.imports.store({ id: j.id, subjectId: p, skipped: 1, now: T0 + 1 }, [a, b], [{ digest: 'd1', recordId: a.id }, { digest: 'd2', recordId: b.id }], entry, { alerts: [], logs: [], deliveries: [] })).toBe(true);
+      expect(await other.imports.getJob(p, j.id)).toMatchObject({ status: 'completed', added: 2, skipped: 1, processed: 3, finishedAt: T0 + 1 });
+      expect((await s.accessLog.list(p, { order: 'desc', limit: 1 }))[0]).toMatchObject({ action: 'records.append', recordIds: [a.id, b.id] });
+      expect((await other.imports.known(p, ['d1', 'd2', 'd3'])).sort()).toEqual(['d1', 'd2']);
+      expect(await s.imports.known(await person(), ['d1'])).toEqual([]);
+      // A second import holding d2 (stored by the first meanwhile): nothing of it is stored.
+      const j2 = job(p);
+      await s.imports.createJob(j2);
+      const c = record(p);
+      expect(await other.imports.store({ id: j2.id, subjectId: p, skipped: 0, now: T0 }, [c], [{ digest: 'd2', recordId: c.id }], null, { alerts: [], logs: [], deliveries: [] })).toBe(false);
+      expect(await s.records.getMany(p, [c.id])).toEqual([]);
+      expect((await s.imports.getJob(p, j2.id))!.status).toBe('running');
+      await s.imports.fail(j2.id, bytes('sealed errors'), T0 + 2);
+      expect(await other.imports.getJob(p, j2.id)).toMatchObject({ status: 'failed', sealedErrors: bytes('sealed errors'), finishedAt: T0 + 2 });
+      // Deleting a record frees its digest.
+      await s.records.delete(p, a.id, log(p, 'records.delete'));
+      expect(await s.imports.known(p, ['d1', 'd2'])).toEqual(['d2']);
+    });
+
+    it('a bulk export stores parts and one log entry per person while running, counts them, cancels once, and expires', async () => {
+      const [p, q] = [await person(), await person()];
+      const org = { id: id(), name: 'Practice', kind: 'gp-practice', createdAt: T0 };
+      await s.organisations.create(org);
+      const by = account({ organisationId: org.id });
+      await s.accounts.create(by);
+      const row: BulkExportRow = {
+        id: id(),
+        organisationId: org.id,
+        accountId: by.id,
+        status: 'running',
+        request: 'http://x/fhir/r4/Group/o/$export',
+        types: ['Patient', 'Observation'],
+        since: null,
+        transactionTime: T0,
+        totalPeople: 2,
+        donePeople: 0,
+        error: null,
+        finishedAt: null,
+        expiresAt: T0 + HOUR,
+      };
+      await s.bulkExports.create(row);
+      const part = (subjectId: string, resourceType: string, seq: number, count: number) => ({ exportId: row.id, resourceType, seq, subjectId, count, grantIds: ['g'], payload: bytes(`${resourceType} ${seq}`) });
+      expect(await s.bulkExports.addParts(row.id, [part(p, 'Patient', 1, 1), part(p, 'Observation', 1, 3)])).toBe(true);
+      expect(await other.bulkExports.finishPerson(row.id, log(p, 'records.bulk-export'))).toBe(true);
+      expect(await other.bulkExports.addParts(row.id, [part(q, 'Observation', 2, 2), part(q, 'Observation', 3, 1)])).toBe(true);
+      expect(await s.bulkExports.finishPerson(row.id, log(q, 'records.bulk-export'))).toBe(true);
+      await s.bulkExports.finish(row.id, 'completed', null, T0 + 5);
+      expect(await other.bulkExports.get(row.id)).toMatchObject({ status: 'completed', donePeople: 2, finishedAt: T0 + 5, types: ['Patient', 'Observation'] });
+      expect(Object.fromEntries((await s.bulkExports.counts(row.id)).map((c) => [c.resourceType, Number(c.count)]))).toEqual({ Patient: 1, Observation: 6 });
+      const pages = [await other.bulkExports.parts(row.id, 'Observation', 0, 2), await other.bulkExports.parts(row.id, 'Observation', 2, 2)];
+      expect(pages.map((pg) => pg.map((x) => [x.seq, x.subjectId]))).toEqual([[[1, p], [2, q]], [[3, q]]]);
+      expect(pages[0]![0]).toMatchObject({ grantIds: ['g'], payload: bytes('Observation 1') });
+      expect((await s.accessLog.list(q, { order: 'desc', limit: 1 }))[0]!.action).toBe('records.bulk-export');
+      // Cancelled: output gone, nothing more stored, a second cancel is a no-op.
+      expect(await s.bulkExports.cancel(row.id, T0 + 6)).toBe(true);
+      expect(await other.bulkExports.cancel(row.id, T0 + 7)).toBe(false);
+      expect(await s.bulkExports.parts(row.id, 'Observation', 0, 10)).toEqual([]);
+      expect(await s.bulkExports.addParts(row.id, [part(p, 'Goal', 1, 1)])).toBe(false);
+      expect(await s.bulkExports.finishPerson(row.id, log(p, 'records.bulk-export'))).toBe(false);
+      await s.bulkExports.finish(row.id, 'completed', null, T0 + 8);
+      expect((await s.bulkExports.get(row.id))!.status).toBe('cancelled');
+      expect(await other.bulkExports.expire(T0 + HOUR + 1)).toBeGreaterThanOrEqual(1);
+      expect(await s.bulkExports.get(row.id)).toBeUndefined();
+    });
+
+    it('erasing a person removes their import jobs, digests and bulk output', async () => {
+      const p = await person();
+      const j = job(p);
+      await s.imports.createJob(j);
+      const r = record(p);
+      await s.imports.store({ id: j.id, subjectId: p, skipped: 0, now: T0 }, [r], [{ digest: 'e1', recordId: r.id }], null, { alerts: [], logs: [], deliveries: [] });
+      await s.subjects.erase(p, log(p, 'subject.erase', { actor: { accountId: null, organisationId: null, kind: 'citizen' } }));
+      expect(await s.imports.getJob(p, j.id)).toBeUndefined();
+      expect(await other.imports.known(p, ['e1'])).toEqual([]);
+    });
+
+    it('sessions keep their SMART scope; lists run oldest first when asked', async () => {
+      const a = account();
+      await s.accounts.create(a);
+      const sid = id();
+      await s.sessions.create({ id: sid, accountId: a.id, createdAt: T0, expiresAt: T0 + HOUR, revokedAt: null, scope: 'user/Observation.rs', integrity: 'kek-1.mac' }, null);
+      expect((await other.sessions.authLookup(sid))!.sessionScope).toBe('user/Observation.rs');
+      const p = await person();
+      const rows = Array.from({ length: 9 }, (_, i) => record(p, { effectiveAt: T0 + (i % 3) * HOUR }));
+      await s.records.insert(rows);
+      const scope: Scope = { subjectId: p, slices: [{ categories: null, types: null, from: null, to: null }] };
+      const expected = [...rows].sort((x, y) => x.effectiveAt - y.effectiveAt || (x.id < y.id ? -1 : 1));
+      const first = await other.records.list(scope, { limit: 4, order: 'asc' });
+      const last = first[first.length - 1]!;
+      const rest = await other.records.list(scope, { limit: 10, order: 'asc', after: { effectiveAt: last.effectiveAt, id: last.id } });
+      expect(ids([...first, ...rest])).toEqual(ids(expected));
     });
   });
 

@@ -8,6 +8,7 @@ export type LogAction =
   | 'outcomes.query'
   | 'records.append'
   | 'records.delete'
+  | 'records.bulk-export'
   | 'grant.create'
   | 'grant.revoke'
   | 'grant.update'

@@ -15,7 +15,8 @@ import type { RecordView } from '../records/schemas.js';
 import { listRecords, ownScope, toRecordQuery } from '../records/service.js';
 import type { WatchView } from '../watches/schemas.js';
 import { listWatchesOnMe } from '../watches/service.js';
-import { consentResource, entryJson, patientResource, recordResources, type FhirContext, type GranteeKind } from './fhir.js';
+import { consentResource, entryJson, patientResource, recordResources, type FhirContext } from '../fhir/resources.js';
+import { granteeKind } from '../fhir/people.js';
 import type { ExportFormat, ExportSubject } from './schemas.js';
 
 /**
@@ -109,14 +110,9 @@ async function* jsonDocument(deps: Deps, subject: ExportSubject, exportId: strin
   yield '}\n';
 }
 
-async function granteeKind(deps: Deps, g: GrantView): Promise<GranteeKind> {
-  if (!g.grantee.accountId) return 'organisation';
-  return (await deps.storage.accounts.findById(g.grantee.accountId))?.kind === 'client' ? 'client' : 'practitioner';
-}
-
 async function* fhirBundle(deps: Deps, subject: ExportSubject, exportId: string, exportedAt: string, anchor: ExportAnchor): AsyncGenerator<string> {
   const { subjectId } = subject;
-  const ctx: FhirContext = { base: deps.config.publicUrl.replace(/\/+$/, ''), catalogue: await catalogueFor(deps, subjectId), subjectId };
+  const ctx: FhirContext = { base: deps.config.publicUrl.replace(/\/+$/, ''), catalogue: await catalogueFor(deps, subjectId), subjectId, refs: 'bundle' };
   const head = {
     resourceType: 'Bundle',
     id: exportId,

@@ -9,8 +9,9 @@ import type { RecordQuery, RecordRow, Scope, WriteEffects } from '../../storage/
 import { publishAlerts } from '../alerts/service.js';
 import { watchEffects, type Written } from '../watches/evaluate.js';
 import { logEntry } from '../access-log/entry.js';
-import { composeRecord, type RecordContent, type RecordInput } from './compose.js';
+import { composeRecord, type ComposedRecord, type RecordContent, type RecordInput } from './compose.js';
 import { catalogueForCodes, PERSONAL_PREFIX } from '../catalogue/bespoke.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 import type { RecordQueryInput, RecordView } from './schemas.js';
 
 
@@ -44,23 +45,42 @@ export async function prepareRecords(
   inputs: RecordInput[],
   batch: boolean,
 ): Promise<PreparedRecords> {
+  const where = batch ? (i: number) => ({ field: `records.${i}`, pointer: `/records/${i}` }) : undefined;
+  // A person's own measures are in their catalogue only (docs/outcomes.md "Bespoke measures").
+  const catalogue = await catalogueForCodes(deps, subjectId, inputs.map((i) => i.type));
+  return sealComposed(deps, actor, subjectId, composeAll(deps, inputs, where, catalogue), where);
+}
+
+/** Names input i in errors: its field prefix and JSON pointer. */
+type Where = (i: number) => { field: string; pointer: string };
+
+/**
+ * Checks and scores many record bodies, collecting every error.
+ * @param where names input i in errors (its field prefix and pointer); without it, one input's errors stand as they are
+ * @throws ValidationError naming each bad field of each input
+ */
+export function composeAll(deps: Deps, inputs: RecordInput[], where?: Where, catalogue: Catalogue = deps.catalogue): ComposedRecord[] {
   const now = deps.clock.now();
   const errors: FieldError[] = [];
-  const catalogue = await catalogueForCodes(deps, subjectId, inputs.map((i) => i.type));
   const composed = inputs.map((input, i) => {
     try {
       return composeRecord(catalogue, input, now);
     } catch (e) {
-      if (!(e instanceof ValidationError) || !batch) throw e;
-      errors.push(
-        ...e.errors.map((f) => ({ ...f, field: `records.${i}.${f.field}`, pointer: `/records/${i}${f.pointer}` })),
-      );
+      if (!(e instanceof ValidationError) || !where) throw e;
+      const at = where(i);
+      errors.push(...e.errors.map((f) => ({ ...f, field: `${at.field}.${f.field}`, pointer: `${at.pointer}${f.pointer}` })));
       return undefined;
     }
   });
   if (errors.length) throw new ValidationError(errors);
+  return composed as ComposedRecord[];
+}
+
+/** Seals checked records with the person's data key and works out what they set off (watches). */
+export async function sealComposed(deps: Deps, actor: Actor, subjectId: string, composed: ComposedRecord[], where?: Where): Promise<PreparedRecords> {
+  const now = deps.clock.now();
   const dek = await deps.dataKeys.forSubject(subjectId);
-  await checkGoalIds(deps, subjectId, dek, composed.map((c) => c!.content.goalId), batch);
+  await checkGoalIds(deps, subjectId, dek, composed.map((c) => c.content.goalId), where);
   const rows: RecordRow[] = [];
   const views: RecordView[] = [];
   const written: Written[] = [];
@@ -69,18 +89,18 @@ export async function prepareRecords(
     const meta = {
       id,
       subjectId,
-      category: c!.category,
-      type: c!.type,
-      effectiveAt: c!.effectiveAt,
+      category: c.category,
+      type: c.type,
+      effectiveAt: c.effectiveAt,
       createdAt: now,
       ...sourceOf(actor),
       // Stored per row, so rows sealed with an older layout stay readable.
       schemaVersion: RECORD_LAYOUT,
     };
-    const row: RecordRow = { ...meta, payload: sealRecord(dek, meta, c!.content) };
+    const row: RecordRow = { ...meta, payload: sealRecord(dek, meta, c.content) };
     rows.push(row);
-    views.push(toView(row, c!.content));
-    written.push({ row, content: c!.content });
+    views.push(toView(row, c.content));
+    written.push({ row, content: c.content });
   }
   return { rows, views, effects: await watchEffects(deps, subjectId, dek, written) };
 }
@@ -90,7 +110,7 @@ export async function prepareRecords(
  * goal is one series (docs/outcomes.md "Goals").
  * @throws ValidationError naming `goalId` (or `records.i.goalId`)
  */
-async function checkGoalIds(deps: Deps, subjectId: string, dek: Uint8Array, goalIds: (string | undefined)[], batch: boolean): Promise<void> {
+async function checkGoalIds(deps: Deps, subjectId: string, dek: Uint8Array, goalIds: (string | undefined)[], where?: Where): Promise<void> {
   const wanted = [...new Set(goalIds.filter((g): g is string => g !== undefined))];
   if (wanted.length === 0) return;
   const found = new Map((await deps.storage.records.getMany(subjectId, wanted)).map((r) => [r.id, r]));
@@ -98,8 +118,8 @@ async function checkGoalIds(deps: Deps, subjectId: string, dek: Uint8Array, goal
   goalIds.forEach((goalId, i) => {
     if (goalId === undefined) return;
     const row = found.get(goalId);
-    const field = batch ? `records.${i}.goalId` : 'goalId';
-    const pointer = batch ? `/records/${i}/goalId` : '/goalId';
+    const field = where ? `${where(i).field}.goalId` : 'goalId';
+    const pointer = where ? `${where(i).pointer}/goalId` : '/goalId';
     if (!row || row.type !== 'goal') errors.push({ field, pointer, in: 'body', detail: 'is not one of this person’s goals' });
     else if (openRecord<RecordContent>(dek, row, row.payload).goalId !== undefined) {
       errors.push({ field, pointer, in: 'body', detail: 'names a progress update; name the goal’s first record' });

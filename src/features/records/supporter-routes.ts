@@ -23,7 +23,7 @@ const supporterRecordRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (
   app.get(
     '/v1/subjects/:subjectId/records',
     {
-      config: { auth: supporters, access: 'read' },
+      config: { auth: supporters, access: 'read', smart: true },
       schema: {
         tags: ['supporters'],
         summary: "Read the slice of a person's store your active read grants cover",
@@ -38,7 +38,7 @@ const supporterRecordRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (
   app.post(
     '/v1/subjects/:subjectId/records',
     {
-      config: { auth: supporters, access: 'append' },
+      config: { auth: supporters, access: 'append', smart: true },
       schema: {
         tags: ['supporters'],
         summary: 'Append one record under an append grant (honours Idempotency-Key)',
@@ -60,7 +60,7 @@ const supporterRecordRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (
   app.post(
     '/v1/subjects/:subjectId/records/batch',
     {
-      config: { auth: supporters, access: 'append' },
+      config: { auth: supporters, access: 'append', smart: true },
       schema: {
         tags: ['supporters'],
         summary: 'Append up to 500 records at once, all or nothing (honours Idempotency-Key)',

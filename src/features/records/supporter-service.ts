@@ -3,7 +3,7 @@ import type { Deps } from '../../core/deps.js';
 import { canonicalJson } from '../../crypto/hash-chain.js';
 import { sha256Hex } from '../../crypto/secrets.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
-import type { GrantRow, IdempotencyRow } from '../../storage/contract.js';
+import type { GrantRow, IdempotencyRow, RecordQuery, RecordRow } from '../../storage/contract.js';
 import { logEntry } from '../access-log/entry.js';
 import { publishAlerts } from '../alerts/service.js';
 import { sharedName } from '../grants/names.js';
@@ -11,7 +11,7 @@ import type { RecordInput } from './compose.js';
 import type { RecordQueryInput, RecordView } from './schemas.js';
 import { listRecords, openRows, prepareRecords, toRecordQuery } from './service.js';
 import { grantsCovering } from '../../core/slice.js';
-import { readScope } from './slice.js';
+import { narrowScope, readScope, scopedTypes } from './slice.js';
 
 /** How long an idempotency key is remembered (the issue asks for at least 24 h). */
 const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
@@ -29,19 +29,61 @@ export async function readSlice(
   q: RecordQueryInput,
 ): Promise<{ items: RecordView[]; nextCursor: string | null; subjectName: string | null }> {
   const query = toRecordQuery(deps, q);
-  const scope = readScope(deps.catalogue, subjectId, grants, query);
-  const { items, nextCursor } = await listRecords(deps, scope, query);
   const logged: Record<string, unknown> = { limit: query.limit, page: q.cursor ? 'next' : 'first' };
   if (q.category) logged.category = q.category;
   if (q.type) logged.type = q.type;
   if (q.from) logged.from = q.from;
   if (q.to) logged.to = q.to;
+  const { items, nextCursor } = await readScoped(deps, actor, subjectId, grants, query, scopedTypes(deps.catalogue, actor.scopes, 's'), logged);
+  return { items, nextCursor, subjectName: await sharedName(deps, subjectId, grants, deps.clock.now()) };
+}
+
+/**
+ * The one read path through grants, for `/v1` lists and FHIR searches alike: the grants' slices
+ * ({@link readScope}), narrowed to `types` (SMART scopes, a FHIR resource type), then the query,
+ * then one access-log entry naming exactly the records served.
+ * @param types the record types the read may reach beyond the grants' own limits, or null
+ * @param logged the query as the person's log shows it
+ */
+export async function readScoped(
+  deps: Deps,
+  actor: Actor,
+  subjectId: string,
+  grants: GrantRow[],
+  query: RecordQuery,
+  types: string[] | null,
+  logged: Record<string, unknown>,
+): Promise<{ items: RecordView[]; nextCursor: string | null }> {
+  const scope = narrowScope(readScope(deps.catalogue, subjectId, grants, query), types);
+  const { items, nextCursor } = await listRecords(deps, scope, query);
   // Reads under break-glass access say so in the person's log (docs/care-team.md).
   if (grants.some((g) => g.purpose === 'emergency')) logged.purpose = 'emergency';
   await deps.storage.accessLog.append(
     logEntry(actor, subjectId, 'records.read', deps.clock.now(), { grantIds: grants.map((g) => g.id), recordIds: items.map((r) => r.id), query: logged }),
   );
-  return { items, nextCursor, subjectName: await sharedName(deps, subjectId, grants, deps.clock.now()) };
+  return { items, nextCursor };
+}
+
+/**
+ * Which of a caller's append grants allow each row, checked against its SMART scopes too.
+ * @param label names row i in errors (`records.3`, an import's entry)
+ * @returns the ids of the grants used
+ * @throws ForbiddenError naming the first row no append grant (or no `c` scope) covers
+ */
+export function appendGrantsFor(deps: Deps, actor: Actor, grants: GrantRow[], rows: Pick<RecordRow, 'category' | 'type' | 'effectiveAt'>[], label: (i: number) => string): string[] {
+  const creatable = scopedTypes(deps.catalogue, actor.scopes, 'c');
+  const used = new Set<string>();
+  rows.forEach((r, i) => {
+    if (creatable && !creatable.includes(r.type)) {
+      throw new ForbiddenError(`${label(i)} (type "${r.type}") is outside this token's SMART scopes (it needs create on every resource it becomes)`);
+    }
+    const allowing = grantsCovering(grants, r);
+    if (allowing.length === 0) {
+      throw new ForbiddenError(`${label(i)} (category "${r.category}", type "${r.type}") is outside every append grant you hold for this person`);
+    }
+    for (const g of allowing) used.add(g.id);
+  });
+  return [...used];
 }
 
 export interface AppendResult {
@@ -84,15 +126,7 @@ export async function appendRecords(
     if (existing) return replay(deps, subjectId, existing, requestHash);
   }
   const { rows, views, effects } = await prepareRecords(deps, actor, subjectId, inputs, batch);
-  const used = new Set<string>();
-  rows.forEach((r, i) => {
-    const allowing = grantsCovering(grants, r);
-    if (allowing.length === 0) {
-      const which = batch ? `records.${i}` : 'the record';
-      throw new ForbiddenError(`${which} (category "${r.category}", type "${r.type}") is outside every append grant you hold for this person`);
-    }
-    for (const g of allowing) used.add(g.id);
-  });
+  const used = appendGrantsFor(deps, actor, grants, rows, (i) => (batch ? `records.${i}` : 'the record'));
   const idem: IdempotencyRow | null = idempotencyKey
     ? {
         accountId: actor.accountId,
@@ -105,7 +139,7 @@ export async function appendRecords(
       }
     : null;
   const log = logEntry(actor, subjectId, 'records.append', now, {
-    grantIds: [...used],
+    grantIds: used,
     recordIds: rows.map((r) => r.id),
     query: { count: rows.length },
   });

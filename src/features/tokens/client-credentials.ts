@@ -3,7 +3,7 @@ import type { Deps } from '../../core/deps.js';
 import { ASSERTION_CLOCK_TOLERANCE_S, peekAssertion, verifyAssertion } from '../../crypto/client-keys.js';
 import { OAuthError } from '../../errors.js';
 import type { TokenResponse } from './schemas.js';
-import type { TokenContext } from './service.js';
+import { grantedScope, type TokenContext } from './service.js';
 import { checkAccount, signedSession } from '../../core/integrity.js';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -46,14 +46,16 @@ export async function clientCredentialsGrant(deps: Deps, ctx: TokenContext, body
   if (!(await deps.storage.assertions.remember(clientId, checked.jti, acceptableUntil, now))) {
     throw invalidClient('this assertion (jti) was already used');
   }
+  const scope = grantedScope('client', typeof body.scope === 'string' ? body.scope : undefined);
   const sessionId = randomUUID();
   await deps.storage.sessions.create(
-    signedSession(deps.keyring, { id: sessionId, accountId: client.id, createdAt: now, expiresAt: now + deps.config.accessTokenTtlSeconds * 1000, revokedAt: null }),
+    signedSession(deps.keyring, { id: sessionId, accountId: client.id, createdAt: now, expiresAt: now + deps.config.accessTokenTtlSeconds * 1000, revokedAt: null, scope }),
     null,
   );
   return {
     access_token: ctx.sign({ sub: client.id, sid: sessionId, kind: 'client' }),
     token_type: 'Bearer',
     expires_in: deps.config.accessTokenTtlSeconds,
+    ...(scope ? { scope } : {}),
   };
 }

@@ -8,6 +8,7 @@ import type { AccountRow } from '../../storage/contract.js';
 import type { AccessClaims } from '../../plugins/auth.js';
 import type { TokenRequest, TokenResponse } from './schemas.js';
 import { checkAccount, checkAuthRow, signedSession } from '../../core/integrity.js';
+import { formatScopes, parseScopes, ScopeError, scopeContextOf } from '../../core/smart-scopes.js';
 
 /** What the token endpoint gives the service besides deps: the signer and the caller's IP. */
 export interface TokenContext {
@@ -24,6 +25,23 @@ function required(req: TokenRequest, name: 'username' | 'password' | 'refresh_to
   const v = req[name];
   if (typeof v !== 'string' || v === '') throw new OAuthError(400, 'invalid_request', `Missing parameter ${name}`);
   return v;
+}
+
+/**
+ * The scope a token request is granted (RFC 6749 §3.3): SMART scopes for practitioners
+ * (`user/…`) and clients (`system/…`), normalised to v2 form; none when none was asked for.
+ * @throws OAuthError invalid_scope for a malformed scope or an account kind that takes none
+ */
+export function grantedScope(kind: AccountRow['kind'], requested: string | undefined): string | null {
+  if (requested === undefined || requested.trim() === '') return null;
+  const context = scopeContextOf(kind);
+  if (!context) throw new OAuthError(400, 'invalid_scope', `${kind} accounts take no scopes`);
+  try {
+    return formatScopes(parseScopes(requested, context), context);
+  } catch (e) {
+    if (e instanceof ScopeError) throw new OAuthError(400, 'invalid_scope', e.message);
+    throw e;
+  }
 }
 
 function accessToken(ctx: TokenContext, account: AccountRow, sessionId: string) {
@@ -60,11 +78,11 @@ export async function checkPasswordLogin(deps: Deps, ip: string, username: strin
  * @param id the session id (random for tokens; derived from the cookie secret for the web app)
  * @param refreshToken a refresh token to store hashed with it, if the session hands one out
  */
-export async function openSession(deps: Deps, accountId: string, id: string, lifetimeMs: number, refreshToken?: string): Promise<void> {
+export async function openSession(deps: Deps, accountId: string, id: string, lifetimeMs: number, refreshToken?: string, scope: string | null = null): Promise<void> {
   const now = deps.clock.now();
   const expiresAt = now + lifetimeMs;
   await deps.storage.sessions.create(
-    signedSession(deps.keyring, { id, accountId, createdAt: now, expiresAt, revokedAt: null }),
+    signedSession(deps.keyring, { id, accountId, createdAt: now, expiresAt, revokedAt: null, scope }),
     refreshToken ? { tokenHash: digestToken(refreshToken), expiresAt: Math.min(now + deps.config.refreshTokenTtlSeconds * 1000, expiresAt) } : null,
   );
 }
@@ -72,14 +90,16 @@ export async function openSession(deps: Deps, accountId: string, id: string, lif
 /** RFC 6749 §4.3 password grant. */
 export async function passwordGrant(deps: Deps, ctx: TokenContext, req: TokenRequest): Promise<TokenResponse> {
   const account = await checkPasswordLogin(deps, ctx.ip, required(req, 'username'), required(req, 'password'));
+  const scope = grantedScope(account.kind, req.scope);
   const sessionId = randomUUID();
   const refreshToken = randomToken();
-  await openSession(deps, account.id, sessionId, SESSION_LIFETIME_MS, refreshToken);
+  await openSession(deps, account.id, sessionId, SESSION_LIFETIME_MS, refreshToken, scope);
   return {
     access_token: accessToken(ctx, account, sessionId),
     token_type: 'Bearer',
     expires_in: deps.config.accessTokenTtlSeconds,
     refresh_token: refreshToken,
+    ...(scope ? { scope } : {}),
   };
 }
 
@@ -103,12 +123,17 @@ export async function refreshGrant(deps: Deps, ctx: TokenContext, req: TokenRequ
   );
   if (outcome.kind !== 'rotated' || outcome.account.disabledAt !== null) throw invalidGrant();
   const { session, account } = outcome;
+  // A refresh keeps the session's scopes (RFC 6749 §6): asking for others is refused, not granted.
+  if (req.scope !== undefined && req.scope.trim() !== '' && grantedScope(account.kind, req.scope) !== session.scope) {
+    throw new OAuthError(400, 'invalid_scope', 'A refresh keeps the scopes of the original grant; log in again for others');
+  }
   checkAuthRow(deps.keyring, {
     sessionId: session.id,
     sessionCreatedAt: session.createdAt,
     sessionExpiresAt: session.expiresAt,
     sessionRevokedAt: session.revokedAt,
     sessionIntegrity: session.integrity,
+    sessionScope: session.scope,
     account,
   });
   return {
@@ -116,6 +141,7 @@ export async function refreshGrant(deps: Deps, ctx: TokenContext, req: TokenRequ
     token_type: 'Bearer',
     expires_in: deps.config.accessTokenTtlSeconds,
     refresh_token: next,
+    ...(session.scope ? { scope: session.scope } : {}),
   };
 }
 

@@ -19,6 +19,8 @@ import { subjectsRepo } from './subjects.js';
 import { typeDefinitionsRepo } from './type-definitions.js';
 import { alertsRepo, watchesRepo } from './watches.js';
 import { webhooksRepo } from './webhooks.js';
+import { importsRepo } from './imports.js';
+import { bulkExportsRepo } from './bulk-exports.js';
 
 export { describeUrl, migratePostgres };
 
@@ -63,6 +65,8 @@ export async function openPostgresStorage(url: string, options: { onError?: (e: 
     referrals: referralsRepo(db),
     emergency: emergencyRepo(db),
     typeDefinitions: typeDefinitionsRepo(db),
+    imports: importsRepo(db),
+    bulkExports: bulkExportsRepo(db),
     events,
     processLocal: [],
     async ping() {

@@ -35,7 +35,7 @@ const fromTuple = (r: RecordTuple): RecordRow => ({
   payload: fromBuffer(r[10]),
 });
 
-async function insertRows(tx: Tx, rows: RecordRow[]): Promise<void> {
+export async function insertRows(tx: Tx, rows: RecordRow[]): Promise<void> {
   // One statement per 500 rows keeps the bind parameters far below PostgreSQL's 65,535.
   for (let i = 0; i < rows.length; i += 500) await tx.insert(records).values(rows.slice(i, i + 500).map(toStored));
 }
@@ -124,8 +124,11 @@ export function recordsRepo(db: Db): RecordsRepo {
         return `$${params.length}`;
       };
       const where = ['subject_id = $1', predicateText(queryPredicate(scope, q), { columns: TEXT_COLUMNS, param })];
-      if (q.after) where.push(`(effective_at < ${param(q.after.effectiveAt)} OR (effective_at = ${param(q.after.effectiveAt)} AND id < ${param(q.after.id)}))`);
-      const text = `SELECT ${RECORD_COLUMNS} FROM records WHERE ${where.join(' AND ')} ORDER BY effective_at DESC, id DESC LIMIT ${param(q.limit)}`;
+      const asc = q.order === 'asc';
+      const cmp = asc ? '>' : '<';
+      if (q.after) where.push(`(effective_at ${cmp} ${param(q.after.effectiveAt)} OR (effective_at = ${param(q.after.effectiveAt)} AND id ${cmp} ${param(q.after.id)}))`);
+      const order = asc ? 'effective_at ASC, id ASC' : 'effective_at DESC, id DESC';
+      const text = `SELECT ${RECORD_COLUMNS} FROM records WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${param(q.limit)}`;
       const rows = await db.$client.query<RecordTuple>({ text, values: params, rowMode: 'array', types: int8Types });
       return rows.rows.map(fromTuple);
     },

@@ -76,8 +76,10 @@ export const sessions = pgTable(
     expiresAt: ms('expires_at').notNull(),
     revokedAt: ms('revoked_at'),
     revokedReason: text('revoked_reason'),
-    /** MAC of id, account and lifetime; null once revoked. */
+    /** MAC of id, account, lifetime and scope; null once revoked. */
     integrity: text('integrity'),
+    /** SMART scopes granted at the token endpoint (space-separated), or null for an unscoped session. */
+    scope: text('scope'),
   },
   (t) => [index('sessions_account').on(t.accountId)],
 );
@@ -503,4 +505,94 @@ export const typeDefinitions = pgTable(
     publishedAt: ms('published_at'),
   },
   (t) => [uniqueIndex('type_definitions_scope_code_version').on(t.scope, t.code, t.version), index('type_definitions_status').on(t.status, t.scope)],
+);
+
+/**
+ * An import into one person's store (docs/imports.md). Counts only; what went wrong names
+ * entries and may quote their values, so it is sealed with the person's data key.
+ */
+export const importJobs = pgTable(
+  'import_jobs',
+  {
+    id: text('id').primaryKey(),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id, { onDelete: 'cascade' }),
+    accountId: text('account_id').notNull(),
+    format: text('format', { enum: ['fhir', 'omh', 'csv'] }).notNull(),
+    status: text('status', { enum: ['running', 'completed', 'failed'] }).notNull(),
+    total: integer('total').notNull(),
+    processed: integer('processed').notNull(),
+    added: integer('added').notNull(),
+    skipped: integer('skipped').notNull(),
+    sealedErrors: bytea('sealed_errors'),
+    createdAt: ms('created_at').notNull(),
+    finishedAt: ms('finished_at'),
+  },
+  (t) => [index('import_jobs_subject').on(t.subjectId, t.createdAt)],
+);
+
+/**
+ * What was imported, by a keyed digest of each entry's content (the key comes from the person's
+ * data key, so the digest says nothing without it). Deleting the record frees its digest.
+ */
+export const importDigests = pgTable(
+  'import_digests',
+  {
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id, { onDelete: 'cascade' }),
+    digest: text('digest').notNull(),
+    recordId: text('record_id')
+      .notNull()
+      .references(() => records.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.subjectId, t.digest] }), index('import_digests_record').on(t.recordId)],
+);
+
+/** A Bulk Data export of an organisation's caseload (docs/fhir.md). */
+export const bulkExports = pgTable(
+  'bulk_exports',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['running', 'completed', 'failed', 'cancelled'] }).notNull(),
+    /** The kick-off request URL (an organisation id and parameters, no personal data). */
+    request: text('request').notNull(),
+    /** JSON array of resource types asked for. */
+    types: text('types').notNull(),
+    since: ms('since'),
+    transactionTime: ms('transaction_time').notNull(),
+    totalPeople: integer('total_people').notNull(),
+    donePeople: integer('done_people').notNull(),
+    error: text('error'),
+    finishedAt: ms('finished_at'),
+    expiresAt: ms('expires_at').notNull(),
+  },
+  (t) => [index('bulk_exports_account').on(t.accountId), index('bulk_exports_expiry').on(t.expiresAt)],
+);
+
+/** Output of a bulk export: NDJSON lines of one person and one resource type, sealed with that person's data key. */
+export const bulkExportParts = pgTable(
+  'bulk_export_parts',
+  {
+    exportId: text('export_id')
+      .notNull()
+      .references(() => bulkExports.id, { onDelete: 'cascade' }),
+    resourceType: text('resource_type').notNull(),
+    seq: integer('seq').notNull(),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id, { onDelete: 'cascade' }),
+    count: integer('count').notNull(),
+    /** JSON array: the grants the lines were read under; a download serves them only while one still holds. */
+    grantIds: text('grant_ids').notNull(),
+    payload: bytea('payload').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.exportId, t.resourceType, t.seq] }), index('bulk_export_parts_subject').on(t.subjectId)],
 );

@@ -5,12 +5,12 @@ import { prepared, type Db, type Q } from './open.js';
 import { accounts, refreshTokens, sessions } from './schema.js';
 
 const AUTH_LOOKUP = `SELECT s.id, s.expires_at, s.revoked_at, a.id, a.kind, a.handle, a.password_hash, a.display_name, a.sealed_display_name,
-  a.subject_id, a.organisation_id, a.role, a.jwks, a.disabled_at, a.created_at, a.integrity, s.created_at, s.integrity
+  a.subject_id, a.organisation_id, a.role, a.jwks, a.disabled_at, a.created_at, a.integrity, s.created_at, s.integrity, s.scope
   FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id = $1`;
 
 type AuthTuple = [
   string, number, number | null, string, AccountKind, string | null, string | null, string | null, Buffer | null, string | null, string | null, string | null, string | null,
-  number | null, number, string | null, number, string | null,
+  number | null, number, string | null, number, string | null, string | null,
 ];
 
 export function sessionsRepo(db: Db): SessionsRepo {
@@ -41,6 +41,7 @@ export function sessionsRepo(db: Db): SessionsRepo {
         sessionRevokedAt: r[2],
         sessionCreatedAt: r[16],
         sessionIntegrity: r[17],
+        sessionScope: r[18],
         account: fromStoredAccount({
           id: r[3],
           kind: r[4],

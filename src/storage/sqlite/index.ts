@@ -20,6 +20,8 @@ import { subjectsRepo } from './subjects.js';
 import { typeDefinitionsRepo } from './type-definitions.js';
 import { alertsRepo, watchesRepo } from './watches.js';
 import { webhooksRepo } from './webhooks.js';
+import { importsRepo } from './imports.js';
+import { bulkExportsRepo } from './bulk-exports.js';
 import { memoryCounters, memoryEvents } from './in-process.js';
 
 export { openDatabase, runMigrations };
@@ -61,6 +63,8 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     processLocal: ['SQLite (one process owns the database file; its group commit and per-person chain order live in that process)'],
     integrity: integrityRepo(db),
     typeDefinitions: typeDefinitionsRepo(db),
+    imports: importsRepo(db),
+    bulkExports: bulkExportsRepo(db),
     delegations: delegationsRepo(db),
     notifications: notificationsRepo(db),
     referrals: referralsRepo(db),

@@ -50,9 +50,41 @@ function listSql(scope: Scope, q: RecordQuery): { text: string; params: unknown[
     return '?';
   };
   const where = ['subject_id = ?', predicateText(queryPredicate(scope, q), { columns: TEXT_COLUMNS, param })];
-  if (q.after) where.push(`(effective_at < ${param(q.after.effectiveAt)} OR (effective_at = ${param(q.after.effectiveAt)} AND id < ${param(q.after.id)}))`);
+  const asc = q.order === 'asc';
+  if (q.after) {
+    const [cmp, e, i] = [asc ? '>' : '<', param(q.after.effectiveAt), param(q.after.effectiveAt)];
+    where.push(`(effective_at ${cmp} ${e} OR (effective_at = ${i} AND id ${cmp} ${param(q.after.id)}))`);
+  }
   params.push(q.limit);
-  return { text: `SELECT ${COLUMNS} FROM records WHERE ${where.join(' AND ')} ORDER BY effective_at DESC, id DESC LIMIT ?`, params };
+  const order = asc ? 'effective_at ASC, id ASC' : 'effective_at DESC, id DESC';
+  return { text: `SELECT ${COLUMNS} FROM records WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`, params };
+}
+
+/** Prepared once per connection: drizzle's builder cost more per row than SQLite's insert itself. */
+const inserts = new WeakMap<Database.Database, Database.Statement<unknown[]>>();
+
+/** Inserts record rows; call inside the write's transaction. */
+export function insertRecordRows(db: Db, rows: RecordRow[]): void {
+  let insertOne = inserts.get(db.$client);
+  if (!insertOne) {
+    insertOne = db.$client.prepare(`INSERT INTO records (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    inserts.set(db.$client, insertOne);
+  }
+  for (const r of rows) {
+    insertOne.run(
+      r.id,
+      r.subjectId,
+      r.category,
+      r.type,
+      r.effectiveAt,
+      r.createdAt,
+      r.sourceKind,
+      r.sourceAccountId,
+      r.sourceOrganisationId,
+      r.schemaVersion,
+      Buffer.from(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength),
+    );
+  }
 }
 
 const TEXT_COLUMNS = { category: 'category', type: 'type', effectiveAt: 'effective_at' };
@@ -66,25 +98,7 @@ export function recordsRepo(db: Db): RecordsRepo {
     .where(and(eq(records.subjectId, sql.placeholder('subjectId')), eq(records.id, sql.placeholder('id'))))
     .prepare();
   const commits = groupCommit(db);
-  // Prepared once: drizzle's builder cost more per row than SQLite's insert itself.
-  const insertOne = db.$client.prepare(`INSERT INTO records (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertRows = (rows: RecordRow[]) => {
-    for (const r of rows) {
-      insertOne.run(
-        r.id,
-        r.subjectId,
-        r.category,
-        r.type,
-        r.effectiveAt,
-        r.createdAt,
-        r.sourceKind,
-        r.sourceAccountId,
-        r.sourceOrganisationId,
-        r.schemaVersion,
-        Buffer.from(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength),
-      );
-    }
-  };
+  const insertRows = (rows: RecordRow[]) => insertRecordRows(db, rows);
   const listStatements = new Map<string, Database.Statement<unknown[]>>();
   const listStatement = (text: string) => {
     let stmt = listStatements.get(text);

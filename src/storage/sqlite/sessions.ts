@@ -47,6 +47,7 @@ export function sessionsRepo(db: Db): SessionsRepo {
         sessionExpiresAt: row.session.expiresAt,
         sessionRevokedAt: row.session.revokedAt,
         sessionIntegrity: row.session.integrity,
+        sessionScope: row.session.scope,
         account: fromDb(row.account)!,
       };
     },

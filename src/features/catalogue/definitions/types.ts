@@ -819,6 +819,33 @@ const entries: TypeEntry[] = [
     sources: ['LOINC 93832-4 — https://loinc.org/93832-4/'],
   },
   {
+    code: 'physical-activity',
+    label: 'Physical activity',
+    description:
+      'Time spent in one bout of physical activity (a walk, a swim, a class), as a device or the person ' +
+      'reports it; what the activity was goes in `detail` (for example `{"activity":"walking"}`).',
+    category: 'healthy-living',
+    kind: 'measure',
+    measure: {
+      unit: 'min',
+      units: [
+        { code: 'min', factor: 1 },
+        { code: 'h', factor: 60 },
+        { code: 's', factor: 1 / 60 },
+      ],
+      min: 0,
+      max: 1440,
+    },
+    codes: {
+      loinc: loinc('101691-4', 'Duration of physical activity'),
+    },
+    licence: null,
+    sources: [
+      'LOINC 101691-4 — https://loinc.org/101691-4/',
+      'Open mHealth physical-activity schema (IEEE 1752.1) — https://www.openmhealth.org/documentation/#/schema-docs/schema-library',
+    ],
+  },
+  {
     code: 'blood-glucose',
     label: 'Blood glucose',
     description: 'Amount of glucose in the blood, from a finger-prick meter, a sensor or a laboratory.',

@@ -56,6 +56,7 @@ const vitalSignProfiles: Record<string, string> = {
 const measureCategories: Record<string, 'activity' | 'laboratory'> = {
   '55423-8': 'activity',
   '93832-4': 'activity',
+  '101691-4': 'activity',
   '15074-8': 'laboratory',
 };
 const categoryDisplay = { survey: 'Survey', 'vital-signs': 'Vital Signs', activity: 'Activity', laboratory: 'Laboratory' } as const;
@@ -85,6 +86,11 @@ export interface FhirContext {
   base: string;
   catalogue: Catalogue;
   subjectId: string;
+  /**
+   * How resources refer to each other: `bundle`, by `urn:uuid:` inside one export Bundle; `rest`,
+   * by `Type/id` relative to the FHIR API (`/fhir/r4`), as searches and Bulk Data files do.
+   */
+  refs: 'bundle' | 'rest';
 }
 
 const NAMESPACE = Buffer.from('0d5a3c1e9b7f4e2a8c6d1f3b5a7e9c2d', 'hex');
@@ -102,12 +108,16 @@ export function urn(id: string): string {
   return `urn:uuid:${id}`;
 }
 
-function own(ctx: FhirContext, path: string): string {
+function own(ctx: Pick<FhirContext, 'base'>, path: string): string {
   return `${ctx.base}/fhir/${path}`;
 }
 
+function ref(ctx: FhirContext, type: string, id: string): string {
+  return ctx.refs === 'bundle' ? urn(id) : `${type}/${id}`;
+}
+
 function patientRef(ctx: FhirContext): Reference {
-  return { reference: urn(ctx.subjectId) };
+  return { reference: ref(ctx, 'Patient', ctx.subjectId) };
 }
 
 function identifier(ctx: FhirContext, kind: 'record' | 'grant' | 'subject', value: string) {
@@ -118,14 +128,32 @@ function catalogueCodings(codes: Codes | undefined): Coding[] {
   return [codes?.loinc, codes?.snomed].filter((c): c is NonNullable<typeof c> => c !== undefined).map((c) => ({ ...c }));
 }
 
-function typeConcept(ctx: FhirContext, code: string): CodeableConcept {
+/** Every coding a record type's resources carry in `code`: the catalogue's LOINC/SNOMED, ours, Tessera's own. */
+export function typeCodings(ctx: Pick<FhirContext, 'base' | 'catalogue'>, code: string): Coding[] {
   const def = ctx.catalogue.type(code);
-  const label = def?.label ?? code;
-  return {
-    coding: [...catalogueCodings(def?.codes), ...(extraCodes[code] ?? []), { system: own(ctx, 'CodeSystem/record-type'), code, display: label }],
-    text: label,
-  };
+  return [...catalogueCodings(def?.codes), ...(extraCodes[code] ?? []), { system: own(ctx, 'CodeSystem/record-type'), code, display: def?.label ?? code }];
 }
+
+/** @returns the record types whose `code` carries any of these codings (a coding without a system matches on its code) */
+export function typesForCodings(ctx: Pick<FhirContext, 'base' | 'catalogue'>, wanted: { system?: string | undefined; code: string }[]): string[] {
+  return ctx.catalogue.types
+    .filter((t) => typeCodings(ctx, t.code).some((c) => wanted.some((w) => w.code === c.code && (w.system === undefined || w.system === c.system))))
+    .map((t) => t.code);
+}
+
+function typeConcept(ctx: FhirContext, code: string): CodeableConcept {
+  return { coding: typeCodings(ctx, code), text: ctx.catalogue.type(code)?.label ?? code };
+}
+
+/** The HL7 observation category a type's Observation carries, if any (see {@link vitalSignProfiles}). */
+export function hl7CategoryOf(def: TypeDef): keyof typeof categoryDisplay | undefined {
+  if (def.kind === 'questionnaire') return 'survey';
+  if (def.kind !== 'measure') return undefined;
+  const loinc = def.codes.loinc?.code;
+  return loinc ? (vitalSignProfiles[loinc] ? 'vital-signs' : measureCategories[loinc]) : undefined;
+}
+
+export const OBSERVATION_CATEGORY_SYSTEM = OBSERVATION_CATEGORY;
 
 function tesseraCategory(ctx: FhirContext, code: string): CodeableConcept {
   const label = ctx.catalogue.category(code)?.label ?? code;
@@ -232,7 +260,7 @@ function questionnaireResources(ctx: FhirContext, r: RecordView, def: TypeDef | 
     components.push(component);
   }
   if (components.length) obs.component = components;
-  obs.derivedFrom = [{ reference: urn(qrId), type: 'QuestionnaireResponse' }];
+  obs.derivedFrom = [{ reference: ref(ctx, 'QuestionnaireResponse', qrId), type: 'QuestionnaireResponse' }];
   return [obs, response];
 }
 
@@ -246,7 +274,7 @@ function enteredNote(r: RecordView): Json[] | undefined {
 function measureResource(ctx: FhirContext, r: RecordView, def: TypeDef | undefined): Resource {
   const loinc = def?.codes.loinc?.code;
   const profile = loinc ? vitalSignProfiles[loinc] : undefined;
-  const hl7 = profile ? 'vital-signs' : loinc ? measureCategories[loinc] : undefined;
+  const hl7 = def ? hl7CategoryOf(def) : undefined;
   const obs = observationBase(ctx, r, hl7 ? [hl7Category(hl7)] : []);
   if (profile) obs.meta = { profile: ['http://hl7.org/fhir/StructureDefinition/vitalsigns', profile] };
   const unit = r.unit ?? def?.measure?.unit ?? '1';

@@ -1,0 +1,59 @@
+/**
+ * The import phase of `npm run bench`: Open mHealth heart-rate data points posted to
+ * `POST /v1/subjects/{id}/imports` in one body each, timed from the request to the job's
+ * `completed` status (parse, check, digest, seal, one transaction). Imports run one after
+ * another, so the figure is one job's throughput.
+ */
+
+const POLL_MS = 25;
+/** A stuck job ends the phase instead of the run: bounded at 2 minutes an import. */
+const TIMEOUT_MS = 120_000;
+
+function dataPoints(n: number, seed: number): string {
+  const start = Date.UTC(2024, 0, 1) + seed * 1000;
+  const points = [];
+  for (let i = 0; i < n; i++) {
+    const at = new Date(start + i * 60_000).toISOString();
+    points.push({
+      header: { schema_id: { namespace: 'omh', name: 'heart-rate', version: '2.0' }, creation_date_time: at },
+      body: { heart_rate: { value: 50 + ((i * 7 + seed) % 60), unit: 'beats/min' }, effective_time_frame: { date_time: at } },
+    });
+  }
+  return JSON.stringify(points);
+}
+
+export interface ImportFigures {
+  imports: number;
+  pointsPerImport: number;
+  recordsPerSec: number;
+  /** The slowest import, seconds. */
+  maxSeconds: number;
+}
+
+/** Imports `count` bodies of `n` data points into the first people of `subjectIds`. */
+export async function measureImports(base: string, token: string, subjectIds: string[], count = 3, n = 20_000): Promise<ImportFigures> {
+  const headers = { authorization: `Bearer ${token}` };
+  let added = 0;
+  let total = 0;
+  let maxSeconds = 0;
+  for (let k = 0; k < count; k++) {
+    const body = dataPoints(n, k);
+    const subject = subjectIds[k % subjectIds.length]!;
+    const t0 = performance.now();
+    const res = await fetch(`${base}/v1/subjects/${subject}/imports`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+    if (res.status !== 202 && res.status !== 201) throw new Error(`import answered ${res.status}: ${await res.text()}`);
+    const location = res.headers.get('location')!;
+    let status = (await res.json()) as { status: string; added: number };
+    while (status.status === 'running') {
+      if (performance.now() - t0 > TIMEOUT_MS) throw new Error('import did not finish in time');
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      status = (await (await fetch(`${base}${location}`, { headers })).json()) as { status: string; added: number };
+    }
+    if (status.status !== 'completed') throw new Error(`import ${status.status}: ${JSON.stringify(status)}`);
+    const seconds = (performance.now() - t0) / 1000;
+    added += status.added;
+    total += seconds;
+    maxSeconds = Math.max(maxSeconds, seconds);
+  }
+  return { imports: count, pointsPerImport: n, recordsPerSec: Math.round(added / total), maxSeconds: Math.round(maxSeconds * 100) / 100 };
+}

@@ -1,0 +1,84 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { ImportJobRow, ImportsRepo } from '../contract.js';
+import { appendLogEntry, groupCommit } from './access-log.js';
+import { applyEffects } from './effects.js';
+import type { Db } from './open.js';
+import { insertRecordRows } from './records.js';
+import { importDigests, importJobs } from './schema.js';
+
+type DbJob = typeof importJobs.$inferSelect;
+
+function fromDb(r: DbJob): ImportJobRow {
+  return { ...r, sealedErrors: r.sealedErrors ? new Uint8Array(r.sealedErrors.buffer, r.sealedErrors.byteOffset, r.sealedErrors.byteLength) : null };
+}
+
+/** SQLite's limit on bound parameters is 32,766; digests are looked up in chunks well below it. */
+const CHUNK = 5_000;
+
+export function importsRepo(db: Db): ImportsRepo {
+  const commits = groupCommit(db);
+  const insertDigest = db.$client.prepare('INSERT OR IGNORE INTO import_digests (subject_id, digest, record_id) VALUES (?, ?, ?)');
+  return {
+    async createJob(row) {
+      db.insert(importJobs)
+        .values({ ...row, sealedErrors: row.sealedErrors ? Buffer.from(row.sealedErrors) : null })
+        .run();
+    },
+
+    async getJob(subjectId, id) {
+      const row = db
+        .select()
+        .from(importJobs)
+        .where(and(eq(importJobs.subjectId, subjectId), eq(importJobs.id, id)))
+        .get();
+      return row ? fromDb(row) : undefined;
+    },
+
+    async progress(id, processed) {
+      db.update(importJobs).set({ processed }).where(eq(importJobs.id, id)).run();
+    },
+
+    async fail(id, sealedErrors, now) {
+      db.update(importJobs)
+        .set({ status: 'failed', sealedErrors: Buffer.from(sealedErrors), finishedAt: now })
+        .where(eq(importJobs.id, id))
+        .run();
+    },
+
+    async known(subjectId, digests) {
+      const out: string[] = [];
+      for (let i = 0; i < digests.length; i += CHUNK) {
+        const part = digests.slice(i, i + CHUNK);
+        const rows = db
+          .select({ digest: importDigests.digest })
+          .from(importDigests)
+          .where(and(eq(importDigests.subjectId, subjectId), inArray(importDigests.digest, part)))
+          .all();
+        for (const r of rows) out.push(r.digest);
+      }
+      return out;
+    },
+
+    async store(job, rows, digests, log, effects) {
+      return commits.run(() => {
+        insertRecordRows(db, rows);
+        for (const d of digests) {
+          // Another import of the same entry committed first: this one stores nothing (savepoint rollback).
+          if (insertDigest.run(job.subjectId, d.digest, d.recordId).changes === 0) throw new ConcurrentImport();
+        }
+        if (log) appendLogEntry(db, log);
+        applyEffects(db, effects);
+        db.update(importJobs)
+          .set({ status: 'completed', processed: rows.length + job.skipped, added: rows.length, skipped: job.skipped, finishedAt: job.now })
+          .where(eq(importJobs.id, job.id))
+          .run();
+        return true;
+      }).catch((e: unknown) => {
+        if (e instanceof ConcurrentImport) return false;
+        throw e;
+      });
+    },
+  };
+}
+
+class ConcurrentImport extends Error {}
