@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { Catalogue } from '../../features/catalogue/catalogue.js';
 import type { FieldError } from '../../errors.js';
 import { purposes } from '../../features/grants/purposes.js';
@@ -75,6 +76,8 @@ export function PersonPage(props: {
   watchTypes: string[];
   values: FormBody;
   errors: FieldError[];
+  /** Referral, renewal and emergency access (pages/referrals.tsx). */
+  care?: ComponentChildren;
 }) {
   const { catalogue, records, errors, values } = props;
   const series = seriesOf(catalogue, records);
@@ -97,6 +100,7 @@ export function PersonPage(props: {
       ))}
       <h2>{p.records}</h2>
       {records.length === 0 ? <p>{p.noRecords}</p> : <RecordTable catalogue={catalogue} records={records} caption={p.records} deletable={false} />}
+      {props.care}
       <h2>{p.watches}</h2>
       {props.watches.length === 0 ? (
         <p>{p.noWatches}</p>
