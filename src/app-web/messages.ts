@@ -342,7 +342,6 @@ export const messages = {
     intro: 'People who named you as their delegate. Acting for someone, you see and do only what they allowed.',
     none: 'No one has named you as their delegate.',
     sentence: (person: string, powers: string, basis: string, until: string) => `${person}: you may ${powers}, ${basis}, ${until}.`,
-    act: 'Act for them',
     actLabel: (person: string) => `Act for ${person}`,
     banner: (person: string) => `You are acting for ${person}`,
     bannerLabel: 'Acting for someone',

@@ -32,7 +32,7 @@ export function DelegationsPage({ chrome, people }: { chrome: Chrome; people: De
                   <PostForm action="/app/delegations/stop" submit={a.stop} buttonClass="secondary" />
                 </>
               ) : (
-                <PostForm action={`/app/delegations/${p.id}/act`} submit={a.act} buttonLabel={a.actLabel(p.person)} />
+                <PostForm action={`/app/delegations/${p.id}/act`} submit={a.actLabel(p.person)} />
               )}
             </li>
           ))}
