@@ -37,6 +37,7 @@ import exportRoutes from './features/export/routes.js';
 import delegateRoutes from './features/delegates/routes.js';
 import notificationRoutes from './features/notifications/routes.js';
 import referralRoutes from './features/referrals/routes.js';
+import emergencyRoutes from './features/emergency/routes.js';
 import inputPlugin from './plugins/input.js';
 import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 import type { Storage } from './storage/contract.js';
@@ -203,6 +204,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(delegateRoutes, { deps });
   await app.register(notificationRoutes, { deps });
   await app.register(referralRoutes, { deps });
+  await app.register(emergencyRoutes, { deps });
   await app.register(appWeb, { prefix: '/app', deps, limits });
 
   await app.ready();

@@ -77,6 +77,7 @@ type PersonName =
   | 'kindRows'
   | 'appends'
   | 'watched'
+  | 'emergency'
   | 'missing'
   | 'malformed';
 
@@ -323,7 +324,7 @@ beforeAll(async () => {
   spareP = await createPractitioner(t.app, admin, orgB, 'other');
   spareC = await createClient(t, admin, orgB);
 
-  for (const name of ['active', 'readOnly', 'appendOnly', 'revoked', 'expired', 'window', 'orgWide', 'otherPerson', 'disabled', 'kindRows', 'appends', 'watched'] as const) {
+  for (const name of ['active', 'readOnly', 'appendOnly', 'revoked', 'expired', 'window', 'orgWide', 'otherPerson', 'disabled', 'kindRows', 'appends', 'watched', 'emergency'] as const) {
     people[name] = await newPerson();
   }
   people.missing = { subjectId: randomUUID(), citizen: null, records: [], grants: [] };
@@ -379,6 +380,9 @@ beforeAll(async () => {
     expect(res.statusCode, res.body).toBe(201);
     kindIds.delegations.push(res.json().id);
   }
+  // emergency: a break-glass policy naming organisation A.
+  const ep = await t.app.inject({ method: 'PUT', url: '/v1/me/emergency-policy', headers: bearer(people.emergency.citizen!.token), payload: { organisations: [orgA], categories: ['health-status'], maxMinutes: 30 } });
+  expect(ep.statusCode, ep.body).toBe(200);
   // kindRows: the citizen whose own routes the kind rows act on.
   const lee = people.kindRows;
   kindIds.records.push(lee.records[0]!.id, lee.records[1]!.id);
@@ -844,6 +848,28 @@ const ROUTES: RouteSpec[] = [
   { id: 'R39', method: 'GET', path: '/v1/subjects/{subjectId}/watches', auth: ['practitioner', 'client'], subjectRoute: 'watches' },
   { id: 'R40', method: 'DELETE', path: '/v1/subjects/{subjectId}/watches/{id}', auth: ['practitioner', 'client'], subjectRoute: 'unwatch' },
   { id: 'R60', method: 'POST', path: '/v1/subjects/{subjectId}/referrals', auth: ['practitioner', 'client'], subjectRoute: 'refer' },
+  { id: 'R65', method: 'POST', path: '/v1/subjects/{subjectId}/emergency-access', auth: ['practitioner'], subjectRoute: 'breakGlass' },
+  {
+    id: 'R66',
+    method: 'PUT',
+    path: '/v1/me/emergency-policy',
+    auth: ['citizen'],
+    body: () => ({ organisations: [orgB], categories: ['health-status'], maxMinutes: 60 }),
+    ok: [{ actor: 'citizen', status: 200 }],
+  },
+  { id: 'R67', method: 'GET', path: '/v1/me/emergency-policy', auth: ['citizen'], ok: [{ actor: 'otherCitizen', status: 404, case: 'none' }] },
+  { id: 'R68', method: 'DELETE', path: '/v1/me/emergency-policy', auth: ['citizen'], ok: [{ actor: 'otherCitizen', status: 404, case: 'none' }] },
+  { id: 'R69', method: 'GET', path: '/v1/me/emergency-access', auth: ['citizen'], ok: [{ actor: 'citizen', status: 200 }] },
+  {
+    id: 'R70',
+    method: 'POST',
+    path: '/v1/me/emergency-access/{grantId}/flag',
+    auth: ['citizen'],
+    url: () => `/v1/me/emergency-access/${randomUUID()}/flag`,
+    body: () => ({}),
+    ok: [{ actor: 'citizen', status: 404, case: 'unknown' }],
+  },
+  { id: 'R71', method: 'GET', path: '/v1/emergency-access', auth: ['practitioner'], ok: [{ actor: 'grantee', status: 200 }] },
   { id: 'R61', method: 'GET', path: '/v1/referrals', auth: ['practitioner', 'client'], ok: [{ actor: 'grantee', status: 200 }, { actor: 'client', status: 200 }] },
   { id: 'R62', method: 'GET', path: '/v1/me/referrals', auth: ['citizen'], ok: [{ actor: 'citizen', status: 200 }] },
   {
@@ -1170,7 +1196,7 @@ const KIND_ROWS: KindRow[] = ROUTES.flatMap((route) => {
 // ---------------------------------------------------------------------------------------------
 // Subject rows: actor × grant state × supporter route.
 
-type SubjectRouteKey = 'read' | 'head' | 'append' | 'batch' | 'request' | 'watch' | 'watches' | 'unwatch' | 'refer';
+type SubjectRouteKey = 'read' | 'head' | 'append' | 'batch' | 'request' | 'watch' | 'watches' | 'unwatch' | 'refer' | 'breakGlass';
 
 /** `id` is the watch an `unwatch` row names (an id nobody has unless the row says whose). */
 const SUBJECT_ROUTES: Record<SubjectRouteKey, { method: Method; url: (subjectId: string, query?: string, id?: string) => string; body?: () => unknown }> = {
@@ -1182,6 +1208,7 @@ const SUBJECT_ROUTES: Record<SubjectRouteKey, { method: Method; url: (subjectId:
   watch: { method: 'POST', url: (s) => `/v1/subjects/${s}/watches`, body: () => PHQ9_WATCH },
   watches: { method: 'GET', url: (s) => `/v1/subjects/${s}/watches` },
   unwatch: { method: 'DELETE', url: (s, _q, id = randomUUID()) => `/v1/subjects/${s}/watches/${id}` },
+  breakGlass: { method: 'POST', url: (s) => `/v1/subjects/${s}/emergency-access`, body: () => ({ reason: 'found collapsed, need glucose history' }) },
   refer: { method: 'POST', url: (s) => `/v1/subjects/${s}/referrals`, body: () => ({ referTo: { organisationId: orgB }, categories: ['health-status'], purpose: 'care-coordination' }) },
 };
 
@@ -1465,6 +1492,19 @@ const SUBJECT_ROWS: SubjectRow[] = [
   { id: 'AM712', subject: 'window', actor: 'grantee', route: 'refer', status: 201 },
   { id: 'AM713', subject: 'active', actor: 'outsider', route: 'refer', status: 404 },
   { id: 'AM714', subject: 'missing', actor: 'grantee', route: 'refer', status: 404 },
+  // emergency: the person's policy names organisation A for health-status, 30 minutes; nobody holds a grant
+  { id: 'AM721', subject: 'emergency', actor: 'grantee', route: 'breakGlass', status: 201, why: 'a practitioner of a named organisation' },
+  { id: 'AM722', subject: 'emergency', actor: 'colleague', route: 'breakGlass', status: 201 },
+  { id: 'AM723', subject: 'emergency', actor: 'outsider', route: 'breakGlass', status: 404, why: 'an organisation the policy does not name' },
+  { id: 'AM724', subject: 'emergency', actor: 'client', route: 'breakGlass', status: 403, why: 'systems never break glass' },
+  { id: 'AM725', subject: 'emergency', actor: 'owner', route: 'breakGlass', status: 403 },
+  { id: 'AM726', subject: 'emergency', actor: 'admin', route: 'breakGlass', status: 403 },
+  { id: 'AM727', subject: 'emergency', actor: 'anonymous', route: 'breakGlass', status: 401 },
+  { id: 'AM728', subject: 'active', actor: 'grantee', route: 'breakGlass', status: 404, why: 'no policy: a grant of another kind does not open it' },
+  { id: 'AM729', subject: 'missing', actor: 'grantee', route: 'breakGlass', status: 404 },
+  { id: 'AM730', subject: 'revoked', actor: 'grantee', route: 'breakGlass', status: 404, why: 'a revoked grant opens nothing, and there is no policy' },
+  { id: 'AM731', subject: 'expired', actor: 'grantee', route: 'breakGlass', status: 404, expired: true },
+  { id: 'AM732', subject: 'emergency', actor: 'grantee', route: 'read', status: 404, expired: true, why: 'the break-glass grant lived 30 minutes' },
   { id: 'AM591', subject: 'otherPerson', actor: 'grantee', route: 'watch', status: 404 },
   { id: 'AM592', subject: 'otherPerson', actor: 'outsider', route: 'watch', status: 403, why: 'a notes grant does not cover PHQ-9' },
   { id: 'AM593', subject: 'otherPerson', actor: 'grantee', route: 'watches', status: 404 },
@@ -1588,7 +1628,7 @@ async function runSubjectRow(row: SubjectRow): Promise<void> {
     const res = await send(call, label);
     expect(res.statusCode, `${label} ${res.body}`).toBe(row.status);
     if (owner) await expectLogged(row, owner, actor, person, seqBefore, res);
-    if (!RECORD_ROUTES.includes(row.route) && row.route !== 'request' && row.route !== 'refer') await expectWatchAnswer(row, person, actor, res, body, watchId);
+    if (!RECORD_ROUTES.includes(row.route) && !['request', 'refer', 'breakGlass'].includes(row.route)) await expectWatchAnswer(row, person, actor, res, body, watchId);
 
     if (row.status === 200 && row.route === 'read') {
       // Property: every item lies inside an active read grant, and the ids are exactly the union of the slices ∩ the query.
@@ -2150,6 +2190,7 @@ const DELEGATE_ROUTES: { method: Method; url: () => string; power: 'read-records
   { method: 'GET', url: () => '/v1/me/watches', power: 'manage-sharing', ok: 200 },
   { method: 'GET', url: () => '/v1/me/notifications', power: 'manage-sharing', ok: 200 },
   { method: 'GET', url: () => '/v1/me/referrals', power: 'manage-sharing', ok: 200 },
+  { method: 'GET', url: () => '/v1/me/emergency-access', power: 'manage-sharing', ok: 200 },
   { method: 'GET', url: () => '/v1/me', power: null, ok: 200 },
   { method: 'GET', url: () => '/v1/me/export', power: null, ok: 200 },
   { method: 'DELETE', url: () => '/v1/me', power: null, ok: 200, body: () => ({ password: strongPassword }) },

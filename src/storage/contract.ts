@@ -295,6 +295,40 @@ export interface ReferralsRepo {
   deny(referral: ReferralRow, now: number, log: LogEntryInput): Promise<'denied' | 'not-pending'>;
 }
 
+/** A person's break-glass policy, sealed with their data key (its terms decide access). */
+export interface EmergencyPolicyRow {
+  subjectId: string;
+  sealedPolicy: Uint8Array;
+  updatedAt: number;
+}
+
+/** One emergency access opened under a person's policy: a read-only grant with a stated reason. */
+export interface EmergencyAccessRow {
+  grantId: string;
+  subjectId: string;
+  organisationId: string;
+  practitionerAccountId: string;
+  openedAt: number;
+  expiresAt: number;
+  flaggedAt: number | null;
+  /** The person's words on why it was unjustified, sealed with their data key. */
+  sealedFlagStatement: Uint8Array | null;
+}
+
+export interface EmergencyRepo {
+  getPolicy(subjectId: string): Promise<EmergencyPolicyRow | undefined>;
+  putPolicy(row: EmergencyPolicyRow, log: LogEntryInput): Promise<void>;
+  /** @returns whether there was a policy to delete */
+  deletePolicy(subjectId: string, log: LogEntryInput): Promise<boolean>;
+  /** Stores the emergency grant, its access row and its log entry, atomically. */
+  open(grant: GrantRow, access: EmergencyAccessRow, log: LogEntryInput): Promise<void>;
+  get(subjectId: string, grantId: string): Promise<EmergencyAccessRow | undefined>;
+  listForSubject(subjectId: string): Promise<EmergencyAccessRow[]>;
+  listForOrganisation(organisationId: string, limit: number): Promise<EmergencyAccessRow[]>;
+  /** Marks an access unjustified (once) and logs it. @returns the row after the call */
+  flag(subjectId: string, grantId: string, now: number, statement: Uint8Array | null, log: LogEntryInput): Promise<EmergencyAccessRow | undefined>;
+}
+
 /** A notice for one account; `data` holds ids and codes only, never personal content. */
 export interface NotificationRow {
   id: string;
@@ -605,6 +639,7 @@ export interface Storage {
   delegations: DelegationsRepo;
   notifications: NotificationsRepo;
   referrals: ReferralsRepo;
+  emergency: EmergencyRepo;
   /** Checks the database answers (readiness). */
   ping(): Promise<void>;
   /** Flushes the WAL into the main file and closes. */

@@ -77,6 +77,7 @@ const purposeOfUse: Record<string, Coding> = {
   'care-coordination': { system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'COC', display: 'coordination of care' },
   'social-prescribing': { system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'COC', display: 'coordination of care' },
   research: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'HRESCH', display: 'healthcare research' },
+  emergency: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'ETREAT', display: 'Emergency Treatment' },
 };
 
 /** Where the resources point: the service's own code systems and the person's Patient. */

@@ -9,6 +9,7 @@ export const purposes = [
   { code: 'self-management', label: 'Self-management support', description: 'Helping the person manage their own health and wellbeing.' },
   { code: 'outcome-reporting', label: 'Outcome reporting', description: 'Counting outcomes across people, never showing one person’s rows.' },
   { code: 'research', label: 'Research', description: 'A study the person has agreed to take part in.' },
+  { code: 'emergency', label: 'Emergency access', description: 'Break-glass reading in an emergency, under the person’s own policy; only the service grants it.' },
   { code: 'other', label: 'Other', description: 'Another purpose, stated in the free text.' },
 ] as const;
 

@@ -20,7 +20,8 @@ export function grantStatus(g: GrantRow, now: number): GrantStatus {
   return g.expiresAt > now ? 'active' : 'expired';
 }
 
-function purposeField(grantId: string): string {
+/** The field name a grant's free-text purpose is sealed under (an emergency access's reason too). */
+export function purposeField(grantId: string): string {
   return `grant:${grantId}:purposeText`;
 }
 

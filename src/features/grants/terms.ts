@@ -58,6 +58,8 @@ export function checkTerms(deps: Deps, input: TermsInput, now: number): Terms {
     else expiresAt = ms;
   }
 
+  // Emergency grants are made only by break-glass access under the person's policy.
+  if (input.purpose === 'emergency') err('purpose', 'is set only by emergency access under your emergency policy; choose another purpose');
   const purposeText = input.purposeText?.trim() || null;
   if (input.purpose === 'other' && !purposeText) err('purposeText', 'is required when purpose is "other"');
 

@@ -34,6 +34,8 @@ export async function readSlice(
   if (q.type) logged.type = q.type;
   if (q.from) logged.from = q.from;
   if (q.to) logged.to = q.to;
+  // Reads under break-glass access say so in the person's log (docs/care-team.md).
+  if (grants.some((g) => g.purpose === 'emergency')) logged.purpose = 'emergency';
   await deps.storage.accessLog.append(
     logEntry(actor, subjectId, 'records.read', deps.clock.now(), { grantIds: grants.map((g) => g.id), recordIds: items.map((r) => r.id), query: logged }),
   );

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { subjectOf } from '../../core/actor.js';
 import type { Deps } from '../../core/deps.js';
 import { authErrors, CursorSchema, LimitSchema, ListSchema, UuidSchema } from '../../core/schemas.js';
+import { ForbiddenError } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import { ApproveSchema } from '../access-requests/schemas.js';
 import { ReferralInputSchema, ReferralSchema } from './schemas.js';
@@ -27,6 +28,8 @@ const referralRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { 
       },
     },
     async (request, reply) => {
+      // Emergency access is read-only: it never refers the person on.
+      if (request.grants.every((g) => g.purpose === 'emergency')) throw new ForbiddenError('Emergency access is read-only: it cannot refer the person');
       reply.code(201);
       return createReferral(deps, actorOf(request), request.params.subjectId, request.body);
     },

@@ -51,8 +51,9 @@ export async function createWatch(deps: Deps, actor: Actor, subjectId: string, g
   if (!def) throw ValidationError.body('type', `unknown type "${input.type}"`);
   const rule = parseRule(def, input);
   if (Array.isArray(rule)) throw new ValidationError(rule);
-  if (!grants.some((g) => grantCoversType(deps, g, def.code))) {
-    throw new ForbiddenError(`Type "${def.code}" is outside every read grant you hold for this person`);
+  // Emergency access is read-only: it never sets up watches.
+  if (!grants.some((g) => g.purpose !== 'emergency' && grantCoversType(deps, g, def.code))) {
+    throw new ForbiddenError(`Type "${def.code}" is outside every read grant you hold for this person (emergency access is read-only)`);
   }
   // Bounded, so that evaluating watches on every write of this person stays bounded too.
   const live = await deps.storage.watches.countLive(subjectId, actor.accountId);

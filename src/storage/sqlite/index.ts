@@ -5,6 +5,7 @@ import { accountsRepo } from './accounts.js';
 import { assertionsRepo } from './assertions.js';
 import { grantsRepo } from './grants.js';
 import { delegationsRepo } from './delegations.js';
+import { emergencyRepo } from './emergency.js';
 import { idempotencyRepo } from './idempotency.js';
 import { notificationsRepo } from './notifications.js';
 import { integrityRepo } from './integrity.js';
@@ -55,6 +56,7 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     delegations: delegationsRepo(db),
     notifications: notificationsRepo(db),
     referrals: referralsRepo(db),
+    emergency: emergencyRepo(db),
     async ping() {
       db.$client.prepare('SELECT 1').get();
     },

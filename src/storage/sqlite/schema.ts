@@ -409,3 +409,32 @@ export const referrals = sqliteTable(
   },
   (t) => [index('referrals_subject').on(t.subjectId, t.createdAt), index('referrals_referrer').on(t.referrerAccountId, t.createdAt)],
 );
+
+/** A person's break-glass policy: organisations, categories, minutes, sealed with their key. */
+export const emergencyPolicies = sqliteTable('emergency_policies', {
+  subjectId: text('subject_id')
+    .primaryKey()
+    .references(() => subjects.id, { onDelete: 'cascade' }),
+  sealedPolicy: blob('sealed_policy', { mode: 'buffer' }).notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Emergency accesses opened under a policy, and whether the person flagged one as unjustified. */
+export const emergencyAccesses = sqliteTable(
+  'emergency_accesses',
+  {
+    grantId: text('grant_id')
+      .primaryKey()
+      .references(() => grants.id, { onDelete: 'cascade' }),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id, { onDelete: 'cascade' }),
+    organisationId: text('organisation_id').notNull(),
+    practitionerAccountId: text('practitioner_account_id').notNull(),
+    openedAt: integer('opened_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    flaggedAt: integer('flagged_at'),
+    sealedFlagStatement: blob('sealed_flag_statement', { mode: 'buffer' }),
+  },
+  (t) => [index('emergency_accesses_subject').on(t.subjectId, t.openedAt), index('emergency_accesses_organisation').on(t.organisationId, t.openedAt)],
+);
