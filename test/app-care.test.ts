@@ -302,3 +302,64 @@ describe('delegates and acting for someone', () => {
     expect((await get(jar, '/app/people')).statusCode).toBe(200);
   });
 });
+
+describe('emergency access', () => {
+  it('the person sets a policy; a named organisation breaks glass with a reason; the person is told, flags it; the organisation sees the flag', async () => {
+    const alex = await signUpCitizen(t.app, undefined, 'Alex');
+    await addRecord(t.app, alex, { type: 'phq9', effectiveAt: '2026-03-01T10:00:00Z', answers: [1, 1, 1, 1, 1, 1, 1, 1, 0] });
+    const ooh = await createOrganisation(t.app, admin, 'gp-practice', 'Out of Hours Service');
+    const doctor = await createPractitioner(t.app, admin, ooh, 'gp');
+    const elsewhere = await createPractitioner(t.app, admin, org);
+    const alexJar = await browserLogin(alex.handle);
+    expect(textOf(await get(alexJar, '/app/sharing'))).toContain('nobody can break glass on your records');
+    const tooLong = await post(alexJar, '/app/sharing/emergency-policy', { emOrganisations: ooh, emCategories: ['mental-wellbeing'], emMaxMinutes: '500' });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.body).toContain('id="f-emMaxMinutes-error"');
+    const saved = await post(alexJar, '/app/sharing/emergency-policy', { emOrganisations: ooh, emCategories: ['mental-wellbeing'], emMaxMinutes: '60' });
+    expect(saved.statusCode, saved.body).toBe(303);
+    expect(textOf(await get(alexJar, '/app/sharing'))).toContain('Practitioners of Out of Hours Service may open emergency access to your mental wellbeing records, read-only, for at most 60 minutes');
+
+    // Without a grant the person's page is "No access", with the way to break glass.
+    const docJar = await browserLogin(doctor.handle);
+    const none = await get(docJar, `/app/people/${alex.subjectId}`);
+    expect(none.statusCode).toBe(404);
+    expect(none.body).toContain('href="/app/people#emergency"');
+    const short = await post(docJar, '/app/people/emergency', { emSubjectId: alex.subjectId, emReason: 'urgent' });
+    expect(short.statusCode).toBe(400);
+    expect(short.body).toContain('id="f-emReason-error"');
+    // An organisation the policy does not name gets the answer a person who does not exist gets.
+    const refused = await post(await browserLogin(elsewhere.handle), '/app/people/emergency', { emSubjectId: alex.subjectId, emReason: 'Unconscious, need medication history' });
+    const nobody = await post(docJar, '/app/people/emergency', { emSubjectId: '00000000-0000-4000-8000-000000000000', emReason: 'Unconscious, need medication history' });
+    expect(refused.statusCode).toBe(400);
+    expect(textOf(refused)).toContain('No such person');
+    expect(textOf(nobody)).toContain('No such person');
+    const opened = await post(docJar, '/app/people/emergency', { emSubjectId: alex.subjectId, emReason: 'Unconscious, need medication history' });
+    expect(opened.statusCode, opened.body).toBe(303);
+    expect(opened.headers.location).toBe(`/app/people/${alex.subjectId}?done=emergency-opened`);
+    const slice = textOf(await get(docJar, opened.headers.location as string));
+    expect(slice).toContain('Emergency access is open');
+    expect(slice).toContain('You may read their mental wellbeing records');
+    expect(slice).toContain('PHQ-9');
+    // Read-only: no referral under an emergency grant.
+    expect(slice).not.toContain('Refer this person');
+
+    // Alex is told at once, sees the reason, and flags it.
+    const notices = textOf(await get(alexJar, '/app/notifications'));
+    expect(notices).toContain(`Practitioner ${doctor.handle}, GP at Out of Hours Service opened emergency access to your records.`);
+    const sharing = await get(alexJar, '/app/sharing');
+    expect(textOf(sharing)).toContain('Their reason: “Unconscious, need medication history”');
+    const grantId = /action="\/app\/sharing\/emergency\/([0-9a-f-]{36})\/flag"/.exec(sharing.body)![1]!;
+    const flagged = await post(alexJar, `/app/sharing/emergency/${grantId}/flag`, { statement: 'I was awake and could have been asked' });
+    expect(flagged.statusCode).toBe(303);
+    expect(textOf(await get(alexJar, '/app/sharing'))).toMatch(/You flagged this as unjustified on/);
+    const log = textOf(await get(alexJar, '/app/access-log'));
+    expect(log).toContain('opened emergency access');
+    expect(log).toContain('You flagged an emergency access as unjustified.');
+
+    // The organisation sees the flag and the statement; the doctor is told.
+    const people = textOf(await get(docJar, '/app/people'));
+    expect(people).toMatch(/Flagged as unjustified by the person on/);
+    expect(people).toContain('Their statement: “I was awake and could have been asked”');
+    expect(textOf(await get(docJar, '/app/notifications'))).toContain('The person flagged an emergency access as unjustified.');
+  });
+});

@@ -9,6 +9,7 @@ import assetRoutes from './routes/assets.js';
 import careRoutes from './routes/care.js';
 import citizenRoutes from './routes/citizen.js';
 import delegationRoutes from './routes/delegations.js';
+import emergencyRoutes from './routes/emergency.js';
 import notificationRoutes from './routes/notifications.js';
 import referralRoutes from './routes/referrals.js';
 import sessionRoutes from './routes/session.js';
@@ -103,6 +104,7 @@ const appWeb: FastifyPluginAsync<AppWebOptions> = async (app, opts) => {
   await app.register(careRoutes, shared);
   await app.register(delegationRoutes, shared);
   await app.register(referralRoutes, shared);
+  await app.register(emergencyRoutes, shared);
 };
 
 export default appWeb;

@@ -6,6 +6,7 @@ import { messages } from '../messages.js';
 import { list, text } from '../render.js';
 import type { CareData, CareErrors, CareLine } from '../routes/care-data.js';
 import { Choices, ErrorSummary, PostForm, Select, TextInput } from '../views/forms.js';
+import { EmergencySection } from './emergency.js';
 
 const r = messages.referrals;
 const d = messages.delegates;
@@ -73,6 +74,7 @@ export function CareSections({ catalogue, data, errors }: { catalogue: Catalogue
       ) : (
         data.referrals.map((l) => <ReferralForm key={l.item.id} catalogue={catalogue} line={l} errors={errors.referral?.id === l.item.id ? errors.referral.errors : []} />)
       )}
+      <EmergencySection catalogue={catalogue} data={data.emergency} errors={errors.emergency ?? {}} />
       {data.delegates && (
         <>
           <h2 id="delegates">{d.title}</h2>

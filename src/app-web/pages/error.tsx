@@ -17,6 +17,11 @@ export function errorPage(request: FastifyRequest, reply: FastifyReply, status: 
     reply,
     <Page chrome={chromeOf(request, title)}>
       <p>{body}</p>
+      {status === 404 && request.routeOptions.config?.access && request.actor?.kind === 'practitioner' && (
+        <p>
+          {messages.emergency.noAccessHint} <a href="/app/people#emergency">{messages.emergency.breakGlass}</a>
+        </p>
+      )}
       {kind === 'acting' ? (
         <form method="post" action="/app/delegations/stop">
           <button type="submit">{messages.acting.stop}</button>

@@ -33,25 +33,27 @@ export function PersonCare(p: { catalogue: Catalogue; subjectId: string; ending:
           </ul>
         </>
       )}
-      <form method="post" action={`${base}/referrals`} novalidate class="card">
-        <h2 id="refer">{r.refer}</h2>
-        <p class="hint">{r.referIntro}</p>
-        <ErrorSummary errors={p.errors} labels={labels} />
-        <Choices name={f.kind} legend={r.referToKind} errors={[]} options={[['organisation', r.anOrganisation], ['account', r.aPractitioner]]} checked={[text(p.values, f.kind) || 'organisation']} inline />
-        <TextInput name={f.to} label={r.referTo} hint={r.referToHint} errors={p.errors} value={text(p.values, f.to)} />
-        <Choices
-          name={f.categories}
-          legend={s.categories}
-          errors={p.errors}
-          multiple
-          options={p.categories.map((c): [string, string] => [c, p.catalogue.category(c)?.label ?? c])}
-          checked={list(p.values, f.categories)}
-        />
-        <Select name={f.purpose} label={s.purpose} errors={p.errors} value={text(p.values, f.purpose) || 'social-prescribing'} options={purposes.map((x): [string, string] => [x.code, x.label])} />
-        <TextInput name={f.expiresAt} label={s.expiresAt} type="date" errors={p.errors} value={text(p.values, f.expiresAt)} />
-        <TextArea name={f.note} label={r.note} hint={r.noteHint} errors={p.errors} value={text(p.values, f.note)} />
-        <button type="submit">{r.submit}</button>
-      </form>
+      {p.categories.length > 0 && (
+        <form method="post" action={`${base}/referrals`} novalidate class="card">
+          <h2 id="refer">{r.refer}</h2>
+          <p class="hint">{r.referIntro}</p>
+          <ErrorSummary errors={p.errors} labels={labels} />
+          <Choices name={f.kind} legend={r.referToKind} errors={[]} options={[['organisation', r.anOrganisation], ['account', r.aPractitioner]]} checked={[text(p.values, f.kind) || 'organisation']} inline />
+          <TextInput name={f.to} label={r.referTo} hint={r.referToHint} errors={p.errors} value={text(p.values, f.to)} />
+          <Choices
+            name={f.categories}
+            legend={s.categories}
+            errors={p.errors}
+            multiple
+            options={p.categories.map((c): [string, string] => [c, p.catalogue.category(c)?.label ?? c])}
+            checked={list(p.values, f.categories)}
+          />
+          <Select name={f.purpose} label={s.purpose} errors={p.errors} value={text(p.values, f.purpose) || 'social-prescribing'} options={purposes.map((x): [string, string] => [x.code, x.label])} />
+          <TextInput name={f.expiresAt} label={s.expiresAt} type="date" errors={p.errors} value={text(p.values, f.expiresAt)} />
+          <TextArea name={f.note} label={r.note} hint={r.noteHint} errors={p.errors} value={text(p.values, f.note)} />
+          <button type="submit">{r.submit}</button>
+        </form>
+      )}
     </>
   );
 }

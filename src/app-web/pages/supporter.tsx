@@ -23,7 +23,22 @@ export interface Person {
 
 const requestLabels = { subjectId: p.subjectId, categories: messages.sharing.categories, purpose: messages.sharing.purpose, purposeText: messages.sharing.purposeText, expiresAt: messages.sharing.expiresAt };
 
-export function PeoplePage({ chrome, catalogue, people, values, errors }: { chrome: Chrome; catalogue: Catalogue; people: Person[]; values: FormBody; errors: FieldError[] }) {
+export function PeoplePage({
+  chrome,
+  catalogue,
+  people,
+  values,
+  errors,
+  care,
+}: {
+  chrome: Chrome;
+  catalogue: Catalogue;
+  people: Person[];
+  values: FormBody;
+  errors: FieldError[];
+  /** Break-glass and the organisation's emergency accesses (pages/emergency.tsx). */
+  care?: ComponentChildren;
+}) {
   return (
     <Page chrome={chrome}>
       <p>{p.intro}</p>
@@ -55,6 +70,7 @@ export function PeoplePage({ chrome, catalogue, people, values, errors }: { chro
         <TextInput name="expiresAt" label={messages.sharing.expiresAt} type="date" errors={errors} value={text(values, 'expiresAt')} />
         <button type="submit">{p.submit}</button>
       </form>
+      {care}
     </Page>
   );
 }

@@ -8,6 +8,8 @@ import type { DelegationView } from '../../features/delegates/schemas.js';
 import type { ReferralView } from '../../features/referrals/schemas.js';
 import { listReferralsForPerson } from '../../features/referrals/service.js';
 import { messages } from '../messages.js';
+import type { EmergencyData, EmergencyErrors } from '../pages/emergency.js';
+import { emergencyData } from './emergency.js';
 import type { FormBody } from '../render.js';
 import { dateWords, powersWords, purposeClause, supporterWords, termsWords } from '../views/words.js';
 
@@ -19,6 +21,9 @@ export const careNotices: Record<string, string> = {
   'referral-denied': r.denied,
   'delegate-named': d.named,
   'delegate-ended': d.endedNotice,
+  'emergency-saved': messages.emergency.saved,
+  'emergency-removed': messages.emergency.removed,
+  'emergency-flagged': messages.emergency.flaggedNotice,
 };
 
 /** A referral or delegation as the person reads it. */
@@ -30,6 +35,7 @@ export interface CareLine<T> {
 
 export interface CareData {
   referrals: CareLine<ReferralView>[];
+  emergency: EmergencyData;
   /** Null while a delegate acts: delegates are never theirs to see or change. */
   delegates: { active: CareLine<DelegationView>[]; ended: CareLine<DelegationView>[] } | null;
 }
@@ -38,6 +44,7 @@ export interface CareData {
 export interface CareErrors {
   referral?: { id: string; errors: FieldError[] };
   delegate?: { values: FormBody; errors: FieldError[] };
+  emergency?: EmergencyErrors;
 }
 
 /** @returns the delegation's terms in words: "Bea may read your records, with your consent, until 1 March 2027" */
@@ -64,7 +71,8 @@ export async function careData(deps: Deps, actor: Actor): Promise<CareData> {
       return { item, who, sentence: `${r.personSentence(who, to, termsWords(catalogue, terms, 'can'))}, ${messages.words.until(dateWords(item.grantExpiresAt))}, ${purposeClause(terms)}.` };
     }),
   );
-  if (actor.onBehalfOf) return { referrals, delegates: null };
+  const emergency = await emergencyData(deps, subjectId);
+  if (actor.onBehalfOf) return { referrals, emergency, delegates: null };
   const all = (await listDelegates(deps, subjectId)).items.map((item) => ({ item, who: item.delegate.name ?? messages.log.someone, sentence: delegationWords(item) }));
-  return { referrals, delegates: { active: all.filter((l) => l.item.status === 'active'), ended: all.filter((l) => l.item.status !== 'active') } };
+  return { referrals, emergency, delegates: { active: all.filter((l) => l.item.status === 'active'), ended: all.filter((l) => l.item.status !== 'active') } };
 }

@@ -40,6 +40,8 @@ export function targetOf(v: NotificationView, actor: Actor): string | null {
       return v.subjectId ? `/app/people/${v.subjectId}#your-access` : '/app/people';
     case 'emergency-access':
       return '/app/sharing#emergency';
+    case 'emergency-access-flagged':
+      return '/app/people#emergency-log';
     case 'dispute-opened':
       return '/app/disputes';
     case 'dispute-resolved':
@@ -50,7 +52,7 @@ export function targetOf(v: NotificationView, actor: Actor): string | null {
 }
 
 async function lineOf(deps: Deps, actor: Actor, v: NotificationView, now: number): Promise<NoticeLine> {
-  const account = str(v.requesterAccountId) ?? str(v.referrerAccountId) ?? str(v.watcherAccountId);
+  const account = str(v.requesterAccountId) ?? str(v.referrerAccountId) ?? str(v.watcherAccountId) ?? str(v.practitionerAccountId);
   const who = account ? supporterWords(await supporterProfile(deps, account, null)) : n.someone;
   const extra = v.kind === 'referral-decided' ? (messages.referrals.status[str(v.status) ?? ''] ?? '') : v.kind === 'grant-expiring' && str(v.expiresAt) ? `${relativeWords(str(v.expiresAt)!, now)}, on ${dateWords(str(v.expiresAt)!)}` : '';
   const sentence = (n.kinds[v.kind] ?? (() => n.other))(who, extra);

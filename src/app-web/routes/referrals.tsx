@@ -30,7 +30,7 @@ const DAY = 24 * 3600 * 1000;
 /** A grant this close to its end offers renewal, as its expiry notice goes out 14 days before. */
 const RENEW_WITHIN = 14 * DAY;
 
-export const supporterCareNotices: Record<string, string> = { 'renewal-asked': messages.renewal.asked, referred: r.sent };
+export const supporterCareNotices: Record<string, string> = { 'renewal-asked': messages.renewal.asked, referred: r.sent, 'emergency-opened': messages.emergency.opened };
 
 /** Errors of the referral form on the person's page, and what was typed into it. */
 export interface PersonCareErrors {
@@ -41,11 +41,13 @@ export interface PersonCareErrors {
 export async function personCare(deps: Deps, _request: FastifyRequest, subjectId: string, grants: GrantView[], errors: PersonCareErrors) {
   const { catalogue } = deps;
   const now = deps.clock.now();
-  const ending = grants
+  // Emergency grants are read-only and end on their own: nothing is renewed or referred under them.
+  const ordinary = grants.filter((g) => g.purpose !== 'emergency');
+  const ending = ordinary
     .filter((g) => Date.parse(g.expiresAt) - now <= RENEW_WITHIN)
     .map((g) => ({ id: g.id, sentence: `${termsWords(catalogue, g, 'supporter')}, ${messages.words.until(dateWords(g.expiresAt))}, ${purposeClause(g)}.` }));
   // Categories the supporter's read grants cover: what they can see, and so may refer for.
-  const categories = [...new Set(grants.filter((g) => g.access === 'read').flatMap((g) => g.categories))];
+  const categories = [...new Set(ordinary.filter((g) => g.access === 'read').flatMap((g) => g.categories))];
   return <PersonCare catalogue={catalogue} subjectId={subjectId} ending={ending} categories={categories} values={errors.refer?.values ?? {}} errors={errors.refer?.errors ?? []} />;
 }
 

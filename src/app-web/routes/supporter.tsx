@@ -15,6 +15,8 @@ import { createWatch, deleteOwnWatch, listOwnWatches } from '../../features/watc
 import { actorOf } from '../../plugins/auth.js';
 import { messages } from '../messages.js';
 import { AlertsPage, PeoplePage, PersonPage, type Person } from '../pages/supporter.js';
+import { BreakGlass } from '../pages/emergency.js';
+import { organisationAccesses } from './emergency.js';
 import { personCare, supporterCareNotices, type PersonCareErrors } from './referrals.js';
 import type { AppWebOptions } from '../plugin.js';
 import { chromeOf, FormSchema, list, sendPage, text, type FormBody } from '../render.js';
@@ -48,8 +50,8 @@ export async function personPage(
   const grants = await Promise.all(request.grants.map((g) => toGrantView(deps, g, now)));
   const limits = grants.map((g) => `${termsWords(catalogue, g, 'supporter')}, ${messages.words.until(dateWords(g.expiresAt))}, ${purposeClause(g)}.`);
   const watches = await listOwnWatches(deps, actor, subjectId, request.grants);
-  // Types a read grant covers, in catalogue order: the ones a watch may be set on.
-  const covered = new Set(request.grants.flatMap((g) => g.types ?? g.categories.flatMap((c) => catalogue.typesIn(c))));
+  // Types a read grant covers, in catalogue order: the ones a watch may be set on (never under an emergency grant).
+  const covered = new Set(request.grants.filter((g) => g.purpose !== 'emergency').flatMap((g) => g.types ?? g.categories.flatMap((c) => catalogue.typesIn(c))));
   const watchTypes = catalogue.types.filter((t) => covered.has(t.code) && (t.kind !== 'text' || t.text?.progress)).map((t) => t.code);
   const lines = watches.items.map((w) => ({
     id: w.id,
@@ -73,25 +75,34 @@ export async function personPage(
   );
 }
 
+/** Renders the caseload: the people who granted the caller access, and the forms to ask for more. */
+export async function peoplePage(
+  deps: Deps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  opts: { status?: number; notice?: string | undefined; values?: FormBody; errors?: FieldError[]; emergency?: { values: FormBody; errors: FieldError[] } },
+) {
+  const { catalogue } = deps;
+  const actor = actorOf(request);
+  const { items } = await listGranteeGrants(deps, actor, { status: 'active', limit: 500 });
+  const bySubject = new Map<string, Person>();
+  for (const g of items) {
+    const person = bySubject.get(g.subjectId) ?? { subjectId: g.subjectId, sentences: [] };
+    person.sentences.push(`${termsWords(catalogue, g, 'supporter')}, ${messages.words.until(dateWords(g.expiresAt))}, ${purposeClause(g)}.`);
+    bySubject.set(g.subjectId, person);
+  }
+  const breakGlass = <BreakGlass values={opts.emergency?.values ?? {}} errors={opts.emergency?.errors ?? []} accesses={await organisationAccesses(deps, actor)} />;
+  return sendPage(
+    reply,
+    <PeoplePage chrome={chromeOf(request, p.title, opts.notice)} catalogue={catalogue} people={[...bySubject.values()]} values={opts.values ?? {}} errors={opts.errors ?? []} care={breakGlass} />,
+    opts.status ?? 200,
+  );
+}
+
 const supporterRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { deps, limits }) => {
   const { catalogue } = deps;
 
-  async function peoplePage(request: FastifyRequest, reply: FastifyReply, opts: { status?: number; notice?: string; values?: FormBody; errors?: FieldError[] }) {
-    const { items } = await listGranteeGrants(deps, actorOf(request), { status: 'active', limit: 500 });
-    const bySubject = new Map<string, Person>();
-    for (const g of items) {
-      const person = bySubject.get(g.subjectId) ?? { subjectId: g.subjectId, sentences: [] };
-      person.sentences.push(`${termsWords(catalogue, g, 'supporter')}, ${messages.words.until(dateWords(g.expiresAt))}, ${purposeClause(g)}.`);
-      bySubject.set(g.subjectId, person);
-    }
-    return sendPage(
-      reply,
-      <PeoplePage chrome={chromeOf(request, p.title, opts.notice)} catalogue={catalogue} people={[...bySubject.values()]} values={opts.values ?? {}} errors={opts.errors ?? []} />,
-      opts.status ?? 200,
-    );
-  }
-
-  app.get('/people', { config: supporter, schema: { hide: true, querystring: Done } }, async (request, reply) => peoplePage(request, reply, { notice: notices[request.query.done ?? ''] }));
+  app.get('/people', { config: supporter, schema: { hide: true, querystring: Done } }, async (request, reply) => peoplePage(deps, request, reply, { notice: notices[request.query.done ?? ''] }));
 
   app.post(
     '/people/request',
@@ -120,7 +131,7 @@ const supporterRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { 
           errors = e.errors;
         }
       }
-      return peoplePage(request, reply, { status: 400, values: body, errors });
+      return peoplePage(deps, request, reply, { status: 400, values: body, errors });
     },
   );
 
