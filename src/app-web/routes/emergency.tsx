@@ -12,7 +12,8 @@ import { messages } from '../messages.js';
 import { breakGlassFields, policyFields, type EmergencyData, type OrgAccessLine } from '../pages/emergency.js';
 import type { AppWebOptions } from '../plugin.js';
 import { FormSchema, list, text, type FormBody } from '../render.js';
-import { categoryWords, dateTimeWords, listWords } from '../views/words.js';
+import { supporterProfile } from '../../features/accounts/service.js';
+import { categoryWords, dateTimeWords, listWords, supporterWords } from '../views/words.js';
 import { sharingPage } from './sharing.js';
 import { peoplePage } from './supporter.js';
 
@@ -40,24 +41,28 @@ export async function emergencyData(deps: Deps, subjectId: string): Promise<Emer
       categories: policy.categories,
       maxMinutes: policy.maxMinutes,
     },
-    accesses: items.map((a) => {
-      const who = a.practitioner.name ?? messages.log.someone;
-      const opened = dateTimeWords(a.openedAt);
-      return { grantId: a.grantId, who, opened, sentence: e.access(who, opened, dateTimeWords(a.expiresAt)), reason: a.reason, flagged: a.flaggedAt ? e.flagged(dateTimeWords(a.flaggedAt)) : null };
-    }),
+    accesses: await Promise.all(
+      items.map(async (a) => {
+        const who = supporterWords(await supporterProfile(deps, a.practitioner.accountId, a.organisationId));
+        const opened = dateTimeWords(a.openedAt);
+        return { grantId: a.grantId, who, opened, sentence: e.access(who, opened, dateTimeWords(a.expiresAt)), reason: a.reason, flagged: a.flaggedAt ? e.flagged(dateTimeWords(a.flaggedAt)) : null };
+      }),
+    ),
   };
 }
 
 /** What the caller's organisation opened, and whether people flagged it. */
 export async function organisationAccesses(deps: Deps, actor: Actor): Promise<OrgAccessLine[]> {
   const { items } = await listForOrganisation(deps, actor);
-  return items.map((a) => ({
-    grantId: a.grantId,
-    sentence: e.orgLine(a.practitioner.name ?? messages.log.someone, messages.people.person(a.subjectId), dateTimeWords(a.openedAt)),
-    reason: a.reason,
-    flagged: a.flaggedAt ? e.orgFlagged(dateTimeWords(a.flaggedAt)) : null,
-    statement: a.flagStatement,
-  }));
+  return Promise.all(
+    items.map(async (a) => ({
+      grantId: a.grantId,
+      sentence: e.orgLine(supporterWords(await supporterProfile(deps, a.practitioner.accountId, a.organisationId)), messages.people.person(a.subjectId), dateTimeWords(a.openedAt)),
+      reason: a.reason,
+      flagged: a.flaggedAt ? e.orgFlagged(dateTimeWords(a.flaggedAt)) : null,
+      statement: a.flagStatement,
+    })),
+  );
 }
 
 /** The API's field names, as a form names its fields. */
