@@ -9,6 +9,8 @@ import base from './vitest.config.js';
 export default defineConfig({
   test: {
     ...base.test,
+    // One project: these suites run on SQLite.
+    projects: undefined,
     include: ['test/*.full.ts'],
     testTimeout: 900_000,
     reporters: ['default'],

@@ -54,6 +54,8 @@ export default defineConfig({
   ...base,
   test: {
     ...base.test,
+    // One project: these suites run on SQLite.
+    projects: undefined,
     include: [
       'test/unit/**/*.test.ts',
       'test/*-mutants.test.ts',

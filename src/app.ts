@@ -7,20 +7,18 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { TesseraError } from './errors.js';
-import type { Clock } from './core/clock.js';
-import { createDeps } from './core/deps.js';
+import type { Deps } from './core/deps.js';
 import { newAjv } from './core/validation.js';
 import { ProblemSchema } from './core/schemas.js';
 import { initCrypto } from './crypto/aead.js';
-import type { Keyring } from './crypto/keyring.js';
 import accountRoutes from './features/accounts/routes.js';
-import type { Catalogue } from './features/catalogue/catalogue.js';
 import catalogueRoutes from './features/catalogue/routes.js';
 import healthRoutes from './features/health/routes.js';
 import ownRecordRoutes from './features/records/routes.js';
 import { RecordSchema } from './features/records/schemas.js';
 import tokenRoutes from './features/tokens/routes.js';
-import type { LoginThrottle } from './features/tokens/login-limiter.js';
+import { LoginLimiter, type LoginLimits } from './features/tokens/login-limiter.js';
+import { counterStore } from './plugins/rate-limit-store.js';
 import appWeb from './app-web/plugin.js';
 import accessPlugin from './plugins/access.js';
 import authPlugin from './plugins/auth.js';
@@ -40,18 +38,15 @@ import referralRoutes from './features/referrals/routes.js';
 import emergencyRoutes from './features/emergency/routes.js';
 import inputPlugin from './plugins/input.js';
 import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
-import type { Storage } from './storage/contract.js';
 
 export interface AppOptions {
-  config: Config;
-  storage: Storage;
-  keyring: Keyring;
-  clock?: Clock;
-  catalogue?: Catalogue;
+  /** Built once by the composition root (src/compose.ts). */
+  deps: Deps;
   /** Pino options, or false for silence (tests). */
   logger?: FastifyServerOptions['logger'];
   limits?: Partial<RateLimits>;
-  loginLimiter?: LoginThrottle;
+  /** Login limits other than the defaults (tests). */
+  loginLimits?: Partial<LoginLimits>;
   /** How often the webhook outbox is polled (ms). */
   webhookIntervalMs?: number;
 }
@@ -110,10 +105,10 @@ function trustHops(hops: number): (address: string, hop: number) => boolean {
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await initCrypto();
-  const { config, storage, keyring } = options;
+  const { deps } = options;
+  const { config } = deps;
   const limits = { ...defaultLimits, ...options.limits };
-  const deps = createDeps(config, storage, keyring, options.clock, options.catalogue);
-  if (options.loginLimiter) deps.loginThrottle = options.loginLimiter;
+  if (options.loginLimits) deps.loginThrottle = new LoginLimiter(deps.storage.counters, options.loginLimits);
 
   const app = Fastify({
     logger:
@@ -156,7 +151,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
-  await app.register(rateLimit, { global: false });
+  // Counted in storage, so a limit holds across every instance on the database.
+  await app.register(rateLimit, { global: false, store: counterStore(deps.storage.counters, deps.clock) });
   await app.register(authPlugin, deps);
   await app.register(accessPlugin, deps);
   await app.register(swagger, {

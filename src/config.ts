@@ -8,6 +8,10 @@ export interface Config {
   port: number;
   dataDir: string;
   dbFile: string;
+  /** TESSERA_DATABASE_URL: a postgres:// URL selects PostgreSQL; null keeps SQLite in dataDir. */
+  databaseUrl: string | null;
+  /** TESSERA_INSTANCES: how many `tessera serve` processes share the database (checked at start). */
+  instances: number;
   /** Keys file named by TESSERA_KEYS_FILE; null means dev keys under the data folder. */
   keysFile: string | null;
   /** Issuer and audience of tokens; the token URL is `${publicUrl}/v1/token`. */
@@ -54,11 +58,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const publicUrl = parsePublicUrl(env.TESSERA_PUBLIC_URL, host, port);
   const trustProxy = parseTrustProxy(env.TESSERA_TRUST_PROXY);
+  const databaseUrl = parseDatabaseUrl(env.TESSERA_DATABASE_URL);
   return {
     host,
     port,
     dataDir,
     dbFile: path.join(dataDir, 'tessera.db'),
+    databaseUrl,
+    instances: parseIntVar(env, 'TESSERA_INSTANCES', 1, 1, 1000),
     keysFile,
     publicUrl,
     logLevel,
@@ -140,4 +147,20 @@ function parsePublicUrl(raw: string | undefined, host: string, port: number): st
   }
   // RFC 8414 §2: the issuer is compared as a string, so keep one spelling without a trailing slash.
   return url.toString().replace(/\/+$/, '');
+}
+
+function parseDatabaseUrl(raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('TESSERA_DATABASE_URL must be a postgres:// URL (it does not parse)');
+  }
+  // The URL may hold a password: the message names the scheme only.
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`TESSERA_DATABASE_URL must be a postgres:// or postgresql:// URL (got scheme "${url.protocol}")`);
+  }
+  return value;
 }

@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
-import { createDeps, type Deps } from './core/deps.js';
-import { loadKeys } from './crypto/keyring.js';
+import { openRuntime } from './compose.js';
+import type { Deps } from './core/deps.js';
 import { checkRecentLog } from './features/access-log/verify.js';
 import { backfillMacs } from './features/keys/remac.js';
-import { openSqliteStorage } from './storage/sqlite/index.js';
 
 /** How long SIGTERM may take before the process exits anyway (DESIGN: within 10 s). */
 const SHUTDOWN_DEADLINE_MS = 9_000;
@@ -38,18 +37,17 @@ async function checkLogAtStart(app: FastifyInstance, deps: Deps): Promise<void> 
 
 /**
  * Opens storage and keys, serves HTTP, and on SIGTERM/SIGINT drains in-flight requests, then
- * checkpoints and closes SQLite.
+ * closes the storage (SQLite checkpoints first).
  * @returns the listening app and a stop function
  */
 export async function startServer(config: Config): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
-  const keys = loadKeys(config.keysFile, config.dataDir);
+  const runtime = await openRuntime(config);
+  const { keys, deps } = runtime;
   if (!config.keysFile) process.stderr.write(devKeysWarning(keys.path, keys.generated) + '\n');
-  const storage = openSqliteStorage(config.dbFile);
   let app: FastifyInstance;
   try {
-    app = await buildApp({ config, storage, keyring: keys.keyring, limits: config.rateLimits });
+    app = await buildApp({ deps, limits: config.rateLimits });
     if (!config.keysFile) app.log.warn({ keysFile: keys.path }, 'development keys in use: set TESSERA_KEYS_FILE for real data');
-    const deps = createDeps(config, storage, keys.keyring);
     const backfill = await backfillMacs(deps);
     if (backfill) {
       // Normal once, on the first start after the upgrade that added MACs; again means someone removed the marker.
@@ -58,7 +56,7 @@ export async function startServer(config: Config): Promise<{ app: FastifyInstanc
     await checkLogAtStart(app, deps);
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {
-    storage.close();
+    await runtime.close();
     throw e;
   }
   // `tessera keys rotate` rewrites the keys file while we serve: pick up the new current KEK
@@ -72,6 +70,8 @@ export async function startServer(config: Config): Promise<{ app: FastifyInstanc
     }
   };
   fs.watchFile(keys.path, { interval: 2000 }, onKeysChanged);
+  // On PostgreSQL `keys rotate` also tells every instance at once, wherever it runs.
+  const stopListening = deps.storage.events.subscribe('keys-file', onKeysChanged);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -82,10 +82,11 @@ export async function startServer(config: Config): Promise<{ app: FastifyInstanc
       }, SHUTDOWN_DEADLINE_MS);
       deadline.unref();
       fs.unwatchFile(keys.path, onKeysChanged);
+      stopListening();
       try {
         await app.close();
       } finally {
-        storage.close();
+        await runtime.close();
         clearTimeout(deadline);
       }
     })());

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeps } from '../src/core/deps.js';
 import { checkRecentLog, verifyAccessLog } from '../src/features/access-log/verify.js';
 import { bearer, signUpCitizen, type Citizen } from './helpers/actors.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
@@ -75,13 +74,13 @@ describe('access log', () => {
   });
 
   it('every chain verifies, and editing one entry breaks it at exactly that entry', async () => {
-    const deps = createDeps(t.config, t.storage, t.keyring);
+    const deps = t.deps;
     const ok = await verifyAccessLog(deps);
     expect(ok.broken).toBeNull();
     expect(await checkRecentLog(deps, 1000)).toEqual({ checked: 16, broken: null });
     expect(ok.entries).toBe(16);
     const target = (await log(bob))[4];
-    t.storage.db.$client.prepare("UPDATE access_log SET query = '{\"limit\":500}' WHERE id = ?").run(target.id);
+    t.sqlite().db.$client.prepare("UPDATE access_log SET query = '{\"limit\":500}' WHERE id = ?").run(target.id);
     const bad = await verifyAccessLog(deps);
     expect(bad.broken).toMatchObject({ subjectId: bob.subjectId, seq: 5, id: target.id });
     expect((await checkRecentLog(deps, 1000)).broken).toMatchObject({ subjectId: bob.subjectId, seq: 5, id: target.id });
@@ -92,14 +91,14 @@ describe('access log', () => {
     const carol = await signUpCitizen(t.app);
     await addRecord(t.app, carol, { type: 'phq9', effectiveAt: '2026-03-01T10:00:00Z', answers: [0, 0, 0, 0, 0, 0, 0, 0, 0] });
     await grant(t.app, carol, { grantee: { accountId: gp.accountId }, categories: ['mental-wellbeing'] });
-    t.storage.db.$client.exec(`CREATE TRIGGER no_log BEFORE INSERT ON access_log WHEN NEW.subject_id = '${carol.subjectId}' BEGIN SELECT RAISE(ABORT, 'log unavailable'); END`);
+    t.sqlite().db.$client.exec(`CREATE TRIGGER no_log BEFORE INSERT ON access_log WHEN NEW.subject_id = '${carol.subjectId}' BEGIN SELECT RAISE(ABORT, 'log unavailable'); END`);
     try {
       const res = await t.app.inject({ method: 'GET', url: `/v1/subjects/${carol.subjectId}/records`, headers: bearer(gp.token) });
       expect(res.statusCode).toBeGreaterThanOrEqual(500);
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(res.body).not.toContain('phq9');
     } finally {
-      t.storage.db.$client.exec('DROP TRIGGER no_log');
+      t.sqlite().db.$client.exec('DROP TRIGGER no_log');
     }
   });
 });

@@ -1,6 +1,5 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeps } from '../src/core/deps.js';
 import accessPlugin from '../src/plugins/access.js';
 import authPlugin from '../src/plugins/auth.js';
 import { bearer, signUpCitizen, type Citizen } from './helpers/actors.js';
@@ -95,7 +94,7 @@ describe('which grants a route uses', () => {
 describe('deny by default', () => {
   async function bareApp() {
     const app = Fastify();
-    const deps = createDeps(t.config, t.storage, t.keyring, t.clock);
+    const deps = t.deps;
     await app.register(authPlugin, deps);
     await app.register(accessPlugin, deps);
     return app;

@@ -146,13 +146,13 @@ describe('display names at rest', () => {
   it('the display name is stored sealed, never in clear in the database file', async () => {
     const name = `Canary Name ${uniqueHandle('dn')}`;
     const c = await signUpCitizen(t.app, uniqueHandle(), name);
-    const row = t.storage.db.$client.prepare('SELECT display_name, sealed_display_name FROM accounts WHERE id = ?').get(c.accountId) as {
+    const row = t.sqlite().db.$client.prepare('SELECT display_name, sealed_display_name FROM accounts WHERE id = ?').get(c.accountId) as {
       display_name: string | null;
       sealed_display_name: Buffer | null;
     };
     expect(row.display_name).toBeNull();
     expect(row.sealed_display_name).toBeInstanceOf(Buffer);
-    t.storage.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    t.sqlite().db.$client.pragma('wal_checkpoint(TRUNCATE)');
     for (const file of ['tessera.db', 'tessera.db-wal']) {
       const p = path.join(t.dir, file);
       if (!fs.existsSync(p)) continue;

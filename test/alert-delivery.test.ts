@@ -76,7 +76,7 @@ describe('alert delivery', () => {
     expect(put.statusCode, put.body).toBe(200);
     const secret = put.json().secret as string;
     expect(secret).toMatch(/^whsec_/);
-    expect(t.storage.db.$client.prepare('SELECT count(*) AS n FROM webhooks WHERE CAST(sealed_secret AS TEXT) LIKE ?').get(`%${secret.slice(6, 20)}%`)).toEqual({ n: 0 });
+    expect(t.sqlite().db.$client.prepare('SELECT count(*) AS n FROM webhooks WHERE CAST(sealed_secret AS TEXT) LIKE ?').get(`%${secret.slice(6, 20)}%`)).toEqual({ n: 0 });
 
     const gp = await createPractitioner(t.app, admin, orgId, 'gp');
     const p = await signUpCitizen(t.app);

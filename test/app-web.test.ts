@@ -7,14 +7,14 @@ import { gzipSync } from 'node:zlib';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, signUpCitizen, strongPassword, uniqueHandle } from './helpers/actors.js';
-import { buildTestApp, LoginLimiter, type TestApp } from './helpers/app.js';
+import { buildTestApp, type TestApp } from './helpers/app.js';
 import { createAdmin, createOrganisation, createPractitioner, grant } from './helpers/consent.js';
 
 let t: TestApp;
 let origin: string;
 
 beforeAll(async () => {
-  t = await buildTestApp({ loginLimiter: new LoginLimiter({ perPair: 3, perIp: 1000, perHandle: 1000, windowMs: 60_000 }) });
+  t = await buildTestApp({ loginLimits: { perPair: 3, perIp: 1000, perHandle: 1000, windowMs: 60_000 } });
   origin = new URL(t.config.publicUrl).origin;
 });
 afterAll(async () => t.close());
@@ -51,7 +51,7 @@ describe('web app: sessions', () => {
     const set = String([res.headers['set-cookie']].flat()[0]);
     expect(set).toMatch(/^tessera_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
     const secret = set.split(';')[0]!.split('=')[1]!;
-    const db = t.storage.db.$client;
+    const db = t.sqlite().db.$client;
     const rows = db.prepare('SELECT * FROM sessions').all() as Record<string, unknown>[];
     expect(JSON.stringify(rows)).not.toContain(secret);
     const home = await t.app.inject({ method: 'GET', url: '/app/', headers: { cookie: set.split(';')[0]! } });

@@ -2,7 +2,6 @@ import { macOf } from '../src/core/integrity.js';
 import Fastify from 'fastify';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, importPKCS8, SignJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeps } from '../src/core/deps.js';
 import { newSigningKey, type KeysFile } from '../src/crypto/keyring.js';
 import authPlugin, { actorOf } from '../src/plugins/auth.js';
 import { bearer, login, signUpCitizen, type Citizen } from './helpers/actors.js';
@@ -112,9 +111,9 @@ describe('the session behind a token', () => {
     const fixed = Date.now() + 60_000;
     // Moved as the service would: with the session's MAC made anew (docs/security.md).
     const setExpiry = (expiresAt: number) => {
-      const s = t.storage.db.$client.prepare('SELECT account_id, created_at FROM sessions WHERE id = ?').get(sid) as { account_id: string; created_at: number };
+      const s = t.sqlite().db.$client.prepare('SELECT account_id, created_at FROM sessions WHERE id = ?').get(sid) as { account_id: string; created_at: number };
       const integrity = macOf.session(t.keyring, { id: sid, accountId: s.account_id, createdAt: s.created_at, expiresAt });
-      t.storage.db.$client.prepare('UPDATE sessions SET expires_at = ?, integrity = ? WHERE id = ?').run(expiresAt, integrity, sid);
+      t.sqlite().db.$client.prepare('UPDATE sessions SET expires_at = ?, integrity = ? WHERE id = ?').run(expiresAt, integrity, sid);
     };
     setExpiry(fixed + 1);
     const realNow = t.clock.now.bind(t.clock);
@@ -138,7 +137,7 @@ describe('the session behind a token', () => {
 
   it('a disabled account’s token stops on the next request', async () => {
     const c = await signUpCitizen(t.app);
-    t.storage.db.$client.prepare('UPDATE accounts SET disabled_at = ? WHERE id = ?').run(Date.now(), c.accountId);
+    t.sqlite().db.$client.prepare('UPDATE accounts SET disabled_at = ? WHERE id = ?').run(Date.now(), c.accountId);
     await expect401(bearer(c.token), 'The access token is no longer valid');
   });
 });
@@ -204,7 +203,7 @@ describe('signing after a key rotation', () => {
 describe('deny by default', () => {
   async function bareApp() {
     const app = Fastify();
-    await app.register(authPlugin, createDeps(t.config, t.storage, t.keyring, t.clock));
+    await app.register(authPlugin, t.deps);
     return app;
   }
 

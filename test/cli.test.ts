@@ -49,6 +49,23 @@ describe('migrate', () => {
   });
 });
 
+describe('several instances', () => {
+  it('serve refuses TESSERA_INSTANCES above 1 on SQLite and with development keys, naming both', async () => {
+    const dir = dataDir();
+    const res = await runCli(['serve'], { TESSERA_DATA_DIR: dir, TESSERA_INSTANCES: '2', PORT: '0' });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^tessera: TESSERA_INSTANCES=2, but these hold state in one process only: SQLite .*development keys/);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('backup and restore on PostgreSQL point at the database’s own tools', async () => {
+    const env = { TESSERA_DATA_DIR: dataDir(), TESSERA_DATABASE_URL: 'postgres://tessera@127.0.0.1:1/tessera' };
+    const res = await runCli(['backup', path.join(dataDir(), 'b.db')], env);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/pg_dump/);
+  });
+});
+
 describe('admin create', () => {
   it('creates an operator from a password on stdin, who can then log in over HTTP', async () => {
     const dir = dataDir();
@@ -182,10 +199,11 @@ describe('packaging', () => {
 
   it('docker-compose.yml has a data volume, a read-only keys mount and a /healthz healthcheck', () => {
     const compose = parseYaml(fs.readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8')) as {
-      services: Record<string, { volumes: string[]; environment: Record<string, string>; healthcheck: { test: string[] | string } }>;
+      services: Record<string, { volumes: string[]; environment: Record<string, string>; healthcheck: { test: string[] | string }; profiles?: string[] }>;
       volumes: Record<string, unknown>;
     };
-    const services = Object.values(compose.services);
+    // The default stack (no profile) is the one SQLite service.
+    const services = Object.values(compose.services).filter((s) => !s.profiles);
     expect(services).toHaveLength(1);
     const svc = services[0]!;
     const dataDirInContainer = svc.environment.TESSERA_DATA_DIR!;
@@ -198,6 +216,24 @@ describe('packaging', () => {
     expect(keysMount!.split(':')[2]).toBe('ro');
     const test = Array.isArray(svc.healthcheck.test) ? svc.healthcheck.test.join(' ') : svc.healthcheck.test;
     expect(test).toContain('/healthz');
+  });
+
+  it('the postgres profile runs PostgreSQL, two instances on it with one keys file, and a proxy to both', () => {
+    const compose = parseYaml(fs.readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8')) as {
+      services: Record<string, { profiles?: string[]; environment?: Record<string, string>; volumes?: string[]; image?: string }>;
+    };
+    const inProfile = Object.entries(compose.services).filter(([, s]) => s.profiles?.includes('postgres'));
+    const instances = inProfile.filter(([, s]) => s.environment?.TESSERA_DATABASE_URL);
+    expect(instances).toHaveLength(2);
+    for (const [, s] of instances) {
+      expect(s.environment!.TESSERA_INSTANCES).toBe('2');
+      expect(s.volumes).toContain(`./keys.json:${s.environment!.TESSERA_KEYS_FILE}:ro`);
+      expect(new URL(s.environment!.TESSERA_DATABASE_URL!).hostname).toBe('postgres');
+    }
+    expect(inProfile.map(([name]) => name)).toEqual(expect.arrayContaining(['postgres', 'proxy']));
+    const nginx = fs.readFileSync(path.join(repoRoot, 'deploy/nginx.conf'), 'utf8');
+    for (const [name] of instances) expect(nginx).toContain(`server ${name}:8080`);
+    expect(nginx).toMatch(/location = \/v1\/alerts\/stream[^}]*proxy_buffering off/);
   });
 
   it('the Dockerfile is multi-stage, runs as non-root with production dependencies, and its CMD is the start script', () => {

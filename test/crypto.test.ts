@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const sql = () => t.storage.db.$client;
+const sql = () => t.sqlite().db.$client;
 const post = (who: Citizen, payload: object) => t.app.inject({ method: 'POST', url: '/v1/me/records', headers: bearer(who.token), payload });
 const read = (who: Citizen, id: string) => t.app.inject({ method: 'GET', url: `/v1/me/records/${id}`, headers: bearer(who.token) });
 

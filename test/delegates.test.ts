@@ -136,11 +136,11 @@ describe('delegates', () => {
   it('a delegation edited in the database is refused, and the delegate’s own logout ends her delegation tokens', async () => {
     const d = await delegate(daughter, ['read-records']);
     const token = await tokenFor(daughter, d.id);
-    t.storage.db.$client.prepare(`UPDATE delegations SET powers = '["add-records","manage-sharing","read-records"]' WHERE id = ?`).run(d.id);
+    t.sqlite().db.$client.prepare(`UPDATE delegations SET powers = '["add-records","manage-sharing","read-records"]' WHERE id = ?`).run(d.id);
     const res = await call(token, 'GET', '/v1/me/records');
     expect(res.statusCode).toBe(500);
     expect(res.json().code).toBe('TESSERA_INTEGRITY');
-    t.storage.db.$client.prepare(`UPDATE delegations SET powers = '["read-records"]' WHERE id = ?`).run(d.id);
+    t.sqlite().db.$client.prepare(`UPDATE delegations SET powers = '["read-records"]' WHERE id = ?`).run(d.id);
     expect((await call(token, 'GET', '/v1/me/records')).statusCode).toBe(200);
     await t.app.inject({ method: 'POST', url: '/v1/token/revoke', payload: { token: daughter.refreshToken } });
     expect((await call(token, 'GET', '/v1/me/records')).statusCode).toBe(401);

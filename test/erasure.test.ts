@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeps } from '../src/core/deps.js';
 import { verifyAccessLog } from '../src/features/access-log/verify.js';
 import { bearer, signUpCitizen, strongPassword, type Citizen } from './helpers/actors.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
@@ -50,7 +49,7 @@ describe('erasure', () => {
   });
 
   it('destroys the key and every row: no login, supporters get 404, no key or canary left in the DB or WAL', async () => {
-    const db = t.storage.db.$client;
+    const db = t.sqlite().db.$client;
     const wrapped = (db.prepare('SELECT wrapped_key FROM subject_keys WHERE subject_id = ?').get(alice.subjectId) as { wrapped_key: Buffer }).wrapped_key;
     const res = await erase(alice, strongPassword);
     expect(res.statusCode, res.body).toBe(200);
@@ -72,7 +71,7 @@ describe('erasure', () => {
   });
 
   it('leaves only a tombstone in the log, with no grant terms or organisation ids, and every chain still verifies', async () => {
-    const db = t.storage.db.$client;
+    const db = t.sqlite().db.$client;
     const entries = db
       .prepare('SELECT seq, action, actor_account_id, actor_organisation_id, grant_ids, record_ids, query, prev_hash FROM access_log WHERE subject_id = ? ORDER BY seq')
       .all(alice.subjectId);
@@ -82,7 +81,7 @@ describe('erasure', () => {
     ]);
     expect(db.prepare('SELECT count(*) AS n FROM log_checkpoints WHERE subject_id = ?').get(alice.subjectId)).toEqual({ n: 0 });
     expect((db.prepare('SELECT count(*) AS n FROM access_log WHERE subject_id = ?').get(bob.subjectId) as { n: number }).n).toBeGreaterThan(1);
-    const report = await verifyAccessLog(createDeps(t.config, t.storage, t.keyring));
+    const report = await verifyAccessLog(t.deps);
     expect(report.broken).toBeNull();
   });
 

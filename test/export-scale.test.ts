@@ -5,7 +5,6 @@ import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Seeding 100,000 records through HTTP would take minutes; like bench/, this file seals and
 // stores rows directly with the service's own modules, then exports over HTTP.
-import { createDeps } from '../src/core/deps.js';
 import { sealRecord } from '../src/crypto/envelope.js';
 import { composeRecord, type RecordInput } from '../src/features/records/compose.js';
 import type { RecordRow } from '../src/storage/contract.js';
@@ -47,7 +46,7 @@ function input(i: number, effectiveAt: string): RecordInput {
 beforeAll(async () => {
   t = await buildListeningTestApp();
   person = await signUpCitizen(t.app);
-  const deps = createDeps(t.config, t.storage, t.keyring, t.clock);
+  const deps = t.deps;
   const subjectId = person.subjectId;
   const dek = await deps.dataKeys.forSubject(subjectId);
   const now = Date.now();

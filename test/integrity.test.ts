@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeps } from '../src/core/deps.js';
+import { createDeps } from '../src/compose.js';
 import { newKek } from '../src/crypto/keyring.js';
 import { backfillMacs } from '../src/features/keys/remac.js';
 import { rewrapAll } from '../src/features/keys/rewrap.js';
@@ -18,7 +18,7 @@ let admin: Staff;
 let orgA: string;
 let orgB: string;
 
-const sql = () => t.storage.db.$client;
+const sql = () => t.sqlite().db.$client;
 const get = (token: string, url: string) => t.app.inject({ method: 'GET', url, headers: bearer(token) });
 
 function expectIntegrity(res: { statusCode: number; json(): unknown; headers: Record<string, unknown> }): void {
@@ -172,7 +172,7 @@ describe('MACs across key changes', () => {
       const deps = createDeps(local.config, local.storage, local.keyring, local.clock);
       const done = await rewrapAll(deps);
       expect(done.macs).toBeGreaterThan(0);
-      const prefixes = local.storage.db.$client
+      const prefixes = local.sqlite().db.$client
         .prepare(
           "SELECT DISTINCT substr(integrity, 1, instr(integrity, '.') - 1) AS k FROM (SELECT integrity FROM accounts UNION ALL SELECT integrity FROM sessions UNION ALL SELECT integrity FROM grants) WHERE integrity IS NOT NULL",
         )
@@ -194,7 +194,7 @@ describe('MACs across key changes', () => {
       const gp = await createPractitioner(local.app, a, org, 'gp');
       const p = await signUpCitizen(local.app);
       const g = await grant(local.app, p, { grantee: { accountId: gp.accountId }, categories: ['notes'] });
-      const db = local.storage.db.$client;
+      const db = local.sqlite().db.$client;
       // As a database from before the upgrade: no MACs, no marker. One grant carries a forged MAC.
       for (const table of ['accounts', 'sessions', 'grants']) db.prepare(`UPDATE ${table} SET integrity = NULL`).run();
       db.prepare('DELETE FROM integrity_backfill').run();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { createDeps } from '../src/core/deps.js';
+import { createDeps } from '../src/compose.js';
 import { initCrypto } from '../src/crypto/aead.js';
 import { unwrapDataKey } from '../src/crypto/envelope.js';
 import { generateKeysFile, Keyring, parseKeysFile, writeKeysFile } from '../src/crypto/keyring.js';

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeps } from '../src/core/deps.js';
 import { notifyExpiringGrants } from '../src/features/notifications/service.js';
 import { bearer, signUpCitizen } from './helpers/actors.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
@@ -70,7 +69,7 @@ describe('notifications', () => {
   it('a grant ending soon is announced 14 days and 1 day before, to the person and the grantee, once each', async () => {
     const p = await signUpCitizen(t.app);
     const g = await grant(t.app, p, { grantee: { accountId: gp.accountId }, categories: ['notes'], expiresAt: new Date(t.clock.now() + 10 * 86_400_000).toISOString() });
-    const deps = createDeps(t.config, t.storage, t.keyring, t.clock);
+    const deps = t.deps;
     await notifyExpiringGrants(deps);
     await notifyExpiringGrants(deps);
     const mine = (await notes(p.token)).items.filter((n) => n.kind === 'grant-expiring');

@@ -1,7 +1,7 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, login, signUpCitizen, strongPassword, uniqueHandle, type Citizen } from './helpers/actors.js';
-import { buildTestApp, LoginLimiter, type TestApp } from './helpers/app.js';
+import { buildTestApp, defaultLoginLimits, type TestApp } from './helpers/app.js';
 
 let t: TestApp;
 
@@ -108,7 +108,7 @@ describe('password grant', () => {
 
   it('a disabled account cannot log in, and its live access token stops working', async () => {
     const bob = await signUpCitizen(t.app);
-    t.storage.db.$client.prepare('UPDATE accounts SET disabled_at = ? WHERE id = ?').run(Date.now(), bob.accountId);
+    t.sqlite().db.$client.prepare('UPDATE accounts SET disabled_at = ? WHERE id = ?').run(Date.now(), bob.accountId);
     const res = await token({ grant_type: 'password', username: bob.handle, password: strongPassword });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toBe('invalid_grant');
@@ -326,7 +326,7 @@ describe('access-token checks and expiry', () => {
 
 describe('failed-login limiting', () => {
   it('five failures for one handle from one IP give 429 with Retry-After, even for the right password', async () => {
-    const local = await buildTestApp({ loginLimiter: new LoginLimiter() });
+    const local = await buildTestApp({ loginLimits: defaultLoginLimits });
     try {
       const victim = await signUpCitizen(local.app);
       const attempt = (handle: string, password: string) =>
@@ -442,7 +442,7 @@ describe('failed-login limiting', () => {
   });
 
   it('many handles failing from one IP hit the per-IP limit', async () => {
-    const local = await buildTestApp({ loginLimiter: new LoginLimiter({ perPair: 5, perIp: 3, perHandle: 100, windowMs: 60_000 }) });
+    const local = await buildTestApp({ loginLimits: { perPair: 5, perIp: 3, perHandle: 100, windowMs: 60_000 } });
     try {
       const c = await signUpCitizen(local.app);
       for (let i = 0; i < 3; i++) {

@@ -1,10 +1,7 @@
 import { loadConfig } from '../config.js';
-import { initCrypto } from '../crypto/aead.js';
-import { loadKeys } from '../crypto/keyring.js';
-import { createDeps } from '../core/deps.js';
+import { openRuntime } from '../compose.js';
 import { ConfigError, TesseraError, ValidationError } from '../errors.js';
 import { createStaffAccount } from '../features/accounts/service.js';
-import { openSqliteStorage } from '../storage/sqlite/index.js';
 import { flag } from './args.js';
 
 async function readStdin(): Promise<string> {
@@ -20,19 +17,15 @@ export async function adminCreate(args: string[]): Promise<void> {
   if (!args.includes('--password-stdin')) throw new ConfigError('admin create reads the password from stdin: pass --password-stdin');
   // One trailing newline is what `echo` or a heredoc adds; it is not part of the password.
   const password = (await readStdin()).replace(/\r?\n$/, '');
-  const config = loadConfig();
-  await initCrypto();
-  const keys = loadKeys(config.keysFile, config.dataDir);
-  const storage = openSqliteStorage(config.dbFile);
+  const runtime = await openRuntime(loadConfig());
   try {
-    const deps = createDeps(config, storage, keys.keyring);
-    const account = await createStaffAccount(deps, 'admin', { handle, password, displayName: `Operator ${handle}` });
+    const account = await createStaffAccount(runtime.deps, 'admin', { handle, password, displayName: `Operator ${handle}` });
     process.stdout.write(`admin ${account.handle} created (accountId ${account.id})\n`);
   } catch (e) {
     if (e instanceof ValidationError) throw new ConfigError(e.errors.map((f) => `${f.field} ${f.detail}`).join('; '));
     if (e instanceof TesseraError) throw new ConfigError(e.message);
     throw e;
   } finally {
-    storage.close();
+    await runtime.close();
   }
 }

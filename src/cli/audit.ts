@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import { loadConfig } from '../config.js';
-import { createDeps } from '../core/deps.js';
-import { loadKeys } from '../crypto/keyring.js';
+import { openRuntime } from '../compose.js';
 import { ConfigError } from '../errors.js';
 import { verifyAccessLog } from '../features/access-log/verify.js';
-import { openSqliteStorage } from '../storage/sqlite/index.js';
 import { flag } from './args.js';
 
 /**
@@ -30,11 +28,9 @@ export async function auditVerify(args: string[]): Promise<void> {
       throw new ConfigError(`--checkpoints ${keptFile}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   }
-  const config = loadConfig();
-  const keys = loadKeys(config.keysFile, config.dataDir);
-  const storage = openSqliteStorage(config.dbFile);
+  const runtime = await openRuntime(loadConfig());
   try {
-    const report = await verifyAccessLog(createDeps(config, storage, keys.keyring), subject, kept);
+    const report = await verifyAccessLog(runtime.deps, subject, kept);
     if (report.broken) {
       const b = report.broken;
       const entry = b.id ? `entry ${b.id} (position ${b.seq})` : `position ${b.seq}`;
@@ -44,6 +40,6 @@ export async function auditVerify(args: string[]): Promise<void> {
     }
     process.stdout.write(`access log intact: ${report.entries} entries in ${report.subjects} chain(s), ${report.anchors} signed anchor(s) reached\n`);
   } finally {
-    storage.close();
+    await runtime.close();
   }
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadConfig } from '../config.js';
 import { loadKeys } from '../crypto/keyring.js';
 import { ConfigError } from '../errors.js';
-import { backupDatabase, inspectDatabaseFile, openSqliteStorage, replaceDatabaseFile, shippedMigrations } from '../storage/sqlite/index.js';
+import { backupToFile, dialectOf, inspectBackupFile, restoreFromFile, shippedMigrations } from '../storage/index.js';
 
 /**
  * `tessera backup FILE`: a consistent online copy of the database (wrapped keys only, never the
@@ -15,16 +15,11 @@ export async function backup(args: string[]): Promise<void> {
   const file = path.resolve(target);
   if (fs.existsSync(file) && !args.includes('--force')) throw new ConfigError(`${file} exists; pass --force to overwrite it`);
   const config = loadConfig();
-  if (!fs.existsSync(config.dbFile)) throw new ConfigError(`no database at ${config.dbFile} (TESSERA_DATA_DIR) to back up`);
-  const storage = openSqliteStorage(config.dbFile);
-  try {
-    const facts = await backupDatabase(storage.db, file);
-    process.stdout.write(
-      `backup written: ${file} (${facts.bytes} bytes, ${facts.migrations} migrations, integrity ok; needs KEK ${facts.kekIds.join(', ') || '(none yet)'})\n`,
-    );
-  } finally {
-    storage.close();
-  }
+  if (dialectOf(config) === 'sqlite' && !fs.existsSync(config.dbFile)) throw new ConfigError(`no database at ${config.dbFile} (TESSERA_DATA_DIR) to back up`);
+  const facts = await backupToFile(config, file);
+  process.stdout.write(
+    `backup written: ${file} (${facts.bytes} bytes, ${facts.migrations} migrations, integrity ok; needs KEK ${facts.kekIds.join(', ') || '(none yet)'})\n`,
+  );
 }
 
 /**
@@ -40,8 +35,9 @@ export async function restore(args: string[]): Promise<void> {
   const config = loadConfig();
   let facts;
   try {
-    facts = inspectDatabaseFile(file);
-  } catch {
+    facts = inspectBackupFile(config, file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
     throw new ConfigError(`${file} is not an SQLite database`);
   }
   if (facts.integrity !== 'ok') throw new ConfigError(`${file} failed its integrity check: ${facts.integrity}`);
@@ -57,8 +53,7 @@ export async function restore(args: string[]): Promise<void> {
   if (fs.existsSync(config.dbFile) && !args.includes('--force')) {
     throw new ConfigError(`${config.dbFile} already holds a database; stop the server and pass --force to replace it`);
   }
-  replaceDatabaseFile(file, config.dbFile);
-  // Bring an older backup up to this version's schema.
-  openSqliteStorage(config.dbFile).close();
+  // Brings an older backup up to this version's schema.
+  await restoreFromFile(config, file);
   process.stdout.write(`restored ${file} to ${config.dbFile} (${facts.migrations} of ${shipped} migrations were applied in the backup)\n`);
 }

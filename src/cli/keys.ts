@@ -1,12 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config.js';
-import { createDeps } from '../core/deps.js';
-import { initCrypto } from '../crypto/aead.js';
+import { openRuntime } from '../compose.js';
 import { generateKeysFile, Keyring, newKek, newSigningKey, parseKeysFile, writeKeysFile } from '../crypto/keyring.js';
 import { ConfigError } from '../errors.js';
 import { rewrapAll } from '../features/keys/rewrap.js';
-import { openSqliteStorage } from '../storage/sqlite/index.js';
 
 /** Prints a new keys file; the operator stores it where TESSERA_KEYS_FILE points. */
 export function keysGenerate(): void {
@@ -31,12 +29,12 @@ export async function keysRotate(): Promise<void> {
   } catch {
     throw new ConfigError(`keys file ${file} is read-only (or its folder is): rotation must rewrite it; run it where the file is writable`);
   }
-  await initCrypto();
   const keys = parseKeysFile(fs.readFileSync(file, 'utf8'), file);
-  const storage = openSqliteStorage(config.dbFile);
+  const keyring = new Keyring(keys, file);
+  const runtime = await openRuntime(config, { keys: { keyring, file: keys, path: file, generated: false } });
+  const { deps } = runtime;
+  const storage = deps.storage;
   try {
-    const keyring = new Keyring(keys, file);
-    const deps = createDeps(config, storage, keyring);
     const pending = (await storage.keys.staleWrapped(keys.currentKek, 1)).length > 0;
     if (pending) {
       process.stdout.write(`resuming an interrupted rotation to KEK ${keys.currentKek}\n`);
@@ -55,6 +53,7 @@ export async function keysRotate(): Promise<void> {
       keys.currentSigningKey = sig.kid;
       writeKeysFile(file, keys);
       keyring.update(keys);
+      await storage.events.publish('keys-file', keys.currentKek);
       process.stdout.write(`new KEK ${kek.id} (was ${oldKek}); new signing key ${sig.kid} (was ${oldSig}, still published)\n`);
     }
     let total = await rewrapAll(deps, (n) => process.stdout.write(`  ${n} data keys re-wrapped\n`));
@@ -66,6 +65,6 @@ export async function keysRotate(): Promise<void> {
       `rotation complete: ${total.dataKeys} data keys, ${total.secrets} webhook secrets and ${total.macs} row MACs now under ${keyring.currentKekId}\n`,
     );
   } finally {
-    storage.close();
+    await runtime.close();
   }
 }

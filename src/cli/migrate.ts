@@ -1,19 +1,8 @@
 import { loadConfig } from '../config.js';
-import { openDatabase, runMigrations } from '../storage/sqlite/index.js';
+import { migrateStorage } from '../storage/index.js';
 
-/**
- * `tessera migrate`. Opens the bare database rather than the storage: the repositories prepare
- * their statements when built, which fails on a fresh file whose tables do not exist yet.
- */
-export function migrate(): void {
-  const config = loadConfig();
-  const db = openDatabase(config.dbFile);
-  try {
-    const applied = runMigrations(db);
-    process.stdout.write(`${applied} migration(s) applied to ${config.dbFile}\n`);
-  } finally {
-    // Fold the WAL back into the main file, as the storage's own close does.
-    db.$client.pragma('wal_checkpoint(TRUNCATE)');
-    db.$client.close();
-  }
+/** `tessera migrate`: applies pending migrations (several instances may run it at once). */
+export async function migrate(): Promise<void> {
+  const { applied, where } = await migrateStorage(loadConfig());
+  process.stdout.write(`${applied} migration(s) applied to ${where}\n`);
 }

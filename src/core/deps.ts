@@ -1,13 +1,17 @@
 import type { Config } from '../config.js';
 import type { Keyring } from '../crypto/keyring.js';
-import { catalogue as builtInCatalogue, type Catalogue } from '../features/catalogue/catalogue.js';
-import { AlertBus } from '../features/alerts/bus.js';
-import { LoginLimiter, type LoginThrottle } from '../features/tokens/login-limiter.js';
+import type { Catalogue } from '../features/catalogue/catalogue.js';
+import type { AlertBus } from '../features/alerts/bus.js';
+import type { LoginThrottle } from '../features/tokens/login-limiter.js';
 import type { Storage } from '../storage/contract.js';
-import { systemClock, type Clock } from './clock.js';
-import { DataKeys } from './data-keys.js';
+import type { Clock } from './clock.js';
+import type { DataKeys } from './data-keys.js';
 
-/** What services are given: no Fastify types, so they run the same from the CLI or tests. */
+/**
+ * What services are given: no Fastify types, so they run the same from the CLI or tests. Built
+ * once per process by the composition root (src/compose.ts); this module holds the type only,
+ * so core depends on no feature (docs/architecture.md "Layers").
+ */
 export interface Deps {
   config: Config;
   storage: Storage;
@@ -19,17 +23,4 @@ export interface Deps {
   alertBus: AlertBus;
   /** Throttles every password check: logins, erasure. */
   loginThrottle: LoginThrottle;
-}
-
-export function createDeps(config: Config, storage: Storage, keyring: Keyring, clock: Clock = systemClock, catalogue: Catalogue = builtInCatalogue): Deps {
-  return {
-    config,
-    storage,
-    keyring,
-    dataKeys: new DataKeys(keyring, storage.keys, clock),
-    catalogue,
-    clock,
-    alertBus: new AlertBus(),
-    loginThrottle: new LoginLimiter(),
-  };
 }

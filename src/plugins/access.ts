@@ -4,7 +4,7 @@ import type { Deps } from '../core/deps.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import type { GrantRow } from '../storage/contract.js';
 import { actorOf } from './auth.js';
-import { verifiedHoldings } from '../features/grants/holdings.js';
+import { verifiedHoldings } from '../core/holdings.js';
 
 /**
  * Authorization for routes on someone else's store (CONVENTIONS §2.3). A route under

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { TesseraError } from '../errors.js';
+import { TesseraError, ValidationError } from '../errors.js';
 
 /**
  * What the API reads, checked before any route: HTTP/1.1 requests name their Host, and bodies
@@ -45,7 +45,39 @@ export function nestsDeeperThan(text: string, max: number): boolean {
   return false;
 }
 
+/**
+ * @returns the JSON pointer of the first string (or key) holding U+0000, or undefined. Walks
+ *   values the JSON parser made, so nesting is already bounded by `maxDepth`.
+ */
+export function nulPointer(value: unknown, pointer = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? pointer || '/' : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const at = `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (k.includes('\u0000')) return at;
+    const found = nulPointer(v, at);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 async function inputPlugin(app: FastifyInstance, { maxDepth }: InputOptions) {
+  // No text Tessera keeps may hold U+0000: PostgreSQL text cannot store it, and no name, note
+  // or code needs it. Refused for every adapter alike, in the body, query and path.
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [
+      ['body', request.body],
+      ['query', request.query],
+      ['params', request.params],
+    ] as const) {
+      const pointer = nulPointer(value);
+      if (pointer !== undefined) {
+        const field = pointer.slice(1).replace(/\//g, '.') || part;
+        throw new ValidationError([{ field, pointer, in: part, detail: 'must not contain NUL (U+0000) characters' }]);
+      }
+    }
+  });
+
   // RFC 9112 §3.2. Node would refuse this itself with an empty 400 (app.ts turns that off), so
   // the refusal is problem+json like every other.
   app.addHook('onRequest', async (request) => {

@@ -1,7 +1,8 @@
 /**
- * What the features need from storage. SQLite implements it in sqlite/; a PostgreSQL adapter
- * would be a second folder passing the same conformance tests. Methods are async so that an
- * adapter with a network round-trip fits the same contract; each method is atomic on its own.
+ * What the features need from storage. SQLite implements it in sqlite/, PostgreSQL in
+ * postgres/; both pass test/storage/conformance.ts (docs/architecture.md "The storage port").
+ * Methods are async so that an adapter with a network round-trip fits the same contract; each
+ * method is atomic on its own, and holds across several Tessera instances on one database.
  */
 
 export type AccountKind = 'citizen' | 'practitioner' | 'client' | 'admin';
@@ -429,8 +430,12 @@ export interface WebhooksRepo {
   put(row: WebhookRow): Promise<void>;
   get(organisationId: string): Promise<WebhookRow | undefined>;
   delete(organisationId: string): Promise<boolean>;
-  /** Pending deliveries due now, oldest first. */
-  due(now: number, limit: number): Promise<DeliveryRow[]>;
+  /**
+   * Claims pending deliveries due now, oldest first: each is leased (its next attempt moved to
+   * `now + leaseMs`), so another worker, in this process or another instance, does not take it
+   * while this one delivers. A worker that dies mid-delivery leaves it due again after the lease.
+   */
+  claim(now: number, limit: number, leaseMs: number): Promise<DeliveryRow[]>;
   getAlert(alertId: string): Promise<AlertRow | undefined>;
   settle(id: string, outcome: { status: DeliveryRow['status']; attempts: number; nextAttemptAt: number; lastError: string | null; deliveredAt: number | null }): Promise<void>;
   listDeliveries(organisationId: string, limit: number): Promise<DeliveryRow[]>;
@@ -509,6 +514,43 @@ export interface AssertionsRepo {
    * @returns false when the id was already seen (a replay)
    */
   remember(clientId: string, jti: string, expiresAt: number, now: number): Promise<boolean>;
+}
+
+/** A window of a counter: hits since it began, when it ends and the last hit (epoch ms). */
+export interface CounterWindow {
+  count: number;
+  resetAt: number;
+  last: number;
+}
+
+/**
+ * Counters in fixed windows, for rate and login limits. A window begins at the first hit after
+ * the previous one ended. Shared by every instance on the database.
+ */
+export interface CountersRepo {
+  /**
+   * Counts one hit on each key, atomically per key.
+   * @param options.slide a hit also pushes the window's end to at least `now + windowMs`
+   * @returns each key's window after the hit
+   */
+  hit(keys: string[], windowMs: number, now: number, options?: { slide?: boolean }): Promise<CounterWindow[]>;
+  /** @returns each key's live window, or null where it has none */
+  peek(keys: string[], now: number): Promise<(CounterWindow | null)[]>;
+  clear(key: string): Promise<void>;
+}
+
+/** What instances tell each other: a new alert, a data key to forget, keys file rewritten. */
+export type EventChannel = 'alert' | 'data-key' | 'keys-file';
+
+/**
+ * Notifications between every process on this database (this one included). Delivery is
+ * best-effort and after the publisher's commit: listeners re-read the database, so a missed
+ * notice delays, never loses, what it announces.
+ */
+export interface EventsPort {
+  publish(channel: EventChannel, payload: string): Promise<void>;
+  /** @returns a function that unsubscribes */
+  subscribe(channel: EventChannel, listener: (payload: string) => void): () => void;
 }
 
 export interface AccountsRepo {
@@ -635,6 +677,13 @@ export interface Storage {
   alerts: AlertsRepo;
   webhooks: WebhooksRepo;
   subjects: SubjectsRepo;
+  counters: CountersRepo;
+  events: EventsPort;
+  /**
+   * What this adapter keeps in one process only; the server refuses to start with
+   * TESSERA_INSTANCES > 1 unless this is empty.
+   */
+  readonly processLocal: readonly string[];
   integrity: IntegrityRepo;
   delegations: DelegationsRepo;
   notifications: NotificationsRepo;
@@ -642,6 +691,6 @@ export interface Storage {
   emergency: EmergencyRepo;
   /** Checks the database answers (readiness). */
   ping(): Promise<void>;
-  /** Flushes the WAL into the main file and closes. */
-  close(): void;
+  /** Closes the database (SQLite folds its WAL into the main file first). */
+  close(): Promise<void>;
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import { createDeps } from '../../src/core/deps.js';
 import { createStaffAccount } from '../../src/features/accounts/service.js';
 import type { TestApp } from './app.js';
 
@@ -50,7 +49,7 @@ export interface Staff {
 
 /** Creates an operator the way `tessera admin create` does (the service, not HTTP), and logs in. */
 export async function createAdmin(t: TestApp, handle = uniqueHandle('admin')): Promise<Staff> {
-  const deps = createDeps(t.config, t.storage, t.keyring, t.clock);
+  const deps = t.deps;
   const account = await createStaffAccount(deps, 'admin', { handle, password: strongPassword, displayName: `Operator ${handle}` });
   const tokens = await login(t.app, handle, strongPassword);
   return { accountId: account.id, handle, password: strongPassword, ...tokens };

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { expect } from 'vitest';
-import { createDeps } from '../../src/core/deps.js';
 import { createStaffAccount } from '../../src/features/accounts/service.js';
 import { bearer, login, strongPassword, uniqueHandle, type Citizen } from './actors.js';
 import type { TestApp } from './app.js';
@@ -25,7 +24,7 @@ export interface Client {
 /** The first operator, created the way `tessera admin create` does. */
 export async function createAdmin(t: TestApp): Promise<Staff> {
   const handle = uniqueHandle('admin');
-  const deps = createDeps(t.config, t.storage, t.keyring);
+  const deps = t.deps;
   const a = await createStaffAccount(deps, 'admin', { handle, password: strongPassword, displayName: 'Operator' });
   return { accountId: a.id, organisationId: null, handle, token: (await login(t.app, handle, strongPassword)).token };
 }

@@ -20,6 +20,11 @@ export interface CrashOptions {
   /** Kill after this many ms of writing, drawn uniformly from the range. */
   killAfterMs?: [number, number];
   log?: (line: string) => void;
+  /**
+   * Run on this PostgreSQL database with two instances behind the writers (requests alternate
+   * between them); each kill takes one of them, and the other must keep answering.
+   */
+  postgresUrl?: string;
 }
 
 export interface CrashReport {
@@ -33,6 +38,8 @@ export interface CrashReport {
   /** Requests that never got an answer because of a kill (any kind). */
   unanswered: number;
   auditVerifications: number;
+  /** Two instances: writes the surviving instance acknowledged while the other was down. */
+  servedWhileOtherDown: number;
   /** Every invariant broken, with enough detail to find it. Must be empty. */
   violations: string[];
   durationMs: number;
@@ -69,12 +76,15 @@ function prng(seed: number): () => number {
 class NoAnswer extends Error {}
 
 class Http {
-  base = '';
+  /** The instances requests go to, in turn. */
+  bases: string[] = [];
+  private turn = 0;
 
   async call(method: string, url: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
     let res: Response;
+    const base = this.bases[this.turn++ % this.bases.length]!;
     try {
-      res = await fetch(this.base + url, {
+      res = await fetch(base + url, {
         method,
         headers: {
           ...(token ? { authorization: `Bearer ${token}` } : {}),
@@ -174,6 +184,7 @@ export async function runCrashSuite(options: CrashOptions): Promise<CrashReport>
     lostResponsesRetried: 0,
     unanswered: 0,
     auditVerifications: 0,
+    servedWhileOtherDown: 0,
     violations,
     durationMs: 0,
   };
@@ -187,14 +198,17 @@ export async function runCrashSuite(options: CrashOptions): Promise<CrashReport>
     TESSERA_PUBLIC_URL: 'http://tessera.crash.invalid',
     TESSERA_RATE_LIMIT_TOKEN: '100000',
     TESSERA_RATE_LIMIT_SIGNUP: '100000',
+    ...(options.postgresUrl ? { TESSERA_DATABASE_URL: options.postgresUrl, TESSERA_INSTANCES: '2' } : {}),
   };
 
   const http = new Http();
-  let server: Served | undefined;
+  const servers: (Served | undefined)[] = options.postgresUrl ? [undefined, undefined] : [undefined];
   const start = async () => {
-    server = await serve(env);
-    http.base = server.base;
+    // Instances come up together on PostgreSQL, as behind a load balancer (one migration run).
+    await Promise.all(servers.map(async (s, i) => (servers[i] = s && s.child.exitCode === null && s.child.signalCode === null ? s : await serve(env))));
+    http.bases = servers.map((s) => s!.base);
   };
+  const acknowledged = () => report.acknowledged.ownRecords + report.acknowledged.appends + report.acknowledged.grantCreates + report.acknowledged.grantRevokes;
 
   const ownWrites: OwnWrite[] = [];
   const appends = new Map<string, Append>();
@@ -333,8 +347,19 @@ export async function runCrashSuite(options: CrashOptions): Promise<CrashReport>
       ];
       const killAfter = killMin + Math.floor(random() * (killMax - killMin));
       await new Promise((r) => setTimeout(r, killAfter));
-      server!.kill();
-      const exit = await server!.exited(10_000);
+      const victim = Math.floor(random() * servers.length);
+      const server = servers[victim]!;
+      server.kill();
+      const exit = await server.exited(10_000);
+      if (servers.length > 1) {
+        // The other instance goes on serving the same writers alone.
+        http.bases = servers.filter((_, i) => i !== victim).map((s) => s!.base);
+        const before = acknowledged();
+        await new Promise((r) => setTimeout(r, 400));
+        const served = acknowledged() - before;
+        report.servedWhileOtherDown += served;
+        if (served === 0) violations.push(`cycle ${cycle}: the surviving instance acknowledged no write while the other was down`);
+      }
       stopped = true;
       await Promise.all(writers);
       if (exit.signal !== 'SIGKILL') violations.push(`cycle ${cycle}: server ended with ${exit.code}/${exit.signal}, not by the kill`);
@@ -346,8 +371,10 @@ export async function runCrashSuite(options: CrashOptions): Promise<CrashReport>
       log(`crash cycle ${cycle}: killed after ${killAfter} ms; ${report.acknowledged.total} acknowledged so far; ${violations.length - before} new violation(s)`);
     }
   } finally {
-    server?.kill();
-    if (server) await server.exited(10_000).catch(() => undefined);
+    for (const server of servers) {
+      server?.kill();
+      if (server) await server.exited(10_000).catch(() => undefined);
+    }
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(keysDir, { recursive: true, force: true });
   }
@@ -488,7 +515,9 @@ export function crashSummary(r: CrashReport): string {
     `crash: ${r.cycles} cycles, ${r.acknowledged.total} acknowledged writes, ${r.lost} lost ` +
     `(${r.acknowledged.ownRecords} own records, ${r.acknowledged.appends} appends, ${r.acknowledged.grantCreates} grant creates, ` +
     `${r.acknowledged.grantRevokes} revokes; ${r.unanswered} requests cut off by kills, ${r.lostResponsesRetried} lost append answers retried ` +
-    `to exactly one record; ${r.auditVerifications} audit verifications; ${r.violations.length} violations; seed ${r.seed}; ` +
+    `to exactly one record; ${r.auditVerifications} audit verifications; ` +
+    (r.servedWhileOtherDown ? `${r.servedWhileOtherDown} writes served by one instance while the other was down; ` : '') +
+    `${r.violations.length} violations; seed ${r.seed}; ` +
     `${(r.durationMs / 1000).toFixed(1)} s)`
   );
 }

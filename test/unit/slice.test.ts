@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError } from '../../src/errors.js';
 import { catalogue } from '../../src/features/catalogue/catalogue.js';
-import { grantsCovering, readScope } from '../../src/features/records/slice.js';
+import { grantsCovering } from '../../src/core/slice.js';
+import { readScope } from '../../src/features/records/slice.js';
 import type { GrantRow } from '../../src/storage/contract.js';
 
 const subjectId = '0190a000-0000-7000-8000-0000000000aa';

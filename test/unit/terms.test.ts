@@ -3,7 +3,8 @@ import type { Deps } from '../../src/core/deps.js';
 import { ValidationError, type FieldError } from '../../src/errors.js';
 import { catalogue } from '../../src/features/catalogue/catalogue.js';
 import type { TermsInput } from '../../src/features/grants/schemas.js';
-import { checkTerms, DEFAULT_GRANT_DAYS, sliceOf } from '../../src/features/grants/terms.js';
+import { sliceOf } from '../../src/core/slice.js';
+import { checkTerms, DEFAULT_GRANT_DAYS } from '../../src/features/grants/terms.js';
 
 // checkTerms reads only the catalogue from its dependencies.
 const deps = { catalogue } as Deps;

@@ -2,7 +2,7 @@ import type { Actor } from '../../core/actor.js';
 import type { Deps } from '../../core/deps.js';
 import { isoOrNull } from '../../core/time.js';
 import { NotFoundError } from '../../errors.js';
-import { grantReaches } from '../grants/holdings.js';
+import { grantReaches } from '../../core/holdings.js';
 import type { Accepted, AccessRequestInput } from './schemas.js';
 import { requestAccess } from './service.js';
 

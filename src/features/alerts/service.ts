@@ -4,8 +4,8 @@ import { iso, isoOrNull } from '../../core/time.js';
 import { openField } from '../../crypto/envelope.js';
 import { NotFoundError } from '../../errors.js';
 import type { AlertRow, Holder } from '../../storage/contract.js';
-import { activeHoldings } from '../grants/holdings.js';
-import { grantsCovering } from '../records/slice.js';
+import { activeHoldings } from '../../core/holdings.js';
+import { grantsCovering } from '../../core/slice.js';
 import { matchedField } from '../watches/evaluate.js';
 import type { AlertView } from './schemas.js';
 

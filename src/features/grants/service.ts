@@ -7,12 +7,13 @@ import { openField, sealField } from '../../crypto/envelope.js';
 import { signReceipt } from '../../crypto/jws.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { GrantMembers, GrantRow, GrantStatus } from '../../storage/contract.js';
-import { defaultMembers } from './holdings.js';
+import { defaultMembers } from '../../core/holdings.js';
 import { headClaim, type HeadClaim } from '../access-log/checkpoints.js';
 import { logEntry } from '../access-log/entry.js';
 import { describeSupporter } from '../accounts/service.js';
 import type { GrantInput, GrantView, Preview } from './schemas.js';
-import { checkTerms, sliceOf, type Terms } from './terms.js';
+import { sliceOf } from '../../core/slice.js';
+import { checkTerms, type Terms } from './terms.js';
 import { signedGrant } from '../../core/integrity.js';
 
 export function grantStatus(g: GrantRow, now: number): GrantStatus {

@@ -1,7 +1,6 @@
 import type { Deps } from '../../core/deps.js';
 import { parseInstant } from '../../core/time.js';
 import { ValidationError, type FieldError } from '../../errors.js';
-import type { Slice } from '../../storage/contract.js';
 import type { TermsInput } from './schemas.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -74,9 +73,4 @@ export function checkTerms(deps: Deps, input: TermsInput, now: number): Terms {
     purposeText,
     expiresAt,
   };
-}
-
-/** @returns the slice of a person's store that terms cover */
-export function sliceOf(t: { categories: string[]; types: string[] | null; fromAt: number | null; toAt: number | null }): Slice {
-  return { categories: t.categories, types: t.types, from: t.fromAt, to: t.toAt };
 }

@@ -1,7 +1,7 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { ForbiddenError } from '../../errors.js';
 import type { GrantRow, RecordQuery, Scope } from '../../storage/contract.js';
-import { sliceOf } from '../grants/terms.js';
+import { sliceOf } from '../../core/slice.js';
 
 /**
  * The scope of a supporter's read: the union of its active read grants' slices. A filter
@@ -22,15 +22,4 @@ export function readScope(catalogue: Catalogue, subjectId: string, grants: Grant
     if (!covered) throw new ForbiddenError(`Type "${t}" is outside every grant you hold for this person`);
   }
   return { subjectId, slices: grants.map(sliceOf) };
-}
-
-/** @returns the grants whose slice holds a record with this metadata */
-export function grantsCovering(grants: GrantRow[], r: { category: string; type: string; effectiveAt: number }): GrantRow[] {
-  return grants.filter(
-    (g) =>
-      g.categories.includes(r.category) &&
-      (!g.types || g.types.includes(r.type)) &&
-      (g.fromAt === null || r.effectiveAt >= g.fromAt) &&
-      (g.toAt === null || r.effectiveAt <= g.toAt),
-  );
 }

@@ -9,7 +9,8 @@ import { publishAlerts } from '../alerts/service.js';
 import type { RecordInput } from './compose.js';
 import type { RecordQueryInput, RecordView } from './schemas.js';
 import { listRecords, openRows, prepareRecords, toRecordQuery } from './service.js';
-import { grantsCovering, readScope } from './slice.js';
+import { grantsCovering } from '../../core/slice.js';
+import { readScope } from './slice.js';
 
 /** How long an idempotency key is remembered (the issue asks for at least 24 h). */
 const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;

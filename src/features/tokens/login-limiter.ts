@@ -1,3 +1,5 @@
+import type { CountersRepo } from '../../storage/contract.js';
+
 /**
  * Throttles password checks (logins, and every other route that takes a password, such as
  * erasure) per (handle, IP), per IP, and per handle, so that:
@@ -8,8 +10,8 @@
  *   exponential backoff, and a correct password from a pair that is not waiting still logs in.
  *   There is no flat per-handle refusal a stranger could hold for ever (docs/security.md).
  *
- * The interface is asynchronous so that a limiter shared by several instances can live in the
- * database; this implementation keeps its counts in this process only.
+ * The interface is asynchronous so that a limiter shared by several instances lives in the
+ * database: {@link LoginLimiter} counts in the storage's counters.
  */
 export interface LoginThrottle {
   /** @returns seconds to wait before another attempt, or 0 when one may be made now */
@@ -34,36 +36,28 @@ export interface LoginLimits {
 
 export const defaultLoginLimits: LoginLimits = { perPair: 5, perIp: 30, perHandle: 20, windowMs: 15 * 60 * 1000, backoffBaseMs: 30_000 };
 
-interface Window {
-  count: number;
-  resetAt: number;
-  last: number;
-}
-
-const MAX_KEYS = 100_000;
-
+/**
+ * The limiter keeps its windows in the storage's counters, so every instance on one database
+ * counts the same failures: alternating instances buys a guesser nothing.
+ */
 export class LoginLimiter implements LoginThrottle {
-  private readonly windows = new Map<string, Window>();
   private readonly limits: LoginLimits;
 
-  constructor(limits: Partial<LoginLimits> = {}) {
+  constructor(
+    private readonly counters: CountersRepo,
+    limits: Partial<LoginLimits> = {},
+  ) {
     this.limits = { ...defaultLoginLimits, ...limits };
-  }
-
-  private live(key: string, now: number): Window | undefined {
-    const w = this.windows.get(key);
-    return w && w.resetAt > now ? w : undefined;
   }
 
   async retryAfter(handle: string, ip: string, now: number): Promise<number> {
     const { perPair, perIp, perHandle, windowMs, backoffBaseMs } = this.limits;
     const seconds = (until: number) => Math.max(0, Math.ceil((until - now) / 1000));
+    const [byIp, pair, byHandle] = await this.counters.peek([ipKey(ip), pairKey(handle, ip), handleKey(handle)], now);
     let wait = 0;
-    const byIp = this.live(`i:${ip}`, now);
     if (byIp && byIp.count >= perIp) wait = Math.max(wait, seconds(byIp.resetAt));
-    const pair = this.live(pairKey(handle, ip), now);
     if (!pair) return wait;
-    const underAttack = (this.live(`h:${handle}`, now)?.count ?? 0) >= perHandle;
+    const underAttack = (byHandle?.count ?? 0) >= perHandle;
     if (underAttack) {
       const backoff = Math.min(backoffBaseMs * 2 ** (pair.count - 1), windowMs);
       wait = Math.max(wait, seconds(pair.last + backoff));
@@ -74,33 +68,21 @@ export class LoginLimiter implements LoginThrottle {
   }
 
   async fail(handle: string, ip: string, now: number): Promise<void> {
-    for (const key of [pairKey(handle, ip), `i:${ip}`, `h:${handle}`]) {
-      const w = this.live(key, now);
-      if (!w) this.windows.set(key, { count: 1, resetAt: now + this.limits.windowMs, last: now });
-      else {
-        w.count++;
-        w.last = now;
-        // A pair in backoff keeps its record until its wait is over.
-        if (key.startsWith('p:')) w.resetAt = Math.max(w.resetAt, now + this.limits.windowMs);
-      }
-    }
-    if (this.windows.size > MAX_KEYS) this.prune(now);
+    const { windowMs } = this.limits;
+    // A pair in backoff keeps its record until its wait is over: its window slides.
+    await this.counters.hit([pairKey(handle, ip)], windowMs, now, { slide: true });
+    await this.counters.hit([ipKey(ip), handleKey(handle)], windowMs, now);
   }
 
   async succeed(handle: string, ip: string): Promise<void> {
-    this.windows.delete(pairKey(handle, ip));
-  }
-
-  private prune(now: number): void {
-    for (const [key, w] of this.windows) if (w.resetAt <= now) this.windows.delete(key);
-    // Still full: drop the oldest windows (Map keeps insertion order) to bound memory.
-    for (const key of this.windows.keys()) {
-      if (this.windows.size <= MAX_KEYS * 0.9) break;
-      this.windows.delete(key);
-    }
+    await this.counters.clear(pairKey(handle, ip));
   }
 }
 
+/** Keys of the storage's counters; JSON keeps a handle and an address apart without a NUL. */
 function pairKey(handle: string, ip: string): string {
-  return `p:${handle}\u0000${ip}`;
+  return `login:p:${JSON.stringify([handle, ip])}`;
 }
+
+const ipKey = (ip: string) => `login:i:${ip}`;
+const handleKey = (handle: string) => `login:h:${handle}`;

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../core/deps.js';
 import { openRecord, sealField } from '../../crypto/envelope.js';
 import type { AlertRow, DeliveryRow, GrantRow, Holder, RecordRow, WatchRow, WriteEffects } from '../../storage/contract.js';
-import { activeHoldings, holderOf } from '../grants/holdings.js';
-import { sliceOf } from '../grants/terms.js';
+import { activeHoldings, holderOf } from '../../core/holdings.js';
+import { sliceOf } from '../../core/slice.js';
 import type { RecordContent } from '../records/compose.js';
-import { grantsCovering } from '../records/slice.js';
+import { grantsCovering } from '../../core/slice.js';
 import { evaluateRule, type Rule } from './rules.js';
 
 export function matchedField(alertId: string): string {

@@ -3,7 +3,7 @@ import type { Actor } from '../../core/actor.js';
 import type { Deps } from '../../core/deps.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { iso } from '../../core/time.js';
-import { activeHoldings, holderOf } from '../grants/holdings.js';
+import { activeHoldings, holderOf } from '../../core/holdings.js';
 import { noticeToPerson } from '../notifications/service.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { GrantRow, WatchRow } from '../../storage/contract.js';

@@ -3,12 +3,15 @@ import { Webhook } from 'standardwebhooks';
 import type { Deps } from '../../core/deps.js';
 import type { AlertRow, DeliveryRow } from '../../storage/contract.js';
 import { grantsCoveringAlert, toAlertView } from '../alerts/service.js';
-import { holderOf } from '../grants/holdings.js';
+import { holderOf } from '../../core/holdings.js';
 import { webhookSecret } from './service.js';
 import { postWebhook } from './transport.js';
 
 const MAX_ATTEMPTS = 10;
 const TIMEOUT_MS = 10_000;
+const BATCH = 20;
+/** A claimed batch is this worker's for as long as delivering all of it may take. */
+const LEASE_MS = BATCH * TIMEOUT_MS + 60_000;
 
 /** Exponential backoff: 5 s, 20 s, 80 s … capped at 6 h, with ±20 % jitter so retries spread. */
 export function backoffMs(failures: number): number {
@@ -81,7 +84,8 @@ export function startWebhookWorker(deps: Deps, log: FastifyBaseLogger, intervalM
   };
 
   const tick = async () => {
-    const due = await deps.storage.webhooks.due(deps.clock.now(), 20);
+    // Claimed, not just read: with several instances each delivery goes out from one of them.
+    const due = await deps.storage.webhooks.claim(deps.clock.now(), BATCH, LEASE_MS);
     for (const d of due) {
       if (stopped) return;
       await deliver(d).catch((e: unknown) => log.error({ err: e, deliveryId: d.id }, 'webhook delivery crashed'));

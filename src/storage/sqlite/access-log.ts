@@ -2,27 +2,9 @@ import type Database from 'better-sqlite3';
 import { and, asc, desc, eq, gt, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { nextLink } from '../../crypto/hash-chain.js';
 import type { AccessLogRepo, CheckpointRow, LogEntryInput, LogEntryRow } from '../contract.js';
+import { fromStoredLog as fromDbLog } from '../rows.js';
 import type { Db } from './open.js';
 import { accessLog, logCheckpoints } from './schema.js';
-
-type DbLog = typeof accessLog.$inferSelect;
-
-export function fromDbLog(r: DbLog): LogEntryRow {
-  return {
-    id: r.id,
-    subjectId: r.subjectId,
-    seq: r.seq,
-    at: r.at,
-    actor: { accountId: r.actorAccountId, organisationId: r.actorOrganisationId, kind: r.actorKind },
-    ...(r.onBehalfOf ? { onBehalfOf: { accountId: r.onBehalfOf } } : {}),
-    action: r.action,
-    grantIds: JSON.parse(r.grantIds) as string[],
-    recordIds: JSON.parse(r.recordIds) as string[],
-    query: JSON.parse(r.query) as Record<string, unknown>,
-    prevHash: r.prevHash,
-    hash: r.hash,
-  };
-}
 
 type Statement = Database.Statement<unknown[]>;
 

@@ -1,29 +1,9 @@
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { AccessRequestRow, AccessRequestsRepo } from '../contract.js';
 import { appendLogEntry } from './access-log.js';
-import { toDbGrant } from './grants.js';
 import type { Db } from './open.js';
 import { accessRequests, grants } from './schema.js';
-
-type DbRequest = typeof accessRequests.$inferSelect;
-
-function toDb(r: AccessRequestRow): DbRequest {
-  return {
-    ...r,
-    categories: JSON.stringify(r.categories),
-    types: r.types ? JSON.stringify(r.types) : null,
-    sealedPurposeText: r.sealedPurposeText ? Buffer.from(r.sealedPurposeText) : null,
-  };
-}
-
-function fromDb(r: DbRequest): AccessRequestRow {
-  return {
-    ...r,
-    categories: JSON.parse(r.categories) as string[],
-    types: r.types ? (JSON.parse(r.types) as string[]) : null,
-    sealedPurposeText: r.sealedPurposeText ? new Uint8Array(r.sealedPurposeText) : null,
-  };
-}
+import { fromStoredRequest as fromDb, toStoredGrant as toDbGrant, toStoredRequest as toDb, type StoredRequest } from '../rows.js';
 
 export function accessRequestsRepo(db: Db): AccessRequestsRepo {
   const byId = db
@@ -33,7 +13,7 @@ export function accessRequestsRepo(db: Db): AccessRequestsRepo {
     .prepare();
 
   // Only a request still pending may be decided; the update's WHERE makes that atomic.
-  const decide = (request: AccessRequestRow, set: Partial<DbRequest>) =>
+  const decide = (request: AccessRequestRow, set: Partial<StoredRequest>) =>
     db
       .update(accessRequests)
       .set(set)

@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { ConflictError } from '../../errors.js';
 import type { AccountRow, AccountsRepo, WrappedKeyRow } from '../contract.js';
 import type { Db } from './open.js';
-import { fromDbGrant } from './grants.js';
+import { fromStoredAccount as fromDb, fromStoredGrant as fromDbGrant, toStoredAccount as toDb } from '../rows.js';
 import { accounts, grants, sessions, subjectKeys, subjects } from './schema.js';
 import { appendLogEntry } from './access-log.js';
 
@@ -86,14 +86,4 @@ export function accountsRepo(db: Db): AccountsRepo {
       );
     },
   };
-}
-
-type DbAccount = typeof accounts.$inferSelect;
-
-function toDb(a: AccountRow): DbAccount {
-  return { ...a, sealedDisplayName: a.sealedDisplayName ? Buffer.from(a.sealedDisplayName) : null };
-}
-
-export function fromDb(row: DbAccount | undefined): AccountRow | undefined {
-  return row ? { ...row, sealedDisplayName: row.sealedDisplayName ? new Uint8Array(row.sealedDisplayName) : null } : undefined;
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { EmergencyAccessRow, EmergencyRepo } from '../contract.js';
 import { appendLogEntry } from './access-log.js';
-import { toDbGrant } from './grants.js';
+import { toStoredGrant as toDbGrant } from '../rows.js';
 import type { Db } from './open.js';
 import { emergencyAccesses, emergencyPolicies, grants } from './schema.js';
 

@@ -1,49 +1,16 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { AccountKind, CreatedPosition, GrantRow, GrantsRepo, GrantStatus, Holder } from '../contract.js';
+import type { CreatedPosition, GrantsRepo, GrantStatus } from '../contract.js';
+import { membersReaching, reachesHolder } from '../holder-sql.js';
 import { appendLogEntry } from './access-log.js';
 import type { Db } from './open.js';
 import { grants } from './schema.js';
-
-type DbGrant = typeof grants.$inferSelect;
-
-export function toDbGrant(g: GrantRow): DbGrant {
-  return {
-    ...g,
-    categories: JSON.stringify(g.categories),
-    types: g.types ? JSON.stringify(g.types) : null,
-    sealedPurposeText: g.sealedPurposeText ? Buffer.from(g.sealedPurposeText) : null,
-  };
-}
-
-export function fromDbGrant(r: DbGrant): GrantRow {
-  return {
-    ...r,
-    access: r.access,
-    categories: JSON.parse(r.categories) as string[],
-    types: r.types ? (JSON.parse(r.types) as string[]) : null,
-    sealedPurposeText: r.sealedPurposeText ? new Uint8Array(r.sealedPurposeText) : null,
-  };
-}
+import { fromStoredGrant as fromDbGrant, toStoredGrant as toDbGrant } from '../rows.js';
 
 function statusCondition(status: GrantStatus | undefined, now: number): SQL | undefined {
   if (status === 'active') return and(isNull(grants.revokedAt), gt(grants.expiresAt, now));
   if (status === 'expired') return and(isNull(grants.revokedAt), lte(grants.expiresAt, now));
   if (status === 'revoked') return isNotNull(grants.revokedAt);
   return undefined;
-}
-
-/** The `members` values of organisation grants that reach an account of this kind. */
-function membersReaching(kind: AccountKind): ('practitioners' | 'clients' | 'all')[] {
-  if (kind === 'practitioner') return ['practitioners', 'all'];
-  if (kind === 'client') return ['clients', 'all'];
-  return [];
-}
-
-/** Grants to the holder itself, or to its organisation with members that include its kind. */
-function reachesHolder(h: Holder): SQL {
-  const members = membersReaching(h.kind);
-  if (!h.organisationId || members.length === 0) return eq(grants.granteeAccountId, h.accountId);
-  return or(eq(grants.granteeAccountId, h.accountId), and(eq(grants.granteeOrganisationId, h.organisationId), inArray(grants.members, members)))!;
 }
 
 function afterCondition(after: CreatedPosition | undefined): SQL | undefined {
@@ -110,7 +77,7 @@ export function grantsRepo(db: Db): GrantsRepo {
     },
 
     async listForGrantee(holder, q) {
-      const grantee = reachesHolder(holder);
+      const grantee = reachesHolder(holder, grants);
       return db
         .select()
         .from(grants)

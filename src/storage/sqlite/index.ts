@@ -18,6 +18,7 @@ import { sessionsRepo } from './sessions.js';
 import { subjectsRepo } from './subjects.js';
 import { alertsRepo, watchesRepo } from './watches.js';
 import { webhooksRepo } from './webhooks.js';
+import { memoryCounters, memoryEvents } from './in-process.js';
 
 export { openDatabase, runMigrations };
 
@@ -52,6 +53,9 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     alerts: alertsRepo(db),
     webhooks: webhooksRepo(db),
     subjects: subjectsRepo(db),
+    counters: memoryCounters(),
+    events: memoryEvents(),
+    processLocal: ['SQLite (one process owns the database file; its group commit and per-person chain order live in that process)'],
     integrity: integrityRepo(db),
     delegations: delegationsRepo(db),
     notifications: notificationsRepo(db),
@@ -60,7 +64,7 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     async ping() {
       db.$client.prepare('SELECT 1').get();
     },
-    close() {
+    async close() {
       if (closed) return;
       closed = true;
       // Fold the WAL back into the main file so the data folder is one self-contained file.
@@ -70,4 +74,20 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
   };
 }
 
-export { backupDatabase, inspectDatabaseFile, replaceDatabaseFile, shippedMigrations } from './maintenance.js';
+/**
+ * Applies pending migrations to a database file without building the repositories, which
+ * prepare statements that fail on a fresh file whose tables do not exist yet.
+ * @returns how many migrations were applied
+ */
+export function migrateSqliteFile(file: string): number {
+  const db = openDatabase(file);
+  try {
+    return runMigrations(db);
+  } finally {
+    // Fold the WAL back into the main file, as the storage's own close does.
+    db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    db.$client.close();
+  }
+}
+
+export { backupDatabase, inspectDatabaseFile, replaceDatabaseFile, shippedMigrations, type DatabaseFacts } from './maintenance.js';

@@ -1,8 +1,7 @@
 import { and, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { DelegationRow, IntegrityRepo } from '../contract.js';
-import { fromDb as fromDbAccount } from './accounts.js';
-import { fromDbGrant } from './grants.js';
+import { fromStoredAccount as fromDbAccount, fromStoredGrant as fromDbGrant } from '../rows.js';
 import type { Db } from './open.js';
 import { accounts, delegations, grants, integrityBackfill, sessions } from './schema.js';
 

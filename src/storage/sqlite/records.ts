@@ -1,26 +1,18 @@
-import { and, desc, eq, gte, inArray, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import type { RecordQuery, RecordRow, RecordsRepo, Scope, Slice } from '../contract.js';
+import { and, desc, eq, inArray, lt, lte, notInArray, sql, type SQL } from 'drizzle-orm';
+import { queryPredicate, scopePredicate } from '../../core/slice.js';
+import type { RecordQuery, RecordRow, RecordsRepo, Scope } from '../contract.js';
+import { predicateSql, predicateText } from '../slice-sql.js';
 import { appendLogEntry, groupCommit } from './access-log.js';
 import { applyEffects } from './effects.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './open.js';
 import { idempotencyKeys, records } from './schema.js';
+import { fromStoredRecord as fromDb } from '../rows.js';
 
-/** SQL for one slice; an empty scope matches nothing (deny by default). */
-function sliceCondition(s: Slice): SQL {
-  const parts: SQL[] = [];
-  if (s.categories) parts.push(inArray(records.category, s.categories));
-  if (s.types) parts.push(inArray(records.type, s.types));
-  if (s.from !== null) parts.push(gte(records.effectiveAt, s.from));
-  if (s.to !== null) parts.push(lte(records.effectiveAt, s.to));
-  return parts.length ? and(...parts)! : sql`1 = 1`;
-}
+const sliceColumns = { category: records.category, type: records.type, effectiveAt: records.effectiveAt };
 
 function scopeCondition(scope: Scope): SQL {
-  if (scope.slices.length === 0) return sql`0 = 1`;
-  const subject = eq(records.subjectId, scope.subjectId);
-  const slices = scope.slices.map(sliceCondition);
-  return and(subject, slices.length === 1 ? slices[0] : or(...slices))!;
+  return and(eq(records.subjectId, scope.subjectId), predicateSql(scopePredicate(scope), sliceColumns))!;
 }
 
 /** Columns of `records` in the order the prepared statements below use. */
@@ -47,53 +39,23 @@ function fromTuple(r: RecordTuple): RecordRow {
   };
 }
 
-function inList(column: string, values: string[], params: unknown[]): string {
-  if (values.length === 0) return '0 = 1';
-  params.push(...values);
-  return `${column} IN (${values.map(() => '?').join(', ')})`;
-}
-
-/** Raw SQL twin of {@link sliceCondition}, for the prepared list query. */
-function sliceSql(s: Slice, params: unknown[]): string {
-  const parts: string[] = [];
-  if (s.categories) parts.push(inList('category', s.categories, params));
-  if (s.types) parts.push(inList('type', s.types, params));
-  if (s.from !== null) {
-    parts.push('effective_at >= ?');
-    params.push(s.from);
-  }
-  if (s.to !== null) {
-    parts.push('effective_at <= ?');
-    params.push(s.to);
-  }
-  return parts.length ? `(${parts.join(' AND ')})` : '1 = 1';
-}
-
 /**
  * The list query as SQL text and parameters. The text depends only on the shape of the scope
  * and query (how many slices, codes and bounds), so its prepared statement is reused.
  */
 function listSql(scope: Scope, q: RecordQuery): { text: string; params: unknown[] } {
   const params: unknown[] = [scope.subjectId];
-  const where = ['subject_id = ?'];
-  where.push(scope.slices.length === 0 ? '0 = 1' : `(${scope.slices.map((s) => sliceSql(s, params)).join(' OR ')})`);
-  if (q.categories) where.push(inList('category', q.categories, params));
-  if (q.types) where.push(inList('type', q.types, params));
-  if (q.from !== undefined) {
-    where.push('effective_at >= ?');
-    params.push(q.from);
-  }
-  if (q.to !== undefined) {
-    where.push('effective_at <= ?');
-    params.push(q.to);
-  }
-  if (q.after) {
-    where.push('(effective_at < ? OR (effective_at = ? AND id < ?))');
-    params.push(q.after.effectiveAt, q.after.effectiveAt, q.after.id);
-  }
+  const param = (v: unknown) => {
+    params.push(v);
+    return '?';
+  };
+  const where = ['subject_id = ?', predicateText(queryPredicate(scope, q), { columns: TEXT_COLUMNS, param })];
+  if (q.after) where.push(`(effective_at < ${param(q.after.effectiveAt)} OR (effective_at = ${param(q.after.effectiveAt)} AND id < ${param(q.after.id)}))`);
   params.push(q.limit);
   return { text: `SELECT ${COLUMNS} FROM records WHERE ${where.join(' AND ')} ORDER BY effective_at DESC, id DESC LIMIT ?`, params };
 }
+
+const TEXT_COLUMNS = { category: 'category', type: 'type', effectiveAt: 'effective_at' };
 
 /** How many differently shaped list statements stay prepared (oldest dropped first). */
 const LIST_STATEMENTS_MAX = 256;
@@ -234,10 +196,4 @@ export function recordsRepo(db: Db): RecordsRepo {
       );
     },
   };
-}
-
-type DbRecord = typeof records.$inferSelect;
-
-function fromDb(r: DbRecord): RecordRow {
-  return { ...r, payload: new Uint8Array(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength) };
 }

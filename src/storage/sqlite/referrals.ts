@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { CreatedPosition, ReferralRow, ReferralsRepo } from '../contract.js';
 import { appendLogEntry } from './access-log.js';
-import { toDbGrant } from './grants.js';
+import { toStoredGrant as toDbGrant } from '../rows.js';
 import type { Db } from './open.js';
 import { grants, referrals } from './schema.js';
 

@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { RefreshOutcome, SessionsRepo } from '../contract.js';
-import { fromDb } from './accounts.js';
+import { fromStoredAccount as fromDb } from '../rows.js';
 import type { Db } from './open.js';
 import { accounts, refreshTokens, sessions } from './schema.js';
 

@@ -1,20 +1,12 @@
 import { and, asc, count, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
-import type { AlertRow, AlertsRepo, WatchesRepo, WatchRow } from '../contract.js';
+import type { AlertRow, AlertsRepo, WatchesRepo } from '../contract.js';
+import { fromStoredAlert as fromDbAlert, fromStoredWatch as fromDbWatch, toStoredAlert } from '../rows.js';
 import { appendLogEntry } from './access-log.js';
 import type { Db } from './open.js';
 import { alerts, watches } from './schema.js';
 
-type DbWatch = typeof watches.$inferSelect;
-type DbAlert = typeof alerts.$inferSelect;
-
-const fromDbWatch = (w: DbWatch): WatchRow => ({ ...w, deletedBy: w.deletedBy as WatchRow['deletedBy'] });
-
-export const fromDbAlert = (a: DbAlert): AlertRow => ({ ...a, sealedMatched: a.sealedMatched ? new Uint8Array(a.sealedMatched) : null });
-
 export function insertAlert(db: Db, a: AlertRow): void {
-  db.insert(alerts)
-    .values({ ...a, sealedMatched: a.sealedMatched ? Buffer.from(a.sealedMatched) : null })
-    .run();
+  db.insert(alerts).values(toStoredAlert(a)).run();
 }
 
 export function watchesRepo(db: Db): WatchesRepo {

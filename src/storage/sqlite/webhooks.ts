@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte } from 'drizzle-orm';
 import type { WebhooksRepo } from '../contract.js';
 import type { Db } from './open.js';
 import { alerts, webhookDeliveries, webhooks } from './schema.js';
-import { fromDbAlert } from './watches.js';
+import { fromStoredAlert as fromDbAlert } from '../rows.js';
 
 export function webhooksRepo(db: Db): WebhooksRepo {
   return {
@@ -25,14 +25,26 @@ export function webhooksRepo(db: Db): WebhooksRepo {
       return db.delete(webhooks).where(eq(webhooks.organisationId, organisationId)).run().changes > 0;
     },
 
-    async due(now, limit) {
-      return db
-        .select()
-        .from(webhookDeliveries)
-        .where(and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now)))
-        .orderBy(asc(webhookDeliveries.nextAttemptAt))
-        .limit(limit)
-        .all();
+    async claim(now, limit, leaseMs) {
+      return db.transaction(
+        () => {
+          const due = db
+            .select()
+            .from(webhookDeliveries)
+            .where(and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now)))
+            .orderBy(asc(webhookDeliveries.nextAttemptAt))
+            .limit(limit)
+            .all();
+          if (due.length === 0) return [];
+          const leased = now + leaseMs;
+          db.update(webhookDeliveries)
+            .set({ nextAttemptAt: leased })
+            .where(inArray(webhookDeliveries.id, due.map((d) => d.id)))
+            .run();
+          return due.map((d) => ({ ...d, nextAttemptAt: leased }));
+        },
+        { behavior: 'immediate' },
+      );
     },
 
     async getAlert(alertId) {

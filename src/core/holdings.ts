@@ -1,6 +1,6 @@
-import type { Deps } from '../../core/deps.js';
-import type { GrantMembers, GrantRow, Holder } from '../../storage/contract.js';
-import { checkAccount, checkGrant } from '../../core/integrity.js';
+import type { Deps } from './deps.js';
+import type { GrantMembers, GrantRow, Holder } from '../storage/contract.js';
+import { checkAccount, checkGrant } from './integrity.js';
 
 /**
  * Who a grant reaches, decided in one place. A grant to an account reaches that account; a grant
