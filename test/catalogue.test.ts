@@ -44,6 +44,8 @@ const addedDefaults: Record<string, string> = {
   need: 'independent-living',
   // Open mHealth / IEEE 1752.1 physical-activity data points are imported as this (docs/imports.md).
   'physical-activity': 'healthy-living',
+  // DESIGN "Feedback on support" (issue #14).
+  'support-feedback': 'wellbeing',
 };
 
 /** DESIGN "Record bodies": the fixed unit of each measure. */
