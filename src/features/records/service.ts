@@ -148,6 +148,17 @@ async function checkOrganisations(deps: Deps, ids: (string | undefined)[], where
   if (errors.length) throw new ValidationError(errors);
 }
 
+/**
+ * A delegate reading the person's own records is someone else reading them: the person's log
+ * says so, naming the delegate and whom they acted for (docs/care-team.md "Delegates"). The
+ * person's own reads are not logged.
+ */
+export async function logDelegateRead(deps: Deps, actor: Actor, items: RecordView[]): Promise<void> {
+  if (!actor.onBehalfOf) return;
+  const subjectId = subjectOf(actor);
+  await deps.storage.accessLog.append(logEntry(actor, subjectId, 'records.read', deps.clock.now(), { recordIds: items.map((r) => r.id), query: { delegation: actor.onBehalfOf.delegationId } }));
+}
+
 /** Adds records to the caller's own store. */
 export async function createOwnRecord(deps: Deps, actor: Actor, input: RecordInput): Promise<RecordView> {
   const { rows, views, effects } = await prepareRecords(deps, actor, subjectOf(actor), [input], false);
