@@ -37,3 +37,30 @@ export function Goal({ catalogue, record, id }: { catalogue: Catalogue; record: 
     </div>
   );
 }
+
+/**
+ * What a record's dispute says, wherever the record is shown (docs/care-team.md "Disputes"): its
+ * status, the person's statement, the writer's note once answered, and the corrected record's
+ * link (`own`: on the person's pages, where records have a page each), or that it corrects one.
+ */
+export function DisputeLines({ record, own }: { record: RecordView; own: boolean }) {
+  const d = record.dispute;
+  const w = messages.dispute;
+  const replaces = record.replaces && (
+    <p class="hint">
+      {messages.record.replaces} {own ? <a href={`/app/records/${record.replaces}`}>{messages.record.replacesLink}</a> : messages.record.replacesLink}
+    </p>
+  );
+  if (!d) return replaces || null;
+  return (
+    <div class="dispute">
+      {replaces}
+      <p>
+        <strong>{w.status[d.status] ?? d.status}</strong>
+      </p>
+      <p>{w.statement(d.statement)}</p>
+      {d.note !== null && <p>{w.note(d.note)}</p>}
+      {d.replacedBy && (own ? <p><a href={`/app/records/${d.replacedBy}`}>{w.replacedBy}</a></p> : null)}
+    </div>
+  );
+}
