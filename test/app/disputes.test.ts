@@ -7,10 +7,10 @@
  * axe, the person's at 360 px too; nothing leaves the origin.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { bearer, signUpCitizen, strongPassword } from '../helpers/actors.js';
+import { signUpCitizen, strongPassword } from '../helpers/actors.js';
 import { buildListeningTestApp, type TestApp } from '../helpers/app.js';
 import { checkNarrow, checkPage, launchBrowser, tabTo, type Browser } from '../helpers/browser.js';
-import { createAdmin, createOrganisation, createPractitioner, grant, type Staff } from '../helpers/consent.js';
+import { createAdmin, createOrganisation, createPractitioner, grant, supporterWrites, type Staff } from '../helpers/consent.js';
 import { logIn } from './steps.js';
 
 let t: TestApp & { url: string };
@@ -31,14 +31,7 @@ afterAll(async () => {
 it('GP writes a record → the person disputes it with the keyboard → the GP amends it on /app/disputes → the person sees the outcome', async () => {
   const pat = await signUpCitizen(t.app, undefined, 'Pat');
   await grant(t.app, pat, { grantee: { accountId: gp.accountId }, access: 'append', categories: ['mental-wellbeing'] });
-  const written = await t.app.inject({
-    method: 'POST',
-    url: `/v1/subjects/${pat.subjectId}/records`,
-    headers: bearer(gp.token),
-    payload: { type: 'phq9', effectiveAt: '2026-05-01T09:00:00Z', answers: [3, 3, 3, 3, 3, 3, 3, 3, 0] },
-  });
-  expect(written.statusCode, written.body).toBe(201);
-  const recordId: string = written.json().id;
+  const recordId = await supporterWrites(t.app, gp, pat.subjectId, { type: 'phq9', effectiveAt: '2026-05-01T09:00:00Z', answers: [3, 3, 3, 3, 3, 3, 3, 3, 0] });
 
   // Pat finds the GP's record in the list and opens it, with the keyboard alone.
   const patPage = await (await browser.newContext()).newPage();
