@@ -94,9 +94,9 @@ function runShell(script: string): Promise<{ code: number | null; stdout: string
 }
 
 describe('README walkthroughs', () => {
-  it('has the three walkthroughs, written for the default port', () => {
+  it('has the four walkthroughs, written for the default port', () => {
     const blocks = walkthroughBlocks();
-    expect(blocks).toHaveLength(3);
+    expect(blocks).toHaveLength(4);
     expect(blocks[0]).toContain('BASE=http://127.0.0.1:8080\n');
     expect(readme).toMatch(/tessera\.env/);
   });
@@ -138,6 +138,14 @@ describe('README walkthroughs', () => {
     expect(out).toContain('{"status":"amended","newScore":8}');
     expect(out).toContain('{"score":24,"dispute":"amended","replaces":false}');
     expect(out).toContain('{"score":8,"dispute":null,"replaces":true}');
+    // Walkthrough 4: aggregates under outcome-reporting consent, with disclosure control.
+    expect(out).toContain('"access": "aggregate"');
+    expect(out).toMatch(/"n": 10,\s*"suppressed": false,\s*"value": 3\.63/);
+    expect(out).toMatch(/"value": 0\.5,\s*"meaningfulChange": 3/);
+    expect(out).toContain('{"group":{"month":"2026-02"},"n":0,"suppressed":false,"value":null}');
+    expect(out).toContain('{"group":{"month":"2026-03"},"n":10,"suppressed":false,"value":22.88}');
+    expect(out).toContain('{"group":{},"n":null,"suppressed":true,"value":null}');
+    expect(out).toContain('"action": "outcomes.query"');
     // Nothing but the README's own data folder was made in the checkout.
     expect(fs.readdirSync(checkout).sort()).toEqual(['data', 'dist', 'keys.example', 'migrations', 'node_modules', 'package.json', 'tessera.env']);
   }, 120_000);
