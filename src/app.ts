@@ -71,7 +71,7 @@ export interface RateLimits {
 
 const defaultLimits: RateLimits = { token: 300, signUp: 60, accessRequests: 30 };
 
-/** Never log secrets or health content (CONVENTIONS §6): pino drops these paths. */
+/** Never log secrets or health content (docs/security.md "Logs"): pino drops these paths. */
 export const redactPaths = [
   'req.headers.authorization',
   'req.headers.cookie',

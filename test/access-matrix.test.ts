@@ -1,5 +1,5 @@
 /**
- * The access matrix of the consent engine (CONVENTIONS §7), built as data:
+ * The access matrix of the consent engine (docs/architecture.md), built as data:
  * - ROUTES lists every route the app serves; a test checks it against /openapi.json, so a new
  *   route fails here until it has a row. Kind rows (401 without or with a bad token, 403 for
  *   account kinds the route is not for, and the allowed kinds' own answer) are generated from it.
@@ -16,8 +16,8 @@
  *   lists and removes only its own, and its alert feed holds alerts of its own watches only,
  *   showing what matched only while an active read grant still covers the alert's record.
  *
- * Statuses are DESIGN.md's ("Status codes that checks rely on"). Rows whose answer differs
- * from DESIGN are listed in KNOWN_MISMATCHES and run in a skipped block until src is fixed.
+ * Statuses are docs/api.md's ("Status codes checks rely on"). Rows whose answer differs
+ * from docs/api.md are listed in KNOWN_MISMATCHES and run in a skipped block until src is fixed.
  */
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
@@ -118,7 +118,7 @@ const DAY = 86_400_000;
 /** How far the clock jumps for rows in the `expired` state (the grants there live one hour). */
 const EXPIRY_JUMP = 2 * 3600_000;
 
-/** A date-only bound is the start (from) or the last millisecond (to) of that day, UTC (DESIGN). */
+/** A date-only bound is the start (from) or the last millisecond (to) of that day, UTC (docs/api.md). */
 function instant(text: string, bound: 'start' | 'end' = 'start'): number {
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return Date.parse(`${text}T00:00:00.000Z`) + (bound === 'end' ? DAY - 1 : 0);
   return Date.parse(text);
@@ -166,7 +166,7 @@ interface WatchBody {
 const PHQ9_WATCH: WatchBody = { type: 'phq9', flag: 'self-harm-risk' };
 /** Never fires on the matrix's own appends (heart rates of 70). */
 const HR_WATCH: WatchBody = { type: 'heart-rate', field: 'value', op: 'gt', threshold: 120 };
-/** The default category of each type the watch rows name (DESIGN, "Contract details"). */
+/** The default category of each type the watch rows name (docs/categories.md). */
 const HOME: Record<string, string> = {
   phq9: 'mental-wellbeing',
   gad7: 'mental-wellbeing',
@@ -2087,7 +2087,7 @@ const DISABLED_AFTER: SubjectRow[] = [
 ];
 
 /**
- * Rows whose answer differs from DESIGN, reported and being fixed in src. They run in the
+ * Rows whose answer differs from docs/api.md, reported and being fixed in src. They run in the
  * skipped block at the end; remove an id here to unskip its row.
  */
 const KNOWN_MISMATCHES = new Set<string>([]);

@@ -19,7 +19,7 @@ afterAll(() => t.close());
 
 type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
 
-/** RFC 9457 problem details with Tessera's members (CONVENTIONS §3). */
+/** RFC 9457 problem details with Tessera's members (docs/errors.md). */
 function expectProblem(res: Res, status: number, code: string): Record<string, unknown> {
   expect(res.statusCode, res.body).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -366,7 +366,7 @@ describe('API description', () => {
     return res.json();
   }
 
-  it('is OpenAPI 3.1 and lists every core path of DESIGN', async () => {
+  it('is OpenAPI 3.1 and lists every core path of docs/api.md', async () => {
     const doc = await spec();
     expect(doc.openapi).toMatch(/^3\.1\./);
     for (const [p, methods] of Object.entries(corePaths)) {

@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 /**
  * The shape of the outcomes catalogue, as schemas: the same definitions type the data files
  * and describe the API's answers. The catalogue is data: adding a type or an instrument
- * means adding an entry, never a code path (DESIGN "Bespoke measures").
+ * means adding an entry, never a code path (docs/outcomes.md "Bespoke measures").
  */
 
 const CodeSchema = Type.Object({

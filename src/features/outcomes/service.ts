@@ -13,7 +13,7 @@ import type { Group, OutcomesAnswer, OutcomesQuery } from './schemas.js';
 import { monthOf, outcomeWindow, type OutcomeWindow } from './window.js';
 
 /**
- * Outcome reporting (DESIGN "Measurement for learning", docs/outcomes.md): aggregates over the
+ * Outcome reporting (docs/outcomes.md): aggregates over the
  * people who gave an organisation outcome-reporting consent, computed from their records with
  * their own keys, published only through {@link discloseCells}, and logged in each counted
  * person's access log. No row, id or score of one person leaves this module.

@@ -4,7 +4,7 @@ import type { Catalogue } from '../catalogue/catalogue.js';
 import type { MeasureDef, TypeDef } from '../catalogue/model.js';
 import { scoreQuestionnaire, type ScoredAnswers } from '../catalogue/scoring.js';
 
-/** A record body as posted (DESIGN "Record bodies"), after schema validation. */
+/** A record body as posted (docs/api.md "Records"), after schema validation. */
 export interface RecordInput {
   type: string;
   effectiveAt: string;

@@ -125,7 +125,7 @@ export const records = pgTable(
   ],
 );
 
-/** A person's consent to a slice of their store (DESIGN "Grant"). */
+/** A person's consent to a slice of their store (docs/api.md "Grants"). */
 export const grants = pgTable(
   'grants',
   {
@@ -369,7 +369,7 @@ export const integrityBackfill = pgTable('integrity_backfill', {
   at: ms('at').notNull(),
 });
 
-/** A person's delegate and the powers they hold (DESIGN "Delegates"); the powers carry a MAC. */
+/** A person's delegate and the powers they hold (docs/care-team.md "Delegates"); the powers carry a MAC. */
 export const delegations = pgTable(
   'delegations',
   {

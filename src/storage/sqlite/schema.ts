@@ -4,7 +4,7 @@ import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from
 /**
  * The SQLite schema. drizzle-kit generates migrations/ from this file (`npm run db:generate`).
  * Times are epoch milliseconds. Personal content lives only in sealed blobs; the clear columns
- * are the metadata slices are selected by (DESIGN "Data model").
+ * are the metadata slices are selected by (docs/architecture.md "The storage port").
  */
 
 export const organisations = sqliteTable('organisations', {
@@ -117,7 +117,7 @@ export const records = sqliteTable(
   ],
 );
 
-/** A person's consent to a slice of their store (DESIGN "Grant"). */
+/** A person's consent to a slice of their store (docs/api.md "Grants"). */
 export const grants = sqliteTable(
   'grants',
   {
@@ -374,7 +374,7 @@ export const integrityBackfill = sqliteTable('integrity_backfill', {
   at: integer('at').notNull(),
 });
 
-/** A person's delegate and the powers they hold (DESIGN "Delegates"); the powers carry a MAC. */
+/** A person's delegate and the powers they hold (docs/care-team.md "Delegates"); the powers carry a MAC. */
 export const delegations = sqliteTable(
   'delegations',
   {
