@@ -476,6 +476,15 @@ describe('disputes and feedback on support', () => {
     expect(page.body).not.toContain('/dispute"');
     expect(textOf(page)).toContain('Disputing records is not among the things the person allowed you to do.');
     expect((await post(beaJar, `/app/records/${recordId}/dispute`, { statement: 'for him' })).statusCode).toBe(403);
+    // One who may add records but not read them is shown no record page and opens no dispute from one.
+    const cy = await signUpCitizen(t.app, undefined, 'Cy');
+    const adding = await nameDelegate(person, cy.accountId, ['add-records']);
+    const cyJar = await browserLogin(cy.handle);
+    await post(cyJar, `/app/delegations/${adding}/act`);
+    expect((await get(cyJar, `/app/records/${recordId}`)).statusCode).toBe(403);
+    expect((await post(cyJar, `/app/records/${recordId}/dispute`, { statement: 'for him' })).statusCode).toBe(403);
+    const stored = await t.app.inject({ method: 'GET', url: `/v1/me/records/${recordId}`, headers: bearer(person.token) });
+    expect(stored.json().dispute).toMatchObject({ status: 'upheld', statement: 'The score is too high' });
     // The new one lists above the answered one.
     await disputeIn(jar, recordId, 'Still too high');
     const listed = textOf(await get(gpJar, '/app/disputes'));

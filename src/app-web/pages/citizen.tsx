@@ -38,7 +38,7 @@ export function HomePage({ chrome, catalogue, records, series }: { chrome: Chrom
           {h.noGoals} {canAdd && <a href="/app/records/new?type=goal">{n.title}</a>}
         </p>
       ) : (
-        goals.map((g) => <Goal key={g.id} catalogue={catalogue} record={g} id={`goal-${g.id}`} />)
+        goals.map((g) => <Goal key={g.id} catalogue={catalogue} record={g} id={`goal-${g.id}`} own />)
       )}
     </Page>
   );

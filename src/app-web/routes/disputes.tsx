@@ -11,7 +11,7 @@ import type { TypeDef } from '../../features/catalogue/model.js';
 import { DisputeInputSchema, ResolveInputSchema, type DisputeView } from '../../features/disputes/schemas.js';
 import { getDisputeForWriter, listDisputesForWriter, openDispute, resolveDispute } from '../../features/disputes/service.js';
 import { getRecord, logDelegateRead, ownScope, withSignposting } from '../../features/records/service.js';
-import { actorOf } from '../../plugins/auth.js';
+import { actorOf, OutsidePowersError } from '../../plugins/auth.js';
 import { messages } from '../messages.js';
 import { DisputePage, DisputesPage, RecordPage } from '../pages/disputes.js';
 import type { AppWebOptions } from '../plugin.js';
@@ -35,8 +35,17 @@ function mayDispute(actor: Actor): boolean {
   return !actor.onBehalfOf || actor.onBehalfOf.powers.includes('add-records');
 }
 
+/**
+ * The dispute form is on the record's page, which shows the record: a delegate who may add
+ * records but not read them uses neither (the API alone lets them dispute a record by id).
+ */
+function mustRead(actor: Actor): void {
+  if (actor.onBehalfOf && !actor.onBehalfOf.powers.includes('read-records')) throw new OutsidePowersError('Reading records is not among the powers the person gave');
+}
+
 async function recordPage(deps: Deps, request: FastifyRequest, reply: FastifyReply, id: string, form: { values: FormBody; errors: FieldError[]; status: number; done?: string | undefined }) {
   const actor = actorOf(request);
+  mustRead(actor);
   const record = await getRecord(deps, ownScope(subjectOf(actor)), id);
   await logDelegateRead(deps, actor, [record]);
   const writer = record.source.kind === 'practitioner' || record.source.kind === 'client' ? supporterWords(await supporterProfile(deps, record.source.accountId, record.source.organisationId)) : null;
@@ -86,6 +95,7 @@ const disputeRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
     '/records/:id/dispute',
     { config: { ...citizen, delegable: 'add-records' }, schema: { hide: true, params: Params, body: FormSchema(['statement']) } },
     async (request, reply) => {
+      mustRead(actorOf(request));
       const input = { statement: text(request.body, 'statement') };
       let errors = bodyErrors(DisputeInputSchema, input);
       if (errors.length === 0) {

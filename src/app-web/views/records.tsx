@@ -22,7 +22,7 @@ export function resultWords(catalogue: Catalogue, r: RecordView): string {
 }
 
 /** A goal with its progress as a meter (an element with a native accessible value). */
-export function Goal({ catalogue, record, id }: { catalogue: Catalogue; record: RecordView; id: string }) {
+export function Goal({ catalogue, record, id, own = false }: { catalogue: Catalogue; record: RecordView; id: string; own?: boolean }) {
   const max = catalogue.type('goal')?.text?.progress?.max ?? 10;
   return (
     <div class="card">
@@ -34,6 +34,7 @@ export function Goal({ catalogue, record, id }: { catalogue: Catalogue; record: 
           <meter min={0} max={max} value={record.progress} aria-labelledby={id} aria-describedby={`${id}-p`} /> <span id={`${id}-p`}>{messages.home.progress(record.progress, max)}</span>
         </p>
       )}
+      <DisputeLines record={record} own={own} />
     </div>
   );
 }
