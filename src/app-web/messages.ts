@@ -128,14 +128,12 @@ export const messages = {
     back: 'All records',
   },
   dispute: {
-    heading: 'Disputed',
     status: {
       open: 'Disputed: waiting for an answer from the one who wrote it.',
       upheld: 'Disputed: the one who wrote it kept the record as it is; the statement stays with it.',
       'entered-in-error': 'Entered in error: the one who wrote it agrees it is wrong. It is kept here for you, and hidden from everyone you share with.',
       amended: 'Disputed and corrected: a new record replaces this one.',
     } as Record<string, string>,
-    short: { open: 'disputed', upheld: 'disputed, kept', 'entered-in-error': 'entered in error', amended: 'replaced' } as Record<string, string>,
     statement: (s: string) => `Statement: “${s}”`,
     note: (s: string) => `Their answer: “${s}”`,
     replacedBy: 'The record that replaces it',
