@@ -8,7 +8,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, signUpCitizen, strongPassword, type Citizen } from './helpers/actors.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
-import { addRecord, createAdmin, createOrganisation, createPractitioner, grant, type Staff } from './helpers/consent.js';
+import { addRecord, createAdmin, createOrganisation, createPractitioner, grant, supporterWrites, type Staff } from './helpers/consent.js';
 
 let t: TestApp;
 let origin: string;
@@ -361,5 +361,154 @@ describe('emergency access', () => {
     expect(people).toMatch(/Flagged as unjustified by the person on/);
     expect(people).toContain('Their statement: “I was awake and could have been asked”');
     expect(textOf(await get(docJar, '/app/notifications'))).toContain('The person flagged an emergency access as unjustified.');
+  });
+});
+
+describe('disputes and feedback on support', () => {
+  /** A GP practice with an append grant on a new person, and a record the GP wrote there. */
+  async function gpRecord(name: string) {
+    const surgery = await createOrganisation(t.app, admin, 'gp-practice', `${name}’s Surgery`);
+    const gp = await createPractitioner(t.app, admin, surgery, 'gp');
+    const person = await signUpCitizen(t.app, undefined, name);
+    await grant(t.app, person, { grantee: { accountId: gp.accountId }, access: 'append', categories: ['mental-wellbeing'] });
+    const recordId = await supporterWrites(t.app, gp, person.subjectId, { type: 'phq9', effectiveAt: '2026-05-01T09:00:00Z', answers: [3, 3, 3, 3, 3, 3, 3, 3, 0] });
+    return { surgery, gp, person, recordId };
+  }
+
+  async function disputeIn(jar: Jar, recordId: string, statement: string): Promise<string> {
+    const res = await post(jar, `/app/records/${recordId}/dispute`, { statement });
+    expect(res.statusCode, res.body).toBe(303);
+    return res.headers.location as string;
+  }
+
+  it('the person disputes only records others wrote, errors next to the statement; the writer answers it; entered in error is shown to the person and hidden from supporters', async () => {
+    const { gp, person, recordId } = await gpRecord('Pat');
+    const own = await addRecord(t.app, person, { type: 'goal', effectiveAt: '2026-05-02T10:00:00Z', text: 'Walk to the park', progress: 2 });
+    const jar = await browserLogin(person.handle);
+    const list = await get(jar, '/app/records');
+    expect(list.body).toContain(`href="/app/records/${recordId}"`);
+    const page = await get(jar, `/app/records/${recordId}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`action="/app/records/${recordId}/dispute"`);
+    // Their own record offers no dispute, and forcing one says why next to the field.
+    const ownPage = await get(jar, `/app/records/${own.id}`);
+    expect(ownPage.body).not.toContain('/dispute"');
+    expect(textOf(ownPage)).toContain('You wrote this record');
+    const forced = await post(jar, `/app/records/${own.id}/dispute`, { statement: 'wrong' });
+    expect(forced.statusCode).toBe(400);
+    expect(textOf(forced)).toContain('There is a problem What is wrong with this record: This record was written by you');
+    // A blank statement: the API's own message, next to the field, with the summary.
+    const blank = await post(jar, `/app/records/${recordId}/dispute`, { statement: '' });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.body).toMatch(/<textarea id="f-statement" name="statement" rows="4" aria-invalid="true" aria-describedby="f-statement-hint f-statement-error">/);
+    expect(blank.body).toContain('href="#f-statement"');
+    // Someone else's record is a 404, as the API's.
+    const other = await gpRecord('Quinn');
+    expect((await get(jar, `/app/records/${other.recordId}`)).statusCode).toBe(404);
+    expect((await post(jar, `/app/records/${other.recordId}/dispute`, { statement: 'not mine' })).statusCode).toBe(404);
+    expect(await disputeIn(jar, recordId, 'I never said this')).toBe(`/app/records/${recordId}?done=disputed`);
+    expect(textOf(await get(jar, '/app/records'))).toContain('Disputed: waiting for an answer from the one who wrote it. Statement: “I never said this”');
+
+    // The GP: a nav entry, the dispute open first above an answered one, and the answer form.
+    const gpJar = await browserLogin(gp.handle);
+    await disputeIn(await browserLogin(other.person.handle), other.recordId, 'Not me either');
+    const disputes = await get(gpJar, '/app/disputes');
+    expect(disputes.statusCode).toBe(200);
+    expect(disputes.body).toContain('href="/app/disputes" aria-current="page"');
+    expect(textOf(disputes)).toContain('Statement: “I never said this”');
+    // Another practice's dispute is neither listed nor reachable.
+    expect(textOf(disputes)).not.toContain('Not me either');
+    const id = /href="\/app\/disputes\/([0-9a-f-]{36})"/.exec(disputes.body)![1]!;
+    const otherGp = await browserLogin(other.gp.handle);
+    expect((await get(otherGp, `/app/disputes/${id}`)).statusCode).toBe(404);
+    expect((await post(otherGp, `/app/disputes/${id}/resolve`, { outcome: 'upheld', note: 'no' })).statusCode).toBe(404);
+    expect((await get(jar, '/app/disputes')).statusCode).toBe(403);
+    // A note is required, and shown next to its field; a corrected record's missing answer too.
+    const noNote = await post(gpJar, `/app/disputes/${id}/resolve`, { outcome: 'entered-in-error', note: '' });
+    expect(noNote.statusCode).toBe(400);
+    expect(noNote.body).toMatch(/<textarea id="f-note" name="note" rows="4" aria-invalid="true"/);
+    const amend = await post(gpJar, `/app/disputes/${id}/resolve`, { outcome: 'amended', note: 'Corrected', 'answers.0': '1' });
+    expect(amend.statusCode).toBe(400);
+    expect(amend.body).toMatch(/<fieldset id="f-answers-1" class="field invalid/);
+    const done = await post(gpJar, `/app/disputes/${id}/resolve`, { outcome: 'entered-in-error', note: 'Wrong person’s form' });
+    expect(done.statusCode, done.body).toBe(303);
+    expect(done.headers.location).toBe('/app/disputes?done=resolved');
+    const after = textOf(await get(gpJar, '/app/disputes'));
+    expect(after).toMatch(/Entered in error — Entered in error on/);
+    expect((await get(gpJar, `/app/disputes/${id}`)).body).not.toContain('/resolve"');
+
+    // The person is told (the notice opens the record) and sees it as entered in error, with the note.
+    const notices = await get(jar, '/app/notifications');
+    const open = new RegExp(`action="/app/notifications/([0-9a-f-]{36})/open"`).exec(notices.body)![1]!;
+    expect((await post(jar, `/app/notifications/${open}/open`)).headers.location).toBe(`/app/records/${recordId}`);
+    const seen = textOf(await get(jar, `/app/records/${recordId}`));
+    expect(seen).toContain('Entered in error: the one who wrote it agrees it is wrong. It is kept here for you, and hidden from everyone you share with.');
+    expect(seen).toContain('Their answer: “Wrong person’s form”');
+    // A supporter's view of the slice leaves it out.
+    const reader = await createPractitioner(t.app, admin, org);
+    await grant(t.app, person, { grantee: { accountId: reader.accountId }, categories: ['mental-wellbeing', 'goals'] });
+    const slice = await get(await browserLogin(reader.handle), `/app/people/${person.subjectId}`);
+    expect(slice.statusCode).toBe(200);
+    expect(textOf(slice)).toContain('Walk to the park');
+    expect(textOf(slice)).not.toContain('Wrong person’s form');
+  });
+
+  it('upheld: the statement and the note show on the supporter’s view too; a delegate who may only read sees no dispute form and is refused one', async () => {
+    const { gp, person, recordId } = await gpRecord('Rory');
+    const jar = await browserLogin(person.handle);
+    await disputeIn(jar, recordId, 'The score is too high');
+    const gpJar = await browserLogin(gp.handle);
+    const id = /href="\/app\/disputes\/([0-9a-f-]{36})"/.exec((await get(gpJar, '/app/disputes')).body)![1]!;
+    expect((await post(gpJar, `/app/disputes/${id}/resolve`, { outcome: 'upheld', note: 'These were your answers on the day' })).statusCode).toBe(303);
+    const reader = await createPractitioner(t.app, admin, org);
+    await grant(t.app, person, { grantee: { accountId: reader.accountId }, categories: ['mental-wellbeing'] });
+    const slice = textOf(await get(await browserLogin(reader.handle), `/app/people/${person.subjectId}`));
+    expect(slice).toContain('Disputed: the one who wrote it kept the record as it is; the statement stays with it. Statement: “The score is too high” Their answer: “These were your answers on the day”');
+    // A new dispute may be opened once the first is answered.
+    expect((await get(jar, `/app/records/${recordId}`)).body).toContain(`action="/app/records/${recordId}/dispute"`);
+
+    const bea = await signUpCitizen(t.app, undefined, 'Bea');
+    const delegation = await nameDelegate(person, bea.accountId, ['read-records']);
+    const beaJar = await browserLogin(bea.handle);
+    await post(beaJar, `/app/delegations/${delegation}/act`);
+    const page = await get(beaJar, `/app/records/${recordId}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('/dispute"');
+    expect(textOf(page)).toContain('Disputing records is not among the things the person allowed you to do.');
+    expect((await post(beaJar, `/app/records/${recordId}/dispute`, { statement: 'for him' })).statusCode).toBe(403);
+    // One who may add records but not read them is shown no record page and opens no dispute from one.
+    const cy = await signUpCitizen(t.app, undefined, 'Cy');
+    const adding = await nameDelegate(person, cy.accountId, ['add-records']);
+    const cyJar = await browserLogin(cy.handle);
+    await post(cyJar, `/app/delegations/${adding}/act`);
+    expect((await get(cyJar, `/app/records/${recordId}`)).statusCode).toBe(403);
+    expect((await post(cyJar, `/app/records/${recordId}/dispute`, { statement: 'for him' })).statusCode).toBe(403);
+    const stored = await t.app.inject({ method: 'GET', url: `/v1/me/records/${recordId}`, headers: bearer(person.token) });
+    expect(stored.json().dispute).toMatchObject({ status: 'upheld', statement: 'The score is too high' });
+    // The new one lists above the answered one.
+    await disputeIn(jar, recordId, 'Still too high');
+    const listed = textOf(await get(gpJar, '/app/disputes'));
+    expect(listed.indexOf('Still too high')).toBeGreaterThan(0);
+    expect(listed.indexOf('Still too high')).toBeLessThan(listed.indexOf('The score is too high'));
+  });
+
+  it('feedback on support names an organisation the person’s grants name, or says there is none', async () => {
+    const sol = await signUpCitizen(t.app, undefined, 'Sol');
+    const jar = await browserLogin(sol.handle);
+    const none = await get(jar, '/app/records/new?type=support-feedback');
+    expect(none.statusCode).toBe(200);
+    expect(textOf(none)).toContain('None of the access you have given names an organisation yet');
+    const worker = await createPractitioner(t.app, admin, org);
+    await grant(t.app, sol, { grantee: { accountId: worker.accountId }, categories: ['wellbeing'] });
+    const form = await get(jar, '/app/records/new?type=support-feedback');
+    expect(form.body).toContain(`<option value="${org}">Riverside Social Prescribing</option>`);
+    expect(form.body).toMatch(/<label for="f-rating">Is this support helping you\? \(0 not at all, 10 a great deal\)<\/label>/);
+    const missing = await post(jar, '/app/records/new?type=support-feedback', { effectiveAt: '2026-05-03T10:00', tzOffset: '0', rating: '7', text: '' });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.body).toMatch(/id="f-text-error"/);
+    const saved = await post(jar, '/app/records/new?type=support-feedback', { effectiveAt: '2026-05-03T10:00', tzOffset: '0', rating: '7', text: 'The walking group helps', organisationId: org });
+    expect(saved.statusCode, saved.body).toBe(303);
+    const mine = await t.app.inject({ method: 'GET', url: '/v1/me/records?type=support-feedback', headers: bearer(sol.token) });
+    expect(mine.json().items).toEqual([expect.objectContaining({ rating: 7, text: 'The walking group helps', organisationId: org })]);
   });
 });

@@ -254,7 +254,7 @@ describe('web app: pages are views of the API services', () => {
   it('every page loads the one same-origin script, far inside the 150 KB compressed budget', async () => {
     const { cookie } = await signUp();
     const scripts = new Set<string>();
-    for (const url of ['/app/login', '/app/signup', '/app/', '/app/records', '/app/records/new?type=phq9', '/app/sharing', '/app/access-log', '/app/account']) {
+    for (const url of ['/app/login', '/app/signup', '/app/', '/app/records', '/app/records/new?type=phq9', '/app/records/new?type=support-feedback', '/app/sharing', '/app/access-log', '/app/account']) {
       const page = await t.app.inject({ method: 'GET', url, headers: { cookie } });
       expect(page.statusCode, url).toBe(200);
       expect(page.body, url).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);

@@ -9,6 +9,7 @@ import assetRoutes from './routes/assets.js';
 import careRoutes from './routes/care.js';
 import citizenRoutes from './routes/citizen.js';
 import delegationRoutes from './routes/delegations.js';
+import disputeRoutes from './routes/disputes.js';
 import emergencyRoutes from './routes/emergency.js';
 import notificationRoutes from './routes/notifications.js';
 import referralRoutes from './routes/referrals.js';
@@ -107,6 +108,7 @@ const appWeb: FastifyPluginAsync<AppWebOptions> = async (app, opts) => {
   await app.register(delegationRoutes, shared);
   await app.register(referralRoutes, shared);
   await app.register(emergencyRoutes, shared);
+  await app.register(disputeRoutes, shared);
 };
 
 export default appWeb;

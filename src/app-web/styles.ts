@@ -79,6 +79,8 @@ meter, progress { width: 100%; max-width: 20rem; height: 1.25rem; }
 .acting { background: #fff4d6; border-bottom: 4px solid var(--focus); padding: .5rem 1rem; display: flex; flex-wrap: wrap; gap: .25rem 1rem; align-items: center; }
 .acting p { margin: 0; }
 .unread-item { border-left: 6px solid var(--accent); }
+.dispute { border-left: 6px solid #a3340f; padding-left: .6rem; margin: .5rem 0; }
+.dispute p { margin: .25rem 0; }
 .alert-item.unacked { border-left: 6px solid #a3340f; }
 @media (min-width: 40rem) { main { padding: 1.5rem 2rem; } h1 { font-size: 2.25rem; } }
 `;

@@ -117,6 +117,13 @@ export async function grant(app: FastifyInstance, citizen: Citizen, terms: Grant
   return res.json();
 }
 
+/** A supporter (under an append grant) writes a record into the person's store; @returns its id. */
+export async function supporterWrites(app: FastifyInstance, staff: { token: string }, subjectId: string, payload: Record<string, unknown>): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: `/v1/subjects/${subjectId}/records`, headers: bearer(staff.token), payload });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id;
+}
+
 export async function addRecord(app: FastifyInstance, citizen: Citizen, payload: Record<string, unknown>): Promise<{ id: string }> {
   const res = await app.inject({ method: 'POST', url: '/v1/me/records', headers: bearer(citizen.token), payload });
   expect(res.statusCode, res.body).toBe(201);

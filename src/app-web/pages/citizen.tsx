@@ -5,9 +5,9 @@ import type { FieldError } from '../../errors.js';
 import { messages } from '../messages.js';
 import { Page, text, type FormBody } from '../render.js';
 import { Chart } from '../views/chart.js';
-import { Choices, ErrorSummary, PostForm, Select, TextArea, TextInput } from '../views/forms.js';
+import { Choices, ErrorSummary, fieldId, PostForm, Select, TextArea, TextInput } from '../views/forms.js';
 import type { Chrome } from '../views/layout.js';
-import { Goal, resultWords } from '../views/records.js';
+import { DisputeLines, Goal, resultWords } from '../views/records.js';
 import { goalsOf, type Series } from '../views/series.js';
 import { dateTimeWords, typeWords } from '../views/words.js';
 
@@ -38,7 +38,7 @@ export function HomePage({ chrome, catalogue, records, series }: { chrome: Chrom
           {h.noGoals} {canAdd && <a href="/app/records/new?type=goal">{n.title}</a>}
         </p>
       ) : (
-        goals.map((g) => <Goal key={g.id} catalogue={catalogue} record={g} id={`goal-${g.id}`} />)
+        goals.map((g) => <Goal key={g.id} catalogue={catalogue} record={g} id={`goal-${g.id}`} own />)
       )}
     </Page>
   );
@@ -59,8 +59,11 @@ export interface RecordFilters {
   to: string;
 }
 
-/** The records of one person as a table (their own list, or a supporter's slice). */
-export function RecordTable({ catalogue, records, caption, deletable }: { catalogue: Catalogue; records: RecordView[]; caption: string; deletable: boolean }) {
+/**
+ * The records of one person as a table (their own list, or a supporter's slice). `own`: the
+ * person's (or their delegate's) list, where each record opens its own page.
+ */
+export function RecordTable({ catalogue, records, caption, deletable, own = false }: { catalogue: Catalogue; records: RecordView[]; caption: string; deletable: boolean; own?: boolean }) {
   return (
     <div class="table-wrap" role="region" aria-label={caption} tabIndex={0}>
       <table>
@@ -83,8 +86,11 @@ export function RecordTable({ catalogue, records, caption, deletable }: { catalo
               <td>
                 <time datetime={rec.effectiveAt}>{dateTimeWords(rec.effectiveAt)}</time>
               </td>
-              <td>{typeWords(catalogue, rec.type)}</td>
-              <td>{resultWords(catalogue, rec)}</td>
+              <td>{own ? <a href={`/app/records/${rec.id}`}>{typeWords(catalogue, rec.type)}</a> : typeWords(catalogue, rec.type)}</td>
+              <td>
+                {resultWords(catalogue, rec)}
+                <DisputeLines record={rec} own={own} />
+              </td>
               {deletable && (
                 <td>
                   <PostForm
@@ -119,7 +125,7 @@ export function RecordsPage(p: { chrome: Chrome; catalogue: Catalogue; records: 
         <button type="submit">{r.apply}</button>
       </form>
       {/* Deleting a record is never a delegate's to do, so it is not offered while acting for someone. */}
-      {p.records.length === 0 ? <p>{r.none}</p> : <RecordTable catalogue={catalogue} records={p.records} caption={r.title} deletable={!p.chrome.extras?.acting} />}
+      {p.records.length === 0 ? <p>{r.none}</p> : <RecordTable catalogue={catalogue} records={p.records} caption={r.title} deletable={!p.chrome.extras?.acting} own />}
       {nextQuery && (
         <p>
           <a href={`/app/records?${nextQuery}`}>{r.more}</a>
@@ -162,46 +168,74 @@ function answerOptions(def: TypeDef): [string, string][] {
   return out;
 }
 
-export function NewRecordPage({ chrome, def, values, errors, now }: { chrome: Chrome; def: TypeDef; values: FormBody; errors: FieldError[]; now?: string }) {
-  const labels: Record<string, string> = { effectiveAt: n.when, value: n.value(def.measure?.unit ?? ''), unit: n.unit, text: n.text, progress: n.progress };
+/** The labels of a record form's fields, for its error summary. */
+export function recordLabels(def: TypeDef): Record<string, string> {
+  const labels: Record<string, string> = { effectiveAt: n.when, value: n.value(def.measure?.unit ?? ''), unit: n.unit, text: def.text?.about ? n.feedbackText : n.text, progress: n.progress, organisationId: n.organisation };
+  if (def.text?.rating) labels.rating = n.rating(def.text.rating.min, def.text.rating.max);
   def.questionnaire?.items.forEach((item, i) => (labels[`answers.${i}`] = `${item.n}. ${item.label}`));
   def.measure?.components?.forEach((c) => (labels[c.code] = `${c.label} (${def.measure!.unit})`));
+  return labels;
+}
+
+/** A whole-number scale as select options. */
+function scaleOptions(range: { min: number; max: number }): [string, string][] {
+  return Array.from({ length: range.max - range.min + 1 }, (_, i): [string, string] => [String(i + range.min), String(i + range.min)]);
+}
+
+/**
+ * The fields of one record of a type, as the add-record page and the corrected record of an
+ * amended dispute both ask for them. `organisations` are those a `support-feedback` record may
+ * be about (the ones the person's grants name).
+ */
+export function RecordFields(p: { def: TypeDef; values: FormBody; errors: FieldError[]; now?: string | undefined; organisations?: [string, string][]; whenHint?: string }) {
+  const { def, values, errors, now, organisations } = p;
+  const labels = recordLabels(def);
   const q = def.questionnaire;
   const m = def.measure;
+  const t = def.text;
+  return (
+    <>
+      <TextInput name="effectiveAt" label={n.when} hint={p.whenHint ?? n.whenHint} type="datetime-local" errors={errors} value={text(values, 'effectiveAt')} dataNow={now} />
+      <input type="hidden" name="tzOffset" value={text(values, 'tzOffset') || '0'} data-tz-offset="" />
+      {q && <p class="hint">{n.answerScale(q.itemMin, q.itemMax)}</p>}
+      {q?.items.map((item, i) => (
+        <Choices
+          key={item.n}
+          name={`answers.${i}`}
+          legend={labels[`answers.${i}`]}
+          errors={errors}
+          options={answerOptions(def)}
+          checked={[text(values, `answers.${i}`)]}
+          inline={!q.answerLabels || q.answerLabels.length < q.itemMax - q.itemMin + 1}
+        />
+      ))}
+      {m?.components?.map((c) => (
+        <TextInput key={c.code} name={c.code} label={labels[c.code]!} type="number" step="any" inputMode="decimal" errors={errors} value={text(values, c.code)} />
+      ))}
+      {m && !m.components && <TextInput name="value" label={labels.value!} type="number" step="any" inputMode="decimal" errors={errors} value={text(values, 'value')} />}
+      {m && m.units.length > 1 && <Select name="unit" label={n.unit} errors={errors} value={text(values, 'unit') || m.unit} options={m.units.map((u): [string, string] => [u.code, u.code])} />}
+      {t?.about === 'organisation' &&
+        (organisations && organisations.length > 0 ? (
+          <Select name="organisationId" label={n.organisation} errors={errors} value={text(values, 'organisationId')} options={organisations} />
+        ) : (
+          <p class="field-error" id={fieldId('organisationId')}>
+            {n.noOrganisations}
+          </p>
+        ))}
+      {t?.rating && <Select name="rating" label={labels.rating!} errors={errors} value={text(values, 'rating')} options={[['', n.noRating], ...scaleOptions(t.rating)]} />}
+      {def.kind === 'text' && <TextArea name="text" label={def.code === 'goal' ? n.goalText : labels.text!} errors={errors} value={text(values, 'text')} />}
+      {t?.progress && <Select name="progress" label={n.progress} errors={errors} value={text(values, 'progress') || String(t.progress.min)} options={scaleOptions(t.progress)} />}
+    </>
+  );
+}
+
+export function NewRecordPage({ chrome, def, values, errors, now, organisations }: { chrome: Chrome; def: TypeDef; values: FormBody; errors: FieldError[]; now?: string; organisations?: [string, string][] }) {
   return (
     <Page chrome={chrome}>
       <p>{def.description}</p>
-      <ErrorSummary errors={errors} labels={labels} />
+      <ErrorSummary errors={errors} labels={recordLabels(def)} />
       <form method="post" action={`/app/records/new?type=${def.code}`} novalidate>
-        <TextInput name="effectiveAt" label={n.when} hint={n.whenHint} type="datetime-local" errors={errors} value={text(values, 'effectiveAt')} dataNow={now} />
-        <input type="hidden" name="tzOffset" value={text(values, 'tzOffset') || '0'} data-tz-offset="" />
-        {q && <p class="hint">{n.answerScale(q.itemMin, q.itemMax)}</p>}
-        {q?.items.map((item, i) => (
-          <Choices
-            key={item.n}
-            name={`answers.${i}`}
-            legend={labels[`answers.${i}`]}
-            errors={errors}
-            options={answerOptions(def)}
-            checked={[text(values, `answers.${i}`)]}
-            inline={!q.answerLabels || q.answerLabels.length < q.itemMax - q.itemMin + 1}
-          />
-        ))}
-        {m?.components?.map((c) => (
-          <TextInput key={c.code} name={c.code} label={labels[c.code]!} type="number" step="any" inputMode="decimal" errors={errors} value={text(values, c.code)} />
-        ))}
-        {m && !m.components && <TextInput name="value" label={labels.value!} type="number" step="any" inputMode="decimal" errors={errors} value={text(values, 'value')} />}
-        {m && m.units.length > 1 && <Select name="unit" label={n.unit} errors={errors} value={text(values, 'unit') || m.unit} options={m.units.map((u): [string, string] => [u.code, u.code])} />}
-        {def.kind === 'text' && <TextArea name="text" label={def.code === 'goal' ? n.goalText : n.text} errors={errors} value={text(values, 'text')} />}
-        {def.text?.progress && (
-          <Select
-            name="progress"
-            label={n.progress}
-            errors={errors}
-            value={text(values, 'progress') || String(def.text.progress.min)}
-            options={Array.from({ length: def.text.progress.max - def.text.progress.min + 1 }, (_, i): [string, string] => [String(i + def.text!.progress!.min), String(i + def.text!.progress!.min)])}
-          />
-        )}
+        <RecordFields def={def} values={values} errors={errors} now={now} organisations={organisations ?? []} />
         <div class="actions">
           <button type="submit">{n.submit}</button>
           <a href="/app/records/new">{n.otherType}</a>

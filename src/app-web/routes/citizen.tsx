@@ -9,6 +9,7 @@ import { bodyErrors } from '../../core/validation.js';
 import { ForbiddenError, RateLimitedError, ValidationError, type FieldError } from '../../errors.js';
 import { listAccessLog } from '../../features/access-log/service.js';
 import { describeMe } from '../../features/accounts/service.js';
+import { listOwnGrants } from '../../features/grants/service.js';
 import { supporterProfile } from '../../core/supporters.js';
 import { eraseMe } from '../../features/accounts/erase.js';
 import { listDelegates } from '../../features/delegates/service.js';
@@ -31,7 +32,8 @@ const citizen = { auth: ['citizen' as const], credentials: 'cookie' as const };
 const Done = Type.Optional(Type.String({ maxLength: 32 }));
 const notices: Record<string, string> = { 'record-added': messages.newRecord.added, deleted: messages.records.deleted };
 
-const recordFields = ['effectiveAt', 'tzOffset', 'value', 'unit', 'systolic', 'diastolic', 'text', 'progress', ...Array.from({ length: 100 }, (_, i) => `answers.${i}`)];
+/** A record form's fields (the add-record page's, and the corrected record of an amended dispute). */
+export const recordFields = ['effectiveAt', 'tzOffset', 'value', 'unit', 'systolic', 'diastolic', 'text', 'progress', 'rating', 'organisationId', ...Array.from({ length: 100 }, (_, i) => `answers.${i}`)];
 
 function err(field: string, detail: string): FieldError {
   return { field, pointer: `/${field.replace(/\./g, '/')}`, in: 'body', detail };
@@ -50,7 +52,7 @@ function effectiveAtOf(local: string, tzOffset: string, now: number): string {
 }
 
 /** Builds the body POST /v1/me/records takes from the form, noting only what a form alone can get wrong. */
-function recordInputOf(def: TypeDef, body: FormBody, now: number): { input: Record<string, unknown>; errors: FieldError[] } {
+export function recordInputOf(def: TypeDef, body: FormBody, now: number): { input: Record<string, unknown>; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const input: Record<string, unknown> = { type: def.code, effectiveAt: effectiveAtOf(text(body, 'effectiveAt'), text(body, 'tzOffset'), now) };
   const number = (name: string) => {
@@ -78,6 +80,9 @@ function recordInputOf(def: TypeDef, body: FormBody, now: number): { input: Reco
     input.text = text(body, 'text');
     const p = number('progress');
     if (p !== undefined && def.text.progress) input.progress = p;
+    const rating = number('rating');
+    if (rating !== undefined && def.text.rating) input.rating = rating;
+    if (def.text.about === 'organisation' && text(body, 'organisationId')) input.organisationId = text(body, 'organisationId');
   }
   return { input, errors };
 }
@@ -98,6 +103,22 @@ async function sentenceOf(deps: Deps, actor: Actor, e: LogEntryView, names: Map<
   const grantee = e.query.grantee as { accountId?: string | null; organisationId?: string | null } | undefined;
   const to = e.action === 'grant.create' && grantee ? ` to ${await who(grantee.accountId ?? null, grantee.organisationId ?? null)}` : '';
   return `${actorWords} ${did}${to}.`;
+}
+
+/**
+ * The organisations a record about one (`support-feedback`) may name: those the person's active
+ * grants name, directly or as the grantee's organisation, since citizens have no directory of them.
+ */
+async function grantOrganisations(deps: Deps, def: TypeDef, subjectId: string): Promise<[string, string][]> {
+  if (def.text?.about !== 'organisation') return [];
+  const { items } = await listOwnGrants(deps, subjectId, { status: 'active', limit: 200 });
+  const ids = new Set<string>();
+  for (const g of items) {
+    const orgId = g.grantee.organisationId ?? (g.grantee.accountId ? (await deps.storage.accounts.findById(g.grantee.accountId))?.organisationId : null);
+    if (orgId) ids.add(orgId);
+  }
+  const named = await Promise.all([...ids].map(async (id): Promise<[string, string]> => [id, (await deps.storage.organisations.get(id))?.name ?? id]));
+  return named.sort((a, b) => a[1].localeCompare(b[1]));
 }
 
 const citizenRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { deps }) => {
@@ -165,7 +186,8 @@ const citizenRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
     const def = request.query.type ? catalogue.type(request.query.type) : undefined;
     if (!def) return sendPage(reply, <ChooseTypePage chrome={chromeOf(request, messages.newRecord.title, notices[request.query.done ?? ''])} catalogue={catalogue} />);
     const now = new Date(deps.clock.now()).toISOString().slice(0, 16);
-    return sendPage(reply, <NewRecordPage chrome={chromeOf(request, def.label)} def={def} values={{ effectiveAt: now }} errors={[]} now={now} />);
+    const organisations = await grantOrganisations(deps, def, subjectOf(actorOf(request)));
+    return sendPage(reply, <NewRecordPage chrome={chromeOf(request, def.label)} def={def} values={{ effectiveAt: now }} errors={[]} now={now} organisations={organisations} />);
   });
 
   app.post('/records/new', { config: { ...citizen, delegable: 'add-records' }, schema: { hide: true, querystring: TypeQuery, body: FormSchema(recordFields) } }, async (request, reply) => {
@@ -185,7 +207,8 @@ const citizenRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
         all = e.errors;
       }
     }
-    return sendPage(reply, <NewRecordPage chrome={chromeOf(request, def.label)} def={def} values={request.body} errors={all} />, 400);
+    const organisations = await grantOrganisations(deps, def, subjectOf(actorOf(request)));
+    return sendPage(reply, <NewRecordPage chrome={chromeOf(request, def.label)} def={def} values={request.body} errors={all} organisations={organisations} />, 400);
   });
 
   app.post(

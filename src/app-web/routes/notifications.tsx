@@ -45,7 +45,9 @@ export function targetOf(v: NotificationView, actor: Actor): string | null {
     case 'dispute-opened':
       return '/app/disputes';
     case 'dispute-resolved':
-      return '/app/records';
+      // The writer's colleagues are told too; the person goes to the record itself.
+      if (forPerson) return str(v.recordId) ? `/app/records/${str(v.recordId)}` : '/app/records';
+      return '/app/disputes';
     default:
       return null;
   }

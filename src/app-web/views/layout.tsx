@@ -52,7 +52,7 @@ function navFor(actor: Actor, extras: ChromeExtras | undefined): NavItem[] {
     ];
   }
   if (actor.kind === 'practitioner') {
-    return [['/app/people', m.people], ['/app/alerts', m.alerts], ['/app/outcomes', m.outcomes], ['/app/referrals', m.referrals], unread, ...delegations];
+    return [['/app/people', m.people], ['/app/alerts', m.alerts], ['/app/outcomes', m.outcomes], ['/app/referrals', m.referrals], ['/app/disputes', m.disputes], unread, ...delegations];
   }
   return [['/app/', m.home]];
 }

@@ -22,7 +22,7 @@ export function resultWords(catalogue: Catalogue, r: RecordView): string {
 }
 
 /** A goal with its progress as a meter (an element with a native accessible value). */
-export function Goal({ catalogue, record, id }: { catalogue: Catalogue; record: RecordView; id: string }) {
+export function Goal({ catalogue, record, id, own = false }: { catalogue: Catalogue; record: RecordView; id: string; own?: boolean }) {
   const max = catalogue.type('goal')?.text?.progress?.max ?? 10;
   return (
     <div class="card">
@@ -34,6 +34,34 @@ export function Goal({ catalogue, record, id }: { catalogue: Catalogue; record: 
           <meter min={0} max={max} value={record.progress} aria-labelledby={id} aria-describedby={`${id}-p`} /> <span id={`${id}-p`}>{messages.home.progress(record.progress, max)}</span>
         </p>
       )}
+      <DisputeLines record={record} own={own} />
+    </div>
+  );
+}
+
+/**
+ * What a record's dispute says, wherever the record is shown (docs/care-team.md "Disputes"): its
+ * status, the person's statement, the writer's note once answered, and the corrected record's
+ * link (`own`: on the person's pages, where records have a page each), or that it corrects one.
+ */
+export function DisputeLines({ record, own }: { record: RecordView; own: boolean }) {
+  const d = record.dispute;
+  const w = messages.dispute;
+  const replaces = record.replaces && (
+    <p class="hint">
+      {messages.record.replaces} {own ? <a href={`/app/records/${record.replaces}`}>{messages.record.replacesLink}</a> : messages.record.replacesLink}
+    </p>
+  );
+  if (!d) return replaces || null;
+  return (
+    <div class="dispute">
+      {replaces}
+      <p>
+        <strong>{w.status[d.status] ?? d.status}</strong>
+      </p>
+      <p>{w.statement(d.statement)}</p>
+      {d.note !== null && <p>{w.note(d.note)}</p>}
+      {d.replacedBy && (own ? <p><a href={`/app/records/${d.replacedBy}`}>{w.replacedBy}</a></p> : null)}
     </div>
   );
 }

@@ -98,6 +98,13 @@ export async function listDisputesForWriter(deps: Deps, actor: Actor, q: { statu
   return { items, nextCursor };
 }
 
+/** One dispute the caller answers for (the web app's page of it); anyone else's is a 404, as in GET /v1/disputes. */
+export async function getDisputeForWriter(deps: Deps, actor: Actor, id: string): Promise<DisputeView> {
+  const d = await deps.storage.disputes.get(id);
+  if (!d || !answersFor(actor, d)) throw new NotFoundError('No such dispute');
+  return toView(deps, d, await recordOf(deps, d));
+}
+
 /** The amendment: a record of the same type, written by the resolver, that names the one it replaces. */
 async function amendment(deps: Deps, actor: Actor, d: DisputeRow, original: RecordRow, input: ResolveInput): Promise<{ row: RecordRow; view: RecordView }> {
   if (!input.record) throw ValidationError.body('record', 'is required when the outcome is amended: the corrected record');
