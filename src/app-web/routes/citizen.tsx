@@ -17,7 +17,7 @@ import type { TypeDef } from '../../features/catalogue/model.js';
 import { sendExport } from '../../features/export/routes.js';
 import type { LogEntryView } from '../../features/access-log/schemas.js';
 import { RecordInputSchema, RecordQuerySchema, type RecordQueryInput } from '../../features/records/schemas.js';
-import { createOwnRecord, deleteOwnRecord, listRecords, ownScope, toRecordQuery } from '../../features/records/service.js';
+import { createOwnRecord, deleteOwnRecord, listRecords, logDelegateRead, ownScope, toRecordQuery } from '../../features/records/service.js';
 import { actorOf } from '../../plugins/auth.js';
 import { messages } from '../messages.js';
 import { AccessLogPage, AccountPage, type TimelineEntry } from '../pages/account.js';
@@ -137,6 +137,8 @@ const citizenRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
       if (!acting && actor.kind !== 'citizen') return sendPage(reply, <StaffHomePage chrome={chromeOf(request, messages.nav.home)} />);
       const title = acting ? messages.acting.homeTitle(acting.name) : await describeMe(deps, actor).then((me) => messages.home.title(me.displayName ?? me.handle ?? ''));
       const { items } = await listRecords(deps, ownScope(subjectOf(actor)), toRecordQuery(deps, { limit: 500 }));
+      // A delegate's read is someone else's read: in the person's log, as through the API.
+      await logDelegateRead(deps, actor, items);
       const chrome = chromeOf(request, title, notices[request.query.done ?? '']);
       const series = await seriesFromTrends(catalogue, items, (type, selector) => ownTrend(deps, actor, { type, ...selector }));
       return sendPage(reply, <HomePage chrome={chrome} catalogue={catalogue} records={items} series={series} />);
@@ -171,6 +173,7 @@ const citizenRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
     if (errors.length === 0) {
       try {
         page = await listRecords(deps, ownScope(subjectOf(actor)), toRecordQuery(deps, query));
+        await logDelegateRead(deps, actor, page.items);
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
         errors = e.errors;
