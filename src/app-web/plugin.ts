@@ -1,16 +1,31 @@
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { RateLimits } from '../app.js';
-import { clearedSessionCookie } from '../core/cookies.js';
+import { clearedActingCookie, clearedSessionCookie } from '../core/cookies.js';
 import type { Deps } from '../core/deps.js';
 import { ForbiddenError, TesseraError, UnauthenticatedError } from '../errors.js';
+import { ActingEndedError, OutsidePowersError } from '../plugins/auth.js';
 import assetRoutes from './routes/assets.js';
+import careRoutes from './routes/care.js';
 import citizenRoutes from './routes/citizen.js';
+import delegationRoutes from './routes/delegations.js';
+import emergencyRoutes from './routes/emergency.js';
+import notificationRoutes from './routes/notifications.js';
+import referralRoutes from './routes/referrals.js';
 import sessionRoutes from './routes/session.js';
 import sharingRoutes from './routes/sharing.js';
 import supporterRoutes from './routes/supporter.js';
 import outcomePageRoutes from './routes/outcomes.js';
 import { errorPage } from './pages/error.js';
+import { chromeExtras } from './routes/chrome.js';
+import type { ChromeExtras } from './views/layout.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What every page's navigation shows besides its links (src/app-web/routes/chrome.ts). */
+    appChrome: ChromeExtras | null;
+  }
+}
 
 export interface AppWebOptions {
   deps: Deps;
@@ -52,8 +67,17 @@ const appWeb: FastifyPluginAsync<AppWebOptions> = async (app, opts) => {
     }
   });
 
+  app.decorateRequest('appChrome', null);
+  app.addHook('preHandler', async (request) => {
+    if (request.actor) request.appChrome = await chromeExtras(opts.deps, request.actor);
+  });
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     pageHeaders(reply);
+    if (error instanceof ActingEndedError) {
+      // The delegation ended: the browser acts for its own account again, and is told why.
+      return reply.header('set-cookie', clearedActingCookie(opts.deps.config)).redirect('/app/delegations?done=ended', 303);
+    }
     if (error instanceof UnauthenticatedError) {
       // A stale cookie (logged out, revoked, erased) is dropped on the way to the login page.
       if (request.headers.cookie) reply.header('set-cookie', clearedSessionCookie(opts.deps.config));
@@ -61,7 +85,7 @@ const appWeb: FastifyPluginAsync<AppWebOptions> = async (app, opts) => {
     }
     const status = error instanceof TesseraError ? error.status : error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'app page failed');
-    const kind = error instanceof CrossOriginError ? 'cross-origin' : error.validation ? 'validation' : undefined;
+    const kind = error instanceof CrossOriginError ? 'cross-origin' : error instanceof OutsidePowersError ? 'acting' : error.validation ? 'validation' : undefined;
     return errorPage(request, reply, status, kind);
   });
 
@@ -78,6 +102,11 @@ const appWeb: FastifyPluginAsync<AppWebOptions> = async (app, opts) => {
   await app.register(sharingRoutes, shared);
   await app.register(supporterRoutes, shared);
   await app.register(outcomePageRoutes, shared);
+  await app.register(notificationRoutes, shared);
+  await app.register(careRoutes, shared);
+  await app.register(delegationRoutes, shared);
+  await app.register(referralRoutes, shared);
+  await app.register(emergencyRoutes, shared);
 };
 
 export default appWeb;

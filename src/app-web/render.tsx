@@ -21,7 +21,7 @@ export function Page({ chrome, children }: { chrome: Chrome; children: Component
 
 /** @returns the frame of a page for this request */
 export function chromeOf(request: FastifyRequest, title: string, notice?: string): Chrome {
-  return { title, actor: request.actor as Actor | null, path: request.url.split('?')[0]!, notice };
+  return { title, actor: request.actor as Actor | null, path: request.url.split('?')[0]!, notice, extras: request.appChrome ?? undefined };
 }
 
 /** Form fields arrive as text, or as a list when a name repeats (checkboxes). */

@@ -75,6 +75,10 @@ meter, progress { width: 100%; max-width: 20rem; height: 1.25rem; }
 .timeline li { position: relative; padding: 0 0 1rem 1rem; }
 .timeline time { display: block; color: var(--muted); font-size: .95rem; }
 .receipt { word-break: break-all; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85rem; background: var(--panel); padding: .75rem; }
+.badge { display: inline-block; min-width: 1.5rem; margin-left: .35rem; padding: 0 .4rem; border-radius: .75rem; background: var(--focus); color: var(--ink); font-weight: 700; text-align: center; text-decoration: none; }
+.acting { background: #fff4d6; border-bottom: 4px solid var(--focus); padding: .5rem 1rem; display: flex; flex-wrap: wrap; gap: .25rem 1rem; align-items: center; }
+.acting p { margin: 0; }
+.unread-item { border-left: 6px solid var(--accent); }
 .alert-item.unacked { border-left: 6px solid #a3340f; }
 @media (min-width: 40rem) { main { padding: 1.5rem 2rem; } h1 { font-size: 2.25rem; } }
 `;

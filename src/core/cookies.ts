@@ -37,3 +37,22 @@ export function sessionCookie(config: Config, secret: string): string {
 export function clearedSessionCookie(config: Config): string {
   return `${sessionCookieName(config)}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure(config) ? '; Secure' : ''}`;
 }
+
+/**
+ * The web app's "acting for" cookie (docs/web-app.md, "Acting for someone"): it names only the
+ * delegation a delegate chose to act under, never a token. Each page request obtains the
+ * delegation token on the server from the session and this id, and checks it as a bearer one.
+ */
+export function actingCookieName(config: Config): string {
+  return secure(config) ? '__Host-tessera_acting' : 'tessera_acting';
+}
+
+/** @returns a Set-Cookie value naming the delegation the browser's session acts under */
+export function actingCookie(config: Config, delegationId: string): string {
+  return `${actingCookieName(config)}=${delegationId}; Path=/; Max-Age=${BROWSER_SESSION_SECONDS}; HttpOnly; SameSite=Lax${secure(config) ? '; Secure' : ''}`;
+}
+
+/** @returns a Set-Cookie value that removes the acting cookie */
+export function clearedActingCookie(config: Config): string {
+  return `${actingCookieName(config)}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure(config) ? '; Secure' : ''}`;
+}

@@ -2,12 +2,12 @@ import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Actor } from '../core/actor.js';
-import { readCookie, sessionCookieName } from '../core/cookies.js';
+import { actingCookieName, readCookie, sessionCookieName } from '../core/cookies.js';
 import type { Deps } from '../core/deps.js';
 import { sessionIdOfSecret } from '../crypto/secrets.js';
-import { ForbiddenError, UnauthenticatedError } from '../errors.js';
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import type { AccountKind, AuthRow, DelegatePower } from '../storage/contract.js';
-import { liveDelegation } from '../features/delegates/service.js';
+import { delegationToken, liveDelegation } from '../features/delegates/service.js';
 import { checkAuthRow } from '../core/integrity.js';
 import { parseScopes, scopeContextOf, type SmartScopes } from '../core/smart-scopes.js';
 
@@ -56,6 +56,11 @@ declare module 'fastify' {
      * with scopes may call only such routes: elsewhere nothing would narrow it.
      */
     smart?: boolean;
+    /**
+     * A web app page a delegate uses as themselves even while acting for someone (choosing or
+     * stopping whom to act for, logging out): the acting cookie does not apply to it.
+     */
+    ownWhileActing?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | null;
@@ -169,12 +174,63 @@ async function authPlugin(app: FastifyInstance, deps: Deps) {
     const row = await liveSession(deps, sessionId, sub);
     if (!row) throw new UnauthenticatedError('The access token is no longer valid');
     const a = row.account;
+    const own: Actor = { accountId: a.id, kind: a.kind, sessionId: row.sessionId, subjectId: a.subjectId, organisationId: a.organisationId, scopes: sessionScopes(row) };
+    const page = request.routeOptions.url === '/app' || request.routeOptions.url?.startsWith('/app/');
+    const acting = claims === null && page ? readCookie(request.headers.cookie, actingName) : undefined;
+    if (acting !== undefined && !request.routeOptions.config.ownWhileActing) {
+      request.actor = await actingActor(own, acting, request.routeOptions.config.delegable, auth);
+      return;
+    }
     if (!auth.includes(a.kind)) throw new ForbiddenError(`This endpoint is not for ${a.kind} accounts`);
-    const scopes = sessionScopes(row);
-    if (scopes !== null && !request.routeOptions.config.smart) throw new ForbiddenError('This token carries SMART scopes, which do not cover this endpoint');
-    request.actor = { accountId: a.id, kind: a.kind, sessionId: row.sessionId, subjectId: a.subjectId, organisationId: a.organisationId, scopes };
+    if (own.scopes !== null && !request.routeOptions.config.smart) throw new ForbiddenError('This token carries SMART scopes, which do not cover this endpoint');
+    request.actor = own;
   });
+
+  const actingName = actingCookieName(config);
+
+  /**
+   * A web app page acting for a person (docs/web-app.md, "Acting for someone"): the page obtains
+   * the delegation token on the server, exactly as POST /v1/delegations/{id}/token issues it to
+   * this session, verifies it and authenticates with it as with a bearer delegation token. The
+   * token lives only for this request; the browser holds just the session cookie and the
+   * delegation's id, so nothing it holds acts for the person without the session.
+   * @throws ActingEndedError when the delegation no longer holds; OutsidePowersError for a page
+   *   outside the delegation's powers
+   */
+  async function actingActor(own: Actor, delegationId: string, delegable: DelegatePower | undefined, auth: AccountKind[]): Promise<Actor> {
+    if (!UUID.test(delegationId)) throw new ActingEndedError();
+    let token: string;
+    try {
+      ({ access_token: token } = await delegationToken(deps, own, delegationId, (c, seconds) => app.signAccessToken(c, seconds)));
+    } catch (e) {
+      if (e instanceof NotFoundError) throw new ActingEndedError();
+      throw e;
+    }
+    const kid = (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { kid?: string }).kid;
+    const key = kid === undefined ? undefined : keyring.verifyingKey(kid);
+    if (!key) throw new ActingEndedError();
+    const claims = app.jwt.verify<AccessClaims>(token, { key: key.publicPem });
+    try {
+      return await delegateActor(deps, claims, delegable, auth);
+    } catch (e) {
+      if (e instanceof ForbiddenError) throw new OutsidePowersError(e.message);
+      if (e instanceof UnauthenticatedError) throw new ActingEndedError();
+      throw e;
+    }
+  }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The delegation a browser acts under has ended (revoked, expired, or not the caller's). */
+export class ActingEndedError extends UnauthenticatedError {
+  constructor() {
+    super('The delegation you were acting under has ended or was revoked');
+  }
+}
+
+/** A page outside what the delegation a browser acts under allows. */
+export class OutsidePowersError extends ForbiddenError {}
 
 export default fp(authPlugin, { name: 'tessera-auth' });
 

@@ -106,7 +106,7 @@ it('sign up, add a SWEMWBS and a goal, see them charted, give access with a prev
   expect(await page.locator('#f-categories-error').textContent()).toMatch(/fewer than 1/);
   await checkPage(browser, page, 'sharing-give-errors');
   await page.getByLabel('Their Tessera id').fill(gp.accountId);
-  await page.getByRole('checkbox', { name: 'Mental wellbeing', exact: true }).check();
+  await page.locator('form[action="/app/sharing/preview"]').getByRole('checkbox', { name: 'Mental wellbeing', exact: true }).check();
   await page.getByRole('button', { name: 'Preview' }).click();
   await page.waitForURL(`${t.url}/app/sharing/preview`);
   const preview = (await page.locator('main').textContent())!;

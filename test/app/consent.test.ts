@@ -48,11 +48,12 @@ it('request → narrowed approval → the slice with charts → the read in the 
   await logIn(samPage, t.url, sam.handle, strongPassword);
   await expect.poll(() => samPage.url()).toBe(`${t.url}/app/people`);
   await checkPage(browser, samPage, 'people-empty');
-  await samPage.getByLabel('Their store id').fill(subjectId);
-  for (const c of ['Mental wellbeing', 'Social connections', 'My goals']) await samPage.getByRole('checkbox', { name: c, exact: true }).check();
-  await samPage.getByLabel('Why').selectOption('social-prescribing');
-  await samPage.getByLabel('In your own words (optional)').fill('to plan your support together');
-  await samPage.getByRole('button', { name: 'Send request' }).click();
+  const ask = samPage.locator('form[action="/app/people/request"]');
+  await ask.getByLabel('Their store id').fill(subjectId);
+  for (const c of ['Mental wellbeing', 'Social connections', 'My goals']) await ask.getByRole('checkbox', { name: c, exact: true }).check();
+  await ask.getByLabel('Why').selectOption('social-prescribing');
+  await ask.getByLabel('In your own words (optional)').fill('to plan your support together');
+  await ask.getByRole('button', { name: 'Send request' }).click();
   await expect.poll(() => samPage.getByRole('status').textContent()).toContain('Your request was sent');
 
   // Alex approves it, narrowed to two of the three categories, with the keyboard alone.

@@ -18,12 +18,15 @@ const n = messages.newRecord;
 /** `series` come from the trends API (`seriesFromTrends`). */
 export function HomePage({ chrome, catalogue, records, series }: { chrome: Chrome; catalogue: Catalogue; records: RecordView[]; series: Series[] }) {
   const goals = goalsOf(records);
+  // A delegate sees the way to add records only when the person let them add records.
+  const acting = chrome.extras?.acting;
+  const canAdd = !acting || acting.powers.includes('add-records');
   return (
     <Page chrome={chrome}>
       <h2>{h.latest}</h2>
       {series.length === 0 && (
         <p>
-          {h.none} <a href="/app/records/new">{h.addFirst}</a>
+          {h.none} {canAdd && <a href="/app/records/new">{h.addFirst}</a>}
         </p>
       )}
       {series.map((s) => (
@@ -32,7 +35,7 @@ export function HomePage({ chrome, catalogue, records, series }: { chrome: Chrom
       <h2>{h.goals}</h2>
       {goals.length === 0 ? (
         <p>
-          {h.noGoals} <a href="/app/records/new?type=goal">{n.title}</a>
+          {h.noGoals} {canAdd && <a href="/app/records/new?type=goal">{n.title}</a>}
         </p>
       ) : (
         goals.map((g) => <Goal key={g.id} catalogue={catalogue} record={g} id={`goal-${g.id}`} />)
@@ -115,7 +118,8 @@ export function RecordsPage(p: { chrome: Chrome; catalogue: Catalogue; records: 
         <TextInput name="to" label={r.to} type="date" errors={errors} value={filters.to} />
         <button type="submit">{r.apply}</button>
       </form>
-      {p.records.length === 0 ? <p>{r.none}</p> : <RecordTable catalogue={catalogue} records={p.records} caption={r.title} deletable={true} />}
+      {/* Deleting a record is never a delegate's to do, so it is not offered while acting for someone. */}
+      {p.records.length === 0 ? <p>{r.none}</p> : <RecordTable catalogue={catalogue} records={p.records} caption={r.title} deletable={!p.chrome.extras?.acting} />}
       {nextQuery && (
         <p>
           <a href={`/app/records?${nextQuery}`}>{r.more}</a>

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { Catalogue } from '../../features/catalogue/catalogue.js';
 import type { FieldError } from '../../errors.js';
 import { purposes } from '../../features/grants/purposes.js';
@@ -101,6 +102,8 @@ export function SharingPage(p: {
   data: SharingData;
   give: { values: FormBody; errors: FieldError[] };
   requestErrors: { id: string; errors: FieldError[] } | null;
+  /** Referrals, delegates and emergency access (pages/care.tsx). */
+  care?: ComponentChildren;
 }) {
   const { data, catalogue } = p;
   return (
@@ -121,13 +124,14 @@ export function SharingPage(p: {
           ))}
         </ul>
       )}
-      <h2>{s.requests}</h2>
+      <h2 id="requests">{s.requests}</h2>
       {data.requests.length === 0 ? (
         <p>{s.noRequests}</p>
       ) : (
         data.requests.map((r) => <ApproveForm key={r.item.id} catalogue={catalogue} request={r} errors={p.requestErrors?.id === r.item.id ? p.requestErrors.errors : []} />)
       )}
-      <h2>{s.watches}</h2>
+      {p.care}
+      <h2 id="watches">{s.watches}</h2>
       {data.watches.length === 0 ? (
         <p>{s.noWatches}</p>
       ) : (

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { Catalogue } from '../../features/catalogue/catalogue.js';
 import type { FieldError } from '../../errors.js';
 import { purposes } from '../../features/grants/purposes.js';
@@ -22,7 +23,22 @@ export interface Person {
 
 const requestLabels = { subjectId: p.subjectId, categories: messages.sharing.categories, purpose: messages.sharing.purpose, purposeText: messages.sharing.purposeText, expiresAt: messages.sharing.expiresAt };
 
-export function PeoplePage({ chrome, catalogue, people, values, errors }: { chrome: Chrome; catalogue: Catalogue; people: Person[]; values: FormBody; errors: FieldError[] }) {
+export function PeoplePage({
+  chrome,
+  catalogue,
+  people,
+  values,
+  errors,
+  care,
+}: {
+  chrome: Chrome;
+  catalogue: Catalogue;
+  people: Person[];
+  values: FormBody;
+  errors: FieldError[];
+  /** Break-glass and the organisation's emergency accesses (pages/emergency.tsx). */
+  care?: ComponentChildren;
+}) {
   return (
     <Page chrome={chrome}>
       <p>{p.intro}</p>
@@ -54,6 +70,7 @@ export function PeoplePage({ chrome, catalogue, people, values, errors }: { chro
         <TextInput name="expiresAt" label={messages.sharing.expiresAt} type="date" errors={errors} value={text(values, 'expiresAt')} />
         <button type="submit">{p.submit}</button>
       </form>
+      {care}
     </Page>
   );
 }
@@ -75,6 +92,8 @@ export function PersonPage(props: {
   watchTypes: string[];
   values: FormBody;
   errors: FieldError[];
+  /** Referral, renewal and emergency access (pages/referrals.tsx). */
+  care?: ComponentChildren;
 }) {
   const { catalogue, records, errors, values } = props;
   const series = seriesOf(catalogue, records);
@@ -97,6 +116,7 @@ export function PersonPage(props: {
       ))}
       <h2>{p.records}</h2>
       {records.length === 0 ? <p>{p.noRecords}</p> : <RecordTable catalogue={catalogue} records={records} caption={p.records} deletable={false} />}
+      {props.care}
       <h2>{p.watches}</h2>
       {props.watches.length === 0 ? (
         <p>{p.noWatches}</p>

@@ -11,6 +11,7 @@ import { listAccessLog } from '../../features/access-log/service.js';
 import { describeMe } from '../../features/accounts/service.js';
 import { supporterProfile } from '../../core/supporters.js';
 import { eraseMe } from '../../features/accounts/erase.js';
+import { listDelegates } from '../../features/delegates/service.js';
 import type { TypeDef } from '../../features/catalogue/model.js';
 import { sendExport } from '../../features/export/routes.js';
 import type { LogEntryView } from '../../features/access-log/schemas.js';
@@ -82,13 +83,17 @@ function recordInputOf(def: TypeDef, body: FormBody, now: number): { input: Reco
 }
 
 /** Puts one access-log entry into a sentence: who did what, as the person would say it. */
-async function sentenceOf(deps: Deps, actor: Actor, e: LogEntryView, names: Map<string, Promise<string>>): Promise<string> {
+async function sentenceOf(deps: Deps, actor: Actor, e: LogEntryView, names: Map<string, Promise<string>>, delegates: Promise<Map<string, string | null>>): Promise<string> {
   const who = (accountId: string | null, organisationId: string | null) => {
     const key = `${accountId}:${organisationId}`;
     if (!names.has(key)) names.set(key, supporterProfile(deps, accountId, organisationId).then(supporterWords));
     return names.get(key)!;
   };
-  const actorWords = e.actor.accountId === actor.accountId ? messages.log.you : e.actor.accountId || e.actor.organisationId ? await who(e.actor.accountId, e.actor.organisationId) : messages.log.someone;
+  const delegate = e.onBehalfOf && e.actor.accountId ? messages.log.delegate((await delegates).get(e.actor.accountId) ?? null) : undefined;
+  const actorWords =
+    e.actor.accountId === actor.accountId
+      ? messages.log.you
+      : (delegate ?? (e.actor.accountId || e.actor.organisationId ? await who(e.actor.accountId, e.actor.organisationId) : messages.log.someone));
   const did = (messages.actions[e.action] ?? (() => e.action))(e.recordIds.length);
   const grantee = e.query.grantee as { accountId?: string | null; organisationId?: string | null } | undefined;
   const to = e.action === 'grant.create' && grantee ? ` to ${await who(grantee.accountId ?? null, grantee.organisationId ?? null)}` : '';
@@ -100,14 +105,18 @@ const citizenRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
 
   app.get(
     '/',
-    { config: { auth: ['citizen', 'practitioner', 'client', 'admin'], credentials: 'cookie' }, schema: { hide: true, querystring: Type.Object({ done: Done }, { additionalProperties: false }) } },
+    {
+      config: { auth: ['citizen', 'practitioner', 'client', 'admin'], credentials: 'cookie', delegable: 'read-records' },
+      schema: { hide: true, querystring: Type.Object({ done: Done }, { additionalProperties: false }) },
+    },
     async (request, reply) => {
       const actor = actorOf(request);
-      if (actor.kind === 'practitioner') return reply.redirect('/app/people', 303);
-      if (actor.kind !== 'citizen') return sendPage(reply, <StaffHomePage chrome={chromeOf(request, messages.nav.home)} />);
-      const me = await describeMe(deps, actor);
+      const acting = actor.onBehalfOf ? request.appChrome?.acting : undefined;
+      if (!acting && actor.kind === 'practitioner') return reply.redirect('/app/people', 303);
+      if (!acting && actor.kind !== 'citizen') return sendPage(reply, <StaffHomePage chrome={chromeOf(request, messages.nav.home)} />);
+      const title = acting ? messages.acting.homeTitle(acting.name) : await describeMe(deps, actor).then((me) => messages.home.title(me.displayName ?? me.handle ?? ''));
       const { items } = await listRecords(deps, ownScope(subjectOf(actor)), toRecordQuery(deps, { limit: 500 }));
-      const chrome = chromeOf(request, messages.home.title(me.displayName ?? me.handle ?? ''), notices[request.query.done ?? '']);
+      const chrome = chromeOf(request, title, notices[request.query.done ?? '']);
       const series = await seriesFromTrends(catalogue, items, (type, selector) => ownTrend(deps, actor, { type, ...selector }));
       return sendPage(reply, <HomePage chrome={chrome} catalogue={catalogue} records={items} series={series} />);
     },
@@ -125,7 +134,7 @@ const citizenRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
     { additionalProperties: false },
   );
 
-  app.get('/records', { config: citizen, schema: { hide: true, querystring: RecordsQuery } }, async (request, reply) => {
+  app.get('/records', { config: { ...citizen, delegable: 'read-records' }, schema: { hide: true, querystring: RecordsQuery } }, async (request, reply) => {
     const actor = actorOf(request);
     const q = request.query;
     const filters: RecordFilters = { category: q.category ?? '', type: q.type ?? '', from: q.from ?? '', to: q.to ?? '' };
@@ -150,24 +159,27 @@ const citizenRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
     return sendPage(reply, <RecordsPage chrome={chrome} catalogue={catalogue} records={page.items} filters={filters} errors={errors} next={page.nextCursor} />, errors.length ? 400 : 200);
   });
 
-  const TypeQuery = Type.Object({ type: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false });
+  const TypeQuery = Type.Object({ type: Type.Optional(Type.String({ maxLength: 64 })), done: Done }, { additionalProperties: false });
 
-  app.get('/records/new', { config: citizen, schema: { hide: true, querystring: TypeQuery } }, async (request, reply) => {
+  app.get('/records/new', { config: { ...citizen, delegable: 'add-records' }, schema: { hide: true, querystring: TypeQuery } }, async (request, reply) => {
     const def = request.query.type ? catalogue.type(request.query.type) : undefined;
-    if (!def) return sendPage(reply, <ChooseTypePage chrome={chromeOf(request, messages.newRecord.title)} catalogue={catalogue} />);
+    if (!def) return sendPage(reply, <ChooseTypePage chrome={chromeOf(request, messages.newRecord.title, notices[request.query.done ?? ''])} catalogue={catalogue} />);
     const now = new Date(deps.clock.now()).toISOString().slice(0, 16);
     return sendPage(reply, <NewRecordPage chrome={chromeOf(request, def.label)} def={def} values={{ effectiveAt: now }} errors={[]} now={now} />);
   });
 
-  app.post('/records/new', { config: citizen, schema: { hide: true, querystring: TypeQuery, body: FormSchema(recordFields) } }, async (request, reply) => {
+  app.post('/records/new', { config: { ...citizen, delegable: 'add-records' }, schema: { hide: true, querystring: TypeQuery, body: FormSchema(recordFields) } }, async (request, reply) => {
     const def = request.query.type ? catalogue.type(request.query.type) : undefined;
     if (!def) return reply.redirect('/app/records/new', 303);
     const { input, errors } = recordInputOf(def, request.body, deps.clock.now());
     let all = errors.length ? errors : bodyErrors(RecordInputSchema, input);
     if (all.length === 0) {
       try {
-        await createOwnRecord(deps, actorOf(request), input as never);
-        return reply.redirect('/app/?done=record-added', 303);
+        const actor = actorOf(request);
+        await createOwnRecord(deps, actor, input as never);
+        // A delegate who may add records but not read them stays where records are added.
+        const readable = !actor.onBehalfOf || actor.onBehalfOf.powers.includes('read-records');
+        return reply.redirect(readable ? '/app/?done=record-added' : '/app/records/new?done=record-added', 303);
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
         all = e.errors;
@@ -187,14 +199,16 @@ const citizenRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
 
   app.get(
     '/access-log',
-    { config: citizen, schema: { hide: true, querystring: Type.Object({ cursor: Type.Optional(CursorSchema) }, { additionalProperties: false }) } },
+    { config: { ...citizen, delegable: 'manage-sharing' }, schema: { hide: true, querystring: Type.Object({ cursor: Type.Optional(CursorSchema) }, { additionalProperties: false }) } },
     async (request, reply) => {
       const actor = actorOf(request);
       const page = await listAccessLog(deps, subjectOf(actor), { order: 'desc', limit: 50, ...(request.query.cursor ? { cursor: request.query.cursor } : {}) });
       const names = new Map<string, Promise<string>>();
+      // Delegates are named as the person named them (GET /v1/me/delegates); never to a delegate, for whom that list is not theirs.
+      const delegates = actor.onBehalfOf ? Promise.resolve(new Map<string, string | null>()) : listDelegates(deps, subjectOf(actor)).then(({ items }) => new Map(items.map((d) => [d.delegate.accountId, d.delegate.name])));
       const now = deps.clock.now();
       const entries: TimelineEntry[] = await Promise.all(
-        page.items.map(async (e) => ({ id: e.id, at: e.at, when: dateTimeWords(e.at), relative: relativeWords(e.at, now), sentence: await sentenceOf(deps, actor, e, names) })),
+        page.items.map(async (e) => ({ id: e.id, at: e.at, when: dateTimeWords(e.at), relative: relativeWords(e.at, now), sentence: await sentenceOf(deps, actor, e, names, delegates) })),
       );
       return sendPage(reply, <AccessLogPage chrome={chromeOf(request, messages.log.title)} entries={entries} next={page.nextCursor} />);
     },

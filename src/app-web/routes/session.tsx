@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { BROWSER_SESSION_SECONDS, clearedSessionCookie, sessionCookie } from '../../core/cookies.js';
+import { actingCookieName, BROWSER_SESSION_SECONDS, clearedActingCookie, clearedSessionCookie, readCookie, sessionCookie } from '../../core/cookies.js';
 import type { Deps } from '../../core/deps.js';
 import { bodyErrors } from '../../core/validation.js';
 import { randomToken, sessionIdOfSecret } from '../../crypto/secrets.js';
@@ -27,10 +27,12 @@ function homeOf(kind: AccountRow['kind']): string {
  * Logs the browser in: a session row made as the password grant makes one, whose id is the
  * digest of a fresh random secret that only the HttpOnly cookie holds.
  */
-async function startSession(deps: Deps, reply: FastifyReply, account: Pick<AccountRow, 'id' | 'kind'>): Promise<FastifyReply> {
+async function startSession(deps: Deps, request: FastifyRequest, reply: FastifyReply, account: Pick<AccountRow, 'id' | 'kind'>): Promise<FastifyReply> {
   const secret = randomToken();
   await openSession(deps, account.id, sessionIdOfSecret(secret), BROWSER_SESSION_SECONDS * 1000);
-  return reply.header('set-cookie', sessionCookie(deps.config, secret)).redirect(homeOf(account.kind), 303);
+  // A new login acts for its own account, whatever an earlier one in this browser acted for.
+  const acting = readCookie(request.headers.cookie, actingCookieName(deps.config)) ? [clearedActingCookie(deps.config)] : [];
+  return reply.header('set-cookie', [sessionCookie(deps.config, secret), ...acting]).redirect(homeOf(account.kind), 303);
 }
 
 const notices: Record<string, string> = { 'logged-out': messages.login.loggedOut, erased: messages.login.erased };
@@ -56,7 +58,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
       if (!password) errors.push({ field: 'password', pointer: '/password', in: 'body', detail: 'is required' });
       if (errors.length === 0) {
         try {
-          return await startSession(deps, reply, await checkPasswordLogin(deps, request.ip, handle, password));
+          return await startSession(deps, request, reply, await checkPasswordLogin(deps, request.ip, handle, password));
         } catch (e) {
           if (!(e instanceof OAuthError)) throw e;
           const wait = e.headers['retry-after'];
@@ -86,7 +88,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
       if (errors.length === 0) {
         try {
           const { accountId } = await signUp(deps, input, request.ip);
-          return await startSession(deps, reply, { id: accountId, kind: 'citizen' });
+          return await startSession(deps, request, reply, { id: accountId, kind: 'citizen' });
         } catch (e) {
           if (e instanceof ValidationError) errors = e.errors;
           else if (e instanceof ConflictError || e instanceof RateLimitedError) {
@@ -103,9 +105,9 @@ const sessionRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { de
     },
   );
 
-  app.post('/logout', { config: { auth: everyone, credentials: 'cookie' }, schema: { hide: true } }, async (request, reply) => {
+  app.post('/logout', { config: { auth: everyone, credentials: 'cookie', ownWhileActing: true }, schema: { hide: true } }, async (request, reply) => {
     await endSession(deps, actorOf(request).sessionId, 'logout');
-    return reply.header('set-cookie', clearedSessionCookie(deps.config)).redirect('/app/login?done=logged-out', 303);
+    return reply.header('set-cookie', [clearedSessionCookie(deps.config), clearedActingCookie(deps.config)]).redirect('/app/login?done=logged-out', 303);
   });
 };
 

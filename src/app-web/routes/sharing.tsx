@@ -15,15 +15,17 @@ import { deleteWatchOnMe, listWatchesOnMe } from '../../features/watches/service
 import { subjectOf } from '../../core/actor.js';
 import { actorOf } from '../../plugins/auth.js';
 import { messages } from '../messages.js';
+import { CareSections } from '../pages/care.js';
 import { GrantPage, PreviewPage, SharingPage, type SharingData } from '../pages/sharing.js';
+import { careData, careNotices, type CareErrors } from './care-data.js';
 import type { AppWebOptions } from '../plugin.js';
 import { chromeOf, FormSchema, list, sendPage, text, type FormBody } from '../render.js';
 import { dateWords, membersWords, purposeClause, relativeWords, supporterWords, termsWords, typeWords } from '../views/words.js';
 
-const citizen = { auth: ['citizen' as const], credentials: 'cookie' as const };
+const citizen = { auth: ['citizen' as const], credentials: 'cookie' as const, delegable: 'manage-sharing' as const };
 const IdParams = Type.Object({ id: UuidSchema }, { additionalProperties: false });
 const s = messages.sharing;
-const notices: Record<string, string> = { granted: s.granted, revoked: s.revoked, denied: s.denied, 'watch-removed': s.watchRemoved };
+const notices: Record<string, string> = { granted: s.granted, revoked: s.revoked, denied: s.denied, 'watch-removed': s.watchRemoved, ...careNotices };
 const giveFields = ['granteeKind', 'granteeId', 'access', 'categories', 'from', 'to', 'purpose', 'purposeText', 'expiresAt'];
 
 /** A date from a date field means the end of that day (UTC); anything else goes to the API as typed. */
@@ -96,17 +98,36 @@ async function sharingData(deps: Deps, subjectId: string): Promise<SharingData> 
   };
 }
 
-const sharingRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { deps }) => {
-  const { catalogue } = deps;
+/** What the sharing page shows besides its own sections, and the errors of a form posted there. */
+export interface SharingOptions {
+  status?: number;
+  notice?: string | undefined;
+  give?: { values: FormBody; errors: FieldError[] };
+  requestErrors?: { id: string; errors: FieldError[] };
+  care?: CareErrors;
+}
 
-  async function page(request: FastifyRequest, reply: FastifyReply, opts: { status?: number; notice?: string; give?: { values: FormBody; errors: FieldError[] }; requestErrors?: { id: string; errors: FieldError[] } }) {
-    const data = await sharingData(deps, subjectOf(actorOf(request)));
-    return sendPage(
-      reply,
-      <SharingPage chrome={chromeOf(request, s.title, opts.notice)} catalogue={catalogue} data={data} give={opts.give ?? { values: {}, errors: [] }} requestErrors={opts.requestErrors ?? null} />,
-      opts.status ?? 200,
-    );
-  }
+/** Renders /app/sharing for the person the caller acts on (themselves, or whom they act for). */
+export async function sharingPage(deps: Deps, request: FastifyRequest, reply: FastifyReply, opts: SharingOptions) {
+  const actor = actorOf(request);
+  const [data, care] = await Promise.all([sharingData(deps, subjectOf(actor)), careData(deps, actor)]);
+  return sendPage(
+    reply,
+    <SharingPage
+      chrome={chromeOf(request, s.title, opts.notice)}
+      catalogue={deps.catalogue}
+      data={data}
+      give={opts.give ?? { values: {}, errors: [] }}
+      requestErrors={opts.requestErrors ?? null}
+      care={<CareSections catalogue={deps.catalogue} data={care} errors={opts.care ?? {}} />}
+    />,
+    opts.status ?? 200,
+  );
+}
+
+const sharingRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { deps }) => {
+  const page = (request: FastifyRequest, reply: FastifyReply, opts: SharingOptions) => sharingPage(deps, request, reply, opts);
+  const { catalogue } = deps;
 
   app.get('/sharing', { config: citizen, schema: { hide: true, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 32 })) }, { additionalProperties: false }) } }, async (request, reply) =>
     page(request, reply, { notice: notices[request.query.done ?? ''] }),

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import type { Deps } from '../../core/deps.js';
 import { UuidSchema } from '../../core/schemas.js';
 import { bodyErrors } from '../../core/validation.js';
 import { ForbiddenError, ValidationError, type FieldError } from '../../errors.js';
@@ -14,6 +15,9 @@ import { createWatch, deleteOwnWatch, listOwnWatches } from '../../features/watc
 import { actorOf } from '../../plugins/auth.js';
 import { messages } from '../messages.js';
 import { AlertsPage, PeoplePage, PersonPage, type Person } from '../pages/supporter.js';
+import { BreakGlass } from '../pages/emergency.js';
+import { organisationAccesses } from './emergency.js';
+import { personCare, supporterCareNotices, type PersonCareErrors } from './referrals.js';
 import type { AppWebOptions } from '../plugin.js';
 import { chromeOf, FormSchema, list, sendPage, text, type FormBody } from '../render.js';
 import { dateWords, purposeClause, termsWords, typeWords } from '../views/words.js';
@@ -22,7 +26,7 @@ const supporter = { auth: ['practitioner' as const], credentials: 'cookie' as co
 const SubjectParams = Type.Object({ subjectId: UuidSchema }, { additionalProperties: false });
 const Done = Type.Object({ done: Type.Optional(Type.String({ maxLength: 32 })) }, { additionalProperties: false });
 const p = messages.people;
-const notices: Record<string, string> = { sent: p.sent, 'watch-added': p.watchAdded, 'watch-deleted': p.watchDeleted };
+const notices: Record<string, string> = { sent: p.sent, 'watch-added': p.watchAdded, 'watch-deleted': p.watchDeleted, ...supporterCareNotices };
 const requestFields = ['subjectId', 'categories', 'purpose', 'purposeText', 'expiresAt'];
 
 /** A date from a date field means the end of that day (UTC). */
@@ -30,25 +34,75 @@ function endOfDay(value: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59Z` : value;
 }
 
+/** Renders a person's granted slice for a supporter: the very read GET /v1/subjects/{id}/records serves. */
+export async function personPage(
+  deps: Deps,
+  request: FastifyRequest,
+  subjectId: string,
+  reply: FastifyReply,
+  opts: { status?: number; notice?: string | undefined; values?: FormBody; errors?: FieldError[]; care?: PersonCareErrors },
+) {
+  const { catalogue } = deps;
+  const actor = actorOf(request);
+  const now = deps.clock.now();
+  // The very read GET /v1/subjects/{id}/records serves, logged in the person's access log.
+  const slice = await readSlice(deps, actor, subjectId, request.grants, { limit: 500 });
+  const grants = await Promise.all(request.grants.map((g) => toGrantView(deps, g, now)));
+  const limits = grants.map((g) => `${termsWords(catalogue, g, 'supporter')}, ${messages.words.until(dateWords(g.expiresAt))}, ${purposeClause(g)}.`);
+  const watches = await listOwnWatches(deps, actor, subjectId, request.grants);
+  // Types a read grant covers, in catalogue order: the ones a watch may be set on (never under an emergency grant).
+  const covered = new Set(request.grants.filter((g) => g.purpose !== 'emergency').flatMap((g) => g.types ?? g.categories.flatMap((c) => catalogue.typesIn(c))));
+  const watchTypes = catalogue.types.filter((t) => covered.has(t.code) && (t.kind !== 'text' || t.text?.progress)).map((t) => t.code);
+  const lines = watches.items.map((w) => ({
+    id: w.id,
+    sentence: `${typeWords(catalogue, w.type)}: ${w.flag ? `flag ${w.flag}` : `${w.field} ${w.op} ${w.threshold}`}${w.active ? '' : ` (${messages.sharing.inactive})`}`,
+  }));
+  return sendPage(
+    reply,
+    <PersonPage
+      chrome={chromeOf(request, p.person(subjectId), opts.notice)}
+      catalogue={catalogue}
+      subjectId={subjectId}
+      limits={limits}
+      records={slice.items}
+      watches={lines}
+      watchTypes={watchTypes}
+      values={opts.values ?? {}}
+      errors={opts.errors ?? []}
+      care={await personCare(deps, request, subjectId, grants, opts.care ?? {})}
+    />,
+    opts.status ?? 200,
+  );
+}
+
+/** Renders the caseload: the people who granted the caller access, and the forms to ask for more. */
+export async function peoplePage(
+  deps: Deps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  opts: { status?: number; notice?: string | undefined; values?: FormBody; errors?: FieldError[]; emergency?: { values: FormBody; errors: FieldError[] } },
+) {
+  const { catalogue } = deps;
+  const actor = actorOf(request);
+  const { items } = await listGranteeGrants(deps, actor, { status: 'active', limit: 500 });
+  const bySubject = new Map<string, Person>();
+  for (const g of items) {
+    const person = bySubject.get(g.subjectId) ?? { subjectId: g.subjectId, sentences: [] };
+    person.sentences.push(`${termsWords(catalogue, g, 'supporter')}, ${messages.words.until(dateWords(g.expiresAt))}, ${purposeClause(g)}.`);
+    bySubject.set(g.subjectId, person);
+  }
+  const breakGlass = <BreakGlass values={opts.emergency?.values ?? {}} errors={opts.emergency?.errors ?? []} accesses={await organisationAccesses(deps, actor)} />;
+  return sendPage(
+    reply,
+    <PeoplePage chrome={chromeOf(request, p.title, opts.notice)} catalogue={catalogue} people={[...bySubject.values()]} values={opts.values ?? {}} errors={opts.errors ?? []} care={breakGlass} />,
+    opts.status ?? 200,
+  );
+}
+
 const supporterRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { deps, limits }) => {
   const { catalogue } = deps;
 
-  async function peoplePage(request: FastifyRequest, reply: FastifyReply, opts: { status?: number; notice?: string; values?: FormBody; errors?: FieldError[] }) {
-    const { items } = await listGranteeGrants(deps, actorOf(request), { status: 'active', limit: 500 });
-    const bySubject = new Map<string, Person>();
-    for (const g of items) {
-      const person = bySubject.get(g.subjectId) ?? { subjectId: g.subjectId, sentences: [] };
-      person.sentences.push(`${termsWords(catalogue, g, 'supporter')}, ${messages.words.until(dateWords(g.expiresAt))}, ${purposeClause(g)}.`);
-      bySubject.set(g.subjectId, person);
-    }
-    return sendPage(
-      reply,
-      <PeoplePage chrome={chromeOf(request, p.title, opts.notice)} catalogue={catalogue} people={[...bySubject.values()]} values={opts.values ?? {}} errors={opts.errors ?? []} />,
-      opts.status ?? 200,
-    );
-  }
-
-  app.get('/people', { config: supporter, schema: { hide: true, querystring: Done } }, async (request, reply) => peoplePage(request, reply, { notice: notices[request.query.done ?? ''] }));
+  app.get('/people', { config: supporter, schema: { hide: true, querystring: Done } }, async (request, reply) => peoplePage(deps, request, reply, { notice: notices[request.query.done ?? ''] }));
 
   app.post(
     '/people/request',
@@ -77,44 +131,12 @@ const supporterRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { 
           errors = e.errors;
         }
       }
-      return peoplePage(request, reply, { status: 400, values: body, errors });
+      return peoplePage(deps, request, reply, { status: 400, values: body, errors });
     },
   );
 
-  async function personPage(request: FastifyRequest, subjectId: string, reply: FastifyReply, opts: { status?: number; notice?: string; values?: FormBody; errors?: FieldError[] }) {
-    const actor = actorOf(request);
-    const now = deps.clock.now();
-    // The very read GET /v1/subjects/{id}/records serves, logged in the person's access log.
-    const slice = await readSlice(deps, actor, subjectId, request.grants, { limit: 500 });
-    const grants = await Promise.all(request.grants.map((g) => toGrantView(deps, g, now)));
-    const limits = grants.map((g) => `${termsWords(catalogue, g, 'supporter')}, ${messages.words.until(dateWords(g.expiresAt))}, ${purposeClause(g)}.`);
-    const watches = await listOwnWatches(deps, actor, subjectId, request.grants);
-    // Types a read grant covers, in catalogue order: the ones a watch may be set on.
-    const covered = new Set(request.grants.flatMap((g) => g.types ?? g.categories.flatMap((c) => catalogue.typesIn(c))));
-    const watchTypes = catalogue.types.filter((t) => covered.has(t.code) && (t.kind !== 'text' || t.text?.progress)).map((t) => t.code);
-    const lines = watches.items.map((w) => ({
-      id: w.id,
-      sentence: `${typeWords(catalogue, w.type)}: ${w.flag ? `flag ${w.flag}` : `${w.field} ${w.op} ${w.threshold}`}${w.active ? '' : ` (${messages.sharing.inactive})`}`,
-    }));
-    return sendPage(
-      reply,
-      <PersonPage
-        chrome={chromeOf(request, p.person(subjectId), opts.notice)}
-        catalogue={catalogue}
-        subjectId={subjectId}
-        limits={limits}
-        records={slice.items}
-        watches={lines}
-        watchTypes={watchTypes}
-        values={opts.values ?? {}}
-        errors={opts.errors ?? []}
-      />,
-      opts.status ?? 200,
-    );
-  }
-
   app.get('/people/:subjectId', { config: { ...supporter, access: 'read' }, schema: { hide: true, params: SubjectParams, querystring: Done } }, async (request, reply) =>
-    personPage(request, request.params.subjectId, reply, { notice: notices[request.query.done ?? ''] }),
+    personPage(deps, request, request.params.subjectId, reply, { notice: notices[request.query.done ?? ''] }),
   );
 
   app.post(
@@ -143,7 +165,7 @@ const supporterRoutes: FastifyPluginAsyncTypebox<AppWebOptions> = async (app, { 
           else throw e;
         }
       }
-      return personPage(request, request.params.subjectId, reply, { status: 400, values: body, errors });
+      return personPage(deps, request, request.params.subjectId, reply, { status: 400, values: body, errors });
     },
   );
 

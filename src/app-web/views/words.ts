@@ -1,5 +1,6 @@
 import type { Catalogue } from '../../features/catalogue/catalogue.js';
 import type { SupporterProfile } from '../../core/supporters.js';
+import { powerCodes } from '../../features/delegates/schemas.js';
 import { purposes } from '../../features/grants/purposes.js';
 import { messages } from '../messages.js';
 
@@ -118,4 +119,9 @@ export function termsWords(catalogue: Catalogue, t: TermsLike, voice: TermsVoice
 /** @returns ", for social prescribing (to plan your support together)" */
 export function purposeClause(t: TermsLike): string {
   return messages.words.forPurpose(purposeWords(t.purpose)) + (t.purposeText ? ` (${t.purposeText})` : '');
+}
+
+/** Delegation powers in their usual order, @returns "read their records and manage their sharing" */
+export function powersWords(powers: readonly string[], words: Record<string, string>): string {
+  return listWords(powerCodes.filter((p) => powers.includes(p)).map((p) => words[p] ?? p));
 }
