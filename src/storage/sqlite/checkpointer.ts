@@ -87,6 +87,9 @@ export function startCheckpointer(file: string, options: { intervalMs?: number; 
       });
     },
     async stop() {
+      // Held again until it has exited: otherwise a process with nothing else to do (a start
+      // that failed and is closing its storage) would end here, before the caller goes on.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
