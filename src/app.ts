@@ -37,6 +37,7 @@ import exportRoutes from './features/export/routes.js';
 import delegateRoutes from './features/delegates/routes.js';
 import notificationRoutes from './features/notifications/routes.js';
 import referralRoutes from './features/referrals/routes.js';
+import disputeRoutes from './features/disputes/routes.js';
 import fhirRoutes from './features/fhir/routes.js';
 import importRoutes from './features/imports/routes.js';
 import bulkRoutes from './features/bulk/routes.js';
@@ -70,7 +71,7 @@ export interface RateLimits {
 
 const defaultLimits: RateLimits = { token: 300, signUp: 60, accessRequests: 30 };
 
-/** Never log secrets or health content (CONVENTIONS §6): pino drops these paths. */
+/** Never log secrets or health content (docs/security.md "Logs"): pino drops these paths. */
 export const redactPaths = [
   'req.headers.authorization',
   'req.headers.cookie',
@@ -214,6 +215,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(delegateRoutes, { deps });
   await app.register(notificationRoutes, { deps });
   await app.register(referralRoutes, { deps });
+  await app.register(disputeRoutes, { deps });
   await app.register(emergencyRoutes, { deps });
   await app.register(appWeb, { prefix: '/app', deps, limits });
   await app.register(trendRoutes, { deps });

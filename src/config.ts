@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError } from './errors.js';
 
-/** Service configuration, read once from the environment (DESIGN "Running it"). */
+/** Service configuration, read once from the environment (README "Configuration"). */
 export interface Config {
   host: string;
   port: number;

@@ -9,7 +9,7 @@ import { reapplyErasures } from './features/accounts/erasure-ledger.js';
 import { backfillMacs } from './features/keys/remac.js';
 import { describeDatabase } from './cli/database.js';
 
-/** How long SIGTERM may take before the process exits anyway (DESIGN: within 10 s). */
+/** How long SIGTERM may take before the process exits anyway (within 10 s: docs/reliability.md). */
 const SHUTDOWN_DEADLINE_MS = 9_000;
 
 function devKeysWarning(path: string, generated: boolean): string {

@@ -1,5 +1,5 @@
 /**
- * The access matrix of the consent engine (CONVENTIONS §7), built as data:
+ * The access matrix of the consent engine (docs/architecture.md), built as data:
  * - ROUTES lists every route the app serves; a test checks it against /openapi.json, so a new
  *   route fails here until it has a row. Kind rows (401 without or with a bad token, 403 for
  *   account kinds the route is not for, and the allowed kinds' own answer) are generated from it.
@@ -16,8 +16,8 @@
  *   lists and removes only its own, and its alert feed holds alerts of its own watches only,
  *   showing what matched only while an active read grant still covers the alert's record.
  *
- * Statuses are DESIGN.md's ("Status codes that checks rely on"). Rows whose answer differs
- * from DESIGN are listed in KNOWN_MISMATCHES and run in a skipped block until src is fixed.
+ * Statuses are docs/api.md's ("Status codes checks rely on"). Rows whose answer differs
+ * from docs/api.md are listed in KNOWN_MISMATCHES and run in a skipped block until src is fixed.
  */
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
@@ -118,7 +118,7 @@ const DAY = 86_400_000;
 /** How far the clock jumps for rows in the `expired` state (the grants there live one hour). */
 const EXPIRY_JUMP = 2 * 3600_000;
 
-/** A date-only bound is the start (from) or the last millisecond (to) of that day, UTC (DESIGN). */
+/** A date-only bound is the start (from) or the last millisecond (to) of that day, UTC (docs/api.md). */
 function instant(text: string, bound: 'start' | 'end' = 'start'): number {
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return Date.parse(`${text}T00:00:00.000Z`) + (bound === 'end' ? DAY - 1 : 0);
   return Date.parse(text);
@@ -166,7 +166,7 @@ interface WatchBody {
 const PHQ9_WATCH: WatchBody = { type: 'phq9', flag: 'self-harm-risk' };
 /** Never fires on the matrix's own appends (heart rates of 70). */
 const HR_WATCH: WatchBody = { type: 'heart-rate', field: 'value', op: 'gt', threshold: 120 };
-/** The default category of each type the watch rows name (DESIGN, "Contract details"). */
+/** The default category of each type the watch rows name (docs/categories.md). */
 const HOME: Record<string, string> = {
   phq9: 'mental-wellbeing',
   gad7: 'mental-wellbeing',
@@ -197,7 +197,7 @@ const actors = {} as Record<Exclude<ActorName, 'owner'>, ActorHandle>;
 /** Every record id the test knows, with its person: no answer may show one to anyone else. */
 const recordOwner = new Map<string, string>();
 /** The kind-row citizen's ids that its routes act on. */
-const kindIds = { records: [] as string[], grants: [] as string[], requests: [] as string[], delegations: [] as string[], notifications: [] as string[], referrals: [] as string[], invite: '' };
+const kindIds = { records: [] as string[], grants: [] as string[], requests: [] as string[], delegations: [] as string[], notifications: [] as string[], referrals: [] as string[], invite: '', gpNotes: [] as string[], disputes: [] as string[] };
 /** Grants made to gpX and clientX, revoked when they are disabled. */
 const disabledGrantIds: string[] = [];
 /** Every watch set in this file: who set it, on whom, on what, and whether it has been removed. */
@@ -417,6 +417,16 @@ beforeAll(async () => {
     expect(res.statusCode, res.body).toBe(201);
     kindIds.referrals.push(res.json().id);
   }
+  // …two notes the practitioner wrote in lee's store, the first disputed by lee (R90–R92).
+  await give(lee, { grantee: toGp, access: 'append', categories: ['notes'] });
+  for (let i = 0; i < 2; i++) {
+    const res = await t.app.inject({ method: 'POST', url: `/v1/subjects/${lee.subjectId}/records`, headers: bearer(gp.token), payload: { type: 'note', effectiveAt: '2026-06-01T09:00:00Z', text: `seen in clinic ${i}` } });
+    expect(res.statusCode, res.body).toBe(201);
+    kindIds.gpNotes.push(res.json().id);
+  }
+  const opened = await t.app.inject({ method: 'POST', url: `/v1/me/records/${kindIds.gpNotes[0]}/disputes`, headers: bearer(lee.citizen!.token), payload: { statement: 'I was not in clinic that day' } });
+  expect(opened.statusCode, opened.body).toBe(201);
+  kindIds.disputes.push(opened.json().id);
   const notices = await t.app.inject({ method: 'GET', url: '/v1/me/notifications', headers: bearer(lee.citizen!.token) });
   kindIds.notifications.push(...(notices.json().items as { id: string }[]).map((n) => n.id));
   expect(kindIds.notifications.length).toBeGreaterThan(0);
@@ -947,6 +957,45 @@ const ROUTES: RouteSpec[] = [
   { id: 'R71', method: 'GET', path: '/v1/emergency-access', auth: ['practitioner'], ok: [{ actor: 'grantee', status: 200 }] },
   { id: 'R61', method: 'GET', path: '/v1/referrals', auth: ['practitioner', 'client'], ok: [{ actor: 'grantee', status: 200 }, { actor: 'client', status: 200 }] },
   { id: 'R62', method: 'GET', path: '/v1/me/referrals', auth: ['citizen'], ok: [{ actor: 'citizen', status: 200 }] },
+  {
+    id: 'R90',
+    method: 'POST',
+    path: '/v1/me/records/{recordId}/disputes',
+    auth: ['citizen'],
+    url: () => `/v1/me/records/${kindIds.gpNotes[1]}/disputes`,
+    body: () => ({ statement: 'That is not what I said' }),
+    ok: [
+      { actor: 'otherCitizen', status: 404, case: 'notTheirs' },
+      { actor: 'citizen', status: 201, check: async (res) => expect(res.json()).toMatchObject({ recordId: kindIds.gpNotes[1], status: 'open' }) },
+      // One open dispute per record.
+      { actor: 'citizen', status: 409, case: 'alreadyOpen' },
+    ],
+  },
+  {
+    id: 'R91',
+    method: 'GET',
+    path: '/v1/disputes',
+    auth: ['practitioner', 'client'],
+    ok: [
+      { actor: 'grantee', status: 200, check: async (res) => expect((res.json().items as { id: string }[]).map((d) => d.id)).toContain(kindIds.disputes[0]) },
+      { actor: 'client', status: 200 },
+    ],
+  },
+  {
+    id: 'R92',
+    method: 'POST',
+    path: '/v1/disputes/{id}/resolve',
+    auth: ['practitioner', 'client'],
+    url: () => `/v1/disputes/${kindIds.disputes[0]}/resolve`,
+    body: () => ({ outcome: 'upheld', note: 'Our clinic list shows you attended' }),
+    ok: [
+      // Another organisation's practitioner: not the writer's, as if there were no such dispute.
+      { actor: 'outsider', status: 404, case: 'notTheWriter' },
+      // The writer's organisation answers for it: its client as well as the practitioner who wrote it.
+      { actor: 'client', status: 200, check: async (res) => expect(res.json().status).toBe('upheld') },
+      { actor: 'grantee', status: 409, case: 'resolved' },
+    ],
+  },
   {
     id: 'R63',
     method: 'POST',
@@ -2038,7 +2087,7 @@ const DISABLED_AFTER: SubjectRow[] = [
 ];
 
 /**
- * Rows whose answer differs from DESIGN, reported and being fixed in src. They run in the
+ * Rows whose answer differs from docs/api.md, reported and being fixed in src. They run in the
  * skipped block at the end; remove an id here to unskip its row.
  */
 const KNOWN_MISMATCHES = new Set<string>([]);

@@ -4,7 +4,7 @@ import { buildTestApp, type TestApp } from './helpers/app.js';
 import { addRecord, createAdmin, createOrganisation, createPractitioner, grant, type Staff } from './helpers/consent.js';
 
 /*
- * Bespoke measures end to end (DESIGN "Bespoke measures", docs/outcomes.md): Hillside's manager
+ * Bespoke measures end to end (docs/outcomes.md "Bespoke measures"): Hillside's manager
  * defines a questionnaire, publishes it, changes it as version 2; people record it, a link
  * worker watches it, it exports as a QuestionnaireResponse with the version's items, and
  * aggregates count it. A person defines a measure of their own.

@@ -9,14 +9,14 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** DESIGN "Data model": the category codes, after the Open Outcomes map, plus goals and notes. */
+/** The category codes, after the Open Outcomes map, plus goals and notes. */
 const designCategories = [
   'mental-wellbeing', 'wellbeing', 'health-status', 'healthy-living', 'long-term-conditions', 'substance-use',
   'social-connections', 'meaningful-activity', 'can-do', 'independent-living', 'home', 'money', 'work',
   'employability', 'education', 'safety', 'civic-involvement', 'goals', 'notes',
 ];
 
-/** DESIGN "Contract details": each type's default category. */
+/** Each type's default category. */
 const designDefaults: Record<string, string> = {
   swemwbs: 'mental-wellbeing',
   wemwbs: 'mental-wellbeing',
@@ -35,7 +35,7 @@ const designDefaults: Record<string, string> = {
   note: 'notes',
 };
 
-/** DESIGN "Measurement for learning": the fuller catalogue (issue #15), with the categories chosen for them. */
+/** The fuller catalogue (issue #15), with the categories chosen for them. */
 const addedDefaults: Record<string, string> = {
   'audit-c': 'substance-use',
   gse: 'can-do',
@@ -44,9 +44,11 @@ const addedDefaults: Record<string, string> = {
   need: 'independent-living',
   // Open mHealth / IEEE 1752.1 physical-activity data points are imported as this (docs/imports.md).
   'physical-activity': 'healthy-living',
+  // Feedback on support (issue #14, docs/care-team.md).
+  'support-feedback': 'wellbeing',
 };
 
-/** DESIGN "Record bodies": the fixed unit of each measure. */
+/** docs/api.md "Records": the fixed unit of each measure. */
 const designUnits: Record<string, string> = {
   'heart-rate': '/min',
   steps: '1',
@@ -75,7 +77,7 @@ async function types(): Promise<TypeEntry[]> {
 }
 
 describe('categories', () => {
-  it('lists every DESIGN category with a label, description and domain', async () => {
+  it('lists every category with a label, description and domain', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/v1/catalogue/categories' });
     expect(res.statusCode).toBe(200);
     const items: { code: string; label: string; description: string; domain: string }[] = res.json().items;
@@ -90,7 +92,7 @@ describe('categories', () => {
 });
 
 describe('types', () => {
-  it('lists exactly the DESIGN type codes and the fuller catalogue’s additions, each with its default category', async () => {
+  it('lists exactly the original type codes and the fuller catalogue’s additions, each with its default category', async () => {
     const items = await types();
     expect(Object.fromEntries(items.map((i) => [i.code, i.category]))).toEqual({ ...designDefaults, ...addedDefaults });
     for (const i of items) {
@@ -99,7 +101,7 @@ describe('types', () => {
     }
   });
 
-  it('every measure has its DESIGN unit, accepted on input', async () => {
+  it('every measure has its fixed unit, accepted on input', async () => {
     const items = await types();
     for (const [code, unit] of Object.entries(designUnits)) {
       const m = items.find((i) => i.code === code)!;
@@ -113,7 +115,7 @@ describe('types', () => {
     expect((await types()).find((i) => i.code === 'steps')!.measure!.unit).toBe('1');
   });
 
-  it('questionnaires carry their item counts and ranges from DESIGN', async () => {
+  it('questionnaires carry their item counts and ranges from their scoring guides', async () => {
     const items = await types();
     const expected: Record<string, [number, number, number]> = {
       swemwbs: [7, 1, 5],
@@ -129,7 +131,7 @@ describe('types', () => {
     }
   });
 
-  it('PHQ-9 and GAD-7 carry the DESIGN bands', async () => {
+  it('PHQ-9 and GAD-7 carry their published bands', async () => {
     const items = await types();
     const bands = (code: string) => items.find((i) => i.code === code)!.questionnaire!.scoring.bands!.map((b) => [b.code, b.min, b.max]);
     expect(bands('phq9')).toEqual([

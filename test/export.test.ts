@@ -96,6 +96,8 @@ beforeAll(async () => {
   bob = await signUpCitizen(t.app, undefined, 'Bob Other');
 
   for (const r of ownRecords) created.push((await addRecord(t.app, alice, r)) as unknown as Json);
+  // Feedback on support names an organisation, so it is added once there is one.
+  created.push((await addRecord(t.app, alice, { type: 'support-feedback', effectiveAt: at(16, 12), text: 'Sessions help', rating: 7, organisationId: orgId })) as unknown as Json);
 
   const nurseRead = await grant(t.app, alice, {
     grantee: { accountId: nurse.accountId },
@@ -251,7 +253,7 @@ describe('fhir export', () => {
     expect(ofType('Consent')).toHaveLength(5);
     expect(ofType('QuestionnaireResponse')).toHaveLength(count((r) => questionnaireTypes.has(r.type as string)));
     expect(ofType('Goal')).toHaveLength(count((r) => r.type === 'goal'));
-    expect(ofType('Observation')).toHaveLength(count((r) => questionnaireTypes.has(r.type as string) || measureTypes.has(r.type as string) || r.type === 'note' || r.type === 'need'));
+    expect(ofType('Observation')).toHaveLength(count((r) => questionnaireTypes.has(r.type as string) || measureTypes.has(r.type as string) || r.type === 'note' || r.type === 'need' || r.type === 'support-feedback'));
     expect(bundle.entry).toHaveLength(1 + 5 + created.length + count((r) => questionnaireTypes.has(r.type as string)));
   });
 

@@ -94,14 +94,14 @@ function runShell(script: string): Promise<{ code: number | null; stdout: string
 }
 
 describe('README walkthroughs', () => {
-  it('has the two walkthroughs, written for the default port', () => {
+  it('has the three walkthroughs, written for the default port', () => {
     const blocks = walkthroughBlocks();
-    expect(blocks).toHaveLength(2);
+    expect(blocks).toHaveLength(3);
     expect(blocks[0]).toContain('BASE=http://127.0.0.1:8080\n');
     expect(readme).toMatch(/tessera\.env/);
   });
 
-  it('both run, in order, from a second shell in the checkout, against the live server', async () => {
+  it('all run, in order, from a second shell in the checkout, against the live server', async () => {
     const script = walkthroughBlocks().join('\n').replace('BASE=http://127.0.0.1:8080\n', `BASE=http://127.0.0.1:${port}\n`);
     const res = await runShell(script);
     expect(res.code, `${res.stderr}\n${res.stdout}`).toBe(0);
@@ -123,7 +123,21 @@ describe('README walkthroughs', () => {
     expect(out).toContain('"subjectName": "Alex"');
     expect(out).toContain('"actorName": "Sam, link-worker, Riverside Social Prescribing"');
     expect(out).toContain('"status": "revoked"');
-    expect(out.trimEnd().split('\n').at(-1)).toBe('404');
+    expect(out).toMatch(/^404$/m);
+    // Walkthrough 3: a delegate within powers, a referral approved, break-glass flagged, a dispute amended.
+    expect(out).toContain('delegate gives access: 403');
+    expect(out).toMatch(/\{"action":"records\.read","actorName":"Jo[^"]*","onBehalfOf":true\}/);
+    expect(out).toContain('{"status":"pending","referTo":"Riverside Social Prescribing"}');
+    expect(out).toContain('{"status":"active","categories":["mental-wellbeing"],"purpose":"social-prescribing"}');
+    expect(out).toContain('Sam reads after the referral: 200');
+    expect(out).toContain('["approved"]');
+    expect(out).toContain('{"maxMinutes":60,"organisations":["County Out of Hours"]}');
+    expect(out).toMatch(/\["[^\]]*emergency-access[^\]]*\]/);
+    expect(out).toContain('"flagged":true}');
+    expect(out).toContain('{"status":"open","writer":"Dr Patel, gp, Hillside Surgery"}');
+    expect(out).toContain('{"status":"amended","newScore":8}');
+    expect(out).toContain('{"score":24,"dispute":"amended","replaces":false}');
+    expect(out).toContain('{"score":8,"dispute":null,"replaces":true}');
     // Nothing but the README's own data folder was made in the checkout.
     expect(fs.readdirSync(checkout).sort()).toEqual(['data', 'dist', 'keys.example', 'migrations', 'node_modules', 'package.json', 'tessera.env']);
   }, 120_000);

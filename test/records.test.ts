@@ -44,7 +44,7 @@ describe('own records', () => {
   });
 });
 
-describe('every record type in DESIGN "Record bodies" is accepted and echoed', () => {
+describe('every record type in docs/api.md "Records" is accepted and echoed', () => {
   const cases: [string, object, object][] = [
     ['swemwbs', { answers: [1, 1, 1, 1, 1, 1, 1] }, { category: 'mental-wellbeing', score: 7, rawScore: 7, flags: [] }],
     ['wemwbs', { answers: Array(14).fill(3) }, { category: 'mental-wellbeing', score: 42, flags: [] }],

@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 
 /**
- * The web app's session cookie (DESIGN "The web app"): HttpOnly so page scripts never read it,
+ * The web app's session cookie (docs/web-app.md): HttpOnly so page scripts never read it,
  * SameSite=Lax so other sites' subrequests do not carry it, Path=/ and, behind https, Secure
  * with the `__Host-` prefix, which browsers only accept from this very origin without a Domain.
  */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import sodium from 'libsodium-wrappers';
 import { IntegrityError } from '../errors.js';
 
-/** The only module that touches libsodium (CONVENTIONS §6). */
+/** The only module that touches libsodium (docs/architecture.md "Layers"). */
 
 export const KEY_BYTES = 32;
 const NONCE_BYTES = 24;

@@ -3,7 +3,7 @@ import { IntegrityError } from '../errors.js';
 import { open, randomKey, seal } from './aead.js';
 
 /**
- * Envelope encryption (DESIGN "Crypto design"): a data key per person, wrapped by the
+ * Envelope encryption (docs/security.md): a data key per person, wrapped by the
  * service's key-encryption key; record payloads sealed with the data key.
  */
 

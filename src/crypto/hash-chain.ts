@@ -5,7 +5,7 @@ import { timeOrderedId } from './secrets.js';
 /**
  * The access log's tamper evidence: each entry's hash covers its canonical content and the
  * previous entry's hash, per person, so editing, removing or reordering an entry breaks every
- * hash after it (DESIGN "Access log").
+ * hash after it (docs/security.md "Audit chain").
  */
 
 /** What an entry's hash covers (times in epoch ms). */

@@ -8,7 +8,7 @@ import { actorOf } from './auth.js';
 import { verifiedHoldings } from '../core/holdings.js';
 
 /**
- * Authorization for routes on someone else's store (CONVENTIONS §2.3). A route under
+ * Authorization for routes on someone else's store (docs/architecture.md "The request path"). A route under
  * `/v1/subjects/:subjectId` declares its need (`config.access`); this plugin reads the caller's
  * live grants on that person from the database on every request, with no cache, so revocation,
  * expiry and disabling bite on the very next request. Need, holdings and decision are separate:

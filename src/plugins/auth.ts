@@ -12,7 +12,7 @@ import { checkAuthRow } from '../core/integrity.js';
 import { parseScopes, scopeContextOf, type SmartScopes } from '../core/smart-scopes.js';
 
 /**
- * Authentication on every request (CONVENTIONS §2.1): the access token's signature is checked
+ * Authentication on every request (docs/architecture.md "The request path"): the access token's signature is checked
  * with fast-jwt, then its session and account are loaded from the database, so a revoked
  * session, a disabled account or an erased person stops working on the very next request.
  * Routes declare who may call them; a route that declares nothing fails at boot.

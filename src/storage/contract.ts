@@ -100,6 +100,8 @@ export interface RecordQuery {
   /** By effectiveAt then id: newest first (`desc`, the default) or oldest first. */
   order?: 'asc' | 'desc';
   limit: number;
+  /** Leave out records their writer resolved as entered in error (supporters' reads). */
+  hideEnteredInError?: boolean;
 }
 
 export interface OrganisationRow {
@@ -336,6 +338,48 @@ export interface EmergencyRepo {
   listForOrganisation(organisationId: string, limit: number): Promise<EmergencyAccessRow[]>;
   /** Marks an access unjustified (once) and logs it. @returns the row after the call */
   flag(subjectId: string, grantId: string, now: number, statement: Uint8Array | null, log: LogEntryInput): Promise<EmergencyAccessRow | undefined>;
+}
+
+/** The person's dispute of a record someone else wrote, and how the writer resolved it. */
+export interface DisputeRow {
+  id: string;
+  subjectId: string;
+  recordId: string;
+  writerAccountId: string;
+  writerOrganisationId: string | null;
+  status: 'open' | 'amended' | 'entered-in-error' | 'upheld';
+  /** The person's statement, sealed with their data key. */
+  sealedStatement: Uint8Array;
+  createdAt: number;
+  resolvedAt: number | null;
+  resolvedByAccountId: string | null;
+  /** The writer's note on the resolution, sealed with the person's data key. */
+  sealedNote: Uint8Array | null;
+  /** For `amended`: the new record that replaces the disputed one. */
+  replacementRecordId: string | null;
+}
+
+export interface DisputesRepo {
+  /** Stores a dispute and its access-log entry, atomically. @throws ConflictError when the record already has an open dispute */
+  create(row: DisputeRow, log: LogEntryInput): Promise<void>;
+  get(id: string): Promise<DisputeRow | undefined>;
+  /** The disputes on these records (the latest per record), for views. */
+  forRecords(subjectId: string, recordIds: string[]): Promise<DisputeRow[]>;
+  /**
+   * Disputes of records an organisation's accounts wrote (or one account's, when it belongs to
+   * none), newest first (createdAt, then id), after a position.
+   */
+  listForWriter(organisationId: string | null, accountId: string, q: { limit: number; status?: DisputeRow['status']; after?: CreatedPosition }): Promise<DisputeRow[]>;
+  /**
+   * Resolves an open dispute; for `amended`, stores the replacement record in the same
+   * transaction. The disputed record itself is never touched.
+   * @returns `resolved`, or `not-open` when it was resolved meanwhile
+   */
+  resolve(
+    dispute: DisputeRow,
+    outcome: { status: Exclude<DisputeRow['status'], 'open'>; resolvedAt: number; resolvedByAccountId: string; sealedNote: Uint8Array | null; replacement: RecordRow | null },
+    log: LogEntryInput,
+  ): Promise<'resolved' | 'not-open'>;
 }
 
 /** A notice for one account; `data` holds ids and codes only, never personal content. */
@@ -886,6 +930,7 @@ export interface Storage {
   referrals: ReferralsRepo;
   emergency: EmergencyRepo;
   typeDefinitions: TypeDefinitionsRepo;
+  disputes: DisputesRepo;
   /** Checks the database answers (readiness). */
   ping(): Promise<void>;
   /** Closes the database (SQLite folds its WAL into the main file first). */

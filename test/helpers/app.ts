@@ -45,7 +45,7 @@ export class MutableClock implements Clock {
 }
 
 /**
- * A fresh app on a new temporary SQLite file, migrated, with its own keys (CONVENTIONS §7).
+ * A fresh app on a new temporary SQLite file, migrated, with its own keys.
  * Rate limits are high unless a test sets them, so fixtures can create many accounts.
  */
 export async function buildTestApp(

@@ -1,6 +1,6 @@
 /**
  * Pieces of the source that tests compare against, re-exported so test files import only
- * test/helpers (CONVENTIONS §7).
+ * test/helpers.
  */
 export { errorCodes } from '../../src/errors.js';
 export { parseKeysFile } from '../../src/crypto/keyring.js';

@@ -12,6 +12,7 @@ import type {
   AlertRow,
   BulkExportRow,
   DelegationRow,
+  DisputeRow,
   DeliveryRow,
   GrantRow,
   ImportJobRow,
@@ -870,6 +871,57 @@ export function storageConformance(): void {
       expect(await s.emergency.deletePolicy(p, log(p, 'emergency-policy.delete'))).toBe(true);
       expect(await other.emergency.deletePolicy(p, log(p, 'emergency-policy.delete'))).toBe(false);
       expect(await s.emergency.get(p, id())).toBeUndefined();
+    });
+  });
+
+  describe('disputes', () => {
+    it('one open dispute per record even when two connections race; views find the latest; the writer lists them; resolution happens once and stores the amendment with it', async () => {
+      const p = await person();
+      const org = id();
+      await s.organisations.create({ id: org, name: 'Hillside', kind: 'gp-practice', createdAt: T0 });
+      const disputed = record(p, { sourceKind: 'practitioner', sourceAccountId: 'gp-1', sourceOrganisationId: org });
+      const other2 = record(p, { sourceKind: 'practitioner', sourceAccountId: 'gp-2', sourceOrganisationId: null, effectiveAt: T0 + 1 });
+      await s.records.insert([disputed, other2]);
+      const row = (over: Partial<DisputeRow> = {}): DisputeRow => ({
+        id: id(), subjectId: p, recordId: disputed.id, writerAccountId: 'gp-1', writerOrganisationId: org, status: 'open',
+        sealedStatement: bytes('statement'), createdAt: T0 + 10, resolvedAt: null, resolvedByAccountId: null, sealedNote: null, replacementRecordId: null, ...over,
+      });
+      const [a, b] = [row(), row({ createdAt: T0 + 11 })];
+      const raced = await Promise.allSettled([s.disputes.create(a, log(p, 'dispute.open')), other.disputes.create(b, log(p, 'dispute.open'))]);
+      expect(raced.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const rejected = raced.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(rejected.reason).toBeInstanceOf(ConflictError);
+      const won = raced[0]!.status === 'fulfilled' ? a : b;
+      expect(await other.disputes.get(won.id)).toEqual(won);
+      const c = row({ recordId: other2.id, writerAccountId: 'gp-2', writerOrganisationId: null, createdAt: T0 + 12 });
+      await s.disputes.create(c, log(p, 'dispute.open'));
+      expect(ids(await s.disputes.forRecords(p, [disputed.id, other2.id, id()])).sort()).toEqual([won.id, c.id].sort());
+      expect(ids(await other.disputes.listForWriter(org, 'anyone', { limit: 10 }))).toEqual([won.id]);
+      expect(ids(await other.disputes.listForWriter(null, 'gp-2', { limit: 10, status: 'open' }))).toEqual([c.id]);
+      expect(await s.disputes.listForWriter(null, 'gp-2', { limit: 10, status: 'upheld' })).toEqual([]);
+      expect(ids(await s.disputes.listForWriter(null, 'gp-2', { limit: 10, after: { createdAt: c.createdAt, id: c.id } }))).toEqual([]);
+      // Resolved once: the second resolution finds it resolved and stores nothing.
+      const amendment = record(p, { sourceKind: 'practitioner', sourceAccountId: 'gp-1', sourceOrganisationId: org, effectiveAt: T0 + 2 });
+      const outcome = { status: 'amended' as const, resolvedAt: T0 + 20, resolvedByAccountId: 'gp-1', sealedNote: bytes('note'), replacement: amendment };
+      const both = await Promise.all([s.disputes.resolve(won, outcome, log(p, 'dispute.resolve')), other.disputes.resolve(won, { ...outcome, replacement: { ...amendment, id: id() } }, log(p, 'dispute.resolve'))]);
+      expect(both.sort()).toEqual(['not-open', 'resolved']);
+      const after = (await s.disputes.get(won.id))!;
+      expect(after).toMatchObject({ status: 'amended', resolvedAt: T0 + 20, sealedNote: bytes('note') });
+      const everything = await s.records.list({ subjectId: p, slices: [{ categories: null, types: null, from: null, to: null }] }, { limit: 10 });
+      expect(everything).toHaveLength(3);
+      expect(everything.find((r) => r.id === disputed.id)).toEqual(disputed);
+      expect((await s.accessLog.list(p, { order: 'asc', limit: 100, action: 'dispute.resolve' })).length).toBe(1);
+      // Entered in error: left out of reads that ask for it, kept in the person's own.
+      await s.disputes.resolve(c, { status: 'entered-in-error', resolvedAt: T0 + 21, resolvedByAccountId: 'gp-2', sealedNote: null, replacement: null }, log(p, 'dispute.resolve'));
+      const all = { subjectId: p, slices: [{ categories: null, types: null, from: null, to: null }] };
+      expect(ids(await other.records.list(all, { limit: 10, hideEnteredInError: true }))).not.toContain(other2.id);
+      expect(ids(await other.records.list(all, { limit: 10 }))).toContain(other2.id);
+      await chainHolds(s, p);
+      // A new dispute on a resolved record may be opened; erasure takes every dispute with the person.
+      await other.disputes.create(row({ createdAt: T0 + 30 }), log(p, 'dispute.open'));
+      await s.subjects.erase(p, log(p, 'subject.erase', { actor: { accountId: null, organisationId: null, kind: 'citizen' } }));
+      expect(await s.disputes.forRecords(p, [disputed.id, other2.id])).toEqual([]);
+      expect(await s.disputes.get(won.id)).toBeUndefined();
     });
   });
 

@@ -25,6 +25,8 @@ export type LogAction =
   | 'emergency-policy.delete'
   | 'emergency-access.open'
   | 'emergency-access.flag'
+  | 'dispute.open'
+  | 'dispute.resolve'
   | 'delegate.create'
   | 'delegate.revoke'
   | 'organisation.member-add'

@@ -2,7 +2,7 @@ import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import type { Deps } from '../../core/deps.js';
 import { iso, parseWindow } from '../../core/time.js';
 import type { LogEntryRow, LogFilter } from '../../storage/contract.js';
-import { describeSupporter } from '../../core/supporters.js';
+import { describeAccount, describeSupporter } from '../../core/supporters.js';
 import type { LogEntryView, LogQuery } from './schemas.js';
 
 function toLogView(e: LogEntryRow, actorName: string | null): LogEntryView {
@@ -37,9 +37,12 @@ export async function listAccessLog(deps: Deps, subjectId: string, q: LogQuery):
   const names = new Map<string, Promise<string | null>>();
   const nameOf = (e: LogEntryRow) => {
     const { accountId, organisationId, kind } = e.actor;
-    if (kind === 'citizen' || (!accountId && !organisationId)) return Promise.resolve(null);
+    // The person's own actions carry no name; a delegate acting for them is named (their own name).
+    if ((kind === 'citizen' && !e.onBehalfOf) || (!accountId && !organisationId)) return Promise.resolve(null);
     const key = `${accountId ?? ''}/${organisationId ?? ''}`;
-    if (!names.has(key)) names.set(key, describeSupporter(deps, accountId, organisationId));
+    if (!names.has(key)) {
+      names.set(key, kind === 'citizen' ? deps.storage.accounts.findById(accountId!).then((a) => describeAccount(deps, a)) : describeSupporter(deps, accountId, organisationId));
+    }
     return names.get(key)!;
   };
   const items = await Promise.all(page.map(async (e) => toLogView(e, await nameOf(e))));

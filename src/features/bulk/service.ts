@@ -147,7 +147,7 @@ async function exportPerson(deps: Deps, actor: Actor, job: BulkExportRow, m: Mem
   if (wanted.has('Patient') && !(await deps.storage.bulkExports.addParts(job.id, [part('Patient', [`${JSON.stringify(patientResource(ctx, null))}\n`])]))) return false;
   let after: { effectiveAt: number; id: string } | undefined;
   for (;;) {
-    const page = await listRecords(deps, scope, { limit: PAGE, order: 'asc', ...(after ? { after } : {}) });
+    const page = await listRecords(deps, scope, { limit: PAGE, order: 'asc', hideEnteredInError: true, ...(after ? { after } : {}) });
     const byType = new Map<string, string[]>();
     for (const [i, r] of page.items.entries()) {
       const row = page.rows[i]!;

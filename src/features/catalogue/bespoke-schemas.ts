@@ -8,7 +8,7 @@ const Closed = { additionalProperties: false } as const;
 const BandInput = Type.Object({ code: Code, label: Text(200), min: Type.Number(), max: Type.Number() }, Closed);
 
 /**
- * A bespoke questionnaire, in the catalogue's own shape (DESIGN "Bespoke measures"): items with
+ * A bespoke questionnaire, in the catalogue's own shape (docs/outcomes.md "Bespoke measures"): items with
  * their range, optional answer labels and reverse scoring; a sum or mean total; bands; flags.
  */
 export const BespokeTypeInputSchema = Type.Object(

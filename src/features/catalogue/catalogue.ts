@@ -8,7 +8,7 @@ type Versions = TypeDef[];
 
 /**
  * The outcomes catalogue as lookups. Built from data only: a bespoke measure is a new entry, not
- * a new code path (DESIGN "Bespoke measures"). Three layers, looked up in this order: the
+ * a new code path (docs/outcomes.md "Bespoke measures"). Three layers, looked up in this order: the
  * built-in types; organisations' published measures (every version, refreshed from storage by
  * src/features/catalogue/bespoke.ts); and, in a view made for one person, their own measures.
  */

@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 /**
  * The shape of the outcomes catalogue, as schemas: the same definitions type the data files
  * and describe the API's answers. The catalogue is data: adding a type or an instrument
- * means adding an entry, never a code path (DESIGN "Bespoke measures").
+ * means adding an entry, never a code path (docs/outcomes.md "Bespoke measures").
  */
 
 const CodeSchema = Type.Object({
@@ -100,6 +100,8 @@ const TextSchema = Type.Object({
   maxLength: Type.Integer(),
   progress: Type.Optional(RangeSchema),
   intensity: Type.Optional(RangeSchema),
+  rating: Type.Optional(RangeSchema),
+  about: Type.Optional(Type.Literal('organisation', { description: 'Each record names the organisation it is about (`organisationId`)' })),
   statuses: Type.Optional(Type.Array(Type.String(), { description: 'Allowed `status` values; the first is the default' })),
   series: Type.Optional(Type.Boolean({ description: 'Later records may name an earlier one (`goalId`) and so form a series' })),
 });

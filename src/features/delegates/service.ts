@@ -3,13 +3,12 @@ import type { Actor } from '../../core/actor.js';
 import type { Deps } from '../../core/deps.js';
 import { checkAccount, checkDelegation, macOf } from '../../core/integrity.js';
 import { iso, isoOrNull, parseInstant } from '../../core/time.js';
-import { openField } from '../../crypto/envelope.js';
 import { signReceipt } from '../../crypto/jws.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { AccountRow, DelegationRow } from '../../storage/contract.js';
 import { headClaim } from '../access-log/checkpoints.js';
 import { logEntry } from '../access-log/entry.js';
-import { describeSupporter } from '../../core/supporters.js';
+import { describeAccount } from '../../core/supporters.js';
 import type { DelegateInput, DelegationView } from './schemas.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -26,26 +25,13 @@ export function delegationStatus(d: DelegationRow, now: number): DelegationView[
   return d.expiresAt > now ? 'active' : 'expired';
 }
 
-/** How an account is named to the other side of a delegation: a citizen by their own name. */
-async function nameOf(deps: Deps, a: AccountRow | undefined): Promise<string | null> {
-  if (!a) return null;
-  if (a.kind === 'citizen' && a.subjectId && a.sealedDisplayName) {
-    try {
-      return openField(await deps.dataKeys.forSubject(a.subjectId), a.subjectId, 'displayName', a.sealedDisplayName);
-    } catch {
-      return null;
-    }
-  }
-  return describeSupporter(deps, a.id, a.organisationId);
-}
-
 async function toView(deps: Deps, d: DelegationRow, now: number): Promise<DelegationView> {
   const [person, delegate] = [await deps.storage.accounts.findById(d.personAccountId), await deps.storage.accounts.findById(d.delegateAccountId)];
   const view: DelegationView = {
     id: d.id,
     subjectId: d.subjectId,
-    person: { accountId: d.personAccountId, name: await nameOf(deps, person) },
-    delegate: { accountId: d.delegateAccountId, name: await nameOf(deps, delegate) },
+    person: { accountId: d.personAccountId, name: await describeAccount(deps, person) },
+    delegate: { accountId: d.delegateAccountId, name: await describeAccount(deps, delegate) },
     powers: d.powers,
     basis: d.basis,
     expiresAt: iso(d.expiresAt),

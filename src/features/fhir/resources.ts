@@ -334,6 +334,9 @@ function textObservation(ctx: FhirContext, r: RecordView): Resource {
   const obs = observationBase(ctx, r, []);
   obs.valueString = r.text ?? '';
   if (r.intensity !== undefined) obs.component = [{ code: { text: 'Intensity (0–10)' }, valueInteger: r.intensity }];
+  if (r.rating !== undefined) obs.component = [{ code: { text: 'Is this helping me? (0–10)' }, valueInteger: r.rating }];
+  // Feedback is about an organisation's support: Observation.focus names what it is about.
+  if (r.organisationId !== undefined) obs.focus = [{ identifier: { system: own(ctx, 'organisation'), value: r.organisationId } }];
   if (r.status !== undefined) obs.note = [{ time: r.effectiveAt, text: `Status: ${r.status}` }];
   return obs;
 }
@@ -355,11 +358,27 @@ export function recordResources(ctx: FhirContext, r: RecordView): Resource[] {
   // A bespoke measure's record is shown with the items of the version that scored it.
   const def = ctx.catalogue.type(r.type, r.typeVersion);
   const kind = def?.kind ?? (r.answers ? 'questionnaire' : r.text !== undefined ? 'text' : 'measure');
-  if (kind === 'questionnaire') return questionnaireResources(ctx, r, def);
-  if (kind === 'measure') return [measureResource(ctx, r, def)];
-  if (r.goalId !== undefined) return [goalUpdateObservation(ctx, r)];
-  if (def?.text?.progress || r.progress !== undefined) return [goalResource(ctx, r, def)];
-  return [textObservation(ctx, r)];
+  let resources: Resource[];
+  if (kind === 'questionnaire') resources = questionnaireResources(ctx, r, def);
+  else if (kind === 'measure') resources = [measureResource(ctx, r, def)];
+  else if (r.goalId !== undefined) resources = [goalUpdateObservation(ctx, r)];
+  else if (def?.text?.progress || r.progress !== undefined) resources = [goalResource(ctx, r, def)];
+  else resources = [textObservation(ctx, r)];
+  return r.dispute ? resources.map((res) => disputed(ctx, res, r.dispute!)) : resources;
+}
+
+/**
+ * A disputed record says so in every resource: a `meta.tag` with the dispute's status, and (where
+ * the resource has notes) the person's statement as a note (docs/care-team.md, "Disputes").
+ */
+function disputed(ctx: FhirContext, res: Resource, d: NonNullable<RecordView['dispute']>): Resource {
+  const tag = { system: own(ctx, 'CodeSystem/dispute-status'), code: d.status, display: `Disputed by the person (${d.status})` };
+  const meta = (res.meta ?? {}) as { tag?: Coding[] };
+  const out = { ...res, meta: { ...meta, tag: [...(meta.tag ?? []), tag] } } as Resource & { note?: { text: string }[] };
+  if (res.resourceType === 'Observation' || res.resourceType === 'Goal') {
+    out.note = [...(((res as { note?: { text: string }[] }).note) ?? []), { text: `The person disputes this record: ${d.statement}` }];
+  }
+  return out;
 }
 
 /** The person, with no more identity than Tessera holds: an id and the name they gave. */

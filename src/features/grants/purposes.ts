@@ -1,5 +1,5 @@
 /**
- * Coded purposes of use (DESIGN "Grant"). Kept as data, like the catalogue; `other` needs
+ * Coded purposes of use (docs/api.md "Grants"). Kept as data, like the catalogue; `other` needs
  * the free-text purpose.
  */
 export const purposes = [

@@ -13,7 +13,7 @@ import type { Group, OutcomesAnswer, OutcomesQuery } from './schemas.js';
 import { monthOf, outcomeWindow, type OutcomeWindow } from './window.js';
 
 /**
- * Outcome reporting (DESIGN "Measurement for learning", docs/outcomes.md): aggregates over the
+ * Outcome reporting (docs/outcomes.md): aggregates over the
  * people who gave an organisation outcome-reporting consent, computed from their records with
  * their own keys, published only through {@link discloseCells}, and logged in each counted
  * person's access log. No row, id or score of one person leaves this module.
@@ -199,7 +199,8 @@ export async function queryOutcomes(deps: Deps, actor: Actor, q: OutcomesQuery):
   for (const [subjectId, grants] of await cohort(deps, actor, p.def, now)) {
     const scope = { subjectId, slices: grants.map(sliceOf) };
     // Goal attainment needs a goal's earlier records too: its status may have been set before the window.
-    const rows = await rowsOldestFirst(deps, scope, { types: [p.def.code], to: p.window.to, ...(p.measure === 'goal-attainment' ? {} : { from: p.window.from }) });
+    // A record its writer resolved as entered in error counts for no one.
+    const rows = await rowsOldestFirst(deps, scope, { types: [p.def.code], to: p.window.to, hideEnteredInError: true, ...(p.measure === 'goal-attainment' ? {} : { from: p.window.from }) });
     if (rows.length === 0) continue;
     const { contributions, recordIds } = contribute(p, rows, await openContents(deps, subjectId, rows));
     if (contributions.length === 0) continue;

@@ -4,7 +4,7 @@ import type { Catalogue } from '../catalogue/catalogue.js';
 import type { MeasureDef, TypeDef } from '../catalogue/model.js';
 import { scoreQuestionnaire, type ScoredAnswers } from '../catalogue/scoring.js';
 
-/** A record body as posted (DESIGN "Record bodies"), after schema validation. */
+/** A record body as posted (docs/api.md "Records"), after schema validation. */
 export interface RecordInput {
   type: string;
   effectiveAt: string;
@@ -17,6 +17,8 @@ export interface RecordInput {
   text?: string;
   progress?: number;
   intensity?: number;
+  rating?: number;
+  organisationId?: string;
   status?: string;
   goalId?: string;
   detail?: Record<string, unknown>;
@@ -33,12 +35,18 @@ export interface RecordContent extends Partial<ScoredAnswers> {
   text?: string;
   progress?: number;
   intensity?: number;
+  /** Feedback on support: "is this helping me?", 0–10. */
+  rating?: number;
+  /** Feedback on support: the organisation it is about. */
+  organisationId?: string;
   status?: string;
   /** For a progress update: the id of the goal's first record (docs/outcomes.md "Goals"). */
   goalId?: string;
   /** A bespoke measure's version the record was scored by. */
   typeVersion?: number;
   detail?: Record<string, unknown>;
+  /** For a record that amends a disputed one: the record it replaces. */
+  replaces?: string;
 }
 
 export interface ComposedRecord {
@@ -55,7 +63,7 @@ const FUTURE_SLACK_MS = 24 * 3600 * 1000;
 const fieldsByKind: Record<TypeDef['kind'], string[]> = {
   questionnaire: ['answers'],
   measure: ['value', 'unit', 'systolic', 'diastolic'],
-  text: ['text', 'progress', 'intensity', 'status', 'goalId'],
+  text: ['text', 'progress', 'intensity', 'rating', 'organisationId', 'status', 'goalId'],
 };
 
 function err(field: string, detail: string): FieldError {
@@ -184,7 +192,12 @@ function textContent(def: TypeDef, input: RecordInput, errors: FieldError[]): Re
   } else if ([...text].length > t.maxLength) errors.push(err('text', `must be at most ${t.maxLength} characters`));
   const content: RecordContent = update && text === undefined ? {} : { text: text ?? '' };
   if (update) content.goalId = input.goalId!;
-  for (const field of ['progress', 'intensity'] as const) {
+  if (t.about === 'organisation') {
+    // That the organisation exists is checked with the store (records service).
+    if (input.organisationId === undefined) errors.push(err('organisationId', `is required: the organisation this ${def.label.toLowerCase()} is about`));
+    else content.organisationId = input.organisationId;
+  } else if (input.organisationId !== undefined) errors.push(err('organisationId', `is not used by "${def.code}"`));
+  for (const field of ['progress', 'intensity', 'rating'] as const) {
     const range = t[field];
     const given = input[field];
     if (given === undefined) continue;

@@ -4,7 +4,7 @@ import type { Deps } from '../../core/deps.js';
 import { authErrors } from '../../core/schemas.js';
 import { actorOf } from '../../plugins/auth.js';
 import { RecordInputSchema, RecordListSchema, RecordParamsSchema, RecordQuerySchema } from './schemas.js';
-import { createOwnRecord, deleteOwnRecord, getRecord, listRecords, ownScope, toRecordQuery, withSignposting } from './service.js';
+import { createOwnRecord, deleteOwnRecord, getRecord, listRecords, logDelegateRead, ownScope, toRecordQuery, withSignposting } from './service.js';
 import { subjectOf } from '../../core/actor.js';
 
 /** A citizen's own store: `/v1/me/records`. */
@@ -40,7 +40,9 @@ const ownRecordRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, {
       },
     },
     async (request) => {
-      const { items, nextCursor } = await listRecords(deps, ownScope(subjectOf(actorOf(request))), toRecordQuery(deps, request.query));
+      const actor = actorOf(request);
+      const { items, nextCursor } = await listRecords(deps, ownScope(subjectOf(actor)), toRecordQuery(deps, request.query));
+      await logDelegateRead(deps, actor, items);
       return { items, nextCursor };
     },
   );
@@ -51,7 +53,12 @@ const ownRecordRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, {
       config: { ...citizen, delegable: 'read-records' as const },
       schema: { tags: ['records'], summary: 'One of your records', params: RecordParamsSchema, response: { 200: Type.Ref('Record'), ...authErrors } },
     },
-    async (request) => withSignposting(deps, await getRecord(deps, ownScope(subjectOf(actorOf(request))), request.params.id)),
+    async (request) => {
+      const actor = actorOf(request);
+      const record = await getRecord(deps, ownScope(subjectOf(actor)), request.params.id);
+      await logDelegateRead(deps, actor, [record]);
+      return withSignposting(deps, record);
+    },
   );
 
   app.delete(

@@ -12,6 +12,7 @@ import { logEntry } from '../access-log/entry.js';
 import { composeRecord, type ComposedRecord, type RecordContent, type RecordInput } from './compose.js';
 import { catalogueForCodes, PERSONAL_PREFIX } from '../catalogue/bespoke.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
+import { disputeSummary } from './disputes.js';
 import type { RecordQueryInput, RecordView } from './schemas.js';
 
 
@@ -81,6 +82,7 @@ export async function sealComposed(deps: Deps, actor: Actor, subjectId: string, 
   const now = deps.clock.now();
   const dek = await deps.dataKeys.forSubject(subjectId);
   await checkGoalIds(deps, subjectId, dek, composed.map((c) => c.content.goalId), where);
+  await checkOrganisations(deps, composed.map((c) => c.content.organisationId), where);
   const rows: RecordRow[] = [];
   const views: RecordView[] = [];
   const written: Written[] = [];
@@ -128,6 +130,35 @@ async function checkGoalIds(deps: Deps, subjectId: string, dek: Uint8Array, goal
   if (errors.length) throw new ValidationError(errors);
 }
 
+/**
+ * Feedback on support names an organisation that exists (docs/care-team.md "Feedback on support").
+ * @throws ValidationError naming `organisationId` (or `records.i.organisationId`)
+ */
+async function checkOrganisations(deps: Deps, ids: (string | undefined)[], where?: Where): Promise<void> {
+  const wanted = [...new Set(ids.filter((o): o is string => o !== undefined))];
+  if (wanted.length === 0) return;
+  const known = new Set((await Promise.all(wanted.map((id) => deps.storage.organisations.get(id)))).filter((o) => o !== undefined).map((o) => o.id));
+  const errors: FieldError[] = [];
+  ids.forEach((id, i) => {
+    if (id === undefined || known.has(id)) return;
+    const field = where ? `${where(i).field}.organisationId` : 'organisationId';
+    const pointer = where ? `${where(i).pointer}/organisationId` : '/organisationId';
+    errors.push({ field, pointer, in: 'body', detail: 'is not an organisation on this service' });
+  });
+  if (errors.length) throw new ValidationError(errors);
+}
+
+/**
+ * A delegate reading the person's own records is someone else reading them: the person's log
+ * says so, naming the delegate and whom they acted for (docs/care-team.md "Delegates"). The
+ * person's own reads are not logged.
+ */
+export async function logDelegateRead(deps: Deps, actor: Actor, items: RecordView[]): Promise<void> {
+  if (!actor.onBehalfOf) return;
+  const subjectId = subjectOf(actor);
+  await deps.storage.accessLog.append(logEntry(actor, subjectId, 'records.read', deps.clock.now(), { recordIds: items.map((r) => r.id), query: { delegation: actor.onBehalfOf.delegationId } }));
+}
+
 /** Adds records to the caller's own store. */
 export async function createOwnRecord(deps: Deps, actor: Actor, input: RecordInput): Promise<RecordView> {
   const { rows, views, effects } = await prepareRecords(deps, actor, subjectOf(actor), [input], false);
@@ -169,7 +200,16 @@ export function toView(row: RecordRow, content: RecordContent): RecordView {
 export async function openRows(deps: Deps, subjectId: string, rows: RecordRow[]): Promise<RecordView[]> {
   if (rows.length === 0) return [];
   const dek = await deps.dataKeys.forSubject(subjectId);
-  return rows.map((r) => toView(r, openRecord<RecordContent>(dek, r, r.payload)));
+  const views = rows.map((r) => toView(r, openRecord<RecordContent>(dek, r, r.payload)));
+  // Every view of a disputed record carries the dispute (docs/care-team.md, "Disputes").
+  const disputes = await deps.storage.disputes.forRecords(subjectId, rows.map((r) => r.id));
+  if (disputes.length === 0) return views;
+  const byRecord = new Map(disputes.map((d) => [d.recordId, d]));
+  for (const v of views) {
+    const d = byRecord.get(v.id);
+    if (d) v.dispute = disputeSummary(dek, d);
+  }
+  return views;
 }
 
 /** Turns list query parameters into a storage query, checking codes against the catalogue. */

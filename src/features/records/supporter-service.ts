@@ -55,7 +55,8 @@ export async function readScoped(
   logged: Record<string, unknown>,
 ): Promise<{ items: RecordView[]; nextCursor: string | null }> {
   const scope = narrowScope(readScope(deps.catalogue, subjectId, grants, query), types);
-  const { items, nextCursor } = await listRecords(deps, scope, query);
+  // What the writer resolved as entered in error is kept for the person, not shown to supporters.
+  const { items, nextCursor } = await listRecords(deps, scope, { ...query, hideEnteredInError: true });
   // Reads under break-glass access say so in the person's log (docs/care-team.md).
   if (grants.some((g) => g.purpose === 'emergency')) logged.purpose = 'emergency';
   await deps.storage.accessLog.append(

@@ -65,11 +65,12 @@ function buildTrend(def: TypeDef, q: TrendQuery, rows: RecordRow[], contents: Re
   return { trend, recordIds: points.map((p) => p.recordId) };
 }
 
-async function trendIn(deps: Deps, scope: Scope, def: TypeDef, q: TrendQuery) {
+/** @param supporter a supporter's read leaves out records resolved as entered in error (docs/care-team.md) */
+async function trendIn(deps: Deps, scope: Scope, def: TypeDef, q: TrendQuery, supporter: boolean) {
   if (def.text?.series && q.goalId === undefined) throw ValidationError.query('goalId', `is required for "${def.code}": a trend follows one goal`);
   if (q.goalId !== undefined && !def.text?.series) throw ValidationError.query('goalId', `is not used by "${def.code}"`);
   const window = parseWindow(q, 'query');
-  const rows = await rowsOldestFirst(deps, scope, { types: [def.code], ...window });
+  const rows = await rowsOldestFirst(deps, scope, { types: [def.code], ...window, ...(supporter ? { hideEnteredInError: true } : {}) });
   return buildTrend(def, q, rows, await openContents(deps, scope.subjectId, rows));
 }
 
@@ -77,7 +78,7 @@ async function trendIn(deps: Deps, scope: Scope, def: TypeDef, q: TrendQuery) {
 export async function ownTrend(deps: Deps, actor: Actor, q: TrendQuery): Promise<Trend> {
   const subjectId = subjectOf(actor);
   const def = await typeOf(deps, subjectId, q.type);
-  return (await trendIn(deps, ownScope(subjectId), def, q)).trend;
+  return (await trendIn(deps, ownScope(subjectId), def, q, false)).trend;
 }
 
 /**
@@ -88,7 +89,7 @@ export async function ownTrend(deps: Deps, actor: Actor, q: TrendQuery): Promise
 export async function supporterTrend(deps: Deps, actor: Actor, subjectId: string, grants: GrantRow[], q: TrendQuery): Promise<Trend> {
   const def = await typeOf(deps, subjectId, q.type);
   const scope = readScope(deps.catalogue, subjectId, grants, { types: [def.code], limit: 1 });
-  const { trend, recordIds } = await trendIn(deps, scope, def, q);
+  const { trend, recordIds } = await trendIn(deps, scope, def, q, true);
   const logged: Record<string, unknown> = { type: q.type };
   for (const k of ['item', 'component', 'goalId', 'from', 'to'] as const) if (q[k] !== undefined) logged[k] = q[k];
   await deps.storage.accessLog.append(logEntry(actor, subjectId, 'trends.read', deps.clock.now(), { grantIds: grants.map((g) => g.id), recordIds, query: logged }));

@@ -20,6 +20,7 @@ import { typeDefinitionsRepo } from './type-definitions.js';
 import { alertsRepo, watchesRepo } from './watches.js';
 import { webhooksRepo } from './webhooks.js';
 import { importsRepo } from './imports.js';
+import { disputesRepo } from './disputes.js';
 import { bulkExportsRepo } from './bulk-exports.js';
 
 export { describeUrl, migratePostgres };
@@ -67,6 +68,7 @@ export async function openPostgresStorage(url: string, options: { onError?: (e: 
     typeDefinitions: typeDefinitionsRepo(db),
     imports: importsRepo(db),
     bulkExports: bulkExportsRepo(db),
+    disputes: disputesRepo(db),
     events,
     processLocal: [],
     async ping() {

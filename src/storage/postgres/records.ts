@@ -127,6 +127,8 @@ export function recordsRepo(db: Db): RecordsRepo {
       const asc = q.order === 'asc';
       const cmp = asc ? '>' : '<';
       if (q.after) where.push(`(effective_at ${cmp} ${param(q.after.effectiveAt)} OR (effective_at = ${param(q.after.effectiveAt)} AND id ${cmp} ${param(q.after.id)}))`);
+      // Supporters' reads leave out what the writer resolved as entered in error (docs/care-team.md).
+      if (q.hideEnteredInError) where.push(`id NOT IN (SELECT record_id FROM disputes WHERE subject_id = $1 AND status = 'entered-in-error')`);
       const order = asc ? 'effective_at ASC, id ASC' : 'effective_at DESC, id DESC';
       const text = `SELECT ${RECORD_COLUMNS} FROM records WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${param(q.limit)}`;
       const rows = await db.$client.query<RecordTuple>({ text, values: params, rowMode: 'array', types: int8Types });

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** Binary columns (sealed payloads, wrapped keys): node-postgres reads bytea as a Buffer. */
@@ -124,7 +125,7 @@ export const records = pgTable(
   ],
 );
 
-/** A person's consent to a slice of their store (DESIGN "Grant"). */
+/** A person's consent to a slice of their store (docs/api.md "Grants"). */
 export const grants = pgTable(
   'grants',
   {
@@ -368,7 +369,7 @@ export const integrityBackfill = pgTable('integrity_backfill', {
   at: ms('at').notNull(),
 });
 
-/** A person's delegate and the powers they hold (DESIGN "Delegates"); the powers carry a MAC. */
+/** A person's delegate and the powers they hold (docs/care-team.md "Delegates"); the powers carry a MAC. */
 export const delegations = pgTable(
   'delegations',
   {
@@ -595,4 +596,37 @@ export const bulkExportParts = pgTable(
     payload: bytea('payload').notNull(),
   },
   (t) => [primaryKey({ columns: [t.exportId, t.resourceType, t.seq] }), index('bulk_export_parts_subject').on(t.subjectId)],
+);
+
+/** A person's dispute of a record someone else wrote, as in src/storage/sqlite/schema.ts (docs/care-team.md "Disputes"). */
+export const disputes = pgTable(
+  'disputes',
+  {
+    id: text('id').primaryKey(),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id, { onDelete: 'cascade' }),
+    recordId: text('record_id')
+      .notNull()
+      .references(() => records.id, { onDelete: 'cascade' }),
+    writerAccountId: text('writer_account_id').notNull(),
+    writerOrganisationId: text('writer_organisation_id'),
+    status: text('status', { enum: ['open', 'amended', 'entered-in-error', 'upheld'] }).notNull(),
+    sealedStatement: bytea('sealed_statement').notNull(),
+    createdAt: ms('created_at').notNull(),
+    resolvedAt: ms('resolved_at'),
+    resolvedByAccountId: text('resolved_by_account_id'),
+    sealedNote: bytea('sealed_note'),
+    replacementRecordId: text('replacement_record_id'),
+  },
+  (t) => [
+    index('disputes_record').on(t.subjectId, t.recordId),
+    // At most one open dispute per record, also when two requests race.
+    uniqueIndex('disputes_open_record')
+      .on(t.recordId)
+      .where(sql`status = 'open'`),
+    index('disputes_writer_org').on(t.writerOrganisationId, t.createdAt),
+    index('disputes_writer_account').on(t.writerAccountId, t.createdAt),
+    index('disputes_hidden').on(t.subjectId, t.status),
+  ],
 );

@@ -5,6 +5,7 @@ import { accountsRepo } from './accounts.js';
 import { assertionsRepo } from './assertions.js';
 import { grantsRepo } from './grants.js';
 import { delegationsRepo } from './delegations.js';
+import { disputesRepo } from './disputes.js';
 import { emergencyRepo } from './emergency.js';
 import { idempotencyRepo } from './idempotency.js';
 import { invitesRepo } from './invites.js';
@@ -84,6 +85,7 @@ export function openSqliteStorage(
     notifications: notificationsRepo(db),
     referrals: referralsRepo(db),
     emergency: emergencyRepo(db),
+    disputes: disputesRepo(db),
     async ping() {
       db.$client.prepare('SELECT 1').get();
     },

@@ -55,6 +55,10 @@ function listSql(scope: Scope, q: RecordQuery): { text: string; params: unknown[
     const [cmp, e, i] = [asc ? '>' : '<', param(q.after.effectiveAt), param(q.after.effectiveAt)];
     where.push(`(effective_at ${cmp} ${e} OR (effective_at = ${i} AND id ${cmp} ${param(q.after.id)}))`);
   }
+  if (q.hideEnteredInError) {
+    where.push(`id NOT IN (SELECT record_id FROM disputes WHERE subject_id = ? AND status = 'entered-in-error')`);
+    params.push(scope.subjectId);
+  }
   params.push(q.limit);
   const order = asc ? 'effective_at ASC, id ASC' : 'effective_at DESC, id DESC';
   return { text: `SELECT ${COLUMNS} FROM records WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`, params };

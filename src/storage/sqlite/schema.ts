@@ -1,9 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * The SQLite schema. drizzle-kit generates migrations/ from this file (`npm run db:generate`).
  * Times are epoch milliseconds. Personal content lives only in sealed blobs; the clear columns
- * are the metadata slices are selected by (DESIGN "Data model").
+ * are the metadata slices are selected by (docs/architecture.md "The storage port").
  */
 
 export const organisations = sqliteTable('organisations', {
@@ -116,7 +117,7 @@ export const records = sqliteTable(
   ],
 );
 
-/** A person's consent to a slice of their store (DESIGN "Grant"). */
+/** A person's consent to a slice of their store (docs/api.md "Grants"). */
 export const grants = sqliteTable(
   'grants',
   {
@@ -373,7 +374,7 @@ export const integrityBackfill = sqliteTable('integrity_backfill', {
   at: integer('at').notNull(),
 });
 
-/** A person's delegate and the powers they hold (DESIGN "Delegates"); the powers carry a MAC. */
+/** A person's delegate and the powers they hold (docs/care-team.md "Delegates"); the powers carry a MAC. */
 export const delegations = sqliteTable(
   'delegations',
   {
@@ -591,4 +592,37 @@ export const bulkExportParts = sqliteTable(
     payload: blob('payload', { mode: 'buffer' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.exportId, t.resourceType, t.seq] }), index('bulk_export_parts_subject').on(t.subjectId)],
+);
+
+/** A person's dispute of a record someone else wrote; the record itself is never changed. */
+export const disputes = sqliteTable(
+  'disputes',
+  {
+    id: text('id').primaryKey(),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id, { onDelete: 'cascade' }),
+    recordId: text('record_id')
+      .notNull()
+      .references(() => records.id, { onDelete: 'cascade' }),
+    writerAccountId: text('writer_account_id').notNull(),
+    writerOrganisationId: text('writer_organisation_id'),
+    status: text('status', { enum: ['open', 'amended', 'entered-in-error', 'upheld'] }).notNull(),
+    sealedStatement: blob('sealed_statement', { mode: 'buffer' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    resolvedAt: integer('resolved_at'),
+    resolvedByAccountId: text('resolved_by_account_id'),
+    sealedNote: blob('sealed_note', { mode: 'buffer' }),
+    replacementRecordId: text('replacement_record_id'),
+  },
+  (t) => [
+    index('disputes_record').on(t.subjectId, t.recordId),
+    // At most one open dispute per record, also when two requests race.
+    uniqueIndex('disputes_open_record')
+      .on(t.recordId)
+      .where(sql`status = 'open'`),
+    index('disputes_writer_org').on(t.writerOrganisationId, t.createdAt),
+    index('disputes_writer_account').on(t.writerAccountId, t.createdAt),
+    index('disputes_hidden').on(t.subjectId, t.status),
+  ],
 );

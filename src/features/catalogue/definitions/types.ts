@@ -996,6 +996,27 @@ const entries: TypeEntry[] = [
     sources: [],
   },
   {
+    code: 'support-feedback',
+    label: 'Feedback on support',
+    description:
+      'Is this helping me? The person’s own rating of the support an organisation gives them, from 0 (not at all) ' +
+      'to 10 (a great deal), in their own words too, naming the organisation (`organisationId`). Shared like any ' +
+      'other record, so the organisation sees it only if the person grants it.',
+    category: 'wellbeing',
+    // Feedback on a service belongs with whatever that service helps with.
+    categories: anyCategory('wellbeing'),
+    kind: 'text',
+    text: {
+      maxLength: 2000,
+      rating: { min: 0, max: 10 },
+      about: 'organisation',
+    },
+    codes: {},
+    meaningfulChange: noPublishedChange('increase', 'The person’s own 0–10 rating of their support: there is no published threshold.'),
+    licence: null,
+    sources: [],
+  },
+  {
     code: 'need',
     label: 'Need',
     description:

@@ -1,0 +1,95 @@
+import { and, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import { ConflictError } from '../../errors.js';
+import type { DisputeRow, DisputesRepo } from '../contract.js';
+import { appendLogEntry } from './access-log.js';
+import type { Db } from './open.js';
+import { disputes, records } from './schema.js';
+
+type DbDispute = typeof disputes.$inferSelect;
+
+const fromDb = (r: DbDispute): DisputeRow => ({
+  ...r,
+  sealedStatement: new Uint8Array(r.sealedStatement),
+  sealedNote: r.sealedNote ? new Uint8Array(r.sealedNote) : null,
+});
+
+export function disputesRepo(db: Db): DisputesRepo {
+  return {
+    async create(row, log) {
+      db.transaction(
+        () => {
+          const open = db
+            .select({ id: disputes.id })
+            .from(disputes)
+            .where(and(eq(disputes.subjectId, row.subjectId), eq(disputes.recordId, row.recordId), eq(disputes.status, 'open')))
+            .get();
+          if (open) throw new ConflictError('This record already has an open dispute');
+          db.insert(disputes)
+            .values({ ...row, sealedStatement: Buffer.from(row.sealedStatement), sealedNote: null })
+            .run();
+          appendLogEntry(db, log);
+        },
+        { behavior: 'immediate' },
+      );
+    },
+
+    async get(id) {
+      const r = db.select().from(disputes).where(eq(disputes.id, id)).get();
+      return r ? fromDb(r) : undefined;
+    },
+
+    async forRecords(subjectId, recordIds) {
+      if (recordIds.length === 0) return [];
+      const rows = db
+        .select()
+        .from(disputes)
+        .where(and(eq(disputes.subjectId, subjectId), inArray(disputes.recordId, recordIds)))
+        .orderBy(desc(disputes.createdAt), desc(disputes.id))
+        .all();
+      // The latest dispute of each record speaks for it.
+      const seen = new Set<string>();
+      return rows.filter((r) => !seen.has(r.recordId) && seen.add(r.recordId)).map(fromDb);
+    },
+
+    async listForWriter(organisationId, accountId, q) {
+      const writer = organisationId ? eq(disputes.writerOrganisationId, organisationId) : eq(disputes.writerAccountId, accountId);
+      const before = q.after ? or(lt(disputes.createdAt, q.after.createdAt), and(eq(disputes.createdAt, q.after.createdAt), lt(disputes.id, q.after.id))) : undefined;
+      return db
+        .select()
+        .from(disputes)
+        .where(and(writer, q.status ? eq(disputes.status, q.status) : undefined, before))
+        .orderBy(desc(disputes.createdAt), desc(disputes.id))
+        .limit(q.limit)
+        .all()
+        .map(fromDb);
+    },
+
+    async resolve(d, o, log) {
+      return db.transaction(
+        () => {
+          const changed = db
+            .update(disputes)
+            .set({
+              status: o.status,
+              resolvedAt: o.resolvedAt,
+              resolvedByAccountId: o.resolvedByAccountId,
+              sealedNote: o.sealedNote ? Buffer.from(o.sealedNote) : null,
+              replacementRecordId: o.replacement?.id ?? null,
+            })
+            .where(and(eq(disputes.id, d.id), eq(disputes.status, 'open')))
+            .run().changes;
+          if (changed === 0) return 'not-open' as const;
+          if (o.replacement) {
+            const r = o.replacement;
+            db.insert(records)
+              .values({ ...r, payload: Buffer.from(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength) })
+              .run();
+          }
+          appendLogEntry(db, log);
+          return 'resolved' as const;
+        },
+        { behavior: 'immediate' },
+      );
+    },
+  };
+}
