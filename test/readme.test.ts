@@ -55,7 +55,7 @@ beforeAll(async () => {
   home = tempDir('tessera-readme-home-');
   dirs.push(checkout, home);
   // A checkout after `npm install`: the package, its dependencies and the build.
-  for (const entry of ['package.json', 'node_modules', 'dist', 'migrations', 'keys.example']) {
+  for (const entry of ['package.json', 'node_modules', 'dist', 'migrations', 'keys.example', 'test']) {
     fs.symlinkSync(path.join(repoRoot, entry), path.join(checkout, entry));
   }
   port = await freePort();
@@ -94,9 +94,9 @@ function runShell(script: string): Promise<{ code: number | null; stdout: string
 }
 
 describe('README walkthroughs', () => {
-  it('has the three walkthroughs, written for the default port', () => {
+  it('has the five walkthroughs, written for the default port', () => {
     const blocks = walkthroughBlocks();
-    expect(blocks).toHaveLength(3);
+    expect(blocks).toHaveLength(5);
     expect(blocks[0]).toContain('BASE=http://127.0.0.1:8080\n');
     expect(readme).toMatch(/tessera\.env/);
   });
@@ -138,7 +138,25 @@ describe('README walkthroughs', () => {
     expect(out).toContain('{"status":"amended","newScore":8}');
     expect(out).toContain('{"score":24,"dispute":"amended","replaces":false}');
     expect(out).toContain('{"score":8,"dispute":null,"replaces":true}');
+    // Walkthrough 4: aggregates under outcome-reporting consent, with disclosure control.
+    expect(out).toContain('"access": "aggregate"');
+    expect(out).toMatch(/"n": 10,\s*"suppressed": false,\s*"value": 3\.63/);
+    expect(out).toMatch(/"value": 0\.5,\s*"meaningfulChange": 3/);
+    expect(out).toContain('{"group":{"month":"2026-02"},"n":0,"suppressed":false,"value":null}');
+    expect(out).toContain('{"group":{"month":"2026-03"},"n":10,"suppressed":false,"value":22.88}');
+    expect(out).toContain('{"group":{},"n":null,"suppressed":true,"value":null}');
+    expect(out).toContain('"action": "outcomes.query"');
+    // Walkthrough 5: SMART Backend Services, a FHIR search, Bulk Data and imports.
+    expect(out).toContain('"fhirVersion":"4.0.1"');
+    expect(out).toMatch(/\{"type":"searchset","link":\["self","next"\],"codes":\["[0-9-]+"\]\}/);
+    expect(out).toContain('[{"value":64,"unit":"/min"}]');
+    expect(out).toContain('["This token\'s SMART scopes do not allow searching Goal"]');
+    expect(out).toMatch(/\{"requiresAccessToken":true,"output":\[\{"type":"Patient","count":1\},\{"type":"Observation","count":\d+\}\]\}/);
+    expect(out).toMatch(/^202$/m);
+    expect(out).toContain('{"status":"completed","format":"omh","added":1,"skipped":0}');
+    expect(out).toContain('{"status":"completed","format":"omh","added":0,"skipped":1}');
+    expect(out).toMatch(/\{"status":"completed","added":\d+,"skipped":\d+\}/);
     // Nothing but the README's own data folder was made in the checkout.
-    expect(fs.readdirSync(checkout).sort()).toEqual(['data', 'dist', 'keys.example', 'migrations', 'node_modules', 'package.json', 'tessera.env']);
+    expect(fs.readdirSync(checkout).sort()).toEqual(['data', 'dist', 'keys.example', 'migrations', 'node_modules', 'package.json', 'tessera.env', 'test']);
   }, 120_000);
 });
