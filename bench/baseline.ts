@@ -46,7 +46,7 @@ interface Store {
   close(): Promise<void>;
 }
 
-const sliceColumns = 'id, subject_id, category, type, effective_at, created_at, source_kind, source_account_id, source_organisation_id, payload';
+const sliceColumns = 'id, subject_id, category, type, effective_at, created_at, source_kind, source_account_id, source_organisation_id, schema_version, payload';
 
 function sqliteStore(file: string): Store {
   const db = new Database(file);
@@ -142,10 +142,11 @@ interface Row {
   source_kind: string;
   source_account_id: string;
   source_organisation_id: string | null;
+  schema_version: number;
   payload: Buffer;
 }
 
-type Tuple = [string, string, string, string, number, number, string, string, string | null, Buffer];
+type Tuple = [string, string, string, string, number, number, string, string, string | null, number, Buffer];
 const toRow = (t: Tuple): Row => ({
   id: t[0],
   subject_id: t[1],
@@ -156,7 +157,8 @@ const toRow = (t: Tuple): Row => ({
   source_kind: t[6],
   source_account_id: t[7],
   source_organisation_id: t[8],
-  payload: t[9],
+  schema_version: t[9],
+  payload: t[10],
 });
 
 async function dataKey(subjectId: string): Promise<Uint8Array> {
@@ -182,7 +184,19 @@ async function slice(verify: (token: string) => Claims, authorization: string | 
     source: { kind: r.source_kind, accountId: r.source_account_id, organisationId: r.source_organisation_id },
     ...openRecord<Record<string, unknown>>(
       dek,
-      { id: r.id, subjectId: r.subject_id, category: r.category, type: r.type, effectiveAt: r.effective_at },
+      // The whole binding of the row's layout (2 for seeded rows), as Tessera opens it.
+      {
+        id: r.id,
+        subjectId: r.subject_id,
+        category: r.category,
+        type: r.type,
+        effectiveAt: r.effective_at,
+        schemaVersion: r.schema_version,
+        createdAt: r.created_at,
+        sourceKind: r.source_kind,
+        sourceAccountId: r.source_account_id,
+        sourceOrganisationId: r.source_organisation_id,
+      },
       new Uint8Array(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength),
     ),
   }));

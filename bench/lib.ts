@@ -114,8 +114,15 @@ export async function startNode(
     async loopDelay() {
       fs.rmSync(probeFile, { force: true });
       process.kill(pid, 'SIGUSR2');
-      for (let i = 0; i < 50 && !fs.existsSync(probeFile); i++) await new Promise((r) => setTimeout(r, 20));
-      return JSON.parse(fs.readFileSync(probeFile, 'utf8')) as { p50: number; p99: number; max: number };
+      // The file may be seen before the probe has finished writing it: read until it parses.
+      for (let i = 0; i < 100; i++) {
+        try {
+          return JSON.parse(fs.readFileSync(probeFile, 'utf8')) as { p50: number; p99: number; max: number };
+        } catch {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+      throw new Error(`${name}: no event-loop figures from the probe`);
     },
     rssMb() {
       try {

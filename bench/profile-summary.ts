@@ -5,9 +5,11 @@ import { parseArgs } from 'node:util';
  * Summarises a V8 CPU profile (`npm run bench -- --profile DIR` writes one per server run):
  * the functions with the most self time and with the most inclusive time.
  *
- *   npx tsx bench/profile-summary.ts FILE.cpuprofile [--skip-ms 3000] [--top 30]
+ *   npx tsx bench/profile-summary.ts FILE.cpuprofile [--skip-ms 3000] [--until-ms 8000] [--top 30]
  *
- * `--skip-ms` leaves out the start (module loading, schema compilation).
+ * `--skip-ms` leaves out the start (module loading, schema compilation); `--until-ms` stops at
+ * that time since the profile began, so one phase of the run (the slice reads come first) can be
+ * read alone.
  */
 
 interface ProfileNode {
@@ -23,12 +25,13 @@ interface Profile {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'skip-ms': { type: 'string', default: '0' }, top: { type: 'string', default: '30' } },
+  options: { 'skip-ms': { type: 'string', default: '0' }, 'until-ms': { type: 'string' }, top: { type: 'string', default: '30' } },
 });
 const file = positionals[0];
-if (!file) throw new Error('usage: npx tsx bench/profile-summary.ts FILE.cpuprofile [--skip-ms N] [--top N]');
+if (!file) throw new Error('usage: npx tsx bench/profile-summary.ts FILE.cpuprofile [--skip-ms N] [--until-ms N] [--top N]');
 const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
 const skipUs = Number(values['skip-ms']) * 1000;
+const untilUs = values['until-ms'] === undefined ? Infinity : Number(values['until-ms']) * 1000;
 const top = Number(values.top);
 
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -43,7 +46,7 @@ let total = 0;
 profile.samples.forEach((id, i) => {
   at += profile.timeDeltas[i] ?? 0;
   const weight = profile.timeDeltas[i + 1] ?? 0;
-  if (at < skipUs) return;
+  if (at < skipUs || at > untilUs) return;
   total += weight;
   selfUs.set(id, (selfUs.get(id) ?? 0) + weight);
 });

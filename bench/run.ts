@@ -231,7 +231,7 @@ async function main() {
   const loopDuring = await tessera.loopDelay();
   check('reads during logins', readsDuring);
   check('logins with reads', loginsDuring);
-  const rssMb = Math.max(read.peakMb, ingest.peakMb, bulk.peakMb, logins.peakMb);
+  const rssMb = Math.max(read.peakMb, ingest.peakMb, bulk.peakMb, imports.peakMb, logins.peakMb);
   await stop(tessera);
 
   // --- Tessera on the small set: same fixed-rate reads, for the scale ratio.
@@ -323,10 +323,11 @@ async function main() {
     totalSeconds: 0,
   };
   results.targets = {
-    'sliceRead.ratio >= 0.8': results.sliceRead.ratio >= 0.8,
-    'sliceRead.p99 <= 1.5x baseline': results.sliceRead.p99VsBaseline <= 1.5,
+    // Issue 17's targets (docs/performance.md).
+    'sliceRead.ratio >= 0.9': results.sliceRead.ratio >= 0.9,
+    'sliceRead.p99 <= 1.3x baseline': results.sliceRead.p99VsBaseline <= 1.3,
     'ingest.ratio >= 0.8': results.ingest.ratio >= 0.8,
-    'ingest.bulkRecordsPerSec >= 20000': results.ingest.bulkRecordsPerSec >= 20_000,
+    'ingest.bulkRecordsPerSec >= 25000': results.ingest.bulkRecordsPerSec >= 25_000,
     'ingest.importRecordsPerSec >= 20000': results.ingest.importRecordsPerSec >= 20_000,
     'scale.ratio <= 1.3': results.scale.ratio <= 1.3,
     'rssMb <= 150': results.rssMb <= 150,
@@ -345,7 +346,7 @@ async function main() {
     [`import job (${r.ingest.importPoints} data points)`, `${r.ingest.importRecordsPerSec} records/s`, `slowest ${r.ingest.importSlowestSeconds} s, RSS ${r.rssByPhaseMb.imports} MB`],
     [`scale (${READ_RATE} reads/s)`, `p50 ${r.scale.p50At10k} ms at ${smallRecords}, ${r.scale.p50At1M} ms at ${records}`, `ratio ${r.scale.ratio} (p99 ${r.scale.p99At10k} → ${r.scale.p99At1M} ms)`],
     ['login', `${r.login.perSec} logins/s (${r.login.perSecWithReads} with reads)`, `read p99 ${r.login.readP99AloneMs} → ${r.login.readP99DuringLoginMs} ms (×${r.login.readP99Ratio}); loop delay p99 ${r.login.eventLoopDelayP99AloneMs} → ${r.login.eventLoopDelayP99DuringLoginMs} ms`],
-    ['server RSS (peak under load)', `${r.rssMb} MB`, `read ${r.rssByPhaseMb.sliceRead}, ingest ${r.rssByPhaseMb.ingest}, bulk ${r.rssByPhaseMb.bulk}, logins ${r.rssByPhaseMb.logins} MB`],
+    ['server RSS (peak under load)', `${r.rssMb} MB`, `read ${r.rssByPhaseMb.sliceRead}, ingest ${r.rssByPhaseMb.ingest}, bulk ${r.rssByPhaseMb.bulk}, imports ${r.rssByPhaseMb.imports}, logins ${r.rssByPhaseMb.logins} MB`],
   ];
   const w0 = Math.max(...rows.map((x) => x[0].length));
   const w1 = Math.max(...rows.map((x) => x[1].length));

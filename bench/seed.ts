@@ -39,6 +39,8 @@ function preparedInsert(client: SqliteStorage['db']['$client'], table: SQLiteTab
     statement.run(
       ...columns.map(([key]) => {
         const v = row[key];
+        // Boolean columns (grants.share_name) are stored as 0/1, as drizzle's mode: 'boolean' does.
+        if (typeof v === 'boolean') return v ? 1 : 0;
         return v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : (v ?? null);
       }),
     );

@@ -57,11 +57,12 @@ export function checkInstances(config: Config, storage: Storage, keys: LoadedKey
 /**
  * Loads keys, opens (and migrates) the configured storage, and builds the Deps.
  * @param options.keyring use these keys instead of the keys file (`keys rotate` builds its own)
+ * @param options.serving opened for `tessera serve` (see {@link openStorage})
  */
-export async function openRuntime(config: Config, options: { keys?: LoadedKeys } = {}): Promise<Runtime> {
+export async function openRuntime(config: Config, options: { keys?: LoadedKeys; serving?: boolean } = {}): Promise<Runtime> {
   await initCrypto();
   const keys = options.keys ?? loadKeys(config.keysFile, config.dataDir);
-  const storage = await openStorage(config);
+  const storage = await openStorage(config, { serving: options.serving ?? false });
   try {
     checkInstances(config, storage, keys);
   } catch (e) {

@@ -43,7 +43,7 @@ async function checkLogAtStart(app: FastifyInstance, deps: Deps): Promise<void> 
  * @returns the listening app and a stop function
  */
 export async function startServer(config: Config): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
-  const runtime = await openRuntime(config);
+  const runtime = await openRuntime(config, { serving: true });
   const { keys, deps } = runtime;
   if (!config.keysFile) process.stderr.write(devKeysWarning(keys.path, keys.generated) + '\n');
   let app: FastifyInstance;

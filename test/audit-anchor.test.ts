@@ -173,7 +173,9 @@ describe('anchored audit chain', () => {
 
   it('a checkpoint whose signature does not verify is reported', async () => {
     const bad = await verifyAfter((sql) => {
-      const row = sql.prepare('SELECT id, jws FROM log_checkpoints WHERE subject_id = ? LIMIT 1').get(subjectId) as { id: string; jws: string };
+      // The latest checkpoint: its seq is past 1, so claiming seq 1 really changes it (the first one
+      // may already be at seq 1 when the signer ran early, and re-signing the same claims is no forgery).
+      const row = sql.prepare('SELECT id, jws FROM log_checkpoints WHERE subject_id = ? ORDER BY seq DESC LIMIT 1').get(subjectId) as { id: string; jws: string };
       const [h, , s] = row.jws.split('.');
       const forged = Buffer.from(JSON.stringify({ ...decodeJwt(row.jws), seq: 1 })).toString('base64url');
       sql.prepare('UPDATE log_checkpoints SET jws = ? WHERE id = ?').run(`${h}.${forged}.${s}`, row.id);

@@ -28,14 +28,22 @@ export function dialectOf(config: StorageConfig): 'sqlite' | 'postgres' {
 
 /**
  * Opens the configured storage, applying pending migrations first.
+ * @param options.serving for a long-running server: on SQLite, WAL checkpoints run in a worker
+ *   thread rather than inside commits on the event loop (PostgreSQL checkpoints in its own
+ *   processes already)
  * @returns the storage; close it when done
  */
-export async function openStorage(config: StorageConfig): Promise<Storage> {
+export async function openStorage(config: StorageConfig, options: { serving?: boolean } = {}): Promise<Storage> {
   if (config.databaseUrl) {
     const { openPostgresStorage } = await import('./postgres/index.js');
     return openPostgresStorage(config.databaseUrl);
   }
-  return openSqliteStorage(config.dbFile);
+  if (!options.serving) return openSqliteStorage(config.dbFile);
+  return openSqliteStorage(config.dbFile, {
+    backgroundCheckpoints: true,
+    // The next checkpoint tries again; meanwhile the WAL only grows.
+    onCheckpointError: (message) => process.stderr.write(`tessera: WAL checkpoint failed (retrying): ${message}\n`),
+  });
 }
 
 /**

@@ -83,24 +83,26 @@ export function groupCommit(db: Db): GroupCommit {
     reject: (e: unknown) => void;
   }
   let queue: Job[] = [];
+  // better-sqlite3's own transaction functions, made once: drizzle's wrapper built a transaction
+  // object per commit, on every read's log entry.
+  const client = db.$client;
+  // Called inside the open transaction, a transaction function is a savepoint.
+  const inSavepoint = client.transaction((work: () => unknown) => work());
+  const runBatch = client.transaction((batch: Job[], outcomes: { ok: boolean; value: unknown }[]) => {
+    for (const job of batch) {
+      try {
+        outcomes.push({ ok: true, value: job.savepoint ? inSavepoint(job.work) : job.work() });
+      } catch (e) {
+        outcomes.push({ ok: false, value: e });
+      }
+    }
+  });
   const flush = () => {
     const batch = queue;
     queue = [];
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
-      db.transaction(
-        () => {
-          for (const job of batch) {
-            try {
-              // Nested inside the open transaction, this is a savepoint.
-              outcomes.push({ ok: true, value: job.savepoint ? db.transaction(job.work) : job.work() });
-            } catch (e) {
-              outcomes.push({ ok: false, value: e });
-            }
-          }
-        },
-        { behavior: 'immediate' },
-      );
+      runBatch.immediate(batch, outcomes);
     } catch (e) {
       for (const job of batch) job.reject(e);
       return;

@@ -24,12 +24,15 @@ import { webhooksRepo } from './webhooks.js';
 import { importsRepo } from './imports.js';
 import { bulkExportsRepo } from './bulk-exports.js';
 import { memoryCounters, memoryEvents } from './in-process.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 
 export { openDatabase, runMigrations };
 
 export interface SqliteStorage extends Storage {
   /** The drizzle handle, for the CLI's maintenance commands only. */
   readonly db: Db;
+  /** The checkpoint worker, when opened with `backgroundCheckpoints`. */
+  readonly checkpointer: Checkpointer | null;
 }
 
 /**
@@ -37,13 +40,25 @@ export interface SqliteStorage extends Storage {
  * @param file database file path
  * @param options.migrate apply pending migrations first (default true; false only for a file
  *   already migrated, as bench seed workers open it)
+ * @param options.backgroundCheckpoints checkpoint the WAL from a worker thread instead of inside
+ *   commits on this connection (the server's setting; docs/performance.md)
+ * @param options.onCheckpointError told of a background checkpoint that failed
  */
-export function openSqliteStorage(file: string, options: { migrate?: boolean } = {}): SqliteStorage {
+export function openSqliteStorage(
+  file: string,
+  options: { migrate?: boolean; backgroundCheckpoints?: boolean; onCheckpointError?: (message: string) => void } = {},
+): SqliteStorage {
   const db = openDatabase(file);
   if (options.migrate !== false) runMigrations(db);
+  let checkpointer: Checkpointer | null = null;
+  if (options.backgroundCheckpoints) {
+    db.$client.pragma('wal_autocheckpoint = 0');
+    checkpointer = startCheckpointer(file, options.onCheckpointError ? { onError: options.onCheckpointError } : {});
+  }
   let closed = false;
   return {
     db,
+    checkpointer,
     accounts: accountsRepo(db),
     sessions: sessionsRepo(db),
     records: recordsRepo(db),
@@ -77,6 +92,7 @@ export function openSqliteStorage(file: string, options: { migrate?: boolean } =
     async close() {
       if (closed) return;
       closed = true;
+      await checkpointer?.stop();
       // Fold the WAL back into the main file so the data folder is one self-contained file.
       db.$client.pragma('wal_checkpoint(TRUNCATE)');
       db.$client.close();
