@@ -12,3 +12,5 @@ try {
   console.log(`(no test report at ${file}: the run stopped before vitest)`);
 }
 console.log(`${passed} passed, ${failed} failed`);
+// A run with a failure, or with no test at all, fails CI whatever exit code the runner gave.
+if (failed > 0 || passed === 0) process.exitCode = 1;

