@@ -33,10 +33,12 @@ let serverOut = '';
 /**
  * Only PATH and HOME. `npm_config_ignore_scripts` skips the pre-scripts that rebuild dist/
  * (npm test built it already, and a second build writing dist/ while other test files run it
- * would race); it changes nothing the README asks the reader to set.
+ * would race); TMPDIR puts the scratch folder a walkthrough makes with `mktemp -d` (holding a
+ * private key) under HOME, so it goes with it. Neither changes what the README asks the reader
+ * to set.
  */
 function shellEnv(): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, npm_config_ignore_scripts: 'true' };
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, TMPDIR: home, npm_config_ignore_scripts: 'true' };
 }
 
 function stopServer(): void {
