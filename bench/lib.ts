@@ -98,6 +98,8 @@ export async function startNode(
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString('utf8')).slice(-20_000)));
   child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString('utf8')).slice(-20_000)));
+  // BENCH_ECHO=1 passes the servers' stderr through, for timings printed while profiling.
+  if (process.env.BENCH_ECHO) child.stderr!.pipe(process.stderr);
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(base + options.readyPath, child, () => out);

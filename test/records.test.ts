@@ -480,6 +480,36 @@ describe('bad input never yields a 5xx', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // Spelled with escapes, and through constructor.prototype: refused alike.
+    for (const detail of ['{"\\u005f_proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}', '{"a":{"\\u0063onstructor":{"prototype":{"polluted":true}}}}']) {
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: '/v1/me/records',
+        headers: { ...bearer(bob.token), 'content-type': 'application/json' },
+        payload: `{"type":"note","effectiveAt":"${at}","text":"x","detail":${detail}}`,
+      });
+      expect(bad.statusCode, detail).toBe(400);
+      expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('a NUL character anywhere in a body is refused naming where it is', async () => {
+    for (const [detail, field] of [
+      ['{"a":"x\\u0000y"}', 'detail.a'],
+      ['{"list":["ok","no\\u0000"]}', 'detail.list.1'],
+      ['{"k\\u0000":1}', 'detail.k\u0000'],
+      ['{"a/b":{"c~d":"\\u0000"}}', 'detail.a~1b.c~0d'],
+    ]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/me/records',
+        headers: { ...bearer(bob.token), 'content-type': 'application/json' },
+        payload: `{"type":"note","effectiveAt":"${at}","text":"x","detail":${detail}}`,
+      });
+      expect(res.statusCode, detail).toBe(400);
+      expect(res.json().errors[0], detail).toMatchObject({ field, detail: 'must not contain NUL (U+0000) characters' });
+    }
   });
 
   it('random list queries get 200 or a 400, never a 5xx', async () => {

@@ -145,6 +145,46 @@ describe('watches and alerts', () => {
     expect((await feed(gp)).filter((a: { watchId: string }) => a.watchId === w.id)).toHaveLength(1);
   });
 
+  it('a change rule on a 3,000-entry import in shuffled order compares each reading with the one before it in time, inside the grant', async () => {
+    const T0 = Date.UTC(2026, 2, 1);
+    const minute = (m: number) => new Date(T0 + m * 60_000).toISOString();
+    const p = await signUpCitizen(t.app);
+    await grant(t.app, p, { grantee: { accountId: gp.accountId }, categories: ['health-status'], types: ['heart-rate'], from: minute(0) });
+    const w = (await watch(gp, p.subjectId, { type: 'heart-rate', field: 'value', op: 'rise-by', threshold: 20 })).json();
+    // Before the grant's window: never the comparison, though it is the lowest reading.
+    await addRecord(t.app, p, { type: 'heart-rate', effectiveAt: minute(-30), value: 20 });
+    await addRecord(t.app, p, { type: 'heart-rate', effectiveAt: minute(1), value: 60 });
+    const spikes = new Set([0, 500, 1700, 2999]);
+    const readings = Array.from({ length: 3000 }, (_, i) => ({ m: 10 + i, value: spikes.has(i) ? 95 : 60 + (i % 5) }));
+    readings.push({ m: -20, value: 120 }); // outside the window: no alert, and no comparison either
+    // A fixed shuffle, so the body's order is not time order.
+    const body = readings.map((r, i) => ({ r, k: (i * 7919) % 3001 })).sort((a, b) => a.k - b.k).map(({ r }) => ({
+      header: { schema_id: { namespace: 'omh', name: 'heart-rate', version: '2.0' } },
+      body: { heart_rate: { value: r.value, unit: 'beats/min' }, effective_time_frame: { date_time: minute(r.m) } },
+    }));
+    const res = await t.app.inject({ method: 'POST', url: '/v1/me/imports', headers: { ...bearer(p.token), 'content-type': 'application/json' }, payload: body });
+    expect(res.statusCode, res.body).toBe(202);
+    const until = Date.now() + 60_000;
+    let status = res.json();
+    while (status.status === 'running' && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = (await t.app.inject({ method: 'GET', url: res.headers.location as string, headers: bearer(p.token) })).json();
+    }
+    expect(status).toMatchObject({ status: 'completed', added: 3001 });
+    // In time order inside the window: the stored 60, then the imported readings.
+    const inWindow = [{ m: 1, value: 60 }, ...readings.filter((r) => r.m >= 0).sort((a, b) => a.m - b.m)];
+    const rises = inWindow.slice(1).filter((r, k) => r.value - inWindow[k]!.value >= 20).map((r) => minute(r.m));
+    expect(rises).toEqual([0, 500, 1700, 2999].map((i) => minute(10 + i)));
+    const alerts = (await feed(gp)).filter((a: { watchId: string }) => a.watchId === w.id);
+    const idAt = async (at: string) =>
+      (await t.app.inject({ method: 'GET', url: `/v1/subjects/${p.subjectId}/records?type=heart-rate&from=${at}&to=${at}`, headers: bearer(gp.token) })).json().items[0].id;
+    const expected = await Promise.all(rises.map(idAt));
+    expect(alerts.map((a: { recordId: string }) => a.recordId).sort()).toEqual([...expected].sort());
+    // Each spike against the reading a minute before it (the first against the stored 60).
+    const previous = new Map(alerts.map((a: { recordId: string; matched: { previous: number } }) => [a.recordId, a.matched.previous]));
+    expect(expected.map((id) => previous.get(id))).toEqual([60, 64, 64, 63]);
+  });
+
   it("another supporter cannot see or acknowledge someone else's alerts", async () => {
     const other = await createPractitioner(t.app, admin, orgId, 'coach');
     const someAlert = (await feed(gp))[0];

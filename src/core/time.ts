@@ -4,10 +4,19 @@ const fullDate = /^\d{4}-\d{2}-\d{2}$/;
 /** RFC 3339 §5.6 date-time: a time zone is required (no local times), seconds 00–59. */
 const dateTime = /^(\d{4}-\d{2}-\d{2})[Tt ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 
-/** @returns midnight UTC of a real calendar day, or undefined (2026-02-30 is not one) */
+/** @returns whether YYYY-MM-DD (already shaped so) names a real calendar day (2026-02-30 does not) */
+function realDay(date: string): boolean {
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  const d = Number(date.slice(8, 10));
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31);
+}
+
+/** @returns midnight UTC of a real calendar day, or undefined */
 function dayStart(date: string): number | undefined {
-  const ms = Date.parse(`${date}T00:00:00.000Z`);
-  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date ? undefined : ms;
+  return realDay(date) ? Date.parse(`${date}T00:00:00.000Z`) : undefined;
 }
 
 /**
@@ -22,7 +31,7 @@ export function parseInstant(text: string, bound: 'start' | 'end' = 'start'): nu
     return ms === undefined ? undefined : bound === 'end' ? ms + 86_399_999 : ms;
   }
   const m = dateTime.exec(text);
-  if (!m || dayStart(m[1]!) === undefined) return undefined;
+  if (!m || !realDay(m[1]!)) return undefined;
   const ms = Date.parse(text.toUpperCase().replace(' ', 'T'));
   return Number.isNaN(ms) ? undefined : ms;
 }

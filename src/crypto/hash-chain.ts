@@ -24,15 +24,26 @@ export interface ChainedContent {
   prevHash: string | null;
 }
 
-/** JSON with object keys sorted at every depth: one byte string per value (RFC 8785 in spirit). */
+/**
+ * JSON with object keys sorted at every depth: one byte string per value (RFC 8785 in spirit).
+ * Built by concatenation (no intermediate arrays): it runs for every log entry and imported entry.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i]);
+    return out + ']';
+  }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  for (const k of keys) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    out += (out.length > 1 ? ',' : '') + JSON.stringify(k) + ':' + canonicalJson(v);
+  }
+  return out + '}';
 }
 
 /** @returns the hex SHA-256 of the previous hash and the entry's canonical form */

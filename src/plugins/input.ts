@@ -45,18 +45,38 @@ export function nestsDeeperThan(text: string, max: number): boolean {
   return false;
 }
 
+/** A JSON pointer reference token (RFC 6901 §4). */
+function token(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
 /**
  * @returns the JSON pointer of the first string (or key) holding U+0000, or undefined. Walks
- *   values the JSON parser made, so nesting is already bounded by `maxDepth`.
+ *   values the JSON parser made, so nesting is already bounded by `maxDepth`. The pointer is
+ *   built only on the way back from a hit: an import body has hundreds of thousands of keys.
  */
-export function nulPointer(value: unknown, pointer = ''): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? pointer || '/' : undefined;
+export function nulPointer(value: unknown): string | undefined {
+  const path = nulPath(value);
+  if (path === undefined) return undefined;
+  return path.length === 0 ? '/' : path.reverse().map((k) => `/${token(k)}`).join('');
+}
+
+/** @returns the keys leading to the first NUL, innermost first, or undefined */
+function nulPath(value: unknown): string[] | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? [] : undefined;
   if (value === null || typeof value !== 'object') return undefined;
-  for (const [k, v] of Object.entries(value)) {
-    const at = `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    if (k.includes('\u0000')) return at;
-    const found = nulPointer(v, at);
-    if (found) return found;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulPath(value[i]);
+      if (found) return (found.push(String(i)), found);
+    }
+    return undefined;
+  }
+  for (const k in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+    if (k.includes('\u0000')) return [k];
+    const found = nulPath((value as Record<string, unknown>)[k]);
+    if (found) return (found.push(k), found);
   }
   return undefined;
 }
@@ -116,6 +136,20 @@ export function jsonBodyParser(app: FastifyInstance, maxDepth: number) {
     }
     if (nestsDeeperThan(text, maxDepth)) {
       done(new TesseraError('TESSERA_BAD_JSON', `The body nests arrays and objects deeper than ${maxDepth} levels`), undefined);
+      return;
+    }
+    // Fast path: without these substrings no key can be __proto__ or constructor, however
+    // escaped, so the poisoning checks have nothing to find; their two scans of a large import
+    // body cost more than the parse. Anything else (and any syntax error) goes the checked way.
+    if (!text.includes('\\u') && !text.includes('__proto__') && !text.includes('constructor')) {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        parseJson(request, text, done);
+        return;
+      }
+      done(null, value);
       return;
     }
     parseJson(request, text, done);

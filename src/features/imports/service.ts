@@ -156,7 +156,7 @@ async function storeNew(deps: Deps, actor: Actor, supporter: boolean, job: Impor
     known.add(d);
     fresh.push(i);
   });
-  const { rows, effects } = await sealComposed(deps, actor, subjectId, fresh.map((i) => composed[i]!));
+  const { rows, effects } = await sealComposed(deps, actor, subjectId, fresh.map((i) => composed[i]!), undefined, { views: false });
   // A supporter's import is a write through its grants, logged like an append; one that adds
   // nothing (all of it imported before) wrote nothing to log.
   const log =

@@ -77,8 +77,20 @@ export function composeAll(deps: Deps, inputs: RecordInput[], where?: Where, cat
   return composed as ComposedRecord[];
 }
 
-/** Seals checked records with the person's data key and works out what they set off (watches). */
-export async function sealComposed(deps: Deps, actor: Actor, subjectId: string, composed: ComposedRecord[], where?: Where): Promise<PreparedRecords> {
+/**
+ * Seals checked records with the person's data key and works out what they set off (watches).
+ * @param options.views build the records' views (the answer to a write); imports answer with a
+ *   job, not records, and leave them out
+ */
+export async function sealComposed(
+  deps: Deps,
+  actor: Actor,
+  subjectId: string,
+  composed: ComposedRecord[],
+  where?: Where,
+  options: { views?: boolean } = {},
+): Promise<PreparedRecords> {
+  const withViews = options.views ?? true;
   const now = deps.clock.now();
   const dek = await deps.dataKeys.forSubject(subjectId);
   await checkGoalIds(deps, subjectId, dek, composed.map((c) => c.content.goalId), where);
@@ -86,22 +98,25 @@ export async function sealComposed(deps: Deps, actor: Actor, subjectId: string, 
   const rows: RecordRow[] = [];
   const views: RecordView[] = [];
   const written: Written[] = [];
+  const source = sourceOf(actor);
   for (const c of composed) {
-    const id = timeOrderedId(now);
-    const meta = {
-      id,
+    const row: RecordRow = {
+      id: timeOrderedId(now),
       subjectId,
       category: c.category,
       type: c.type,
       effectiveAt: c.effectiveAt,
       createdAt: now,
-      ...sourceOf(actor),
+      sourceKind: source.sourceKind,
+      sourceAccountId: source.sourceAccountId,
+      sourceOrganisationId: source.sourceOrganisationId,
       // Stored per row, so rows sealed with an older layout stay readable.
       schemaVersion: RECORD_LAYOUT,
+      payload: EMPTY,
     };
-    const row: RecordRow = { ...meta, payload: sealRecord(dek, meta, c.content) };
+    row.payload = sealRecord(dek, row, c.content);
     rows.push(row);
-    views.push(toView(row, c.content));
+    if (withViews) views.push(toView(row, c.content));
     written.push({ row, content: c.content });
   }
   return { rows, views, effects: await watchEffects(deps, subjectId, dek, written) };
@@ -175,6 +190,9 @@ export async function createOwnRecord(deps: Deps, actor: Actor, input: RecordInp
 export function withSignposting(deps: Deps, view: RecordView): RecordView {
   return view.flags?.includes('self-harm-risk') ? { ...view, signposting: deps.config.signposting } : view;
 }
+
+/** A row's payload before it is sealed (the row is its own binding). */
+const EMPTY = new Uint8Array(0);
 
 let lastCreated = { at: NaN, text: '' };
 

@@ -1,10 +1,10 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { ImportJobRow, ImportsRepo } from '../contract.js';
 import { appendLogEntry, groupCommit } from './access-log.js';
 import { applyEffects } from './effects.js';
 import type { Db } from './open.js';
 import { insertRecordRows } from './records.js';
-import { importDigests, importJobs } from './schema.js';
+import { importJobs } from './schema.js';
 
 type DbJob = typeof importJobs.$inferSelect;
 
@@ -12,11 +12,14 @@ function fromDb(r: DbJob): ImportJobRow {
   return { ...r, sealedErrors: r.sealedErrors ? new Uint8Array(r.sealedErrors.buffer, r.sealedErrors.byteOffset, r.sealedErrors.byteLength) : null };
 }
 
-/** SQLite's limit on bound parameters is 32,766; digests are looked up in chunks well below it. */
+/** Digests looked up per statement. */
 const CHUNK = 5_000;
 
 export function importsRepo(db: Db): ImportsRepo {
   const commits = groupCommit(db);
+  // One statement whatever the count: the digests go in as one JSON array (json_each), not as
+  // thousands of bound parameters in a statement built and prepared afresh each time.
+  const knownIn = db.$client.prepare('SELECT digest FROM import_digests WHERE subject_id = ? AND digest IN (SELECT value FROM json_each(?))');
   const insertDigest = db.$client.prepare('INSERT OR IGNORE INTO import_digests (subject_id, digest, record_id) VALUES (?, ?, ?)');
   return {
     async createJob(row) {
@@ -48,13 +51,7 @@ export function importsRepo(db: Db): ImportsRepo {
     async known(subjectId, digests) {
       const out: string[] = [];
       for (let i = 0; i < digests.length; i += CHUNK) {
-        const part = digests.slice(i, i + CHUNK);
-        const rows = db
-          .select({ digest: importDigests.digest })
-          .from(importDigests)
-          .where(and(eq(importDigests.subjectId, subjectId), inArray(importDigests.digest, part)))
-          .all();
-        for (const r of rows) out.push(r.digest);
+        for (const r of knownIn.all(subjectId, JSON.stringify(digests.slice(i, i + CHUNK))) as { digest: string }[]) out.push(r.digest);
       }
       return out;
     },
@@ -62,7 +59,8 @@ export function importsRepo(db: Db): ImportsRepo {
     async store(job, rows, digests, log, effects) {
       return commits.run(() => {
         insertRecordRows(db, rows);
-        for (const d of digests) {
+        // In digest order: the primary key's B-tree is then filled page by page, not at random.
+        for (const d of [...digests].sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0))) {
           // Another import of the same entry committed first: this one stores nothing (savepoint rollback).
           if (insertDigest.run(job.subjectId, d.digest, d.recordId).changes === 0) throw new ConcurrentImport();
         }
