@@ -1,4 +1,4 @@
-import type { AccessRequestRow, AccountRow, AlertRow, GrantRow, LogEntryRow, RecordRow, WatchRow } from './contract.js';
+import type { AccessRequestRow, AccountRow, AlertRow, DisputeRow, GrantRow, LogEntryRow, RecordRow, WatchRow } from './contract.js';
 
 /**
  * Row mappings shared by both adapters: their tables have the same columns (lists as JSON
@@ -126,4 +126,40 @@ export function fromStoredLog(r: StoredLogEntry): LogEntryRow {
     prevHash: r.prevHash,
     hash: r.hash,
   };
+}
+
+export type StoredDispute = Stored<DisputeRow, never, 'sealedStatement' | 'sealedNote'>;
+
+export function fromStoredDispute(r: StoredDispute): DisputeRow {
+  return { ...r, sealedStatement: new Uint8Array(r.sealedStatement), sealedNote: viewOrNull(r.sealedNote) };
+}
+
+/** The disputes table's columns in {@link disputeFromTuple}'s order, for hand-written statements. */
+export const DISPUTE_COLUMNS =
+  'id, subject_id, record_id, writer_account_id, writer_organisation_id, status, sealed_statement, created_at, resolved_at, resolved_by_account_id, sealed_note, replacement_record_id';
+
+export type DisputeTuple = [string, string, string, string, string | null, DisputeRow['status'], Buffer, number, number | null, string | null, Buffer | null, string | null];
+
+/** @returns a dispute from a row read as an array in {@link DISPUTE_COLUMNS} order */
+export function disputeFromTuple(t: DisputeTuple): DisputeRow {
+  return {
+    id: t[0],
+    subjectId: t[1],
+    recordId: t[2],
+    writerAccountId: t[3],
+    writerOrganisationId: t[4],
+    status: t[5],
+    sealedStatement: new Uint8Array(t[6]),
+    createdAt: t[7],
+    resolvedAt: t[8],
+    resolvedByAccountId: t[9],
+    sealedNote: viewOrNull(t[10]),
+    replacementRecordId: t[11],
+  };
+}
+
+/** @returns each record's latest dispute, from disputes ordered newest first */
+export function latestPerRecord(rows: DisputeRow[]): DisputeRow[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.recordId) && seen.add(r.recordId));
 }

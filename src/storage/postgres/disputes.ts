@@ -1,19 +1,14 @@
-import { and, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import { and, desc, eq, lt, or } from 'drizzle-orm';
 import { ConflictError } from '../../errors.js';
-import type { DisputeRow, DisputesRepo } from '../contract.js';
+import type { DisputesRepo } from '../contract.js';
+import { DISPUTE_COLUMNS, disputeFromTuple, fromStoredDispute, latestPerRecord, type DisputeTuple } from '../rows.js';
 import { isUniqueViolation } from './accounts.js';
 import { appendLogEntry } from './access-log.js';
-import type { Db } from './open.js';
+import { prepared, type Db } from './open.js';
 import { insertRows } from './records.js';
 import { disputes } from './schema.js';
 
-type DbDispute = typeof disputes.$inferSelect;
-
-const fromDb = (r: DbDispute): DisputeRow => ({
-  ...r,
-  sealedStatement: new Uint8Array(r.sealedStatement),
-  sealedNote: r.sealedNote ? new Uint8Array(r.sealedNote) : null,
-});
+const fromDb = fromStoredDispute;
 
 export function disputesRepo(db: Db): DisputesRepo {
   return {
@@ -37,14 +32,14 @@ export function disputesRepo(db: Db): DisputesRepo {
 
     async forRecords(subjectId, recordIds) {
       if (recordIds.length === 0) return [];
-      const rows = await db
-        .select()
-        .from(disputes)
-        .where(and(eq(disputes.subjectId, subjectId), inArray(disputes.recordId, recordIds)))
-        .orderBy(desc(disputes.createdAt), desc(disputes.id));
-      // The latest dispute of each record speaks for it.
-      const seen = new Set<string>();
-      return rows.filter((r) => !seen.has(r.recordId) && seen.add(r.recordId)).map(fromDb);
+      // A named statement, the ids bound as one array: every page of records a read answers asks this.
+      const rows = await prepared<DisputeTuple>(
+        db.$client,
+        'disputes_for_records',
+        `SELECT ${DISPUTE_COLUMNS} FROM disputes WHERE subject_id = $1 AND record_id = ANY($2::text[]) ORDER BY created_at DESC, id DESC`,
+        [subjectId, recordIds],
+      );
+      return latestPerRecord(rows.map(disputeFromTuple));
     },
 
     async listForWriter(organisationId, accountId, q) {

@@ -1,19 +1,17 @@
-import { and, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import { and, desc, eq, lt, or } from 'drizzle-orm';
 import { ConflictError } from '../../errors.js';
-import type { DisputeRow, DisputesRepo } from '../contract.js';
+import type { DisputesRepo } from '../contract.js';
+import { DISPUTE_COLUMNS, disputeFromTuple, fromStoredDispute, latestPerRecord, type DisputeTuple } from '../rows.js';
 import { appendLogEntry } from './access-log.js';
 import type { Db } from './open.js';
 import { disputes, records } from './schema.js';
 
-type DbDispute = typeof disputes.$inferSelect;
-
-const fromDb = (r: DbDispute): DisputeRow => ({
-  ...r,
-  sealedStatement: new Uint8Array(r.sealedStatement),
-  sealedNote: r.sealedNote ? new Uint8Array(r.sealedNote) : null,
-});
+const fromDb = fromStoredDispute;
 
 export function disputesRepo(db: Db): DisputesRepo {
+  const forRecordsIn = db.$client
+    .prepare(`SELECT ${DISPUTE_COLUMNS} FROM disputes WHERE subject_id = ? AND record_id IN (SELECT value FROM json_each(?)) ORDER BY created_at DESC, id DESC`)
+    .raw(true);
   return {
     async create(row, log) {
       db.transaction(
@@ -40,15 +38,8 @@ export function disputesRepo(db: Db): DisputesRepo {
 
     async forRecords(subjectId, recordIds) {
       if (recordIds.length === 0) return [];
-      const rows = db
-        .select()
-        .from(disputes)
-        .where(and(eq(disputes.subjectId, subjectId), inArray(disputes.recordId, recordIds)))
-        .orderBy(desc(disputes.createdAt), desc(disputes.id))
-        .all();
-      // The latest dispute of each record speaks for it.
-      const seen = new Set<string>();
-      return rows.filter((r) => !seen.has(r.recordId) && seen.add(r.recordId)).map(fromDb);
+      // Prepared once, the ids bound as one JSON array: every page of records a read answers asks this.
+      return latestPerRecord((forRecordsIn.all(subjectId, JSON.stringify(recordIds)) as DisputeTuple[]).map(disputeFromTuple));
     },
 
     async listForWriter(organisationId, accountId, q) {
