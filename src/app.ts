@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -20,6 +19,7 @@ import ownRecordRoutes from './features/records/routes.js';
 import { RecordSchema } from './features/records/schemas.js';
 import tokenRoutes from './features/tokens/routes.js';
 import { LoginLimiter, type LoginLimits } from './features/tokens/login-limiter.js';
+import { securityHeaders } from './plugins/security-headers.js';
 import { counterStore } from './plugins/rate-limit-store.js';
 import appWeb from './app-web/plugin.js';
 import accessPlugin from './plugins/access.js';
@@ -156,7 +156,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
   });
-  await app.register(helmet, {
+  securityHeaders(app, {
     // JSON only: nothing here should load, frame or run anything (Swagger UI sets its own CSP).
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
     crossOriginResourcePolicy: { policy: 'same-origin' },

@@ -317,6 +317,17 @@ describe('headers', () => {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['content-security-policy']).toMatch(/default-src 'none'/);
       expect(res.headers['x-frame-options']).toBeDefined();
+      expect(res.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+      expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+      expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    }
+    // The same on a POST that fails, and on one that succeeds.
+    for (const res of [
+      await t.app.inject({ method: 'POST', url: '/v1/me/records', headers: bearer(alice.token), payload: {} }),
+      await t.app.inject({ method: 'POST', url: '/v1/me/records', headers: bearer(alice.token), payload: { type: 'note', effectiveAt: new Date().toISOString(), text: 'x' } }),
+    ]) {
+      expect(res.headers['x-content-type-options'], res.body).toBe('nosniff');
+      expect(res.headers['content-security-policy']).toMatch(/default-src 'none'/);
     }
   });
 
