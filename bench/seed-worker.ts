@@ -22,7 +22,9 @@ const deps = createDeps(config, storage, new Keyring(JSON.parse(fs.readFileSync(
 
 parentPort!.on('message', (task: SeedTask | null) => {
   if (task === null) {
-    storage.close();
+    // Not storage.close(): its TRUNCATE checkpoint would wait on the main thread's inserts and,
+    // with gigabytes of WAL behind it, hold the lock past their busy timeout (SQLITE_BUSY at 10M).
+    storage.db.$client.close();
     parentPort!.close();
     return;
   }
