@@ -227,6 +227,13 @@ async function newPerson(seed = SEED): Promise<Person> {
   return person;
 }
 
+/** @returns the person's one record the model picks out (the seed has such a record) */
+function recordOf(person: Person, which: (r: ModelRecord) => boolean): ModelRecord {
+  const r = person.records.find(which);
+  expect(r, 'the seed holds such a record').toBeDefined();
+  return r!;
+}
+
 /** The person adds a record of their own; the model keeps it. */
 async function addOwn(person: Person, payload: Record<string, unknown>): Promise<ModelRecord> {
   const r = (await addRecord(t.app, person.citizen!, payload)) as unknown as { id: string; category: string; type: string; effectiveAt: string };
@@ -589,7 +596,12 @@ interface Call {
 
 async function send(c: Call, label: string): Promise<LightMyRequestResponse> {
   const res = await t.app.inject({ method: c.method, url: c.url, headers: c.actor.headers, ...(c.body === undefined ? {} : { payload: c.body as object }) });
-  const onSubject = /^\/v1\/subjects\/([^/?]+)/.exec(c.url)?.[1] ?? (c.url.startsWith('/fhir/') ? /[?&]patient=(?:Patient\/)?([^&]+)/.exec(c.url)?.[1] : undefined);
+  // An instance read is about the person whose record it names.
+  const readOf = /^\/fhir\/r4\/(?:Observation|Goal)\/([^/?]+)/.exec(c.url)?.[1];
+  const onSubject =
+    /^\/v1\/subjects\/([^/?]+)/.exec(c.url)?.[1] ??
+    (readOf !== undefined ? recordOwner.get(readOf.toLowerCase()) : undefined) ??
+    (c.url.startsWith('/fhir/') ? /[?&]patient=(?:Patient\/)?([^&]+)/.exec(c.url)?.[1] : undefined);
   const about =
     onSubject !== undefined
       ? [onSubject]
@@ -1590,6 +1602,48 @@ const ROUTES: RouteSpec[] = [
       { actor: 'citizen', status: 404, case: 'otherPerson' },
       { actor: 'colleague', status: 404, case: 'noGrant' },
       { actor: 'grantee', status: 404, case: 'nobody', url: () => `/fhir/r4/Patient/${randomUUID()}` },
+    ],
+  },
+  {
+    id: 'F17',
+    method: 'GET',
+    path: '/fhir/r4/Observation/{id}',
+    auth: ['citizen', 'practitioner', 'client'],
+    // A heart rate under health-status: the active person's plain read grant covers it.
+    url: () => `/fhir/r4/Observation/${recordOf(people.active, (r) => r.type === 'heart-rate' && r.category === 'health-status' && r.effectiveAt > Date.parse('2026-01-01')).id}`,
+    ok: [
+      {
+        actor: 'grantee',
+        status: 200,
+        check: async (res) => {
+          const id = res.json().id as string;
+          expect(res.json()).toMatchObject({ resourceType: 'Observation', subject: { reference: `Patient/${people.active.subjectId}` } });
+          expect(people.active.records.find((r) => r.id === id)?.type).toBe('heart-rate');
+        },
+      },
+      { actor: 'citizen', status: 200, case: 'own', url: () => `/fhir/r4/Observation/${recordOf(people.kindRows, (r) => r.type === 'weight').id}` },
+      { actor: 'citizen', status: 404, case: 'otherPerson' },
+      { actor: 'colleague', status: 404, case: 'noGrant' },
+      // Outside the grants: a PHQ-9 before the typed grant's window, a heart rate filed where only phq9 and gad7 are granted.
+      { actor: 'grantee', status: 404, case: 'window', url: () => `/fhir/r4/Observation/${recordOf(people.active, (r) => r.type === 'phq9' && r.effectiveAt < Date.parse('2026-01-01')).id}` },
+      { actor: 'grantee', status: 404, case: 'type', url: () => `/fhir/r4/Observation/${recordOf(people.active, (r) => r.type === 'heart-rate' && r.category === 'mental-wellbeing').id}` },
+      // A goal is no Observation; an id no record has.
+      { actor: 'citizen', status: 404, case: 'goalAsObservation', url: () => `/fhir/r4/Observation/${recordOf(people.kindRows, (r) => r.type === 'goal').id}` },
+      { actor: 'grantee', status: 404, case: 'nobody', url: () => `/fhir/r4/Observation/${randomUUID()}` },
+    ],
+  },
+  {
+    id: 'F18',
+    method: 'GET',
+    path: '/fhir/r4/Goal/{id}',
+    auth: ['citizen', 'practitioner', 'client'],
+    url: () => `/fhir/r4/Goal/${recordOf(people.kindRows, (r) => r.type === 'goal').id}`,
+    ok: [
+      { actor: 'citizen', status: 200, case: 'own', check: async (res) => expect(res.json()).toMatchObject({ resourceType: 'Goal', subject: { reference: `Patient/${people.kindRows.subjectId}` } }) },
+      // No grant on the active person covers goals.
+      { actor: 'grantee', status: 404, case: 'notGranted', url: () => `/fhir/r4/Goal/${recordOf(people.active, (r) => r.type === 'goal').id}` },
+      { actor: 'colleague', status: 404, case: 'noGrant', url: () => `/fhir/r4/Goal/${recordOf(people.active, (r) => r.type === 'goal').id}` },
+      { actor: 'citizen', status: 404, case: 'otherPerson', url: () => `/fhir/r4/Goal/${recordOf(people.active, (r) => r.type === 'goal').id}` },
     ],
   },
   {

@@ -125,6 +125,11 @@ describe('resolving', () => {
     expect((await slice()).map((r) => r.id)).not.toContain(recordId);
     const fhir = (await inject('GET', `/fhir/r4/Observation?patient=${p.subjectId}&_count=500`, elsewhere)).json();
     expect(JSON.stringify(fhir)).not.toContain(recordId);
+    // Read by id: hidden alike (404), while the person still reads it, tagged.
+    expect((await inject('GET', `/fhir/r4/Observation/${recordId}`, elsewhere)).statusCode).toBe(404);
+    const own = await inject('GET', `/fhir/r4/Observation/${recordId}`, p);
+    expect(own.statusCode, own.body).toBe(200);
+    expect(JSON.stringify(own.json().meta.tag)).toContain('entered-in-error');
     expect((await mine()).find((r) => r.id === recordId)?.dispute).toMatchObject({ status: 'entered-in-error' });
     expect(storedBytes(recordId)).toBe(before);
   });

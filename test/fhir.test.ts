@@ -201,6 +201,59 @@ describe('searches through grants', () => {
   });
 });
 
+describe('instance reads', () => {
+  it('fhir-kit-client reads back each Observation a search found (its fullUrl), the same resource, each read logged', async () => {
+    const client = fhir(gp.token);
+    const bundle = (await client.search({ resourceType: 'Observation', searchParams: { patient: `Patient/${alex.subjectId}`, code: 'heart-rate,blood-pressure' } })) as unknown as Bundle;
+    expect(bundle.entry!.length).toBe(3);
+    for (const e of bundle.entry!) {
+      const read = (await client.read({ resourceType: 'Observation', id: e.resource.id })) as unknown as Json;
+      expect(read).toEqual(e.resource);
+      expect(fhirProblems(read as Json & { resourceType: string })).toEqual([]);
+      // The fullUrl itself answers with it.
+      const byUrl = await fetch(e.fullUrl, { headers: bearer(gp.token) });
+      expect(byUrl.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
+      expect(await byUrl.json()).toEqual(e.resource);
+      const [entry] = await logOf(alex);
+      expect(entry).toMatchObject({ action: 'records.read', actor: { accountId: gp.accountId }, recordIds: [e.resource.id], query: { resource: 'Observation', read: e.resource.id } });
+    }
+  });
+
+  it('a Goal reads back; the person reads their own; outside the grants, another person’s, a goal as an Observation or nothing at all is a 404 OperationOutcome', async () => {
+    const goalId = recordIds.get(`goal@${at(9)}`)!;
+    const goal = await raw(gp.token, `/fhir/r4/Goal/${goalId}`);
+    expect(goal.status).toBe(200);
+    expect(goal.body).toMatchObject({ resourceType: 'Goal', id: goalId, subject: { reference: `Patient/${alex.subjectId}` } });
+    expect(fhirProblems(goal.body as Json & { resourceType: string })).toEqual([]);
+    expect((await raw(alex.token, `/fhir/r4/Goal/${goalId}`)).body).toEqual(goal.body);
+    const steps = recordIds.get(`steps@${at(8)}`)!;
+    expect((await raw(alex.token, `/fhir/r4/Observation/${steps}`)).status).toBe(200);
+    const before = (await logOf(alex)).length;
+    for (const [who, path] of [
+      [gp.token, `/fhir/r4/Observation/${steps}`], // healthy-living: not in the practitioner's grant
+      [outsider.token, `/fhir/r4/Goal/${goalId}`], // no grant on the person at all
+      [sam.token, `/fhir/r4/Goal/${goalId}`], // another citizen's
+      [gp.token, `/fhir/r4/Observation/${goalId}`], // a goal is a Goal
+      [gp.token, `/fhir/r4/Observation/${crypto.randomUUID()}`],
+      [gp.token, '/fhir/r4/Observation/not-a-record'],
+    ] as const) {
+      const res = await raw(who, path);
+      expect(res.status, path).toBe(404);
+      expect(res.body.resourceType).toBe('OperationOutcome');
+    }
+    expect((await logOf(alex)).length, 'refused reads write no entry').toBe(before);
+  });
+
+  it('a token whose scopes allow searching but not reading Observations is refused; one with read is served', async () => {
+    const heart = recordIds.get(`heart-rate@${at(4)}`)!;
+    const searchOnly = (await scopedClientToken('system/Observation.s')).json().access_token as string;
+    expect((await raw(searchOnly, `/fhir/r4/Observation/${heart}`)).status).toBe(403);
+    const readable = (await scopedClientToken('system/Observation.r')).json().access_token as string;
+    expect((await raw(readable, `/fhir/r4/Observation/${heart}`)).status).toBe(200);
+    expect((await raw(readable, `/fhir/r4/Goal/${recordIds.get(`goal@${at(9)}`)!}`)).status).toBe(403);
+  });
+});
+
 describe('errors are OperationOutcomes with the /v1 statuses', () => {
   const outcome = (body: Json) => {
     expect(body.resourceType).toBe('OperationOutcome');

@@ -838,6 +838,12 @@ export interface RecordsRepo {
   getMany(subjectId: string, ids: string[]): Promise<RecordRow[]>;
   list(scope: Scope, query: RecordQuery): Promise<RecordRow[]>;
   get(scope: Scope, id: string): Promise<RecordRow | undefined>;
+  /**
+   * Whose record an id is, for reads addressed by the record alone (FHIR instance reads): the
+   * caller's grants on that person then decide, as for any read.
+   * @returns the person's subject id, or undefined when no record has the id
+   */
+  subjectOf(id: string): Promise<string | undefined>;
   /** Deletes one of a person's records and logs it. @returns whether it existed */
   delete(subjectId: string, id: string, log: LogEntryInput): Promise<boolean>;
 }

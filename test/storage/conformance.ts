@@ -349,9 +349,14 @@ export function storageConformance(): void {
       expect((await s.records.latestBefore({ subjectId: p, slices: [{ categories: null, types: null, from: null, to: T0 + 2 * HOUR - 1 }] }, 'wemwbs', T0 + 3 * HOUR, [late!.id]))?.id).toBe(old!.id);
       expect(await s.records.latestBefore({ subjectId: p, slices: [] }, 'wemwbs', T0 + 3 * HOUR, [])).toBeUndefined();
       expect(ids(await s.records.getMany(p, [old!.id, late!.id, id()])).sort()).toEqual([old!.id, late!.id].sort());
+      // Whose record an id is, from either connection; none for an unknown or deleted id.
+      expect(await s.records.subjectOf(old!.id)).toBe(p);
+      expect(await other.records.subjectOf(late!.id)).toBe(p);
+      expect(await s.records.subjectOf(id())).toBeUndefined();
       expect(await s.records.getMany(await person(), [old!.id])).toEqual([]);
       expect(await s.records.delete(p, mid!.id, log(p, 'records.delete', { recordIds: [mid!.id] }))).toBe(true);
       expect(await other.records.delete(p, mid!.id, log(p, 'records.delete'))).toBe(false);
+      expect(await s.records.subjectOf(mid!.id)).toBeUndefined();
       expect(await s.accessLog.list(p, { order: 'asc', limit: 10, action: 'records.delete' })).toHaveLength(1);
       expect(await s.records.getMany(p, [mid!.id])).toEqual([]);
     });

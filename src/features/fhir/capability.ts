@@ -24,10 +24,11 @@ function base(deps: Deps): string {
  */
 export function capabilityStatement(deps: Deps, version: string): Resource {
   const b = base(deps);
-  const search = (type: string, documentation: string) => ({
+  const search = (type: string, documentation: string, read = false) => ({
     type,
     documentation,
-    interaction: [{ code: 'search-type' }],
+    // Observation and Goal ids are their records' ids, so a search entry's fullUrl reads back.
+    interaction: read ? [{ code: 'read' }, { code: 'search-type' }] : [{ code: 'search-type' }],
     searchParam: recordSearchParams,
   });
   return {
@@ -67,9 +68,9 @@ export function capabilityStatement(deps: Deps, version: string): Resource {
         },
         resource: [
           { type: 'Patient', documentation: 'The person: id and, for themselves, their name', interaction: [{ code: 'read' }] },
-          search('Observation', 'Questionnaire scores, measures and notes'),
+          search('Observation', 'Questionnaire scores, measures and notes', true),
           search('QuestionnaireResponse', 'Questionnaire answers'),
-          search('Goal', 'Goals in the person’s words, with self-rated progress'),
+          search('Goal', 'Goals in the person’s words, with self-rated progress', true),
           {
             type: 'Consent',
             documentation: 'The person’s own grants (citizens only)',

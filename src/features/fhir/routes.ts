@@ -4,6 +4,7 @@ import type { Deps } from '../../core/deps.js';
 import { actorOf } from '../../plugins/auth.js';
 import { capabilityStatement, smartConfiguration } from './capability.js';
 import { patientRead, searchConsents } from './people.js';
+import { readRecordResource } from './read.js';
 import { FhirErrors, FhirResourceSchema, FHIR_JSON } from './schemas.js';
 import { SearchQuerySchema, searchRecords, searchsetBundle } from './search.js';
 
@@ -59,6 +60,26 @@ const fhirRoutes: FastifyPluginAsyncTypebox<{ deps: Deps; version: string }> = a
       return patientRead(deps, actorOf(request), request.params.id);
     },
   );
+
+  for (const resource of ['Observation', 'Goal'] as const) {
+    app.get(
+      `/fhir/r4/${resource}/:id`,
+      {
+        config: { auth: everyone, errors: 'fhir', smart: true },
+        schema: {
+          tags: ['fhir'],
+          summary: `Read one ${resource} by id (a search entry's fullUrl), within your own store or your grants and scopes; a read through grants is in the person's access log`,
+          params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9\\-.]{1,64}$' }) }, { additionalProperties: false }),
+          querystring: Type.Object({ _format: Type.Optional(Type.Enum(['json', 'application/json', 'application/fhir+json'])) }, { additionalProperties: false }),
+          response: { 200: FhirResourceSchema, ...FhirErrors },
+        },
+      },
+      async (request, reply) => {
+        reply.type(FHIR_JSON);
+        return readRecordResource(deps, actorOf(request), resource, request.params.id);
+      },
+    );
+  }
 
   for (const resource of ['Observation', 'QuestionnaireResponse', 'Goal'] as const) {
     app.get(

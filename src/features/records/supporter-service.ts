@@ -57,12 +57,18 @@ export async function readScoped(
   const scope = narrowScope(readScope(deps.catalogue, subjectId, grants, query), types);
   // What the writer resolved as entered in error is kept for the person, not shown to supporters.
   const { items, nextCursor } = await listRecords(deps, scope, { ...query, hideEnteredInError: true });
+  await logGrantedRead(deps, actor, subjectId, grants, items.map((r) => r.id), logged);
+  return { items, nextCursor };
+}
+
+/**
+ * The person's access-log entry for a read through grants, written before anything is served:
+ * the grants used, exactly the records served, and the query as asked.
+ */
+export async function logGrantedRead(deps: Deps, actor: Actor, subjectId: string, grants: GrantRow[], recordIds: string[], logged: Record<string, unknown>): Promise<void> {
   // Reads under break-glass access say so in the person's log (docs/care-team.md).
   if (grants.some((g) => g.purpose === 'emergency')) logged.purpose = 'emergency';
-  await deps.storage.accessLog.append(
-    logEntry(actor, subjectId, 'records.read', deps.clock.now(), { grantIds: grants.map((g) => g.id), recordIds: items.map((r) => r.id), query: logged }),
-  );
-  return { items, nextCursor };
+  await deps.storage.accessLog.append(logEntry(actor, subjectId, 'records.read', deps.clock.now(), { grantIds: grants.map((g) => g.id), recordIds, query: logged }));
 }
 
 /**

@@ -5,7 +5,7 @@ import { fromBuffer, fromStoredRecord, toBuffer } from '../rows.js';
 import { predicateSql, predicateText } from '../slice-sql.js';
 import { appendLogEntry } from './access-log.js';
 import { applyEffects } from './effects.js';
-import { int8Types, type Db, type Tx } from './open.js';
+import { int8Types, prepared, type Db, type Tx } from './open.js';
 import { sweepExpired } from './sweep.js';
 import { idempotencyKeys, records } from './schema.js';
 
@@ -141,6 +141,11 @@ export function recordsRepo(db: Db): RecordsRepo {
         .from(records)
         .where(and(scopeCondition(scope), eq(records.id, id)));
       return row ? fromStoredRecord(row) : undefined;
+    },
+
+    async subjectOf(id) {
+      const [row] = await prepared<[string]>(db.$client, 'record_subject', 'SELECT subject_id FROM records WHERE id = $1', [id]);
+      return row?.[0];
     },
 
     async delete(subjectId, id, log) {

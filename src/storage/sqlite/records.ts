@@ -102,6 +102,7 @@ export function recordsRepo(db: Db): RecordsRepo {
     .where(and(eq(records.subjectId, sql.placeholder('subjectId')), eq(records.id, sql.placeholder('id'))))
     .prepare();
   const commits = groupCommit(db);
+  const subjectOfRecord = db.$client.prepare('SELECT subject_id FROM records WHERE id = ?');
   const insertRows = (rows: RecordRow[]) => insertRecordRows(db, rows);
   const listStatements = new Map<string, Database.Statement<unknown[]>>();
   const listStatement = (text: string) => {
@@ -201,6 +202,10 @@ export function recordsRepo(db: Db): RecordsRepo {
         .where(and(scopeCondition(scope), eq(records.id, id)))
         .get();
       return row ? fromDb(row) : undefined;
+    },
+
+    async subjectOf(id) {
+      return (subjectOfRecord.get(id) as { subject_id: string } | undefined)?.subject_id;
     },
 
     async delete(subjectId, id, log) {
