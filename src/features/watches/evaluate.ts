@@ -46,7 +46,7 @@ class EarlierInBatch {
  * as imports and device uploads do, and one per record only for records dated earlier.
  */
 class StoredBefore {
-  private latest: { at: number; row: RecordRow | undefined } | undefined;
+  private latest: { row: RecordRow | undefined } | undefined;
 
   constructor(
     private readonly deps: Deps,
@@ -56,7 +56,7 @@ class StoredBefore {
   ) {}
 
   async at(effectiveAt: number): Promise<RecordRow | undefined> {
-    this.latest ??= { at: this.batchLatest, row: await this.deps.storage.records.latestBefore(this.scope, this.type, this.batchLatest, []) };
+    this.latest ??= { row: await this.deps.storage.records.latestBefore(this.scope, this.type, this.batchLatest, []) };
     const { row } = this.latest;
     if (row === undefined || row.effectiveAt <= effectiveAt) return row;
     return this.deps.storage.records.latestBefore(this.scope, this.type, effectiveAt, []);
