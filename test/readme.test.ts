@@ -152,6 +152,7 @@ describe('README walkthroughs', () => {
     expect(out).toContain('"fhirVersion":"4.0.1"');
     expect(out).toMatch(/\{"type":"searchset","link":\["self","next"\],"codes":\["[0-9-]+"\]\}/);
     expect(out).toContain('[{"value":64,"unit":"/min"}]');
+    expect(out).toContain('{"resourceType":"Observation","value":64}');
     expect(out).toContain('["This token\'s SMART scopes do not allow searching Goal"]');
     expect(out).toMatch(/\{"requiresAccessToken":true,"output":\[\{"type":"Patient","count":1\},\{"type":"Observation","count":\d+\}\]\}/);
     expect(out).toMatch(/^202$/m);
