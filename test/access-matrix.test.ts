@@ -681,7 +681,8 @@ async function feedOf(actor: ActorHandle, label: string, query = ''): Promise<Al
 
 interface AlertItem {
   id: string;
-  kind: 'match' | 'watch-removed';
+  kind: 'match' | 'watch-removed' | 'escalated';
+  escalatedFrom: string | null;
   watchId: string;
   subjectId: string;
   recordId: string | null;
@@ -2774,7 +2775,14 @@ const ALERT_CASES: { id: string; name: string; run: (label: string) => Promise<v
         const feed = await feedOf(actor, `${label} ${name}`);
         for (const a of feed) {
           const w = watchModel.get(a.watchId);
-          expect(w?.accountId, `${label} ${name}'s feed holds alert ${a.id} of a watch it does not own`).toBe(actor.accountId);
+          if (a.kind === 'escalated') {
+            // A colleague's match left unacknowledged (an earlier row moved the clock on): a copy, of a
+            // watch owned by someone else in the same organisation.
+            const owner = Object.values(actors).find((h) => h.accountId === w?.accountId);
+            expect(a.escalatedFrom, `${label} ${name}'s escalated alert ${a.id}`).not.toBeNull();
+            expect(owner?.organisationId, `${label} ${name}'s feed holds an escalated alert ${a.id} from outside its organisation`).toBe(actor.organisationId);
+            expect(owner?.accountId).not.toBe(actor.accountId);
+          } else expect(w?.accountId, `${label} ${name}'s feed holds alert ${a.id} of a watch it does not own`).toBe(actor.accountId);
           expect(a.subjectId, label).toBe(w!.subjectId);
           if (a.recordId !== null) expect(recordOwner.get(a.recordId), label).toBe(a.subjectId);
         }
