@@ -9,6 +9,7 @@ import { disputes, records } from './schema.js';
 const fromDb = fromStoredDispute;
 
 export function disputesRepo(db: Db): DisputesRepo {
+  const anyFor = db.$client.prepare('SELECT 1 FROM disputes WHERE subject_id = ? LIMIT 1').pluck();
   const forRecordsIn = db.$client
     .prepare(`SELECT ${DISPUTE_COLUMNS} FROM disputes WHERE subject_id = ? AND record_id IN (SELECT value FROM json_each(?)) ORDER BY created_at DESC, id DESC`)
     .raw(true);
@@ -38,6 +39,8 @@ export function disputesRepo(db: Db): DisputesRepo {
 
     async forRecords(subjectId, recordIds) {
       if (recordIds.length === 0) return [];
+      // Most people dispute nothing: one index probe answers for them, before the 50-id lookup.
+      if (anyFor.get(subjectId) === undefined) return [];
       // Prepared once, the ids bound as one JSON array: every page of records a read answers asks this.
       return latestPerRecord((forRecordsIn.all(subjectId, JSON.stringify(recordIds)) as DisputeTuple[]).map(disputeFromTuple));
     },
