@@ -1,4 +1,5 @@
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
+import { olderThan } from '../keyset.js';
 import type { AccessRequestRow, AccessRequestsRepo } from '../contract.js';
 import { fromStoredRequest, toStoredGrant, toStoredRequest, type StoredRequest } from '../rows.js';
 import { appendLogEntry } from './access-log.js';
@@ -30,9 +31,7 @@ export function accessRequestsRepo(db: Db): AccessRequestsRepo {
     },
 
     async listForRequester(accountId, q) {
-      const after = q.after
-        ? or(lt(accessRequests.createdAt, q.after.createdAt), and(eq(accessRequests.createdAt, q.after.createdAt), lt(accessRequests.id, q.after.id)))
-        : undefined;
+      const after = olderThan(accessRequests.createdAt, accessRequests.id, q.after && { time: q.after.createdAt, id: q.after.id });
       const rows = await db
         .select()
         .from(accessRequests)
@@ -43,9 +42,7 @@ export function accessRequestsRepo(db: Db): AccessRequestsRepo {
     },
 
     async listForSubject(subjectId, q) {
-      const after = q.after
-        ? or(lt(accessRequests.createdAt, q.after.createdAt), and(eq(accessRequests.createdAt, q.after.createdAt), lt(accessRequests.id, q.after.id)))
-        : undefined;
+      const after = olderThan(accessRequests.createdAt, accessRequests.id, q.after && { time: q.after.createdAt, id: q.after.id });
       const rows = await db
         .select()
         .from(accessRequests)

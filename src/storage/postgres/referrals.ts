@@ -1,4 +1,5 @@
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
+import { olderThan } from '../keyset.js';
 import type { CreatedPosition, ReferralRow, ReferralsRepo } from '../contract.js';
 import { toStoredGrant } from '../rows.js';
 import { appendLogEntry } from './access-log.js';
@@ -21,8 +22,7 @@ const fromDb = (r: DbReferral): ReferralRow => ({
   sealedNote: r.sealedNote ? new Uint8Array(r.sealedNote) : null,
 });
 
-const before = (after: CreatedPosition | undefined) =>
-  after ? or(lt(referrals.createdAt, after.createdAt), and(eq(referrals.createdAt, after.createdAt), lt(referrals.id, after.id))) : undefined;
+const before = (after: CreatedPosition | undefined) => olderThan(referrals.createdAt, referrals.id, after && { time: after.createdAt, id: after.id });
 
 /** Only a pending referral may be decided; a concurrent decision waits on the row, then finds it decided. */
 async function decide(tx: Tx, r: ReferralRow, set: Partial<DbReferral>): Promise<boolean> {

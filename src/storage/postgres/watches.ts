@@ -1,4 +1,5 @@
-import { and, asc, count, desc, eq, gt, isNull, lt, lte, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, lte, or } from 'drizzle-orm';
+import { olderThan } from '../keyset.js';
 import type { AlertsRepo, WatchesRepo } from '../contract.js';
 import { fromStoredAlert, fromStoredWatch, toStoredAlert } from '../rows.js';
 import { appendLogEntry } from './access-log.js';
@@ -86,7 +87,7 @@ export function alertsRepo(db: Db): AlertsRepo {
   };
   return {
     async listForWatcher(accountId, q) {
-      const before = q.before ? or(lt(alerts.at, q.before.at), and(eq(alerts.at, q.before.at), lt(alerts.id, q.before.id))) : undefined;
+      const before = olderThan(alerts.at, alerts.id, q.before && { time: q.before.at, id: q.before.id });
       const rows = await db
         .select()
         .from(alerts)

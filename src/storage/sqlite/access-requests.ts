@@ -1,4 +1,5 @@
-import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { olderThan } from '../keyset.js';
 import type { AccessRequestRow, AccessRequestsRepo, CreatedPosition } from '../contract.js';
 import { appendLogEntry } from './access-log.js';
 import type { Db } from './open.js';
@@ -14,9 +15,7 @@ export function accessRequestsRepo(db: Db): AccessRequestsRepo {
 
   /** One page of requests matching `where`, newest first, after a keyset position. */
   const newestFirst = (where: SQL, q: { after?: CreatedPosition; limit: number }) => {
-    const after = q.after
-      ? or(lt(accessRequests.createdAt, q.after.createdAt), and(eq(accessRequests.createdAt, q.after.createdAt), lt(accessRequests.id, q.after.id)))
-      : undefined;
+    const after = olderThan(accessRequests.createdAt, accessRequests.id, q.after && { time: q.after.createdAt, id: q.after.id });
     return db
       .select()
       .from(accessRequests)

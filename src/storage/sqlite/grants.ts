@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { olderThan } from '../keyset.js';
 import type { CreatedPosition, GrantsRepo, GrantStatus } from '../contract.js';
 import { membersReaching, reachesHolder } from '../holder-sql.js';
 import { appendLogEntry } from './access-log.js';
@@ -14,8 +15,7 @@ function statusCondition(status: GrantStatus | undefined, now: number): SQL | un
 }
 
 function afterCondition(after: CreatedPosition | undefined): SQL | undefined {
-  if (!after) return undefined;
-  return or(lt(grants.createdAt, after.createdAt), and(eq(grants.createdAt, after.createdAt), lt(grants.id, after.id)));
+  return olderThan(grants.createdAt, grants.id, after && { time: after.createdAt, id: after.id });
 }
 
 export function grantsRepo(db: Db): GrantsRepo {

@@ -1,4 +1,5 @@
-import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { olderThan } from '../keyset.js';
 import type { NotificationRow, NotificationsRepo } from '../contract.js';
 import type { Db } from './open.js';
 import { notifications } from './schema.js';
@@ -27,7 +28,7 @@ export function notificationsRepo(db: Db): NotificationsRepo {
     },
 
     async list(accountId, q) {
-      const before = q.before ? or(lt(notifications.at, q.before.at), and(eq(notifications.at, q.before.at), lt(notifications.id, q.before.id))) : undefined;
+      const before = olderThan(notifications.at, notifications.id, q.before && { time: q.before.at, id: q.before.id });
       return db
         .select()
         .from(notifications)

@@ -1,4 +1,5 @@
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
+import { olderThan } from '../keyset.js';
 import type { CreatedPosition, ReferralRow, ReferralsRepo } from '../contract.js';
 import { appendLogEntry } from './access-log.js';
 import { toStoredGrant as toDbGrant } from '../rows.js';
@@ -21,8 +22,7 @@ const fromDb = (r: DbReferral): ReferralRow => ({
   sealedNote: r.sealedNote ? new Uint8Array(r.sealedNote) : null,
 });
 
-const before = (after: CreatedPosition | undefined) =>
-  after ? or(lt(referrals.createdAt, after.createdAt), and(eq(referrals.createdAt, after.createdAt), lt(referrals.id, after.id))) : undefined;
+const before = (after: CreatedPosition | undefined) => olderThan(referrals.createdAt, referrals.id, after && { time: after.createdAt, id: after.id });
 
 export function referralsRepo(db: Db): ReferralsRepo {
   // Only a pending referral may be decided; the update's WHERE makes that atomic.

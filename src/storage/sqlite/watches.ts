@@ -1,4 +1,5 @@
-import { and, asc, count, desc, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
+import { olderThan } from '../keyset.js';
 import type { AlertRow, AlertsRepo, WatchesRepo } from '../contract.js';
 import { fromStoredAlert as fromDbAlert, fromStoredWatch as fromDbWatch, toStoredAlert } from '../rows.js';
 import { appendLogEntry } from './access-log.js';
@@ -108,7 +109,7 @@ export function alertsRepo(db: Db): AlertsRepo {
       .get();
   return {
     async listForWatcher(accountId, q) {
-      const before = q.before ? or(lt(alerts.at, q.before.at), and(eq(alerts.at, q.before.at), lt(alerts.id, q.before.id))) : undefined;
+      const before = olderThan(alerts.at, alerts.id, q.before && { time: q.before.at, id: q.before.id });
       return db
         .select()
         .from(alerts)
