@@ -1,4 +1,5 @@
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
+import { olderThan } from '../keyset.js';
 import { ConflictError } from '../../errors.js';
 import type { DisputesRepo } from '../contract.js';
 import { DISPUTE_COLUMNS, disputeFromTuple, fromStoredDispute, latestPerRecord, type DisputeTuple } from '../rows.js';
@@ -8,7 +9,6 @@ import { prepared, type Db } from './open.js';
 import { insertRows } from './records.js';
 import { disputes } from './schema.js';
 
-const fromDb = fromStoredDispute;
 
 export function disputesRepo(db: Db): DisputesRepo {
   return {
@@ -27,7 +27,7 @@ export function disputesRepo(db: Db): DisputesRepo {
 
     async get(id) {
       const [r] = await db.select().from(disputes).where(eq(disputes.id, id));
-      return r ? fromDb(r) : undefined;
+      return r ? fromStoredDispute(r) : undefined;
     },
 
     async forRecords(subjectId, recordIds) {
@@ -44,14 +44,14 @@ export function disputesRepo(db: Db): DisputesRepo {
 
     async listForWriter(organisationId, accountId, q) {
       const writer = organisationId ? eq(disputes.writerOrganisationId, organisationId) : eq(disputes.writerAccountId, accountId);
-      const before = q.after ? or(lt(disputes.createdAt, q.after.createdAt), and(eq(disputes.createdAt, q.after.createdAt), lt(disputes.id, q.after.id))) : undefined;
+      const before = olderThan(disputes.createdAt, disputes.id, q.after && { time: q.after.createdAt, id: q.after.id });
       const rows = await db
         .select()
         .from(disputes)
         .where(and(writer, q.status ? eq(disputes.status, q.status) : undefined, before))
         .orderBy(desc(disputes.createdAt), desc(disputes.id))
         .limit(q.limit);
-      return rows.map(fromDb);
+      return rows.map(fromStoredDispute);
     },
 
     async resolve(d, o, log) {

@@ -1,12 +1,13 @@
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
+import { olderThan } from '../keyset.js';
 import { ConflictError } from '../../errors.js';
 import type { DisputesRepo } from '../contract.js';
 import { DISPUTE_COLUMNS, disputeFromTuple, fromStoredDispute, latestPerRecord, type DisputeTuple } from '../rows.js';
 import { appendLogEntry } from './access-log.js';
 import type { Db } from './open.js';
-import { disputes, records } from './schema.js';
+import { insertRecordRows } from './records.js';
+import { disputes } from './schema.js';
 
-const fromDb = fromStoredDispute;
 
 export function disputesRepo(db: Db): DisputesRepo {
   const anyFor = db.$client.prepare('SELECT 1 FROM disputes WHERE subject_id = ? LIMIT 1').pluck();
@@ -34,7 +35,7 @@ export function disputesRepo(db: Db): DisputesRepo {
 
     async get(id) {
       const r = db.select().from(disputes).where(eq(disputes.id, id)).get();
-      return r ? fromDb(r) : undefined;
+      return r ? fromStoredDispute(r) : undefined;
     },
 
     async forRecords(subjectId, recordIds) {
@@ -47,7 +48,7 @@ export function disputesRepo(db: Db): DisputesRepo {
 
     async listForWriter(organisationId, accountId, q) {
       const writer = organisationId ? eq(disputes.writerOrganisationId, organisationId) : eq(disputes.writerAccountId, accountId);
-      const before = q.after ? or(lt(disputes.createdAt, q.after.createdAt), and(eq(disputes.createdAt, q.after.createdAt), lt(disputes.id, q.after.id))) : undefined;
+      const before = olderThan(disputes.createdAt, disputes.id, q.after && { time: q.after.createdAt, id: q.after.id });
       return db
         .select()
         .from(disputes)
@@ -55,7 +56,7 @@ export function disputesRepo(db: Db): DisputesRepo {
         .orderBy(desc(disputes.createdAt), desc(disputes.id))
         .limit(q.limit)
         .all()
-        .map(fromDb);
+        .map(fromStoredDispute);
     },
 
     async resolve(d, o, log) {
@@ -73,12 +74,7 @@ export function disputesRepo(db: Db): DisputesRepo {
             .where(and(eq(disputes.id, d.id), eq(disputes.status, 'open')))
             .run().changes;
           if (changed === 0) return 'not-open' as const;
-          if (o.replacement) {
-            const r = o.replacement;
-            db.insert(records)
-              .values({ ...r, payload: Buffer.from(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength) })
-              .run();
-          }
+          if (o.replacement) insertRecordRows(db, [o.replacement]);
           appendLogEntry(db, log);
           return 'resolved' as const;
         },
