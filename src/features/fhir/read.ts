@@ -6,6 +6,7 @@ import { grantsAllowing } from '../../plugins/access.js';
 import { getRecord, ownScope } from '../records/service.js';
 import { narrowScope, readScope, scopedTypes } from '../records/slice.js';
 import { logGrantedRead } from '../records/supporter-service.js';
+import type { RecordView } from '../records/schemas.js';
 import { recordResources, type Resource } from './resources.js';
 import { restContext } from './search.js';
 
@@ -35,11 +36,11 @@ export async function readRecordResource(deps: Deps, actor: Actor, resource: Rea
   const subjectId = await deps.storage.records.subjectOf(recordId);
   if (!subjectId) throw gone();
   const types = scopedTypes(deps.catalogue, actor.scopes, 'r', resource)!;
-  const ctx = await restContext(deps, subjectId);
-  const pick = (resources: Resource[]) => resources.find((r) => r.resourceType === resource && r.id === recordId);
+  // The person's catalogue (their own measures included) is read only once the read is allowed.
+  const pick = async (view: RecordView) => recordResources(await restContext(deps, subjectId), view).find((r) => r.resourceType === resource && r.id === recordId);
   if (actor.kind === 'citizen') {
     if (subjectId !== actor.subjectId) throw gone();
-    const found = pick(recordResources(ctx, await getRecord(deps, narrowScope(ownScope(subjectId), types), recordId)));
+    const found = await pick(await getRecord(deps, narrowScope(ownScope(subjectId), types), recordId));
     if (!found) throw gone();
     return found;
   }
@@ -56,7 +57,7 @@ export async function readRecordResource(deps: Deps, actor: Actor, resource: Rea
     throw e instanceof NotFoundError ? gone() : e;
   });
   // What the writer resolved as entered in error is the person's alone, as in searches.
-  const found = view.dispute?.status === 'entered-in-error' ? undefined : pick(recordResources(ctx, view));
+  const found = view.dispute?.status === 'entered-in-error' ? undefined : await pick(view);
   if (!found) throw gone();
   await logGrantedRead(deps, actor, subjectId, grants, [recordId], { resource, read: recordId });
   return found;
