@@ -471,23 +471,22 @@ describe('bad input never yields a 5xx', () => {
     );
   });
 
-  it('prototype-polluting keys are refused, not merged', async () => {
-    const res = await t.app.inject({
+  /** Posts a note whose `detail` is this raw JSON text, as a client would send it. */
+  const noteWithDetail = (detail: string) =>
+    t.app.inject({
       method: 'POST',
       url: '/v1/me/records',
       headers: { ...bearer(bob.token), 'content-type': 'application/json' },
-      payload: `{"type":"note","effectiveAt":"${at}","text":"x","detail":{"__proto__":{"polluted":true}}}`,
+      payload: `{"type":"note","effectiveAt":"${at}","text":"x","detail":${detail}}`,
     });
+
+  it('prototype-polluting keys are refused, not merged', async () => {
+    const res = await noteWithDetail('{"__proto__":{"polluted":true}}');
     expect(res.statusCode).toBe(400);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     // Spelled with escapes, and through constructor.prototype: refused alike.
     for (const detail of ['{"\\u005f_proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}', '{"a":{"\\u0063onstructor":{"prototype":{"polluted":true}}}}']) {
-      const bad = await t.app.inject({
-        method: 'POST',
-        url: '/v1/me/records',
-        headers: { ...bearer(bob.token), 'content-type': 'application/json' },
-        payload: `{"type":"note","effectiveAt":"${at}","text":"x","detail":${detail}}`,
-      });
+      const bad = await noteWithDetail(detail);
       expect(bad.statusCode, detail).toBe(400);
       expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
     }
@@ -501,12 +500,7 @@ describe('bad input never yields a 5xx', () => {
       ['{"k\\u0000":1}', 'detail.k\u0000'],
       ['{"a/b":{"c~d":"\\u0000"}}', 'detail.a~1b.c~0d'],
     ]) {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/v1/me/records',
-        headers: { ...bearer(bob.token), 'content-type': 'application/json' },
-        payload: `{"type":"note","effectiveAt":"${at}","text":"x","detail":${detail}}`,
-      });
+      const res = await noteWithDetail(detail);
       expect(res.statusCode, detail).toBe(400);
       expect(res.json().errors[0], detail).toMatchObject({ field, detail: 'must not contain NUL (U+0000) characters' });
     }
