@@ -499,7 +499,7 @@ describe('bad input never yields a 5xx', () => {
       ['{"list":["ok","no\\u0000"]}', 'detail.list.1'],
       ['{"k\\u0000":1}', 'detail.k\u0000'],
       ['{"a/b":{"c~d":"\\u0000"}}', 'detail.a~1b.c~0d'],
-    ]) {
+    ] as const) {
       const res = await noteWithDetail(detail);
       expect(res.statusCode, detail).toBe(400);
       expect(res.json().errors[0], detail).toMatchObject({ field, detail: 'must not contain NUL (U+0000) characters' });
