@@ -12,7 +12,7 @@ import { catalogueForCodes } from '../catalogue/bespoke.js';
 import { notice, noticeToPerson } from '../notifications/service.js';
 import { disputeFields, disputeSummary } from '../records/disputes.js';
 import type { RecordView } from '../records/schemas.js';
-import { composeAll, openRows, ownScope, sealComposed } from '../records/service.js';
+import { composeAll, ownScope, sealComposed } from '../records/service.js';
 import type { DisputeInput, DisputeView, ResolveInput } from './schemas.js';
 
 /**
@@ -138,5 +138,6 @@ export async function resolveDispute(deps: Deps, actor: Actor, id: string, input
   await deps.storage.notifications.add(told);
   const resolved: DisputeRow = { ...d, status: input.outcome, resolvedAt: now, resolvedByAccountId: actor.accountId, sealedNote, replacementRecordId: replacement?.row.id ?? null };
   const view = await toView(deps, resolved, original);
-  return { ...view, replacement: replacement ? (await openRows(deps, d.subjectId, [replacement.row]))[0]! : null };
+  // The amendment's view was made as it was sealed; it has no dispute of its own to show.
+  return { ...view, replacement: replacement?.view ?? null };
 }
