@@ -651,16 +651,18 @@ export interface ImportsRepo {
   /** @returns those of the digests the person's store already holds */
   known(subjectId: string, digests: string[]): Promise<string[]>;
   /**
-   * Stores an import's new records, their digests, their write effects, the access-log entry
-   * (supporters' imports) and the job's completion, in one transaction.
-   * @returns false, storing nothing, when one of the digests was stored meanwhile (a concurrent import)
+   * Stores an import's new records, their digests, its series chunks (new ones, and merged ones
+   * over the revision they were read at), their write effects, the access-log entry (supporters'
+   * imports) and the job's completion, in one transaction.
+   * @returns false, storing nothing, when one of the digests or chunks was stored meanwhile (a concurrent import)
    */
   store(
-    job: { id: string; subjectId: string; skipped: number; now: number },
+    job: { id: string; subjectId: string; added: number; skipped: number; now: number },
     rows: RecordRow[],
     digests: ImportDigest[],
     log: LogEntryInput | null,
     effects: WriteEffects,
+    chunks: SeriesChunkRow[],
   ): Promise<boolean>;
 }
 
@@ -848,6 +850,55 @@ export interface RecordsRepo {
   delete(subjectId: string, id: string, log: LogEntryInput): Promise<boolean>;
 }
 
+/**
+ * One sealed day of a dense measure (docs/performance.md "Dense series"): the readings of one
+ * person, category, type and writer on one UTC day, at most one a second. The first and last
+ * reading's times and the count are in clear, as a record's effectiveAt is, so slices select
+ * chunks; the readings themselves are sealed and cut to a read's window once opened.
+ */
+export interface SeriesChunkRow {
+  id: string;
+  subjectId: string;
+  category: string;
+  type: string;
+  /** The UTC day's first millisecond. */
+  day: number;
+  firstAt: number;
+  lastAt: number;
+  count: number;
+  sourceKind: RecordRow['sourceKind'];
+  sourceAccountId: string;
+  sourceOrganisationId: string | null;
+  createdAt: number;
+  /** 0 for a new chunk; each merge stores revision + 1, and only over the revision it read. */
+  revision: number;
+  payload: Uint8Array;
+}
+
+/** Which day of which type and category a writer's readings fall on. */
+export interface SeriesDay {
+  category: string;
+  type: string;
+  day: number;
+}
+
+export interface SeriesRepo {
+  /** A writer's chunks on these days (for merging an import into them). */
+  ofWriter(subjectId: string, sourceAccountId: string, days: SeriesDay[]): Promise<SeriesChunkRow[]>;
+  /**
+   * Chunks that may hold readings the scope and query select: a window bound selects a chunk
+   * whose first or last reading lies on its side. In (day, id) order, newest first unless
+   * `order` is `asc`; `after` is a (day, id) position. The caller cuts the readings.
+   */
+  list(scope: Scope, query: RecordQuery): Promise<SeriesChunkRow[]>;
+  /** A chunk by id, when the scope may hold some of its readings. */
+  get(scope: Scope, id: string): Promise<SeriesChunkRow | undefined>;
+  /** @returns the person's subject id, or undefined when no chunk has the id */
+  subjectOf(id: string): Promise<string | undefined>;
+  /** Deletes one of a person's chunks (a day of readings) and logs it. @returns whether it existed */
+  delete(subjectId: string, id: string, log: LogEntryInput): Promise<boolean>;
+}
+
 /** Whose bespoke measure a definition is: an organisation's, or one person's own. */
 export type TypeOwner = { organisationId: string } | { subjectId: string };
 
@@ -910,6 +961,7 @@ export interface Storage {
   sessions: SessionsRepo;
   keys: KeysRepo;
   records: RecordsRepo;
+  series: SeriesRepo;
   organisations: OrganisationsRepo;
   grants: GrantsRepo;
   accessRequests: AccessRequestsRepo;

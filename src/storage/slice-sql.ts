@@ -38,7 +38,15 @@ export function predicateSql(p: Predicate, c: SliceColumns): SQL {
 export interface TextTarget {
   columns: { category: string; type: string; effectiveAt: string };
   param: (value: unknown) => string;
+  /**
+   * For rows that span a stretch of time (series chunks, one UTC day each): a bound selects a
+   * row with any moment on its side (`>= v`: the last reading; `<= v`: the first), and the day
+   * column bounds the index range. Readings are then cut exactly by `matches` (src/core/slice.ts) in memory.
+   */
+  span?: { day: string; first: string; last: string };
 }
+
+const DAY_MS = 86_400_000;
 
 /**
  * @returns the predicate as SQL text whose parameters went through `target.param`. The text
@@ -54,8 +62,10 @@ export function predicateText(p: Predicate, target: TextTarget): string {
     case 'in':
       return `${target.columns[p.field]} IN (${p.values.map((v) => target.param(v)).join(', ')})`;
     case 'gte':
+      if (target.span) return `(${target.span.day} > ${target.param(p.value - DAY_MS)} AND ${target.span.last} >= ${target.param(p.value)})`;
       return `${target.columns.effectiveAt} >= ${target.param(p.value)}`;
     case 'lte':
+      if (target.span) return `(${target.span.day} <= ${target.param(p.value)} AND ${target.span.first} <= ${target.param(p.value)})`;
       return `${target.columns.effectiveAt} <= ${target.param(p.value)}`;
     case 'and':
       return `(${p.parts.map((q) => predicateText(q, target)).join(' AND ')})`;

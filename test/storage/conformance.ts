@@ -19,6 +19,7 @@ import type {
   LogEntryInput,
   RecordRow,
   Scope,
+  SeriesChunkRow,
   Slice,
   Storage,
   WatchRow,
@@ -956,7 +957,7 @@ export function storageConformance(): void {
       expect(await s.imports.getJob(await person(), j.id)).toBeUndefined();
       const [a, b] = [record(p), record(p)];
       const entry = log(p, 'records.append', { recordIds: [a.id, b.id] });
-      expect(await s.imports.store({ id: j.id, subjectId: p, skipped: 1, now: T0 + 1 }, [a, b], [{ digest: 'd1', recordId: a.id }, { digest: 'd2', recordId: b.id }], entry, { alerts: [], logs: [], deliveries: [] })).toBe(true);
+      expect(await s.imports.store({ id: j.id, subjectId: p, added: 2, skipped: 1, now: T0 + 1 }, [a, b], [{ digest: 'd1', recordId: a.id }, { digest: 'd2', recordId: b.id }], entry, { alerts: [], logs: [], deliveries: [] }, [])).toBe(true);
       expect(await other.imports.getJob(p, j.id)).toMatchObject({ status: 'completed', added: 2, skipped: 1, processed: 3, finishedAt: T0 + 1 });
       expect((await s.accessLog.list(p, { order: 'desc', limit: 1 }))[0]).toMatchObject({ action: 'records.append', recordIds: [a.id, b.id] });
       expect((await other.imports.known(p, ['d1', 'd2', 'd3'])).sort()).toEqual(['d1', 'd2']);
@@ -965,7 +966,7 @@ export function storageConformance(): void {
       const j2 = job(p);
       await s.imports.createJob(j2);
       const c = record(p);
-      expect(await other.imports.store({ id: j2.id, subjectId: p, skipped: 0, now: T0 }, [c], [{ digest: 'd2', recordId: c.id }], null, { alerts: [], logs: [], deliveries: [] })).toBe(false);
+      expect(await other.imports.store({ id: j2.id, subjectId: p, added: 1, skipped: 0, now: T0 }, [c], [{ digest: 'd2', recordId: c.id }], null, { alerts: [], logs: [], deliveries: [] }, [])).toBe(false);
       expect(await s.records.getMany(p, [c.id])).toEqual([]);
       expect((await s.imports.getJob(p, j2.id))!.status).toBe('running');
       await s.imports.fail(j2.id, bytes('sealed errors'), T0 + 2);
@@ -1026,7 +1027,7 @@ export function storageConformance(): void {
       const j = job(p);
       await s.imports.createJob(j);
       const r = record(p);
-      await s.imports.store({ id: j.id, subjectId: p, skipped: 0, now: T0 }, [r], [{ digest: 'e1', recordId: r.id }], null, { alerts: [], logs: [], deliveries: [] });
+      await s.imports.store({ id: j.id, subjectId: p, added: 1, skipped: 0, now: T0 }, [r], [{ digest: 'e1', recordId: r.id }], null, { alerts: [], logs: [], deliveries: [] }, []);
       await s.subjects.erase(p, log(p, 'subject.erase', { actor: { accountId: null, organisationId: null, kind: 'citizen' } }));
       expect(await s.imports.getJob(p, j.id)).toBeUndefined();
       expect(await other.imports.known(p, ['e1'])).toEqual([]);
@@ -1047,6 +1048,89 @@ export function storageConformance(): void {
       const last = first[first.length - 1]!;
       const rest = await other.records.list(scope, { limit: 10, order: 'asc', after: { effectiveAt: last.effectiveAt, id: last.id } });
       expect(ids([...first, ...rest])).toEqual(ids(expected));
+    });
+  });
+
+  describe('series chunks', () => {
+    const DAY = 86_400_000;
+    const D0 = Math.floor(T0 / DAY) * DAY;
+    const noEffects = { alerts: [], logs: [], deliveries: [] };
+    function chunk(subjectId: string, over: Partial<SeriesChunkRow> = {}): SeriesChunkRow {
+      return {
+        id: id(),
+        subjectId,
+        category: 'health-status',
+        type: 'heart-rate',
+        day: D0,
+        firstAt: D0 + HOUR,
+        lastAt: D0 + 2 * HOUR,
+        count: 61,
+        sourceKind: 'self',
+        sourceAccountId: 'writer-1',
+        sourceOrganisationId: null,
+        createdAt: T0,
+        revision: 0,
+        payload: bytes(`sealed ${id()}`),
+        ...over,
+      };
+    }
+    async function storeChunks(storage: Storage, p: string, chunks: SeriesChunkRow[]) {
+      const j: ImportJobRow = { id: id(), subjectId: p, accountId: 'writer-1', format: 'omh', status: 'running', total: 1, processed: 0, added: 0, skipped: 0, sealedErrors: null, createdAt: T0, finishedAt: null };
+      await storage.imports.createJob(j);
+      return storage.imports.store({ id: j.id, subjectId: p, added: 1, skipped: 0, now: T0 }, [], [], null, noEffects, chunks);
+    }
+    const all = (subjectId: string, over: Partial<Slice> = {}): Scope => ({ subjectId, slices: [{ categories: null, types: null, from: null, to: null, ...over }] });
+
+    it('a window bound selects a chunk with any reading on its side; category and type as records; (day, id) order both ways', async () => {
+      const p = await person();
+      const days = [0, 1, 2].map((d) => chunk(p, { day: D0 + d * DAY, firstAt: D0 + d * DAY + HOUR, lastAt: D0 + d * DAY + 20 * HOUR }));
+      const other1 = chunk(p, { type: 'steps', category: 'healthy-living', day: D0 + DAY, firstAt: D0 + DAY, lastAt: D0 + DAY + 1000 });
+      expect(await storeChunks(s, p, [...days, other1])).toBe(true);
+      expect(ids(await other.series.list(all(p), { limit: 10 }))).toEqual(ids([days[2]!, ...[days[1]!, other1].sort((a, b) => (a.id < b.id ? 1 : -1)), days[0]!]));
+      // From day 1 at 21:00: day 1's last reading is at 20:00, so days 2 only (and steps ended at 00:00).
+      expect(ids(await s.series.list(all(p, { from: D0 + DAY + 21 * HOUR }), { limit: 10 }))).toEqual([days[2]!.id]);
+      // To day 1 at 00:30: day 1 starts at 01:00, so day 0 and the steps chunk.
+      expect(ids(await s.series.list(all(p), { limit: 10, to: D0 + DAY + HOUR / 2, types: ['heart-rate'] }))).toEqual([days[0]!.id]);
+      expect(ids(await s.series.list(all(p, { types: ['steps'] }), { limit: 10 }))).toEqual([other1.id]);
+      expect(await s.series.list({ subjectId: p, slices: [] }, { limit: 10 })).toEqual([]);
+      const asc = await s.series.list(all(p), { limit: 2, order: 'asc' });
+      const rest = await s.series.list(all(p), { limit: 10, order: 'asc', after: { effectiveAt: asc[1]!.day, id: asc[1]!.id } });
+      expect([...asc, ...rest]).toHaveLength(4);
+      expect(asc[0]).toEqual(days[0]);
+      expect(await other.series.get(all(p, { to: D0 + DAY + HOUR / 2 }), days[2]!.id)).toBeUndefined();
+      expect((await other.series.get(all(p), days[2]!.id))!.payload).toEqual(days[2]!.payload);
+      expect(await s.series.get(all(await person()), days[2]!.id)).toBeUndefined();
+      expect(await s.series.subjectOf(days[1]!.id)).toBe(p);
+      expect(await s.series.subjectOf(id())).toBeUndefined();
+    });
+
+    it('a writer finds its own chunks by day; a merge stores only over the revision it read; a second new chunk for the same day loses', async () => {
+      const p = await person();
+      const c = chunk(p);
+      expect(await storeChunks(s, p, [c])).toBe(true);
+      const wanted = [{ category: 'health-status', type: 'heart-rate', day: D0 }];
+      expect(ids(await other.series.ofWriter(p, 'writer-1', wanted))).toEqual([c.id]);
+      expect(await s.series.ofWriter(p, 'writer-2', wanted)).toEqual([]);
+      expect(await s.series.ofWriter(p, 'writer-1', [{ category: 'mental-wellbeing', type: 'heart-rate', day: D0 }])).toEqual([]);
+      // Another import creating the same writer-day chunk: nothing of it is stored.
+      expect(await storeChunks(other, p, [chunk(p)])).toBe(false);
+      const merged = { ...c, count: 62, lastAt: c.lastAt + 60_000, revision: 1, payload: bytes('merged') };
+      expect(await storeChunks(other, p, [merged])).toBe(true);
+      // A merge over the old revision (read before the one above) stores nothing.
+      expect(await storeChunks(s, p, [{ ...c, revision: 1, payload: bytes('stale') }])).toBe(false);
+      expect(await s.series.get(all(p), c.id)).toEqual(merged);
+    });
+
+    it('deleting a chunk logs it; erasing the person removes their chunks', async () => {
+      const p = await person();
+      const [a, b] = [chunk(p), chunk(p, { day: D0 + DAY, firstAt: D0 + DAY, lastAt: D0 + DAY })];
+      await storeChunks(s, p, [a, b]);
+      expect(await other.series.delete(p, a.id, log(p, 'records.delete', { recordIds: [a.id] }))).toBe(true);
+      expect(await s.series.delete(p, a.id, log(p, 'records.delete'))).toBe(false);
+      expect(await s.series.delete(await person(), b.id, log(p, 'records.delete'))).toBe(false);
+      expect((await s.accessLog.list(p, { order: 'desc', limit: 1 }))[0]).toMatchObject({ action: 'records.delete', recordIds: [a.id] });
+      await s.subjects.erase(p, log(p, 'subject.erase', { actor: { accountId: null, organisationId: null, kind: 'citizen' } }));
+      expect(await other.series.subjectOf(b.id)).toBeUndefined();
     });
   });
 

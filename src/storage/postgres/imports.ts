@@ -5,6 +5,7 @@ import { appendLogEntry } from './access-log.js';
 import { applyEffects } from './effects.js';
 import type { Db } from './open.js';
 import { insertRows } from './records.js';
+import { storeChunks } from './series.js';
 import { importDigests, importJobs } from './schema.js';
 
 type DbJob = typeof importJobs.$inferSelect;
@@ -50,9 +51,11 @@ export function importsRepo(db: Db): ImportsRepo {
       return out;
     },
 
-    async store(job, rows, digests, log, effects) {
+    async store(job, rows, digests, log, effects, chunks) {
       try {
         return await db.transaction(async (tx) => {
+          // A chunk another import created or merged since this one read it: roll back, read again.
+          if (!(await storeChunks(tx, chunks))) throw new ConcurrentImport();
           await insertRows(tx, rows);
           for (let i = 0; i < digests.length; i += 1_000) {
             const part = digests.slice(i, i + 1_000).map((d) => ({ subjectId: job.subjectId, digest: d.digest, recordId: d.recordId }));
@@ -64,7 +67,7 @@ export function importsRepo(db: Db): ImportsRepo {
           await applyEffects(tx, effects);
           await tx
             .update(importJobs)
-            .set({ status: 'completed', processed: rows.length + job.skipped, added: rows.length, skipped: job.skipped, finishedAt: job.now })
+            .set({ status: 'completed', processed: job.added + job.skipped, added: job.added, skipped: job.skipped, finishedAt: job.now })
             .where(eq(importJobs.id, job.id));
           return true;
         });

@@ -10,6 +10,7 @@ import { invitesRepo } from './invites.js';
 import { notificationsRepo } from './notifications.js';
 import { integrityRepo } from './integrity.js';
 import { describeUrl, migratePostgres, openPool, type Db } from './open.js';
+import { seriesRepo } from './series.js';
 import { recordsRepo } from './records.js';
 import { referralsRepo } from './referrals.js';
 import { sessionsRepo } from './sessions.js';
@@ -47,6 +48,7 @@ export async function openPostgresStorage(url: string, options: { onError?: (e: 
     accounts: accountsRepo(db),
     sessions: sessionsRepo(db),
     records: recordsRepo(db),
+    series: seriesRepo(db),
     keys: keysRepo(db),
     organisations: organisationsRepo(db),
     grants: grantsRepo(db),

@@ -4,6 +4,7 @@ import { appendLogEntry, groupCommit } from './access-log.js';
 import { applyEffects } from './effects.js';
 import type { Db } from './open.js';
 import { insertRecordRows } from './records.js';
+import { storeChunks } from './series.js';
 import { importJobs } from './schema.js';
 
 type DbJob = typeof importJobs.$inferSelect;
@@ -56,8 +57,10 @@ export function importsRepo(db: Db): ImportsRepo {
       return out;
     },
 
-    async store(job, rows, digests, log, effects) {
+    async store(job, rows, digests, log, effects, chunks) {
       return commits.run(() => {
+        // A chunk another import created or merged since this one read it: store nothing, read again.
+        if (!storeChunks(db, chunks)) throw new ConcurrentImport();
         insertRecordRows(db, rows);
         // In digest order: the primary key's B-tree is then filled page by page, not at random.
         for (const d of [...digests].sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0))) {
@@ -67,7 +70,7 @@ export function importsRepo(db: Db): ImportsRepo {
         if (log) appendLogEntry(db, log);
         applyEffects(db, effects);
         db.update(importJobs)
-          .set({ status: 'completed', processed: rows.length + job.skipped, added: rows.length, skipped: job.skipped, finishedAt: job.now })
+          .set({ status: 'completed', processed: job.added + job.skipped, added: job.added, skipped: job.skipped, finishedAt: job.now })
           .where(eq(importJobs.id, job.id))
           .run();
         return true;

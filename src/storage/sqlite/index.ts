@@ -13,6 +13,7 @@ import { notificationsRepo } from './notifications.js';
 import { integrityRepo } from './integrity.js';
 import { openDatabase, runMigrations, type Db } from './open.js';
 import { organisationsRepo } from './organisations.js';
+import { seriesRepo } from './series.js';
 import { recordsRepo } from './records.js';
 import { referralsRepo } from './referrals.js';
 import { keysRepo } from './subject-keys.js';
@@ -62,6 +63,7 @@ export function openSqliteStorage(
     accounts: accountsRepo(db),
     sessions: sessionsRepo(db),
     records: recordsRepo(db),
+    series: seriesRepo(db),
     keys: keysRepo(db),
     organisations: organisationsRepo(db),
     grants: grantsRepo(db),

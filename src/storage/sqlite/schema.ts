@@ -117,6 +117,39 @@ export const records = sqliteTable(
   ],
 );
 
+/**
+ * Dense measures (docs/performance.md "Dense series"): one row per person, category, type,
+ * writer and UTC day, its readings sealed together (second offsets and values, compressed).
+ */
+export const seriesChunks = sqliteTable(
+  'series_chunks',
+  {
+    id: text('id').primaryKey(),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id, { onDelete: 'cascade' }),
+    category: text('category').notNull(),
+    type: text('type').notNull(),
+    day: integer('day').notNull(),
+    firstAt: integer('first_at').notNull(),
+    lastAt: integer('last_at').notNull(),
+    count: integer('count').notNull(),
+    sourceKind: text('source_kind', { enum: ['self', 'delegate', 'practitioner', 'client'] }).notNull(),
+    sourceAccountId: text('source_account_id').notNull(),
+    sourceOrganisationId: text('source_organisation_id'),
+    createdAt: integer('created_at').notNull(),
+    revision: integer('revision').notNull(),
+    payload: blob('payload', { mode: 'buffer' }).notNull(),
+  },
+  (t) => [
+    // Reads walk a person's chunks by day; a window's bounds are a range on it.
+    index('series_chunks_subject_day').on(t.subjectId, t.day, t.id),
+    // A writer has one chunk a day per type and category: merges find it, and two imports
+    // creating it at once cannot both succeed.
+    uniqueIndex('series_chunks_writer_day').on(t.subjectId, t.sourceAccountId, t.type, t.category, t.day),
+  ],
+);
+
 /** A person's consent to a slice of their store (docs/api.md "Grants"). */
 export const grants = sqliteTable(
   'grants',
