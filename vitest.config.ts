@@ -14,6 +14,7 @@ const postgresSuites = [
   'test/access-requests.test.ts',
   'test/appends.test.ts',
   'test/records.test.ts',
+  'test/series.test.ts',
 ];
 
 export default defineConfig({

@@ -112,6 +112,59 @@ export function openRecord<T>(dek: Uint8Array, binding: RecordBinding, sealed: U
 }
 
 /**
+ * Metadata bound into a series chunk's ciphertext (docs/performance.md "Dense series"): whose,
+ * which category, type, day and writer, and the first and last reading's times and the count
+ * that slices select it by, so a row cannot move, be re-dated or claim other readings.
+ */
+export interface SeriesBinding {
+  id: string;
+  subjectId: string;
+  category: string;
+  type: string;
+  day: number;
+  firstAt: number;
+  lastAt: number;
+  count: number;
+  createdAt: number;
+  sourceKind: string;
+  sourceAccountId: string;
+  sourceOrganisationId: string | null;
+}
+
+function seriesAd(b: SeriesBinding): Uint8Array {
+  return utf8(
+    JSON.stringify([
+      'tessera/series/v1',
+      b.id,
+      b.subjectId,
+      b.category,
+      b.type,
+      b.day,
+      b.firstAt,
+      b.lastAt,
+      b.count,
+      b.createdAt,
+      b.sourceKind,
+      b.sourceAccountId,
+      b.sourceOrganisationId,
+    ]),
+  );
+}
+
+/** Seals a series chunk's encoded readings with the person's data key. */
+export function sealSeries(dek: Uint8Array, binding: SeriesBinding, bytes: Uint8Array): Uint8Array {
+  return seal(dek, bytes, seriesAd(binding));
+}
+
+/**
+ * @returns the chunk's encoded readings
+ * @throws IntegrityError when the row's metadata or ciphertext was edited or moved
+ */
+export function openSeries(dek: Uint8Array, binding: SeriesBinding, sealed: Uint8Array): Uint8Array {
+  return open(dek, sealed, seriesAd(binding));
+}
+
+/**
  * Seals one named personal field of a person (e.g. their display name) with their data key,
  * so erasing the key erases the field too.
  */

@@ -8,6 +8,7 @@ import { activeHoldings } from '../../core/holdings.js';
 import { grantsCovering } from '../../core/slice.js';
 import { sharedName } from '../grants/names.js';
 import { matchedField } from '../watches/evaluate.js';
+import { ownScope } from '../records/service.js';
 import type { AlertView } from './schemas.js';
 
 /**
@@ -46,7 +47,13 @@ export async function grantsCoveringAlert(deps: Deps, holder: Holder, a: AlertRo
   const grants = await activeHoldings(deps, holder, a.subjectId, 'read', now);
   if (grants.length === 0) return [];
   const [record] = await deps.storage.records.getMany(a.subjectId, [a.recordId]);
-  return record ? grantsCovering(grants, record) : [];
+  if (record) return grantsCovering(grants, record);
+  // A series reading's alert names its chunk; the reading's moment is in what matched.
+  const chunk = await deps.storage.series.get(ownScope(a.subjectId), a.recordId);
+  if (!chunk || !a.sealedMatched) return [];
+  const dek = await deps.dataKeys.forSubject(a.subjectId);
+  const at = Date.parse(String((JSON.parse(openField(dek, a.subjectId, matchedField(a.id), a.sealedMatched)) as { effectiveAt?: unknown }).effectiveAt));
+  return Number.isNaN(at) ? [] : grantsCovering(grants, { category: chunk.category, type: chunk.type, effectiveAt: at });
 }
 
 async function stillCovered(deps: Deps, holder: Holder, a: AlertRow, now: number): Promise<boolean> {

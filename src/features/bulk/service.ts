@@ -150,9 +150,9 @@ async function exportPerson(deps: Deps, actor: Actor, job: BulkExportRow, m: Mem
     const page = await listRecords(deps, scope, { limit: PAGE, order: 'asc', hideEnteredInError: true, ...(after ? { after } : {}) });
     const byType = new Map<string, string[]>();
     for (const [i, r] of page.items.entries()) {
-      const row = page.rows[i]!;
+      const createdAt = page.created[i]!;
       // What existed at kick-off, and (with _since) changed after it.
-      if (row.createdAt > job.transactionTime || (job.since !== null && row.createdAt < job.since)) continue;
+      if (createdAt > job.transactionTime || (job.since !== null && createdAt < job.since)) continue;
       exported.push(r.id);
       for (const res of recordResources(ctx, r)) {
         if (!wanted.has(res.resourceType)) continue;
@@ -163,9 +163,8 @@ async function exportPerson(deps: Deps, actor: Actor, job: BulkExportRow, m: Mem
     }
     const parts = [...byType].map(([type, lines]) => part(type, lines));
     if (parts.length && !(await deps.storage.bulkExports.addParts(job.id, parts))) return false;
-    const last = page.rows[page.rows.length - 1];
-    if (!page.nextCursor || !last) break;
-    after = { effectiveAt: last.effectiveAt, id: last.id };
+    if (!page.next) break;
+    after = page.next;
   }
   const log = logEntry(actor, subjectId, 'records.bulk-export', deps.clock.now(), {
     grantIds,

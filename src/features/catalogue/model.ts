@@ -92,6 +92,9 @@ const MeasureSchema = Type.Object({
   min: Type.Number({ description: 'Plausible range, canonical unit' }),
   max: Type.Number(),
   components: Type.Optional(Type.Array(ComponentSchema, { description: 'Named parts sent instead of `value` (blood pressure)' })),
+  series: Type.Optional(
+    Type.Boolean({ description: 'Dense: imported readings are kept as one sealed series a day per writer, not one record each (docs/performance.md "Dense series")' }),
+  ),
 });
 
 const RangeSchema = Type.Object({ min: Type.Integer(), max: Type.Integer() });

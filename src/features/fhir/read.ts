@@ -33,7 +33,7 @@ export async function readRecordResource(deps: Deps, actor: Actor, resource: Rea
   const gone = () => new NotFoundError(`No such ${resource}`);
   const recordId = id.toLowerCase();
   if (!uuid.test(recordId)) throw gone();
-  const subjectId = await deps.storage.records.subjectOf(recordId);
+  const subjectId = (await deps.storage.records.subjectOf(recordId)) ?? (await deps.storage.series.subjectOf(recordId));
   if (!subjectId) throw gone();
   const types = scopedTypes(deps.catalogue, actor.scopes, 'r', resource)!;
   // The person's catalogue (their own measures included) is read only once the read is allowed.

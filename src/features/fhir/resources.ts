@@ -276,8 +276,17 @@ function measureResource(ctx: FhirContext, r: RecordView, def: TypeDef | undefin
   const profile = loinc ? vitalSignProfiles[loinc] : undefined;
   const hl7 = def ? hl7CategoryOf(def) : undefined;
   const obs = observationBase(ctx, r, hl7 ? [hl7Category(hl7)] : []);
-  if (profile) obs.meta = { profile: ['http://hl7.org/fhir/StructureDefinition/vitalsigns', profile] };
   const unit = r.unit ?? def?.measure?.unit ?? '1';
+  if (r.series) {
+    // A day of readings: a period and sampled data. The vital-signs profiles are not claimed:
+    // the heart-rate one requires a Quantity, and validators differ on the general one's vs-1
+    // for a period.
+    delete obs.effectiveDateTime;
+    obs.effectivePeriod = { start: r.series.start, end: r.series.end };
+    obs.valueSampledData = sampledData(r.series, unit);
+    return obs;
+  }
+  if (profile) obs.meta = { profile: ['http://hl7.org/fhir/StructureDefinition/vitalsigns', profile] };
   const components = (def?.measure?.components ?? []).filter((c) => typeof (r as Json)[c.code] === 'number');
   if (components.length) {
     obs.component = components.map((c) => ({
@@ -292,6 +301,23 @@ function measureResource(ctx: FhirContext, r: RecordView, def: TypeDef | undefin
   }
   obs.note = enteredNote(r);
   return obs;
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/**
+ * A series item as FHIR SampledData: one slot per `period` from the first reading (the
+ * greatest common step of the readings' seconds), `E` where a slot has no reading. Readings
+ * are whole seconds within one day, so a day is at most 86,400 slots.
+ */
+function sampledData(series: NonNullable<RecordView['series']>, unit: string): Json {
+  const step = series.offsets.reduce((g, o) => gcd(g, o), 0) || 1;
+  const slots = new Array<string>(series.offsets[series.offsets.length - 1]! / step + 1).fill('E');
+  series.offsets.forEach((o, i) => (slots[o / step] = String(series.values[i])));
+  return { origin: { value: 0, unit, system: UCUM, code: unit }, period: step * 1000, dimensions: 1, data: slots.join(' ') };
 }
 
 function goalResource(ctx: FhirContext, r: RecordView, def: TypeDef | undefined): Resource {

@@ -1,3 +1,4 @@
+import { summariseSeries } from '../series/summary.js';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../core/actor.js';
 import { createdAfter, pageByCreation } from '../../core/cursor.js';
@@ -200,7 +201,9 @@ export async function previewGrant(deps: Deps, subjectId: string, input: GrantIn
   const now = deps.clock.now();
   const terms = checkTerms(deps, input, now, await deps.catalogueOf(subjectId, input.types ?? []));
   await checkGrantee(deps, input);
-  const groups = await deps.storage.records.summarise({ subjectId, slices: [sliceOf(terms)] });
+  const scope = { subjectId, slices: [sliceOf(terms)] };
+  // Dense series count by reading, as records do by row (docs/performance.md "Dense series").
+  const groups = [...(await deps.storage.records.summarise(scope)), ...(await summariseSeries(deps, scope))];
   const preview: Preview = { total: 0, byCategory: {}, byType: {}, first: null, last: null };
   let first = Infinity;
   let last = -Infinity;

@@ -53,7 +53,7 @@ function ownCategory(ctx: Context, r: Json): string | undefined {
   return undefined;
 }
 
-function observation(ctx: Context, r: Json, field: string, derivedFromBundle: (r: Json) => boolean): RecordInput | { error: string } | 'left-out' {
+function observation(ctx: Context, r: Json, field: string, derivedFromBundle: (r: Json) => boolean): RecordInput | RecordInput[] | { error: string } | 'left-out' {
   if (typeof r.status !== 'string' || !usableObservation.has(r.status)) return { error: `status "${String(r.status)}" is not a result to keep (final, amended, corrected or preliminary)` };
   const types = typesForCodings(ctx, codings(r.code));
   const shown = codings(r.code).map((c) => `${c.system ?? ''}|${c.code}`).join(', ') || 'none';
@@ -76,7 +76,7 @@ function observation(ctx: Context, r: Json, field: string, derivedFromBundle: (r
   return measure(def, r, base, field);
 }
 
-function measure(def: TypeDef, r: Json, base: RecordInput, field: string): RecordInput | { error: string } {
+function measure(def: TypeDef, r: Json, base: RecordInput, field: string): RecordInput | RecordInput[] | { error: string } {
   const components = def.measure?.components;
   if (components) {
     const parts = Array.isArray(r.component) ? r.component.filter(isObject) : [];
@@ -91,9 +91,47 @@ function measure(def: TypeDef, r: Json, base: RecordInput, field: string): Recor
     }
     return out;
   }
+  if (r.valueSampledData !== undefined) return sampled(r, base);
   const q = quantity(r.valueQuantity);
-  if (!q) return { error: `valueQuantity with a number is required (${field})` };
+  if (!q) return { error: `valueQuantity (or valueSampledData) with a number is required (${field})` };
   return { ...base, value: q.value, ...(q.unit ? { unit: q.unit } : {}) };
+}
+
+/** A number token of SampledData.data (FHIR R4 decimal). */
+const decimalToken = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
+/**
+ * SampledData (FHIR R4): one reading per `period` milliseconds from the start of the effective
+ * period (or the effective moment), each `origin + value × factor` in the origin's unit; `E`, `L`
+ * and `U` (no reading, below or above the device's range) are slots without a reading.
+ */
+function sampled(r: Json, base: RecordInput): RecordInput[] | { error: string } {
+  const sd = r.valueSampledData;
+  if (!isObject(sd)) return { error: 'valueSampledData must be an object' };
+  const origin = quantity(sd.origin);
+  if (!origin) return { error: 'valueSampledData.origin with a number is required' };
+  if (typeof sd.period !== 'number' || !(sd.period > 0)) return { error: 'valueSampledData.period (milliseconds between readings, above 0) is required' };
+  if (sd.dimensions !== undefined && sd.dimensions !== 1) return { error: 'valueSampledData.dimensions other than 1 cannot be imported' };
+  const factor = sd.factor === undefined ? 1 : sd.factor;
+  if (typeof factor !== 'number' || factor === 0) return { error: 'valueSampledData.factor must be a number other than 0' };
+  if (typeof sd.data !== 'string') return { error: 'valueSampledData.data (values separated by spaces) is required' };
+  const startText = isObject(r.effectivePeriod) && typeof r.effectivePeriod.start === 'string' ? r.effectivePeriod.start : base.effectiveAt;
+  const start = Date.parse(startText);
+  if (Number.isNaN(start)) return { error: `the effective start ${JSON.stringify(startText)} is not a date-time` };
+  const out: RecordInput[] = [];
+  const tokens = sd.data.split(/\s+/);
+  let slot = 0;
+  for (const token of tokens) {
+    if (token === '') continue;
+    if (token !== 'E' && token !== 'L' && token !== 'U') {
+      if (!decimalToken.test(token)) return { error: `valueSampledData.data holds "${token.slice(0, 20)}", which is not a decimal, E, L or U` };
+      const value = Math.round((origin.value + Number(token) * factor) * 1e9) / 1e9;
+      out.push({ ...base, effectiveAt: new Date(start + slot * sd.period).toISOString(), value, ...(origin.unit ? { unit: origin.unit } : {}) });
+    }
+    slot++;
+  }
+  if (out.length === 0) return { error: 'valueSampledData.data holds no reading' };
+  return out;
 }
 
 function questionnaireResponse(ctx: Context, r: Json): RecordInput | { error: string } {
@@ -171,12 +209,13 @@ export function parseBundle(ctx: Context, bundle: Json): Parsed {
         return;
       }
     }
-    let made: RecordInput | { error: string } | 'left-out';
+    let made: RecordInput | RecordInput[] | { error: string } | 'left-out';
     if (r.resourceType === 'Observation') made = observation(ctx, r, `${field}.resource`, derivedFromBundle);
     else if (r.resourceType === 'QuestionnaireResponse') made = questionnaireResponse(ctx, r);
     else if (r.resourceType === 'Goal') made = goal(r);
     else made = { error: `a ${r.resourceType} cannot be imported (Observation, QuestionnaireResponse and Goal can)` };
     if (made === 'left-out') out.leftOut++;
+    else if (Array.isArray(made)) made.forEach((input, k) => out.entries.push({ field: `${field}.resource.valueSampledData.data.${k}`, input }));
     else if ('error' in made) out.errors.push(bodyError(`${field}.resource`, `${r.resourceType}${typeof r.id === 'string' ? `/${r.id}` : ''}: ${made.error}`));
     else out.entries.push({ field: `${field}.resource`, input: made });
   });

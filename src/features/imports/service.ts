@@ -11,7 +11,9 @@ import { grantsAllowing } from '../../plugins/access.js';
 import { logEntry } from '../access-log/entry.js';
 import { publishAlerts } from '../alerts/service.js';
 import type { ComposedRecord } from '../records/compose.js';
-import { composeAll, sealComposed } from '../records/service.js';
+import { composeAll, sealComposed, sourceOf } from '../records/service.js';
+import { isSeriesReading, mergeSeries } from '../series/merge.js';
+import { watchEffects } from '../watches/evaluate.js';
 import { appendGrantsFor } from '../records/supporter-service.js';
 import { parseCsv } from './csv.js';
 import type { Entry, Parsed } from './entries.js';
@@ -145,10 +147,14 @@ async function storeNew(deps: Deps, actor: Actor, supporter: boolean, job: Impor
   // must lie inside them, even one the store already holds (else `skipped` would tell).
   const grants = supporter ? await grantsAllowing(deps, actor, subjectId, 'append') : [];
   if (supporter) appendGrantsFor(deps, actor, grants, composed, (i) => entryName(entries[i]!.field));
+  // Dense measures go into the writer's day chunks (docs/performance.md "Dense series"); what
+  // cannot join a chunk stays a record, with the rest.
+  const series = await mergeSeries(deps, subjectId, sourceOf(actor), composed.filter((c) => isSeriesReading(deps.catalogue, c)));
+  const others = composed.filter((c) => !isSeriesReading(deps.catalogue, c)).concat(series.rest);
   // Digests are per importer: a supporter's import is compared with its own earlier ones only,
   // so it cannot learn what else the person's store holds.
   const digestOf = contentDigester(await deps.dataKeys.forSubject(subjectId), subjectId);
-  const digests = composed.map((c) => digestOf(digestText(actor.accountId, c)));
+  const digests = others.map((c) => digestOf(digestText(actor.accountId, c)));
   const known = new Set(await deps.storage.imports.known(subjectId, [...new Set(digests)]));
   const fresh: number[] = [];
   digests.forEach((d, i) => {
@@ -156,20 +162,27 @@ async function storeNew(deps: Deps, actor: Actor, supporter: boolean, job: Impor
     known.add(d);
     fresh.push(i);
   });
-  const { rows, effects } = await sealComposed(deps, actor, subjectId, fresh.map((i) => composed[i]!), undefined, { views: false });
-  // A supporter's import is a write through its grants, logged like an append; one that adds
-  // nothing (all of it imported before) wrote nothing to log.
+  const { rows, effects } = await sealComposed(deps, actor, subjectId, fresh.map((i) => others[i]!), undefined, { views: false });
+  const readingEffects = await watchEffects(deps, subjectId, await deps.dataKeys.forSubject(subjectId), series.written);
+  effects.alerts.push(...readingEffects.alerts);
+  effects.logs.push(...readingEffects.logs);
+  effects.deliveries.push(...readingEffects.deliveries);
+  // A supporter's import is a write through its grants, logged like an append, naming its
+  // records and chunks; one that adds nothing (all of it imported before) wrote nothing to log.
+  const added = rows.length + series.added;
+  const written = [...rows, ...series.written.map((w) => w.row)];
   const log =
-    supporter && rows.length > 0
+    supporter && added > 0
       ? logEntry(actor, subjectId, 'records.append', deps.clock.now(), {
-          grantIds: appendGrantsFor(deps, actor, grants, rows, (k) => entryName(entries[fresh[k]!]!.field)),
-          recordIds: rows.map((r) => r.id),
-          query: { import: job.id, format: job.format, count: rows.length },
+          // Every entry passed the check above; this only names the grants that allowed them.
+          grantIds: appendGrantsFor(deps, actor, grants, written, () => 'an imported entry'),
+          recordIds: [...rows.map((r) => r.id), ...series.chunks.map((c) => c.id)],
+          query: { import: job.id, format: job.format, count: added },
         })
       : null;
   const pairs: ImportDigest[] = rows.map((r, k) => ({ digest: digests[fresh[k]!]!, recordId: r.id }));
-  const skipped = composed.length - rows.length + leftOut;
-  const stored = await deps.storage.imports.store({ id: job.id, subjectId, skipped, now: deps.clock.now() }, rows, pairs, log, effects);
+  const skipped = composed.length - added + leftOut;
+  const stored = await deps.storage.imports.store({ id: job.id, subjectId, added, skipped, now: deps.clock.now() }, rows, pairs, log, effects, series.chunks);
   if (stored) publishAlerts(deps, effects.alerts);
   return stored;
 }

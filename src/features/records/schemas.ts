@@ -91,6 +91,22 @@ export const RecordSchema = Type.Object(
     signposting: Type.Optional(
       Type.String({ description: 'Where to get help now; in the person’s own record answer and view when a `self-harm-risk` flag is raised' }),
     ),
+    series: Type.Optional(
+      Type.Object(
+        {
+          start: DateTimeSchema,
+          end: DateTimeSchema,
+          count: Type.Integer({ description: 'How many readings this item holds' }),
+          offsets: Type.Array(Type.Integer(), { description: 'Each reading’s seconds after `start`, ascending' }),
+          values: Type.Array(Type.Number(), { description: 'Each reading’s value, in `unit`, in the order of `offsets`' }),
+        },
+        {
+          description:
+            'A dense measure’s readings of one UTC day from one writer (docs/performance.md "Dense series"), cut to what this read may see; ' +
+            'the item has no `value`',
+        },
+      ),
+    ),
     replaces: Type.Optional(Type.String({ format: 'uuid', description: 'This record amends that one (after a dispute); the original is kept as it was' })),
     dispute: Type.Optional(
       Type.Object(

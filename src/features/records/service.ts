@@ -5,7 +5,9 @@ import type { Deps } from '../../core/deps.js';
 import { iso, parseWindow } from '../../core/time.js';
 import { openRecord, RECORD_LAYOUT, sealRecord } from '../../crypto/envelope.js';
 import { NotFoundError, ValidationError, type FieldError } from '../../errors.js';
-import type { RecordQuery, RecordRow, Scope, WriteEffects } from '../../storage/contract.js';
+import type { RecordQuery, RecordRow, Scope, SeriesChunkRow, WriteEffects } from '../../storage/contract.js';
+import { queryPredicate, scopePredicate } from '../../core/slice.js';
+import { openSeriesRows } from '../series/view.js';
 import { publishAlerts } from '../alerts/service.js';
 import { watchEffects, type Written } from '../watches/evaluate.js';
 import { logEntry } from '../access-log/entry.js';
@@ -21,7 +23,8 @@ export function ownScope(subjectId: string): Scope {
   return { subjectId, slices: [{ categories: null, types: null, from: null, to: null }] };
 }
 
-function sourceOf(actor: Actor): Pick<RecordRow, 'sourceKind' | 'sourceAccountId' | 'sourceOrganisationId'> {
+/** Who a write is attributed to: the person, their delegate, a practitioner or a client system. */
+export function sourceOf(actor: Actor): Pick<RecordRow, 'sourceKind' | 'sourceAccountId' | 'sourceOrganisationId'> {
   if (actor.onBehalfOf) return { sourceKind: 'delegate', sourceAccountId: actor.accountId, sourceOrganisationId: null };
   const kind = actor.kind === 'citizen' ? 'self' : actor.kind === 'client' ? 'client' : 'practitioner';
   return { sourceKind: kind, sourceAccountId: actor.accountId, sourceOrganisationId: actor.organisationId };
@@ -258,29 +261,68 @@ export function toRecordQuery(deps: Deps, q: RecordQueryInput): RecordQuery {
   return query;
 }
 
+/** Where an item stands in a list: a record by its effectiveAt, a series chunk by its day. */
+interface Position {
+  effectiveAt: number;
+  id: string;
+}
+
+/** One entry of a merged page: a record row, or a series chunk. */
+type Candidate = { at: number; id: string; createdAt: number } & ({ row: RecordRow; chunk?: undefined } | { chunk: SeriesChunkRow; row?: undefined });
+
 /**
- * Lists records within a scope, newest first.
- * @returns one page and the cursor of the next (null on the last page)
+ * Lists records within a scope, newest first (or oldest first with `order: 'asc'`), dense
+ * series merged in: a chunk is one item, placed by its UTC day (docs/performance.md "Dense
+ * series"), holding the readings the scope and filters select. A page may hold fewer items
+ * than the limit when a chunk has none of its readings inside the window; the cursor still
+ * leads on.
+ * @returns one page, the cursor of the next (null on the last page), the next position, and
+ *   when each item was first stored (aligned with `items`)
  */
 export async function listRecords(
   deps: Deps,
   scope: Scope,
   query: RecordQuery,
-): Promise<{ items: RecordView[]; nextCursor: string | null; rows: RecordRow[] }> {
-  // One extra row tells whether another page exists without a count query.
-  const rows = await deps.storage.records.list(scope, { ...query, limit: query.limit + 1 });
-  const page = rows.slice(0, query.limit);
+): Promise<{ items: RecordView[]; nextCursor: string | null; next: Position | null; created: number[] }> {
+  // One extra candidate tells whether another page exists without a count query.
+  const wanted = { ...query, limit: query.limit + 1 };
+  const [rows, chunks] = await Promise.all([deps.storage.records.list(scope, wanted), deps.storage.series.list(scope, wanted)]);
+  const candidates: Candidate[] = [
+    ...rows.map((row) => ({ at: row.effectiveAt, id: row.id, createdAt: row.createdAt, row })),
+    ...chunks.map((chunk) => ({ at: chunk.day, id: chunk.id, createdAt: chunk.createdAt, chunk })),
+  ];
+  if (chunks.length) {
+    const sign = query.order === 'asc' ? 1 : -1;
+    candidates.sort((a, b) => sign * (a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+  }
+  const page = candidates.slice(0, query.limit);
   const last = page[page.length - 1];
-  const nextCursor = rows.length > query.limit && last ? encodeCursor({ e: last.effectiveAt, i: last.id }) : null;
-  return { items: await openRows(deps, scope.subjectId, page), nextCursor, rows: page };
+  const next = candidates.length > query.limit && last ? { effectiveAt: last.at, id: last.id } : null;
+  const rowViews = await openRows(deps, scope.subjectId, page.flatMap((c) => (c.row ? [c.row] : [])));
+  const chunkViews = await openSeriesRows(deps, scope.subjectId, page.flatMap((c) => (c.chunk ? [c.chunk] : [])), queryPredicate(scope, query));
+  const items: RecordView[] = [];
+  const created: number[] = [];
+  let [r, k] = [0, 0];
+  for (const c of page) {
+    const view = c.row ? rowViews[r++] : chunkViews[k++];
+    if (!view) continue;
+    items.push(view);
+    created.push(c.createdAt);
+  }
+  return { items, nextCursor: next ? encodeCursor({ e: next.effectiveAt, i: next.id }) : null, next, created };
 }
 
-/** @throws NotFoundError when the record is outside the scope or absent */
+/** @throws NotFoundError when the record (or series chunk) is outside the scope or absent */
 export async function getRecord(deps: Deps, scope: Scope, id: string): Promise<RecordView> {
   const row = await deps.storage.records.get(scope, id);
-  if (!row) throw new NotFoundError('No such record');
-  const [view] = await openRows(deps, scope.subjectId, [row]);
-  return view!;
+  if (row) {
+    const [view] = await openRows(deps, scope.subjectId, [row]);
+    return view!;
+  }
+  const chunk = await deps.storage.series.get(scope, id);
+  const [view] = chunk ? await openSeriesRows(deps, scope.subjectId, [chunk], scopePredicate(scope)) : [];
+  if (!view) throw new NotFoundError('No such record');
+  return view;
 }
 
 /**
@@ -290,7 +332,9 @@ export async function getRecord(deps: Deps, scope: Scope, id: string): Promise<R
 export async function deleteOwnRecord(deps: Deps, actor: Actor, id: string): Promise<void> {
   const subjectId = subjectOf(actor);
   const now = deps.clock.now();
-  if (!(await deps.storage.records.delete(subjectId, id, logEntry(actor, subjectId, 'records.delete', now, { recordIds: [id] })))) {
+  const log = logEntry(actor, subjectId, 'records.delete', now, { recordIds: [id] });
+  // A series chunk's id deletes that day's readings from its writer (docs/performance.md "Dense series").
+  if (!(await deps.storage.records.delete(subjectId, id, log)) && !(await deps.storage.series.delete(subjectId, id, log))) {
     throw new NotFoundError('No such record');
   }
 }

@@ -16,6 +16,8 @@ export function matchedField(alertId: string): string {
 export interface Written {
   row: RecordRow;
   content: RecordContent;
+  /** A series reading: `row` names its chunk, and the alert says which moment matched. */
+  reading?: true;
 }
 
 /**
@@ -138,8 +140,10 @@ export async function watchEffects(deps: Deps, subjectId: string, dek: Uint8Arra
         const walk = walkOf(watch.watcherAccountId, watcher, w.row.type);
         previous = await previousContent(dek, w, walk.earlier, walk.stored);
       }
-      const matched = evaluateRule(rule, w.content, previous);
+      const matched: Record<string, unknown> | null = evaluateRule(rule, w.content, previous);
       if (!matched) continue;
+      // A chunk holds a day of readings: the alert names the chunk and the reading's moment.
+      if (w.reading) matched.effectiveAt = new Date(w.row.effectiveAt).toISOString();
       const alert: AlertRow = {
         id: randomUUID(),
         kind: 'match',

@@ -757,6 +757,8 @@ const entries: TypeEntry[] = [
       ],
       min: 20,
       max: 300,
+      // Wearables report it every minute or more often: 1,440 readings a day and more.
+      series: true,
     },
     codes: {
       loinc: loinc('8867-4', 'Heart rate'),
