@@ -127,6 +127,12 @@ export const messages = {
     mayNotDispute: 'Disputing records is not among the things the person allowed you to do.',
     back: 'All records',
   },
+  series: {
+    summary: (count: string, n: number, values: string, times: string) => `${count} ${n === 1 ? 'reading' : 'readings'}, ${values}, ${times} UTC`,
+    notDisputable:
+      'These readings came from a device or app, a day at a time, so they cannot be disputed one by one. If they are wrong, delete this day’s readings.',
+    delete: 'Delete these readings',
+  },
   dispute: {
     status: {
       open: 'Disputed: waiting for an answer from the one who wrote it.',

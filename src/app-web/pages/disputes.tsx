@@ -5,7 +5,7 @@ import type { RecordView } from '../../features/records/schemas.js';
 import type { FieldError } from '../../errors.js';
 import { messages } from '../messages.js';
 import { Page, text, type FormBody } from '../render.js';
-import { Choices, ErrorSummary, TextArea } from '../views/forms.js';
+import { Choices, ErrorSummary, PostForm, TextArea } from '../views/forms.js';
 import type { Chrome } from '../views/layout.js';
 import { DisputeLines, resultWords } from '../views/records.js';
 import { dateTimeWords, typeWords } from '../views/words.js';
@@ -16,12 +16,15 @@ const ds = messages.disputes;
 
 /**
  * One of the person's records (`/app/records/{id}`): what it says, who wrote it, its dispute,
- * and "Dispute this record" for a record someone else wrote that has no open dispute.
+ * and "Dispute this record" for a record someone else wrote that has no open dispute (a series
+ * item, a device's day of readings, offers deleting that day instead).
  */
-export function RecordPage(p: { chrome: Chrome; catalogue: Catalogue; record: RecordView; writer: string | null; canDispute: boolean; values: FormBody; errors: FieldError[] }) {
+export function RecordPage(p: { chrome: Chrome; catalogue: Catalogue; record: RecordView; writer: string | null; canDispute: boolean; canDelete: boolean; values: FormBody; errors: FieldError[] }) {
   const { record } = p;
   const byOther = record.source.kind === 'practitioner' || record.source.kind === 'client';
   const open = record.dispute?.status === 'open';
+  // A day of a device's readings has no dispute (the API answers 404): deleting the day is the remedy, so it is offered here.
+  const series = record.series !== undefined;
   return (
     <Page chrome={p.chrome}>
       <ErrorSummary errors={p.errors} labels={{ statement: rc.statement }} />
@@ -34,7 +37,7 @@ export function RecordPage(p: { chrome: Chrome; catalogue: Catalogue; record: Re
         <p>{`${rc.writtenBy}: ${byOther ? (p.writer ?? messages.log.someone) : messages.records.self}`}</p>
         <DisputeLines record={record} own />
       </section>
-      {byOther && !open && p.canDispute && (
+      {!series && byOther && !open && p.canDispute && (
         <form method="post" action={`/app/records/${record.id}/dispute`} novalidate class="card">
           <h2 id="dispute">{rc.dispute}</h2>
           <p class="hint">{rc.disputeIntro}</p>
@@ -42,8 +45,10 @@ export function RecordPage(p: { chrome: Chrome; catalogue: Catalogue; record: Re
           <button type="submit">{rc.send}</button>
         </form>
       )}
-      {byOther && !open && !p.canDispute && <p>{rc.mayNotDispute}</p>}
-      {!byOther && <p>{rc.ownRecord}</p>}
+      {!series && byOther && !open && !p.canDispute && <p>{rc.mayNotDispute}</p>}
+      {!series && !byOther && <p>{rc.ownRecord}</p>}
+      {series && <p>{messages.series.notDisputable}</p>}
+      {series && p.canDelete && <PostForm action={`/app/records/${record.id}/delete`} submit={messages.series.delete} buttonClass="secondary" />}
       <p>
         <a href="/app/records">{rc.back}</a>
       </p>

@@ -50,9 +50,11 @@ async function recordPage(deps: Deps, request: FastifyRequest, reply: FastifyRep
   await logDelegateRead(deps, actor, [record]);
   const writer = record.source.kind === 'practitioner' || record.source.kind === 'client' ? supporterWords(await supporterProfile(deps, record.source.accountId, record.source.organisationId)) : null;
   const chrome = chromeOf(request, messages.records.open(typeWords(deps.catalogue, record.type), dateTimeWords(record.effectiveAt)), notices[form.done ?? '']);
+  // Deleting is never a delegate's (the delete route takes the person alone), as on the records list.
+  const canDelete = !actor.onBehalfOf;
   return sendPage(
     reply,
-    <RecordPage chrome={chrome} catalogue={deps.catalogue} record={withSignposting(deps, record)} writer={writer} canDispute={mayDispute(actor)} values={form.values} errors={form.errors} />,
+    <RecordPage chrome={chrome} catalogue={deps.catalogue} record={withSignposting(deps, record)} writer={writer} canDispute={mayDispute(actor)} canDelete={canDelete} values={form.values} errors={form.errors} />,
     form.status,
   );
 }

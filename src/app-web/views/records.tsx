@@ -2,11 +2,26 @@ import type { Catalogue } from '../../features/catalogue/catalogue.js';
 import type { RecordView } from '../../features/records/schemas.js';
 import { messages } from '../messages.js';
 
-/** @returns what a record says, in a few words: "21.54", "Severe (21)", "128/82 mm[Hg]", the goal itself */
+const count = new Intl.NumberFormat('en-GB');
+// Chunks are UTC days (docs/performance.md "Dense series"), and the app dates everything in UTC.
+const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
+
+/** A series item's readings in a few words: "1,440 readings, 58–131 /min, 00:00–23:59 UTC". */
+function seriesWords(s: NonNullable<RecordView['series']>, unit: string, fmt: (v: number) => string): string {
+  // A loop, not Math.min(...values): a day of second readings is 86,400 arguments.
+  let [lo, hi] = [Infinity, -Infinity];
+  for (const v of s.values) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  const range = lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`;
+  const [from, to] = [clock.format(new Date(s.start)), clock.format(new Date(s.end))];
+  return messages.series.summary(count.format(s.count), s.count, `${range}${unit}`, from === to ? from : `${from}–${to}`);
+}
+
+/** @returns what a record says, in a few words: "21.54", "Severe (21)", "128/82 mm[Hg]", the goal itself, a series' readings */
 export function resultWords(catalogue: Catalogue, r: RecordView): string {
   const def = catalogue.type(r.type);
   const fmt = (v: number) => (Number.isInteger(v) ? String(v) : String(Math.round(v * 100) / 100));
   const unit = r.unit && r.unit !== '1' ? ` ${r.unit}` : '';
+  if (r.series) return seriesWords(r.series, unit, fmt);
   const parts: string[] = [];
   if (typeof r.score === 'number') {
     const band = def?.questionnaire?.scoring.bands?.find((b) => b.code === r.band)?.label;

@@ -84,6 +84,7 @@ export function seriesOf(catalogue: Catalogue, records: RecordView[]): Series[] 
     .flatMap(([def, rs]) => {
       const oldestFirst = [...rs].sort((a, b) => a.effectiveAt.localeCompare(b.effectiveAt));
       return specsOf(def).map((spec) => {
+        // A series item (a device's day of readings) has no `value`: the reader skips it, no NaN point.
         const read = seriesReader(def, spec.selector, 'query');
         return withPoints(spec, oldestFirst.flatMap((r) => { const v = read(r); return v ? [{ at: r.effectiveAt, value: v.score, band: v.band }] : []; }));
       });
