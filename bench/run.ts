@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { build, freePort, login, measured, repoRoot, startNode, withRss, type LoadResult, type Server } from './lib.js';
 import { READ_CATEGORIES, seed, type SeedInfo } from './seed.js';
 import { measureImports } from './imports.js';
+import { measureSeries } from './series.js';
 import { copyToPostgres } from './postgres.js';
 import { createDatabase, startEmbeddedPostgres, type PostgresServer } from '../test/helpers/postgres-server.js';
 
@@ -38,6 +39,13 @@ const { values: args } = parseArgs({
      * the same database and a same-run SQLite pair): slice read, single append and bulk import.
      */
     postgres: { type: 'boolean', default: false },
+    /**
+     * Run the dense-series case instead (docs/performance.md "Dense series"): minute heart rate
+     * for `--series-people` people over `--series-days` days, imported, then 7-day windows read.
+     */
+    series: { type: 'boolean', default: false },
+    'series-people': { type: 'string', default: '1000' },
+    'series-days': { type: 'string', default: '30' },
   },
 });
 
@@ -478,8 +486,55 @@ async function mainPostgres() {
   process.stdout.write(`\nratios: ${JSON.stringify(results.ratios)}\n${out} written; ${results.totalSeconds} s in all\n`);
 }
 
+/** The dense-series case: ingest rate, 7-day window reads, database bytes per reading. */
+async function mainSeries() {
+  const n = Number(args['series-people']);
+  const days = Number(args['series-days']);
+  if (!(n > 0 && days > 0 && days <= 60)) throw new Error('usage: npm run bench -- --series [--series-people N] [--series-days 1..60]');
+  say(`machine: ${os.cpus().length} cpus, node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)}`);
+  build();
+  const info = await seed(path.join(work, 'series'), n, n, (l) => say(l));
+  const size = () => ['', '-wal'].reduce((sum, ext) => sum + (fs.existsSync(info.dbFile + ext) ? fs.statSync(info.dbFile + ext).size : 0), 0);
+  const before = size();
+  const tessera = await startTessera(info, 'tessera-series');
+  const token = await login(tessera.base, info.practitioner.handle, info.practitioner.password);
+  say(`series: importing ${days} days of minute heart rate for ${n} people (${(n * days * 1440).toLocaleString('en-GB')} readings)`);
+  const f = await measureSeries(tessera, token, info.subjectIds, days, seconds, randomIndex);
+  check('series read', f.read7d);
+  check('series FHIR', f.fhir7d);
+  await stop(tessera);
+  const bytesPerReading = Math.round(((size() - before) / f.readings) * 100) / 100;
+  const results = {
+    when: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, node: process.version, loadAverageAtStart: Math.round(os.loadavg()[0]! * 100) / 100 },
+    people: f.people,
+    days: f.days,
+    readings: f.readings,
+    ingestSeconds: f.seconds,
+    readingsPerSec: f.readingsPerSec,
+    ingestPeakRssMb: f.ingestPeakRssMb,
+    databaseBytesPerReading: bytesPerReading,
+    read7d: { reqPerSec: Math.round(f.read7d.reqPerSec), p50Ms: f.read7d.p50Ms, p99Ms: f.read7d.p99Ms, cpuMsPerReq: f.read7d.cpuMsPerReq },
+    fhir7d: { reqPerSec: Math.round(f.fhir7d.reqPerSec), p50Ms: f.fhir7d.p50Ms, p99Ms: f.fhir7d.p99Ms, cpuMsPerReq: f.fhir7d.cpuMsPerReq },
+    targets: {
+      'readingsPerSec >= 200000': f.readingsPerSec >= 200_000,
+      'read7d.p99 <= 50 ms': f.read7d.p99Ms <= 50,
+    },
+    totalSeconds: Math.round((Date.now() - started) / 1000),
+  };
+  const out = args.out.endsWith('results.json') ? args.out.replace(/results\.json$/, 'results-series.json') : args.out;
+  fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+  process.stdout.write(
+    `\ningest: ${f.readings.toLocaleString('en-GB')} readings in ${f.seconds} s = ${f.readingsPerSec.toLocaleString('en-GB')} readings/s (RSS peak ${f.ingestPeakRssMb} MB); ` +
+      `database ${bytesPerReading} bytes a reading\n` +
+      `7-day read (/v1): ${results.read7d.reqPerSec} req/s, p50 ${results.read7d.p50Ms} ms, p99 ${results.read7d.p99Ms} ms, CPU ${results.read7d.cpuMsPerReq} ms\n` +
+      `7-day read (FHIR): ${results.fhir7d.reqPerSec} req/s, p50 ${results.fhir7d.p50Ms} ms, p99 ${results.fhir7d.p99Ms} ms\n` +
+      `targets: ${JSON.stringify(results.targets)}\n${out} written; ${results.totalSeconds} s in all\n`,
+  );
+}
+
 try {
-  await (args.postgres ? mainPostgres() : main());
+  await (args.series ? mainSeries() : args.postgres ? mainPostgres() : main());
 } finally {
   await cleanup();
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError } from '../../src/errors.js';
 import { catalogue } from '../../src/features/catalogue/catalogue.js';
-import { grantsCovering } from '../../src/core/slice.js';
+import fc from 'fast-check';
+import { grantsCovering, matches, momentsOf, queryPredicate } from '../../src/core/slice.js';
 import { readScope } from '../../src/features/records/slice.js';
 import type { GrantRow } from '../../src/storage/contract.js';
 
@@ -150,5 +151,26 @@ describe('grantsCovering', () => {
     const b = grantRow({ categories: ['notes'] });
     const c = grantRow({ fromAt: 0, toAt: 2000 });
     expect(grantsCovering([a, b, c], record)).toEqual([a, c]);
+  });
+});
+
+describe('momentsOf', () => {
+  it('gives the same answer as matches for every moment, for any scope and filter', () => {
+    const categories = ['mental-wellbeing', 'health-status'];
+    const types = ['heart-rate', 'phq9'];
+    const bound = fc.option(fc.integer({ min: -20, max: 20 }), { nil: null });
+    const slice = fc.record({ categories: fc.option(fc.subarray(categories), { nil: null }), types: fc.option(fc.subarray(types), { nil: null }), from: bound, to: bound });
+    fc.assert(
+      fc.property(fc.array(slice, { maxLength: 4 }), bound, bound, fc.constantFrom(...categories), fc.constantFrom(...types), (slices, from, to, category, type) => {
+        const p = queryPredicate({ subjectId, slices }, { ...(from !== null ? { from } : {}), ...(to !== null ? { to } : {}) });
+        const moments = momentsOf(p, { category, type });
+        for (let t = -25; t <= 25; t++) {
+          const inside = moments.some(([a, b]) => t >= a && t <= b);
+          expect(inside, `t=${t}`).toBe(matches(p, { category, type, effectiveAt: t }));
+        }
+        // Disjoint and in time order.
+        moments.forEach((m, i) => i > 0 && expect(m[0]).toBeGreaterThan(moments[i - 1]![1]));
+      }),
+    );
   });
 });

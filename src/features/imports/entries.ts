@@ -8,9 +8,27 @@ export interface Entry {
   input: RecordInput;
 }
 
+/**
+ * Many readings of one dense measure from one source entry (a FHIR SampledData), kept as
+ * columns: a day of minute readings is two arrays, not 1,440 record bodies.
+ */
+export interface SeriesEntry {
+  /** Field path of the entry's readings (`entry.3.resource.valueSampledData.data`). */
+  field: string;
+  type: string;
+  category?: string;
+  unit?: string;
+  /** Epoch milliseconds of each reading. */
+  at: number[];
+  /** Each reading's value in `unit`. */
+  values: number[];
+}
+
 /** What a parser makes of a body: the entries to import, those it leaves out (and why), and what it refuses. */
 export interface Parsed {
   entries: Entry[];
+  /** Dense readings, from formats that carry them as series. */
+  series?: SeriesEntry[];
   /** Entries that are not records of their own (a FHIR Patient, a score derived from answers in the same Bundle). */
   leftOut: number;
   errors: FieldError[];

@@ -2,7 +2,8 @@ import type { Catalogue } from '../catalogue/catalogue.js';
 import type { TypeDef } from '../catalogue/model.js';
 import { typesForCodings } from '../fhir/resources.js';
 import type { RecordInput } from '../records/compose.js';
-import { bodyError, isObject, type Json, type Parsed } from './entries.js';
+import { dateTimeProblem, parseInstant } from '../../core/time.js';
+import { bodyError, isObject, type Json, type Parsed, type SeriesEntry } from './entries.js';
 
 /*
  * A FHIR R4 Bundle into record bodies (docs/imports.md "FHIR Bundles"): Observations by their
@@ -15,6 +16,9 @@ import { bodyError, isObject, type Json, type Parsed } from './entries.js';
 const UCUM = 'http://unitsofmeasure.org';
 const usableObservation = new Set(['final', 'amended', 'corrected', 'preliminary']);
 const usableResponse = new Set(['completed', 'amended']);
+
+/** What an entry becomes: a record body, several (SampledData of a plain measure), a series, or a refusal. */
+type Made = RecordInput | RecordInput[] | Omit<SeriesEntry, 'field'> | { error: string };
 
 interface Context {
   base: string;
@@ -53,7 +57,7 @@ function ownCategory(ctx: Context, r: Json): string | undefined {
   return undefined;
 }
 
-function observation(ctx: Context, r: Json, field: string, derivedFromBundle: (r: Json) => boolean): RecordInput | RecordInput[] | { error: string } | 'left-out' {
+function observation(ctx: Context, r: Json, field: string, derivedFromBundle: (r: Json) => boolean): Made | 'left-out' {
   if (typeof r.status !== 'string' || !usableObservation.has(r.status)) return { error: `status "${String(r.status)}" is not a result to keep (final, amended, corrected or preliminary)` };
   const types = typesForCodings(ctx, codings(r.code));
   const shown = codings(r.code).map((c) => `${c.system ?? ''}|${c.code}`).join(', ') || 'none';
@@ -76,7 +80,7 @@ function observation(ctx: Context, r: Json, field: string, derivedFromBundle: (r
   return measure(def, r, base, field);
 }
 
-function measure(def: TypeDef, r: Json, base: RecordInput, field: string): RecordInput | RecordInput[] | { error: string } {
+function measure(def: TypeDef, r: Json, base: RecordInput, field: string): Made {
   const components = def.measure?.components;
   if (components) {
     const parts = Array.isArray(r.component) ? r.component.filter(isObject) : [];
@@ -91,7 +95,7 @@ function measure(def: TypeDef, r: Json, base: RecordInput, field: string): Recor
     }
     return out;
   }
-  if (r.valueSampledData !== undefined) return sampled(r, base);
+  if (r.valueSampledData !== undefined) return sampledMeasure(def, r, base);
   const q = quantity(r.valueQuantity);
   if (!q) return { error: `valueQuantity (or valueSampledData) with a number is required (${field})` };
   return { ...base, value: q.value, ...(q.unit ? { unit: q.unit } : {}) };
@@ -100,12 +104,19 @@ function measure(def: TypeDef, r: Json, base: RecordInput, field: string): Recor
 /** A number token of SampledData.data (FHIR R4 decimal). */
 const decimalToken = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
+/** Readings of a SampledData, as columns; the caller decides records or a series. */
+interface Sampled {
+  unit?: string;
+  at: number[];
+  values: number[];
+}
+
 /**
  * SampledData (FHIR R4): one reading per `period` milliseconds from the start of the effective
  * period (or the effective moment), each `origin + value × factor` in the origin's unit; `E`, `L`
  * and `U` (no reading, below or above the device's range) are slots without a reading.
  */
-function sampled(r: Json, base: RecordInput): RecordInput[] | { error: string } {
+function sampled(r: Json, base: RecordInput): Sampled | { error: string } {
   const sd = r.valueSampledData;
   if (!isObject(sd)) return { error: 'valueSampledData must be an object' };
   const origin = quantity(sd.origin);
@@ -116,22 +127,29 @@ function sampled(r: Json, base: RecordInput): RecordInput[] | { error: string } 
   if (typeof factor !== 'number' || factor === 0) return { error: 'valueSampledData.factor must be a number other than 0' };
   if (typeof sd.data !== 'string') return { error: 'valueSampledData.data (values separated by spaces) is required' };
   const startText = isObject(r.effectivePeriod) && typeof r.effectivePeriod.start === 'string' ? r.effectivePeriod.start : base.effectiveAt;
-  const start = Date.parse(startText);
-  if (Number.isNaN(start)) return { error: `the effective start ${JSON.stringify(startText)} is not a date-time` };
-  const out: RecordInput[] = [];
-  const tokens = sd.data.split(/\s+/);
+  const start = parseInstant(startText);
+  if (start === undefined) return { error: `the effective start: ${dateTimeProblem(startText)}` };
+  const out: Sampled = { at: [], values: [], ...(origin.unit ? { unit: origin.unit } : {}) };
   let slot = 0;
-  for (const token of tokens) {
+  for (const token of sd.data.split(/\s+/)) {
     if (token === '') continue;
     if (token !== 'E' && token !== 'L' && token !== 'U') {
       if (!decimalToken.test(token)) return { error: `valueSampledData.data holds "${token.slice(0, 20)}", which is not a decimal, E, L or U` };
-      const value = Math.round((origin.value + Number(token) * factor) * 1e9) / 1e9;
-      out.push({ ...base, effectiveAt: new Date(start + slot * sd.period).toISOString(), value, ...(origin.unit ? { unit: origin.unit } : {}) });
+      out.at.push(start + slot * sd.period);
+      out.values.push(factor === 1 && origin.value === 0 ? Number(token) : Math.round((origin.value + Number(token) * factor) * 1e9) / 1e9);
     }
     slot++;
   }
-  if (out.length === 0) return { error: 'valueSampledData.data holds no reading' };
+  if (out.at.length === 0) return { error: 'valueSampledData.data holds no reading' };
   return out;
+}
+
+/** SampledData of a dense measure stays columns (a series entry); of any other type, one record body a reading. */
+function sampledMeasure(def: TypeDef, r: Json, base: RecordInput): RecordInput[] | Omit<SeriesEntry, 'field'> | { error: string } {
+  const s = sampled(r, base);
+  if ('error' in s) return s;
+  if (def.measure?.series) return { type: def.code, ...(base.category ? { category: base.category } : {}), ...(s.unit ? { unit: s.unit } : {}), at: s.at, values: s.values };
+  return s.at.map((at, i) => ({ ...base, effectiveAt: new Date(at).toISOString(), value: s.values[i]!, ...(s.unit ? { unit: s.unit } : {}) }));
 }
 
 function questionnaireResponse(ctx: Context, r: Json): RecordInput | { error: string } {
@@ -209,13 +227,14 @@ export function parseBundle(ctx: Context, bundle: Json): Parsed {
         return;
       }
     }
-    let made: RecordInput | RecordInput[] | { error: string } | 'left-out';
+    let made: Made | 'left-out';
     if (r.resourceType === 'Observation') made = observation(ctx, r, `${field}.resource`, derivedFromBundle);
     else if (r.resourceType === 'QuestionnaireResponse') made = questionnaireResponse(ctx, r);
     else if (r.resourceType === 'Goal') made = goal(r);
     else made = { error: `a ${r.resourceType} cannot be imported (Observation, QuestionnaireResponse and Goal can)` };
     if (made === 'left-out') out.leftOut++;
     else if (Array.isArray(made)) made.forEach((input, k) => out.entries.push({ field: `${field}.resource.valueSampledData.data.${k}`, input }));
+    else if ('at' in made) (out.series ??= []).push({ field: `${field}.resource.valueSampledData.data`, ...made });
     else if ('error' in made) out.errors.push(bodyError(`${field}.resource`, `${r.resourceType}${typeof r.id === 'string' ? `/${r.id}` : ''}: ${made.error}`));
     else out.entries.push({ field: `${field}.resource`, input: made });
   });

@@ -6,17 +6,19 @@ import { contentDigester, openField, sealField } from '../../crypto/envelope.js'
 import { canonicalJson } from '../../crypto/hash-chain.js';
 import { timeOrderedId } from '../../crypto/secrets.js';
 import { ConflictError, NotFoundError, TesseraError, ValidationError, type FieldError } from '../../errors.js';
-import type { ImportDigest, ImportJobRow } from '../../storage/contract.js';
+import type { GrantRow, ImportDigest, ImportJobRow, RecordRow, WriteEffects } from '../../storage/contract.js';
 import { grantsAllowing } from '../../plugins/access.js';
 import { logEntry } from '../access-log/entry.js';
 import { publishAlerts } from '../alerts/service.js';
 import type { ComposedRecord } from '../records/compose.js';
 import { composeAll, sealComposed, sourceOf } from '../records/service.js';
-import { isSeriesReading, mergeSeries } from '../series/merge.js';
-import { watchEffects } from '../watches/evaluate.js';
+import { composeSeries, type ComposedSeries } from '../series/compose.js';
+import { asSeries, isSeriesReading, mergeSeries, type FreshReadings } from '../series/merge.js';
+import { watchEffects, type Written } from '../watches/evaluate.js';
+import { grantsCovering } from '../../core/slice.js';
 import { appendGrantsFor } from '../records/supporter-service.js';
 import { parseCsv } from './csv.js';
-import type { Entry, Parsed } from './entries.js';
+import type { Entry, Parsed, SeriesEntry } from './entries.js';
 import { parseBundle } from './fhir-bundle.js';
 import { parseDataPoints } from './omh.js';
 import type { ImportFormat, ImportView } from './schemas.js';
@@ -77,7 +79,8 @@ export async function startImport(deps: Deps, actor: Actor, target: ImportTarget
   const { subjectId } = target;
   const parsed = parseImport(deps, format, body);
   if (parsed.errors.length) throw new ValidationError(parsed.errors.slice(0, MAX_ERRORS));
-  if (parsed.entries.length === 0) throw ValidationError.body('(root)', 'holds nothing to import');
+  const series = parsed.series ?? [];
+  if (parsed.entries.length === 0 && series.length === 0) throw ValidationError.body('(root)', 'holds nothing to import');
   const now = deps.clock.now();
   const job: ImportJobRow = {
     id: timeOrderedId(now),
@@ -85,7 +88,8 @@ export async function startImport(deps: Deps, actor: Actor, target: ImportTarget
     accountId: actor.accountId,
     format,
     status: 'running',
-    total: parsed.entries.length,
+    // Readings of a series count one each, as `added` and `skipped` do.
+    total: parsed.entries.length + series.reduce((n, e) => n + e.at.length, 0),
     processed: 0,
     added: 0,
     skipped: 0,
@@ -94,7 +98,7 @@ export async function startImport(deps: Deps, actor: Actor, target: ImportTarget
     finishedAt: null,
   };
   await deps.storage.imports.createJob(job);
-  const run = runImport(deps, actor, target, job, parsed.entries, parsed.leftOut);
+  const run = runImport(deps, actor, target, job, parsed.entries, series, parsed.leftOut);
   if (job.total <= SYNC_LIMIT) {
     await run;
     return { view: await importStatus(deps, subjectId, actor.accountId, job.id) };
@@ -112,11 +116,21 @@ async function fail(deps: Deps, job: ImportJobRow, e: unknown): Promise<never> {
   throw e;
 }
 
-async function runImport(deps: Deps, actor: Actor, target: ImportTarget, job: ImportJobRow, entries: Entry[], leftOut: number): Promise<void> {
+async function runImport(deps: Deps, actor: Actor, target: ImportTarget, job: ImportJobRow, entries: Entry[], seriesEntries: SeriesEntry[], leftOut: number): Promise<void> {
   try {
     // 1. Check and score everything, in chunks, keeping every error.
     const composed: ComposedRecord[] = [];
+    const series: ComposedSeries[] = [];
     const errors: FieldError[] = [];
+    const now = deps.clock.now();
+    for (const e of seriesEntries) {
+      try {
+        series.push(composeSeries(deps.catalogue, e, now));
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        errors.push(...err.errors);
+      }
+    }
     for (let i = 0; i < entries.length; i += CHUNK) {
       const part = entries.slice(i, i + CHUNK);
       try {
@@ -125,7 +139,7 @@ async function runImport(deps: Deps, actor: Actor, target: ImportTarget, job: Im
         if (!(e instanceof ValidationError)) throw e;
         errors.push(...e.errors);
       }
-      if (entries.length > SYNC_LIMIT) {
+      if (job.total > SYNC_LIMIT) {
         await deps.storage.imports.progress(job.id, Math.min(i + CHUNK, entries.length));
         await yieldToLoop();
       }
@@ -133,7 +147,7 @@ async function runImport(deps: Deps, actor: Actor, target: ImportTarget, job: Im
     if (errors.length) throw new ValidationError(errors);
     // 2. Leave out what the store (or this import) already holds, then store the rest at once.
     for (let attempt = 0; ; attempt++) {
-      if (await storeNew(deps, actor, target.through === 'grants', job, entries, composed, leftOut)) return;
+      if (await storeNew(deps, actor, target.through === 'grants', job, entries, composed, series, leftOut)) return;
       if (attempt === 1) throw new ConflictError('Another import of the same entries was storing at the same time; import again');
     }
   } catch (e) {
@@ -141,19 +155,47 @@ async function runImport(deps: Deps, actor: Actor, target: ImportTarget, job: Im
   }
 }
 
-async function storeNew(deps: Deps, actor: Actor, supporter: boolean, job: ImportJobRow, entries: Entry[], composed: ComposedRecord[], leftOut: number): Promise<boolean> {
+/**
+ * The append grants a series' readings lie in: one grant holding its first and last reading
+ * holds all of them (a slice's window is one interval); otherwise each reading is checked.
+ * @throws ForbiddenError for a reading outside every append grant or the token's scopes
+ */
+function seriesGrants(deps: Deps, actor: Actor, grants: GrantRow[], s: ComposedSeries, field: string): string[] {
+  const at = (effectiveAt: number) => ({ category: s.category, type: s.type, effectiveAt });
+  const ends = [at(s.at[0]!), at(s.at[s.at.length - 1]!)];
+  const whole = grants.filter((g) => ends.every((e) => grantsCovering([g], e).length > 0));
+  if (whole.length) return appendGrantsFor(deps, actor, whole, ends, () => field);
+  return appendGrantsFor(deps, actor, grants, s.at.map(at), (i) => `${field}.${i}`);
+}
+
+async function storeNew(
+  deps: Deps,
+  actor: Actor,
+  supporter: boolean,
+  job: ImportJobRow,
+  entries: Entry[],
+  composed: ComposedRecord[],
+  seriesIn: ComposedSeries[],
+  leftOut: number,
+): Promise<boolean> {
   const { subjectId } = job;
   // Grants are read again here, so a revocation during a long import still bites; every entry
   // must lie inside them, even one the store already holds (else `skipped` would tell).
   const grants = supporter ? await grantsAllowing(deps, actor, subjectId, 'append') : [];
-  if (supporter) appendGrantsFor(deps, actor, grants, composed, (i) => entryName(entries[i]!.field));
+  const used = new Set<string>();
+  if (supporter) {
+    appendGrantsFor(deps, actor, grants, composed, (i) => entryName(entries[i]!.field));
+    for (const s of seriesIn) seriesGrants(deps, actor, grants, s, s.field ?? 'a series').forEach((g) => used.add(g));
+  }
   // Dense measures go into the writer's day chunks (docs/performance.md "Dense series"); what
   // cannot join a chunk stays a record, with the rest.
-  const series = await mergeSeries(deps, subjectId, sourceOf(actor), composed.filter((c) => isSeriesReading(deps.catalogue, c)));
-  const others = composed.filter((c) => !isSeriesReading(deps.catalogue, c)).concat(series.rest);
+  const readings = composed.filter((c) => isSeriesReading(deps.catalogue, c));
+  const series = await mergeSeries(deps, subjectId, sourceOf(actor), [...seriesIn, ...asSeries(readings)]);
+  const others = readings.length ? composed.filter((c) => !isSeriesReading(deps.catalogue, c)).concat(series.rest) : composed.concat(series.rest);
   // Digests are per importer: a supporter's import is compared with its own earlier ones only,
   // so it cannot learn what else the person's store holds.
-  const digestOf = contentDigester(await deps.dataKeys.forSubject(subjectId), subjectId);
+  const dek = await deps.dataKeys.forSubject(subjectId);
+  const digestOf = contentDigester(dek, subjectId);
   const digests = others.map((c) => digestOf(digestText(actor.accountId, c)));
   const known = new Set(await deps.storage.imports.known(subjectId, [...new Set(digests)]));
   const fresh: number[] = [];
@@ -163,28 +205,47 @@ async function storeNew(deps: Deps, actor: Actor, supporter: boolean, job: Impor
     fresh.push(i);
   });
   const { rows, effects } = await sealComposed(deps, actor, subjectId, fresh.map((i) => others[i]!), undefined, { views: false });
-  const readingEffects = await watchEffects(deps, subjectId, await deps.dataKeys.forSubject(subjectId), series.written);
-  effects.alerts.push(...readingEffects.alerts);
-  effects.logs.push(...readingEffects.logs);
-  effects.deliveries.push(...readingEffects.deliveries);
+  await addReadingEffects(deps, subjectId, dek, series.fresh, effects);
   // A supporter's import is a write through its grants, logged like an append, naming its
   // records and chunks; one that adds nothing (all of it imported before) wrote nothing to log.
   const added = rows.length + series.added;
-  const written = [...rows, ...series.written.map((w) => w.row)];
+  if (supporter) appendGrantsFor(deps, actor, grants, rows, () => 'an imported entry').forEach((g) => used.add(g));
   const log =
     supporter && added > 0
       ? logEntry(actor, subjectId, 'records.append', deps.clock.now(), {
-          // Every entry passed the check above; this only names the grants that allowed them.
-          grantIds: appendGrantsFor(deps, actor, grants, written, () => 'an imported entry'),
+          grantIds: [...used],
           recordIds: [...rows.map((r) => r.id), ...series.chunks.map((c) => c.id)],
           query: { import: job.id, format: job.format, count: added },
         })
       : null;
   const pairs: ImportDigest[] = rows.map((r, k) => ({ digest: digests[fresh[k]!]!, recordId: r.id }));
-  const skipped = composed.length - added + leftOut;
+  const skipped = job.total - added + leftOut;
   const stored = await deps.storage.imports.store({ id: job.id, subjectId, added, skipped, now: deps.clock.now() }, rows, pairs, log, effects, series.chunks);
   if (stored) publishAlerts(deps, effects.alerts);
   return stored;
+}
+
+/**
+ * Watches see every new series reading (each as its chunk, at its own moment); the objects are
+ * made only for types someone watches, so an unwatched day of readings costs nothing here.
+ */
+async function addReadingEffects(deps: Deps, subjectId: string, dek: Uint8Array, fresh: FreshReadings[], effects: WriteEffects): Promise<void> {
+  if (fresh.length === 0) return;
+  const watched = new Set((await deps.storage.watches.listForSubject(subjectId)).map((w) => w.type));
+  const written: Written[] = [];
+  for (const f of fresh) {
+    if (!watched.has(f.chunk.type)) continue;
+    const { chunk } = f;
+    f.at.forEach((effectiveAt, i) => {
+      const row: RecordRow = { ...chunk, effectiveAt, schemaVersion: 0 };
+      written.push({ row, content: { value: f.values[i]! }, reading: true });
+    });
+  }
+  if (written.length === 0) return;
+  const more = await watchEffects(deps, subjectId, dek, written);
+  effects.alerts.push(...more.alerts);
+  effects.logs.push(...more.logs);
+  effects.deliveries.push(...more.deliveries);
 }
 
 /**

@@ -56,9 +56,9 @@ export interface ComposedRecord {
   content: RecordContent;
 }
 
-const EARLIEST = Date.UTC(1900, 0, 1);
+export const EARLIEST = Date.UTC(1900, 0, 1);
 /** Readings may come from devices whose clocks run a little fast, but not days ahead. */
-const FUTURE_SLACK_MS = 24 * 3600 * 1000;
+export const FUTURE_SLACK_MS = 24 * 3600 * 1000;
 
 const fieldsByKind: Record<TypeDef['kind'], string[]> = {
   questionnaire: ['answers'],

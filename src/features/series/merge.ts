@@ -4,8 +4,8 @@ import { timeOrderedId } from '../../crypto/secrets.js';
 import type { RecordRow, SeriesChunkRow, SeriesDay } from '../../storage/contract.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import type { ComposedRecord } from '../records/compose.js';
-import type { Written } from '../watches/evaluate.js';
-import { dayOf, encodeReadings, type Readings } from './codec.js';
+import { dayOf, encodeReadings } from './codec.js';
+import type { ComposedSeries } from './compose.js';
 import { openChunk } from './view.js';
 
 /*
@@ -16,10 +16,9 @@ import { openChunk } from './view.js';
  * another value) stays an ordinary record, so nothing imported is lost or rounded.
  */
 
-/** @returns whether a checked record can be a series reading: a dense type's bare value on a whole second */
+/** @returns whether a checked record can be a series reading: a dense type's bare value */
 export function isSeriesReading(catalogue: Catalogue, c: ComposedRecord): boolean {
-  if (catalogue.type(c.type)?.measure?.series !== true) return false;
-  if (c.effectiveAt % 1000 !== 0 || typeof c.content.value !== 'number') return false;
+  if (catalogue.type(c.type)?.measure?.series !== true || typeof c.content.value !== 'number') return false;
   for (const key in c.content) {
     if (key === 'value' || key === 'unit') continue;
     // A unit spelled another way for the same scale (`{beats}/min`) changes nothing stored.
@@ -27,6 +26,18 @@ export function isSeriesReading(catalogue: Catalogue, c: ComposedRecord): boolea
     return false;
   }
   return true;
+}
+
+/** Readings as one-reading series, each keeping its record (for readings that stay records). */
+export function asSeries(records: ComposedRecord[]): ComposedSeries[] {
+  return records.map((c) => ({ category: c.category, type: c.type, unit: c.content.unit!, at: [c.effectiveAt], values: [c.content.value!], records: [c] }));
+}
+
+/** The new readings of one chunk, for watches. */
+export interface FreshReadings {
+  chunk: SeriesChunkRow;
+  at: number[];
+  values: number[];
 }
 
 export interface Merged {
@@ -37,8 +48,7 @@ export interface Merged {
   skipped: number;
   /** Readings that stay ordinary records. */
   rest: ComposedRecord[];
-  /** The new readings as watches see them: each names its chunk. */
-  written: Written[];
+  fresh: FreshReadings[];
 }
 
 type Source = Pick<RecordRow, 'sourceKind' | 'sourceAccountId' | 'sourceOrganisationId'>;
@@ -49,42 +59,68 @@ function keyOf(d: SeriesDay): string {
   return `${d.category}\u0000${d.type}\u0000${d.day}`;
 }
 
+/** One day's readings of one type and category, gathered from every series of the import. */
+interface Group {
+  day: SeriesDay;
+  unit: string;
+  at: number[];
+  values: number[];
+  records: (ComposedRecord | undefined)[];
+}
+
 /** Merges readings into the writer's chunks (not yet stored). */
-export async function mergeSeries(deps: Deps, subjectId: string, source: Source, readings: ComposedRecord[]): Promise<Merged> {
-  const out: Merged = { chunks: [], added: 0, skipped: 0, rest: [], written: [] };
-  if (readings.length === 0) return out;
-  const now = deps.clock.now();
-  const groups = new Map<string, { day: SeriesDay; readings: ComposedRecord[] }>();
-  for (const c of readings) {
-    const day = { category: c.category, type: c.type, day: dayOf(c.effectiveAt) };
-    const key = keyOf(day);
-    const g = groups.get(key);
-    if (g) g.readings.push(c);
-    else groups.set(key, { day, readings: [c] });
+export async function mergeSeries(deps: Deps, subjectId: string, source: Source, series: ComposedSeries[]): Promise<Merged> {
+  const out: Merged = { chunks: [], added: 0, skipped: 0, rest: [], fresh: [] };
+  const groups = new Map<string, Group>();
+  const asRecord = (s: ComposedSeries, i: number): ComposedRecord =>
+    s.records?.[i] ?? { category: s.category, type: s.type, effectiveAt: s.at[i]!, content: { value: s.values[i]!, unit: s.unit } };
+  for (const s of series) {
+    let g: Group | undefined;
+    for (let i = 0; i < s.at.length; i++) {
+      const at = s.at[i]!;
+      // Chunks hold whole seconds; anything finer is kept exactly, as a record.
+      if (at % 1000 !== 0) {
+        out.rest.push(asRecord(s, i));
+        continue;
+      }
+      const day = dayOf(at);
+      if (!g || g.day.day !== day) {
+        const d = { category: s.category, type: s.type, day };
+        const key = keyOf(d);
+        g = groups.get(key);
+        if (!g) groups.set(key, (g = { day: d, unit: s.unit, at: [], values: [], records: [] }));
+      }
+      g.at.push(at);
+      g.values.push(s.values[i]!);
+      g.records.push(s.records?.[i]);
+    }
   }
+  if (groups.size === 0) return out;
+  const now = deps.clock.now();
   const dek = await deps.dataKeys.forSubject(subjectId);
   const existing = new Map((await deps.storage.series.ofWriter(subjectId, source.sourceAccountId, [...groups.values()].map((g) => g.day))).map((r) => [keyOf(r), r]));
   for (const [key, g] of groups) {
     const before = existing.get(key);
     const held = new Map<number, number>();
-    let unit = g.readings[0]!.content.unit!;
+    let unit = g.unit;
     if (before) {
       const opened = openChunk(dek, before);
       unit = opened.unit;
-      opened.at.forEach((at, i) => held.set(at, opened.values[i]!));
+      for (let i = 0; i < opened.at.length; i++) held.set(opened.at[i]!, opened.values[i]!);
     }
-    const fresh: ComposedRecord[] = [];
-    for (const c of g.readings) {
-      const v = held.get(c.effectiveAt);
-      if (v === undefined && c.content.unit === unit) {
-        held.set(c.effectiveAt, c.content.value!);
-        fresh.push(c);
-      } else if (v === c.content.value) out.skipped++;
-      else out.rest.push(c);
+    const fresh = { at: [] as number[], values: [] as number[] };
+    for (let i = 0; i < g.at.length; i++) {
+      const [at, value] = [g.at[i]!, g.values[i]!];
+      const v = held.get(at);
+      if (v === undefined && g.unit === unit) {
+        held.set(at, value);
+        fresh.at.push(at);
+        fresh.values.push(value);
+      } else if (v === value) out.skipped++;
+      else out.rest.push(g.records[i] ?? { category: g.day.category, type: g.day.type, effectiveAt: at, content: { value, unit: g.unit } });
     }
-    if (fresh.length === 0) continue;
+    if (fresh.at.length === 0) continue;
     const at = [...held.keys()].sort((a, b) => a - b);
-    const all: Readings = { unit, at, values: at.map((t) => held.get(t)!) };
     const row: SeriesChunkRow = {
       id: before?.id ?? timeOrderedId(now),
       subjectId,
@@ -99,13 +135,10 @@ export async function mergeSeries(deps: Deps, subjectId: string, source: Source,
       revision: before ? before.revision + 1 : 0,
       payload: EMPTY,
     };
-    row.payload = sealSeries(dek, row, encodeReadings(row.day, all));
+    row.payload = sealSeries(dek, row, encodeReadings(row.day, { unit, at, values: at.map((t) => held.get(t)!) }));
     out.chunks.push(row);
-    out.added += fresh.length;
-    for (const c of fresh) {
-      const pseudo: RecordRow = { ...source, id: row.id, subjectId, category: c.category, type: c.type, effectiveAt: c.effectiveAt, createdAt: now, schemaVersion: 0, payload: EMPTY };
-      out.written.push({ row: pseudo, content: c.content, reading: true });
-    }
+    out.fresh.push({ chunk: row, ...fresh });
+    out.added += fresh.at.length;
   }
   return out;
 }
