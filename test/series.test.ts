@@ -209,3 +209,49 @@ describe('grants over chunks', () => {
     expect(feed[0]).toMatchObject({ recordId: chunk.id, matched: { effectiveAt: minute(30) } });
   });
 });
+
+describe('checks', () => {
+  it('SampledData errors name the reading; nothing of a failed import is stored; a supporter imports only inside its append grant', async () => {
+    const p = await signUpCitizen(t.app);
+    const obs = (data: string, extra: Json = {}) => ({
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        {
+          resource: {
+            resourceType: 'Observation',
+            status: 'final',
+            code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+            effectivePeriod: { start: minute(0) },
+            valueSampledData: { origin: { value: 0, code: '/min' }, period: 60_000, dimensions: 1, data, ...extra },
+          },
+        },
+      ],
+    });
+    const post = (who: { token: string }, url: string, body: unknown) =>
+      t.app.inject({ method: 'POST', url, headers: { ...bearer(who.token), 'content-type': 'application/fhir+json' }, payload: JSON.stringify(body) });
+    const bad = await post(p, '/v1/me/imports', obs('60 61 fast'));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0]).toMatchObject({ field: 'entry.0.resource', detail: expect.stringMatching(/"fast".*not a decimal/) });
+    const range = await post(p, '/v1/me/imports', obs('60 400 61 5'));
+    expect(range.statusCode).toBe(400);
+    expect(range.json().errors.map((e: Json) => e.field)).toEqual(['entry.0.resource.valueSampledData.data.1', 'entry.0.resource.valueSampledData.data.3']);
+    expect((await post(p, '/v1/me/imports', obs('60', { dimensions: 2 }))).statusCode).toBe(400);
+    expect((await get(p.token, '/v1/me/records')).body.items).toEqual([]);
+
+    // The GP may append from 01:00: a day from midnight is refused whole, naming the reading.
+    await grant(t.app, p, { grantee: { accountId: gp.accountId }, access: 'append', categories: ['health-status'], from: minute(60) });
+    const early = await post(gp, `/v1/subjects/${p.subjectId}/imports`, obs(Array.from({ length: 120 }, () => '70').join(' ')));
+    expect(early.statusCode, early.body).toBe(403);
+    expect(early.json().detail).toMatch(/valueSampledData\.data\.0/);
+    const later = obs(Array.from({ length: 120 }, () => '70').join(' '));
+    later.entry[0]!.resource.effectivePeriod.start = minute(60);
+    const ok = await post(gp, `/v1/subjects/${p.subjectId}/imports`, later);
+    expect(ok.json(), ok.body).toMatchObject({ status: 'completed', added: 120 });
+    const mine = (await get(p.token, '/v1/me/records')).body.items;
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ source: { kind: 'practitioner', accountId: gp.accountId }, series: { count: 120 } });
+    const log = (await get(p.token, '/v1/me/access-log?limit=3')).body.items.find((e: Json) => e.action === 'records.append');
+    expect(log).toMatchObject({ recordIds: [mine[0].id], query: { count: 120 } });
+  });
+});

@@ -3,9 +3,10 @@ import { IntegrityError } from '../../errors.js';
 
 /*
  * The sealed form of one chunk's readings (docs/performance.md "Dense series"), deflated before
- * sealing: a version byte, the unit's length and UTF-8 bytes, the count (uint32), then the
- * readings' seconds from the day's start as deltas (uint32 each) and their values (float64
- * each), little-endian. A minute series is the same delta 1,440 times, which deflate folds to
+ * sealing: a version byte, the unit's length and UTF-8 bytes, the count (uint32), then, each
+ * section starting on an 8-byte boundary, the readings' seconds from the day's start as deltas
+ * (uint32 each) and their values (float64 each), little-endian (what typed arrays read on the
+ * little-endian machines Node runs on; checked at start). A minute series is the same delta 1,440 times, which deflate folds to
  * almost nothing. Opened readings are typed arrays, whose bytes live outside the JS heap, so a
  * read of a week of minutes does not churn the garbage collector. Every reading in a chunk is
  * the same person's from the same writer, so compression mixes no one else's data into what a
@@ -38,22 +39,32 @@ export function dayOf(at: number): number {
 export function encodeReadings(day: number, r: Readings): Uint8Array {
   const unit = Buffer.from(r.unit, 'utf8');
   const n = r.at.length;
-  const head = 1 + 1 + unit.length + 4;
-  // Values start on an 8-byte boundary of the buffer, so they can be read as a Float64Array.
-  const valuesAt = Math.ceil((head + 4 * n) / 8) * 8;
-  const buf = Buffer.alloc(valuesAt + 8 * n);
+  const { deltasAt, valuesAt, size } = layout(unit.length, n);
+  const buf = Buffer.alloc(size);
   buf[0] = VERSION;
   buf[1] = unit.length;
   unit.copy(buf, 2);
   buf.writeUInt32LE(n, 2 + unit.length);
+  const deltas = new Uint32Array(buf.buffer, buf.byteOffset + deltasAt, n);
+  const values = new Float64Array(buf.buffer, buf.byteOffset + valuesAt, n);
   let previous = day;
   for (let i = 0; i < n; i++) {
-    buf.writeUInt32LE((r.at[i]! - previous) / 1000, head + 4 * i);
+    deltas[i] = (r.at[i]! - previous) / 1000;
     previous = r.at[i]!;
-    buf.writeDoubleLE(r.values[i]!, valuesAt + 8 * i);
+    values[i] = r.values[i]!;
   }
   return deflateRawSync(buf);
 }
+
+const align8 = (n: number) => Math.ceil(n / 8) * 8;
+
+function layout(unitLength: number, n: number) {
+  const deltasAt = align8(2 + unitLength + 4);
+  const valuesAt = align8(deltasAt + 4 * n);
+  return { deltasAt, valuesAt, size: valuesAt + 8 * n };
+}
+
+if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('Tessera needs a little-endian machine');
 
 /**
  * @returns the readings of opened bytes
@@ -68,19 +79,24 @@ export function decodeReadings(day: number, bytes: Uint8Array): OpenedReadings {
   }
   if (buf.length < 6 || buf[0] !== VERSION) throw new IntegrityError();
   const unitLength = buf[1]!;
-  const head = 2 + unitLength + 4;
-  if (buf.length < head) throw new IntegrityError();
+  if (buf.length < 2 + unitLength + 4) throw new IntegrityError();
   const n = buf.readUInt32LE(2 + unitLength);
-  const valuesAt = Math.ceil((head + 4 * n) / 8) * 8;
-  if (buf.length !== valuesAt + 8 * n) throw new IntegrityError();
+  const { deltasAt, valuesAt, size } = layout(unitLength, n);
+  if (buf.length !== size) throw new IntegrityError();
+  // Typed arrays need aligned bytes; zlib's output usually is, else it is copied once.
+  if (buf.byteOffset % 8 !== 0) {
+    const copy = Buffer.from(new ArrayBuffer(buf.length));
+    buf.copy(copy);
+    buf = copy;
+  }
   const unit = buf.toString('utf8', 2, 2 + unitLength);
+  const deltas = new Uint32Array(buf.buffer, buf.byteOffset + deltasAt, n);
+  const values = new Float64Array(buf.buffer, buf.byteOffset + valuesAt, n);
   const at = new Float64Array(n);
-  const values = new Float64Array(n);
   let t = day;
   for (let i = 0; i < n; i++) {
-    t += buf.readUInt32LE(head + 4 * i) * 1000;
+    t += deltas[i]! * 1000;
     at[i] = t;
-    values[i] = buf.readDoubleLE(valuesAt + 8 * i);
   }
   return { unit, at, values };
 }
