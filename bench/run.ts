@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { build, freePort, login, measured, repoRoot, startNode, withRss, type LoadResult, type Server } from './lib.js';
 import { READ_CATEGORIES, seed, type SeedInfo } from './seed.js';
 import { measureImports } from './imports.js';
@@ -494,19 +495,36 @@ async function mainSeries() {
   say(`machine: ${os.cpus().length} cpus, node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)}`);
   build();
   const info = await seed(path.join(work, 'series'), n, n, (l) => say(l));
-  const size = () => ['', '-wal'].reduce((sum, ext) => sum + (fs.existsSync(info.dbFile + ext) ? fs.statSync(info.dbFile + ext).size : 0), 0);
-  const before = size();
-  const tessera = await startTessera(info, 'tessera-series');
+  // With --postgres the seeded rows are copied into an embedded PostgreSQL, as mainPostgres does.
+  let pgUrl: string | undefined;
+  if (args.postgres) {
+    postgres = await startEmbeddedPostgres(await freePort(), { durable: true });
+    pgUrl = await createDatabase(postgres.adminUrl, 'tessera_series');
+    await copyToPostgres(info.dbFile, pgUrl, (l) => say(l));
+  }
+  const size = async () => {
+    if (!pgUrl) return ['', '-wal'].reduce((sum, ext) => sum + (fs.existsSync(info.dbFile + ext) ? fs.statSync(info.dbFile + ext).size : 0), 0);
+    const client = new pg.Client({ connectionString: pgUrl });
+    await client.connect();
+    try {
+      return Number((await client.query<{ n: string }>('SELECT pg_database_size(current_database()) AS n')).rows[0]!.n);
+    } finally {
+      await client.end();
+    }
+  };
+  const before = await size();
+  const tessera = await startTessera(info, 'tessera-series', pgUrl ? { TESSERA_DATABASE_URL: pgUrl } : {});
   const token = await login(tessera.base, info.practitioner.handle, info.practitioner.password);
   say(`series: importing ${days} days of minute heart rate for ${n} people (${(n * days * 1440).toLocaleString('en-GB')} readings)`);
   const f = await measureSeries(tessera, token, info.subjectIds, days, seconds, randomIndex);
   check('series read', f.read7d);
   check('series FHIR', f.fhir7d);
   await stop(tessera);
-  const bytesPerReading = Math.round(((size() - before) / f.readings) * 100) / 100;
+  const bytesPerReading = Math.round((((await size()) - before) / f.readings) * 100) / 100;
   const results = {
     when: new Date().toISOString(),
     machine: { cpus: os.cpus().length, node: process.version, loadAverageAtStart: Math.round(os.loadavg()[0]! * 100) / 100 },
+    adapter: pgUrl ? 'postgres' : 'sqlite',
     people: f.people,
     days: f.days,
     readings: f.readings,
@@ -522,7 +540,7 @@ async function mainSeries() {
     },
     totalSeconds: Math.round((Date.now() - started) / 1000),
   };
-  const out = args.out.endsWith('results.json') ? args.out.replace(/results\.json$/, 'results-series.json') : args.out;
+  const out = args.out.endsWith('results.json') ? args.out.replace(/results\.json$/, pgUrl ? 'results-series-postgres.json' : 'results-series.json') : args.out;
   fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
   process.stdout.write(
     `\ningest: ${f.readings.toLocaleString('en-GB')} readings in ${f.seconds} s = ${f.readingsPerSec.toLocaleString('en-GB')} readings/s (RSS peak ${f.ingestPeakRssMb} MB); ` +
