@@ -255,3 +255,25 @@ describe('checks', () => {
     expect(log).toMatchObject({ recordIds: [mine[0].id], query: { count: 120 } });
   });
 });
+
+describe('trends over chunks', () => {
+  it('a day of readings is one trend point, its mean, beside the records; a supporter’s trend is cut to the grant', async () => {
+    const p = await signUpCitizen(t.app);
+    await addRecord(t.app, p, { type: 'heart-rate', effectiveAt: minute(3000), value: 90 });
+    await importBody(p, omh(twoDays));
+    const own = (await get(p.token, '/v1/me/trends?type=heart-rate')).body;
+    // 60 + (m mod 30) over whole days: a mean of 74.5 each day.
+    expect(own.points.map((x: Json) => [x.at, x.score])).toEqual([
+      [minute(0), 74.5],
+      [minute(1440), 74.5],
+      [minute(3000), 90],
+    ]);
+    const chunkIds = (await get(p.token, '/v1/me/records?type=heart-rate')).body.items.filter((i: Json) => i.series).map((i: Json) => i.id);
+    expect(own.points.slice(0, 2).map((x: Json) => x.recordId).sort()).toEqual(chunkIds.sort());
+    // From 00:00 to 00:09 of day 1 only: readings 60..69, mean 64.5.
+    await grant(t.app, p, { grantee: { accountId: coach.accountId }, categories: ['health-status'], types: ['heart-rate'], to: minute(9) });
+    const theirs = await get(coach.token, `/v1/subjects/${p.subjectId}/trends?type=heart-rate`);
+    expect(theirs.status).toBe(200);
+    expect(theirs.body.points.map((x: Json) => [x.at, x.score])).toEqual([[minute(0), 64.5]]);
+  });
+});

@@ -3,7 +3,7 @@
  * heart rate imported through the API (one by the person's GP under an append grant, one by the
  * person) are two items, one a UTC day, each said in a few words on the records list and on its
  * own page. A day of a device's readings cannot be disputed, even the GP's, so its page offers no
- * dispute form but a note and the way to delete the day, which works with the keyboard alone. Charts skip the items (no NaN); a supporter's slice shows the same words.
+ * dispute form but a note and the way to delete the day, which works with the keyboard alone. Charts take each day as one point, its mean (no NaN); a supporter's slice shows the same words.
  * Every page passes axe, the person's at 360 px too; nothing leaves the origin.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -55,7 +55,7 @@ it('two days of imported heart rate: summarised on the list and the record page,
   await grant(t.app, pat, { grantee: { accountId: gp.accountId }, access: 'append', categories: ['health-status'] });
   expect(await importReadings(gp.token, `/v1/subjects/${pat.subjectId}/imports`, twoDays.slice(0, 1440))).toMatchObject({ status: 'completed', added: 1440 });
   expect(await importReadings(pat.token, '/v1/me/imports', twoDays.slice(1440))).toMatchObject({ status: 'completed', added: 1440 });
-  // An ordinary heart-rate record beside them: the chart has a real point, and the chunks add none.
+  // An ordinary heart-rate record beside them: the chart has it and one point a day, the day's mean.
   await addRecord(t.app, pat, { type: 'heart-rate', effectiveAt: minute(600), value: 72 });
   const items = (await t.app.inject({ method: 'GET', url: '/v1/me/records?type=heart-rate', headers: bearer(pat.token) })).json().items as { id: string; series?: unknown }[];
   const [day2, day1] = items.filter((i) => i.series).map((i) => i.id);
@@ -65,9 +65,9 @@ it('two days of imported heart rate: summarised on the list and the record page,
   const page = await (await browser.newContext()).newPage();
   await logIn(page, t.url, pat.handle, strongPassword);
   await page.waitForURL(`${t.url}/app/`);
-  // Home: one heart-rate chart from the one record; nothing in it is NaN.
+  // Home: one heart-rate chart of the two days and the record; nothing in it is NaN.
   const chart = page.getByRole('img', { name: 'Heart rate: change over time' });
-  expect(await chart.locator('circle.point').count()).toBe(1);
+  expect(await chart.locator('circle.point').count()).toBe(3);
   expect(await page.locator('main').innerHTML()).not.toContain('NaN');
   await checkPage(browser, page, 'series-home');
 
@@ -90,13 +90,13 @@ it('two days of imported heart rate: summarised on the list and the record page,
   expect(await page.locator('form[action$="/dispute"]').count()).toBe(0);
   await checkNarrow(browser, page, 'series-record');
 
-  // A supporter's slice says the same, and charts nothing from the chunks either.
+  // A supporter's slice says the same, and charts the same three points.
   await grant(t.app, pat, { grantee: { accountId: gp.accountId }, access: 'read', categories: ['health-status'] });
   const gpPage = await (await browser.newContext()).newPage();
   await logIn(gpPage, t.url, gp.handle, strongPassword);
   await gpPage.goto(`${t.url}/app/people/${pat.subjectId}`);
   expect(await gpPage.locator('tbody td', { hasText: summary }).count()).toBe(2);
-  expect(await gpPage.getByRole('img', { name: 'Heart rate: change over time' }).locator('circle.point').count()).toBe(1);
+  expect(await gpPage.getByRole('img', { name: 'Heart rate: change over time' }).locator('circle.point').count()).toBe(3);
   expect(await gpPage.locator('main').innerHTML()).not.toContain('NaN');
   await checkPage(browser, gpPage, 'series-slice');
 

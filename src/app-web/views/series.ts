@@ -68,6 +68,12 @@ function withPoints(spec: Spec, points: Series['points'], trend?: Series['trend'
   return series;
 }
 
+/** A series item (a device's day of readings) is one point, its mean, as the trends API has it. */
+function dailyMean(series: NonNullable<RecordView['series']>): { score: number; band: null } | undefined {
+  if (series.count === 0) return undefined;
+  return { score: Math.round((series.values.reduce((a, b) => a + b, 0) / series.count) * 100) / 100, band: null };
+}
+
 function typesWithRecords(catalogue: Catalogue, records: RecordView[]): [TypeDef, RecordView[]][] {
   const byType = new Map<string, RecordView[]>();
   for (const r of records) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
@@ -84,9 +90,8 @@ export function seriesOf(catalogue: Catalogue, records: RecordView[]): Series[] 
     .flatMap(([def, rs]) => {
       const oldestFirst = [...rs].sort((a, b) => a.effectiveAt.localeCompare(b.effectiveAt));
       return specsOf(def).map((spec) => {
-        // A series item (a device's day of readings) has no `value`: the reader skips it, no NaN point.
         const read = seriesReader(def, spec.selector, 'query');
-        return withPoints(spec, oldestFirst.flatMap((r) => { const v = read(r); return v ? [{ at: r.effectiveAt, value: v.score, band: v.band }] : []; }));
+        return withPoints(spec, oldestFirst.flatMap((r) => { const v = r.series ? dailyMean(r.series) : read(r); return v ? [{ at: r.effectiveAt, value: v.score, band: v.band }] : []; }));
       });
     })
     .filter((s) => s.points.length > 0);

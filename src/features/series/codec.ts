@@ -6,8 +6,8 @@ import { IntegrityError } from '../../errors.js';
  * sealing: a version byte, the unit's length and UTF-8 bytes, the count (uint32), then, each
  * section starting on an 8-byte boundary, the readings' seconds from the day's start as deltas
  * (uint32 each) and their values (float64 each), little-endian (what typed arrays read on the
- * little-endian machines Node runs on; checked at start). A minute series is the same delta 1,440 times, which deflate folds to
- * almost nothing. Opened readings are typed arrays, whose bytes live outside the JS heap, so a
+ * little-endian machines Node runs on; checked at start). A minute series is the same delta
+ * 1,440 times, which deflate folds to almost nothing. Opened readings are typed arrays, whose bytes live outside the JS heap, so a
  * read of a week of minutes does not churn the garbage collector. Every reading in a chunk is
  * the same person's from the same writer, so compression mixes no one else's data into what a
  * ciphertext's length might tell.

@@ -9,7 +9,8 @@ import type { RecordContent } from '../records/compose.js';
 import { ownScope } from '../records/service.js';
 import { readScope } from '../records/slice.js';
 import type { Trend, TrendQuery } from './schemas.js';
-import { openContents, rowsOldestFirst, seriesReader } from './series.js';
+import { MAX_SERIES_RECORDS, openContents, rowsOldestFirst, seriesReader } from './series.js';
+import { dailyMeans, type DailyMean } from '../series/daily.js';
 
 /** Which way is better for this series: an item's own direction first (ONS4 anxiety), else the instrument's. */
 function improvementOf(def: TypeDef, item: number | undefined): MeaningfulChange['improvement'] | null {
@@ -40,15 +41,19 @@ async function typeOf(deps: Deps, subjectId: string, code: string): Promise<Type
 }
 
 /** Builds a trend from a person's rows of one type, oldest first. */
-function buildTrend(def: TypeDef, q: TrendQuery, rows: RecordRow[], contents: RecordContent[]): { trend: Trend; recordIds: string[] } {
+function buildTrend(def: TypeDef, q: TrendQuery, rows: RecordRow[], contents: RecordContent[], days: DailyMean[] = []): { trend: Trend; recordIds: string[] } {
   const read = seriesReader(def, { item: q.item, component: q.component }, 'query');
-  const points: Trend['points'] = [];
+  const timed: { at: number; point: Trend['points'][number] }[] = [];
   rows.forEach((row, i) => {
     const c = contents[i]!;
     if (q.goalId !== undefined && row.id !== q.goalId && c.goalId !== q.goalId) return;
     const v = read(c);
-    if (v) points.push({ at: iso(row.effectiveAt), score: v.score, band: v.band, recordId: row.id });
+    if (v) timed.push({ at: row.effectiveAt, point: { at: iso(row.effectiveAt), score: v.score, band: v.band, recordId: row.id } });
   });
+  // A day of a dense series is one point, its mean; records and days in time order.
+  for (const d of days) timed.push({ at: d.at, point: { at: iso(d.at), score: d.mean, band: null, recordId: d.chunkId } });
+  if (days.length) timed.sort((a, b) => a.at - b.at);
+  const points = timed.map((t) => t.point);
   const baseline = points[0] ?? null;
   const latest = points.length > 1 ? points[points.length - 1]! : null;
   const trend: Trend = {
@@ -71,7 +76,8 @@ async function trendIn(deps: Deps, scope: Scope, def: TypeDef, q: TrendQuery, su
   if (q.goalId !== undefined && !def.text?.series) throw ValidationError.query('goalId', `is not used by "${def.code}"`);
   const window = parseWindow(q, 'query');
   const rows = await rowsOldestFirst(deps, scope, { types: [def.code], ...window, ...(supporter ? { hideEnteredInError: true } : {}) });
-  return buildTrend(def, q, rows, await openContents(deps, scope.subjectId, rows));
+  const days = def.measure?.series ? await dailyMeans(deps, scope, def.code, window, MAX_SERIES_RECORDS) : [];
+  return buildTrend(def, q, rows, await openContents(deps, scope.subjectId, rows), days);
 }
 
 /** A person's own trend in one type (or, for a delegate, the trend of the person they act for). */
