@@ -22,6 +22,27 @@ function dataPoints(n: number, seed: number): string {
   return JSON.stringify(points);
 }
 
+/**
+ * Posts one import under `token` and polls it until it is no longer running.
+ * @param timeoutMs how long the job may run before the bench gives up
+ * @returns the completed import's status
+ */
+export async function importAndWait(base: string, token: string, subjectId: string, body: string, contentType: string, timeoutMs = TIMEOUT_MS): Promise<{ status: string; added: number }> {
+  const headers = { authorization: `Bearer ${token}` };
+  const t0 = performance.now();
+  const res = await fetch(`${base}/v1/subjects/${subjectId}/imports`, { method: 'POST', headers: { ...headers, 'content-type': contentType }, body });
+  if (res.status !== 202 && res.status !== 201) throw new Error(`import answered ${res.status}: ${await res.text()}`);
+  const location = res.headers.get('location')!;
+  let status = (await res.json()) as { status: string; added: number };
+  while (status.status === 'running') {
+    if (performance.now() - t0 > timeoutMs) throw new Error('import did not finish in time');
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    status = (await (await fetch(`${base}${location}`, { headers })).json()) as { status: string; added: number };
+  }
+  if (status.status !== 'completed') throw new Error(`import ${status.status}: ${JSON.stringify(status)}`);
+  return status;
+}
+
 export interface ImportFigures {
   imports: number;
   pointsPerImport: number;
@@ -32,7 +53,6 @@ export interface ImportFigures {
 
 /** Imports `count` bodies of `n` data points into the first people of `subjectIds`. */
 export async function measureImports(base: string, token: string, subjectIds: string[], count = 3, n = 20_000): Promise<ImportFigures> {
-  const headers = { authorization: `Bearer ${token}` };
   let added = 0;
   let total = 0;
   let maxSeconds = 0;
@@ -40,16 +60,7 @@ export async function measureImports(base: string, token: string, subjectIds: st
     const body = dataPoints(n, k);
     const subject = subjectIds[k % subjectIds.length]!;
     const t0 = performance.now();
-    const res = await fetch(`${base}/v1/subjects/${subject}/imports`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
-    if (res.status !== 202 && res.status !== 201) throw new Error(`import answered ${res.status}: ${await res.text()}`);
-    const location = res.headers.get('location')!;
-    let status = (await res.json()) as { status: string; added: number };
-    while (status.status === 'running') {
-      if (performance.now() - t0 > TIMEOUT_MS) throw new Error('import did not finish in time');
-      await new Promise((r) => setTimeout(r, POLL_MS));
-      status = (await (await fetch(`${base}${location}`, { headers })).json()) as { status: string; added: number };
-    }
-    if (status.status !== 'completed') throw new Error(`import ${status.status}: ${JSON.stringify(status)}`);
+    const status = await importAndWait(base, token, subject, body, 'application/json');
     const seconds = (performance.now() - t0) / 1000;
     added += status.added;
     total += seconds;

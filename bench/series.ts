@@ -1,3 +1,4 @@
+import { importAndWait } from './imports.js';
 import { measured, withRss, type LoadResult, type Server } from './lib.js';
 
 /**
@@ -9,7 +10,6 @@ import { measured, withRss, type LoadResult, type Server } from './lib.js';
  * through `/v1` and FHIR under the read grants.
  */
 
-const POLL_MS = 50;
 /** A stuck job ends the run: bounded at 5 minutes an import. */
 const TIMEOUT_MS = 300_000;
 const DAY = 86_400_000;
@@ -46,22 +46,6 @@ function bundle(days: number, seed: number): string {
     });
   }
   return JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry });
-}
-
-async function importOne(base: string, token: string, subjectId: string, body: string): Promise<number> {
-  const headers = { authorization: `Bearer ${token}` };
-  const t0 = performance.now();
-  const res = await fetch(`${base}/v1/subjects/${subjectId}/imports`, { method: 'POST', headers: { ...headers, 'content-type': 'application/fhir+json' }, body });
-  if (res.status !== 202 && res.status !== 201) throw new Error(`import answered ${res.status}: ${await res.text()}`);
-  const location = res.headers.get('location')!;
-  let status = (await res.json()) as { status: string; added: number };
-  while (status.status === 'running') {
-    if (performance.now() - t0 > TIMEOUT_MS) throw new Error('import did not finish in time');
-    await new Promise((r) => setTimeout(r, POLL_MS));
-    status = (await (await fetch(`${base}${location}`, { headers })).json()) as { status: string; added: number };
-  }
-  if (status.status !== 'completed') throw new Error(`import ${status.status}: ${JSON.stringify(status)}`);
-  return status.added;
 }
 
 export interface SeriesFigures {
@@ -104,7 +88,7 @@ export async function measureSeries(
       Array.from({ length: parallel }, async () => {
         while (next < subjectIds.length) {
           const k = next++;
-          const added = await importOne(server.base, token, subjectIds[k]!, bodyOf(k));
+          const { added } = await importAndWait(server.base, token, subjectIds[k]!, bodyOf(k), 'application/fhir+json', TIMEOUT_MS);
           readings += added;
         }
       }),

@@ -27,6 +27,25 @@ function omh(points: { m: number; value: number }[]) {
   }));
 }
 
+/** A Bundle of one heart-rate Observation with SampledData of a reading a minute. */
+function sampledBundle(data: string, start: string, sd: Json = {}) {
+  return {
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [
+      {
+        resource: {
+          resourceType: 'Observation',
+          status: 'final',
+          code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+          effectivePeriod: { start },
+          valueSampledData: { origin: { value: 0, system: 'http://unitsofmeasure.org', code: '/min' }, period: 60_000, dimensions: 1, data, ...sd },
+        },
+      },
+    ],
+  } as Json;
+}
+
 async function importBody(who: Citizen, body: unknown, type = 'application/json'): Promise<Json> {
   const res = await t.app.inject({ method: 'POST', url: '/v1/me/imports', headers: { ...bearer(who.token), 'content-type': type }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
   expect([201, 202], res.body).toContain(res.statusCode);
@@ -127,21 +146,7 @@ describe('imports into day chunks', () => {
   it('FHIR valueSampledData imports into chunks and reads back as the same SampledData, valid R4', async () => {
     const p = await signUpCitizen(t.app);
     const data = Array.from({ length: 120 }, (_, k) => (k % 10 === 9 ? 'E' : String(50 + k))).join(' ');
-    const bundle = {
-      resourceType: 'Bundle',
-      type: 'collection',
-      entry: [
-        {
-          resource: {
-            resourceType: 'Observation',
-            status: 'final',
-            code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
-            effectivePeriod: { start: minute(60), end: minute(179) },
-            valueSampledData: { origin: { value: 0, system: 'http://unitsofmeasure.org', code: '/min' }, period: 60_000, dimensions: 1, data },
-          },
-        },
-      ],
-    };
+    const bundle = sampledBundle(data, minute(60));
     expect(await importBody(p, bundle, 'application/fhir+json')).toMatchObject({ status: 'completed', added: 108 });
     await grant(t.app, p, { grantee: { accountId: gp.accountId }, categories: ['health-status'] });
     const search = await get(gp.token, `/fhir/r4/Observation?patient=${p.subjectId}`);
@@ -213,21 +218,7 @@ describe('grants over chunks', () => {
 describe('checks', () => {
   it('SampledData errors name the reading; nothing of a failed import is stored; a supporter imports only inside its append grant', async () => {
     const p = await signUpCitizen(t.app);
-    const obs = (data: string, extra: Json = {}) => ({
-      resourceType: 'Bundle',
-      type: 'collection',
-      entry: [
-        {
-          resource: {
-            resourceType: 'Observation',
-            status: 'final',
-            code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
-            effectivePeriod: { start: minute(0) },
-            valueSampledData: { origin: { value: 0, code: '/min' }, period: 60_000, dimensions: 1, data, ...extra },
-          },
-        },
-      ],
-    });
+    const obs = (data: string, extra: Json = {}) => sampledBundle(data, minute(0), extra);
     const post = (who: { token: string }, url: string, body: unknown) =>
       t.app.inject({ method: 'POST', url, headers: { ...bearer(who.token), 'content-type': 'application/fhir+json' }, payload: JSON.stringify(body) });
     const bad = await post(p, '/v1/me/imports', obs('60 61 fast'));

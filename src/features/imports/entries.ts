@@ -1,5 +1,6 @@
 import type { FieldError } from '../../errors.js';
 import type { RecordInput } from '../records/compose.js';
+import type { SeriesInput } from '../series/compose.js';
 
 /** One thing to import, named as the source names it (`entry.3`, `dataPoints.2`, `rows.7`). */
 export interface Entry {
@@ -12,17 +13,7 @@ export interface Entry {
  * Many readings of one dense measure from one source entry (a FHIR SampledData), kept as
  * columns: a day of minute readings is two arrays, not 1,440 record bodies.
  */
-export interface SeriesEntry {
-  /** Field path of the entry's readings (`entry.3.resource.valueSampledData.data`). */
-  field: string;
-  type: string;
-  category?: string;
-  unit?: string;
-  /** Epoch milliseconds of each reading. */
-  at: number[];
-  /** Each reading's value in `unit`. */
-  values: number[];
-}
+export type SeriesEntry = SeriesInput;
 
 /** What a parser makes of a body: the entries to import, those it leaves out (and why), and what it refuses. */
 export interface Parsed {

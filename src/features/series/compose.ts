@@ -20,11 +20,14 @@ export interface ComposedSeries {
 
 /** The readings a series entry holds, before they are checked. */
 export interface SeriesInput {
+  /** Field path of the entry's readings (`entry.3.resource.valueSampledData.data`). */
   field: string;
   type: string;
   category?: string;
   unit?: string;
+  /** Epoch milliseconds of each reading. */
   at: number[];
+  /** Each reading's value in `unit`. */
   values: number[];
 }
 
