@@ -10,6 +10,7 @@ import { fhirProblems, loadFhirR4 } from './helpers/fhir.js';
  * the read's window and the grant's, merged with ordinary records in list order.
  */
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, read loosely inside assertions
 type Json = Record<string, any>;
 
 let t: TestApp;
