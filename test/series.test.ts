@@ -229,6 +229,13 @@ describe('checks', () => {
     expect(range.statusCode).toBe(400);
     expect(range.json().errors.map((e: Json) => e.field)).toEqual(['entry.0.resource.valueSampledData.data.1', 'entry.0.resource.valueSampledData.data.3']);
     expect((await post(p, '/v1/me/imports', obs('60', { dimensions: 2 }))).statusCode).toBe(400);
+    // Errors name the slot, E and all; a period's end alone does not say where readings start.
+    expect((await post(p, '/v1/me/imports', obs('60 E 400'))).json().errors.map((e: Json) => e.field)).toEqual(['entry.0.resource.valueSampledData.data.2']);
+    const endOnly = obs('60');
+    endOnly.entry[0].resource.effectivePeriod = { end: minute(10) };
+    expect((await post(p, '/v1/me/imports', endOnly)).json().errors[0].detail).toMatch(/effectivePeriod\.start/);
+    // A period that runs past the last date a moment can have: a 400, not a failure inside.
+    expect((await post(p, '/v1/me/imports', obs('60 61 62', { period: 1e15 }))).statusCode).toBe(400);
     expect((await get(p.token, '/v1/me/records')).body.items).toEqual([]);
 
     // The GP may append from 01:00: a day from midnight is refused whole, naming the reading.
@@ -267,5 +274,33 @@ describe('trends over chunks', () => {
     const theirs = await get(coach.token, `/v1/subjects/${p.subjectId}/trends?type=heart-rate`);
     expect(theirs.status).toBe(200);
     expect(theirs.body.points.map((x: Json) => [x.at, x.score])).toEqual([[minute(0), 64.5]]);
+  });
+});
+
+describe('sizes', () => {
+  it('a 3 Hz period keeps each reading to the millisecond: those off a whole second stay records', async () => {
+    const p = await signUpCitizen(t.app);
+    const status = await importBody(p, sampledBundle('60 61 62 63 64 65', minute(0), { period: 1000 / 3 }), 'application/fhir+json');
+    expect(status).toMatchObject({ status: 'completed', added: 6 });
+    const items = (await get(p.token, '/v1/me/records?type=heart-rate')).body.items;
+    // Slots 0 and 3 fall on whole seconds (0 ms, 1000 ms): a chunk; the others (333, 667, 1333, 1667 ms) are records.
+    expect(items.filter((i: Json) => i.series).map((i: Json) => i.series.values)).toEqual([[60, 63]]);
+    expect(items.filter((i: Json) => !i.series).map((i: Json) => i.effectiveAt).sort()).toEqual(
+      [333, 667, 1333, 1667].map((ms) => new Date(DAY1 + ms).toISOString()),
+    );
+  });
+
+  it('a page holds at most 100,000 series readings: two days a second are two pages', async () => {
+    const p = await signUpCitizen(t.app);
+    const day = Array.from({ length: 86_400 }, (_, k) => String(60 + (k % 50))).join(' ');
+    const bundle = sampledBundle(day, minute(0), { period: 1000 });
+    bundle.entry.push({ resource: { ...bundle.entry[0].resource, effectivePeriod: { start: minute(1440) } } });
+    expect(await importBody(p, bundle, 'application/fhir+json')).toMatchObject({ status: 'completed', added: 172_800 });
+    const first = await get(p.token, '/v1/me/records?limit=50');
+    expect(first.body.items.map((i: Json) => i.series.count)).toEqual([86_400]);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await get(p.token, `/v1/me/records?limit=50&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    expect(second.body.items.map((i: Json) => i.series.start)).toEqual([minute(0)]);
+    expect(second.body.nextCursor).toBeNull();
   });
 });

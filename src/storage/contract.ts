@@ -870,6 +870,8 @@ export interface SeriesChunkRow {
   sourceAccountId: string;
   sourceOrganisationId: string | null;
   createdAt: number;
+  /** When readings last joined the chunk. */
+  updatedAt: number;
   /** 0 for a new chunk; each merge stores revision + 1, and only over the revision it read. */
   revision: number;
   payload: Uint8Array;

@@ -11,9 +11,9 @@ import { predicateText, type TextTarget } from './slice-sql.js';
 
 /** Columns of `series_chunks` in the order the statements use. */
 export const SERIES_COLUMNS =
-  'id, subject_id, category, type, day, first_at, last_at, count, source_kind, source_account_id, source_organisation_id, created_at, revision, payload';
+  'id, subject_id, category, type, day, first_at, last_at, count, source_kind, source_account_id, source_organisation_id, created_at, updated_at, revision, payload';
 
-export type SeriesTuple = [string, string, string, string, number, number, number, number, SeriesChunkRow['sourceKind'], string, string | null, number, number, Buffer];
+export type SeriesTuple = [string, string, string, string, number, number, number, number, SeriesChunkRow['sourceKind'], string, string | null, number, number, number, Buffer];
 
 export function seriesFromTuple(r: SeriesTuple): SeriesChunkRow {
   return {
@@ -29,8 +29,9 @@ export function seriesFromTuple(r: SeriesTuple): SeriesChunkRow {
     sourceAccountId: r[9],
     sourceOrganisationId: r[10],
     createdAt: Number(r[11]),
-    revision: r[12],
-    payload: fromBuffer(r[13]),
+    updatedAt: Number(r[12]),
+    revision: r[13],
+    payload: fromBuffer(r[14]),
   };
 }
 

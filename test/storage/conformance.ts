@@ -1069,6 +1069,7 @@ export function storageConformance(): void {
         sourceAccountId: 'writer-1',
         sourceOrganisationId: null,
         createdAt: T0,
+        updatedAt: T0,
         revision: 0,
         payload: bytes(`sealed ${id()}`),
         ...over,
@@ -1114,7 +1115,7 @@ export function storageConformance(): void {
       expect(await s.series.ofWriter(p, 'writer-1', [{ category: 'mental-wellbeing', type: 'heart-rate', day: D0 }])).toEqual([]);
       // Another import creating the same writer-day chunk: nothing of it is stored.
       expect(await storeChunks(other, p, [chunk(p)])).toBe(false);
-      const merged = { ...c, count: 62, lastAt: c.lastAt + 60_000, revision: 1, payload: bytes('merged') };
+      const merged = { ...c, count: 62, lastAt: c.lastAt + 60_000, updatedAt: T0 + 1, revision: 1, payload: bytes('merged') };
       expect(await storeChunks(other, p, [merged])).toBe(true);
       // A merge over the old revision (read before the one above) stores nothing.
       expect(await storeChunks(s, p, [{ ...c, revision: 1, payload: bytes('stale') }])).toBe(false);

@@ -150,9 +150,9 @@ async function exportPerson(deps: Deps, actor: Actor, job: BulkExportRow, m: Mem
     const page = await listRecords(deps, scope, { limit: PAGE, order: 'asc', hideEnteredInError: true, ...(after ? { after } : {}) });
     const byType = new Map<string, string[]>();
     for (const [i, r] of page.items.entries()) {
-      const createdAt = page.created[i]!;
-      // What existed at kick-off, and (with _since) changed after it.
-      if (createdAt > job.transactionTime || (job.since !== null && createdAt < job.since)) continue;
+      // What existed at kick-off, and (with _since) changed after it: a series chunk changes as
+      // readings join it, and is exported whole with what it holds when read.
+      if (page.created[i]! > job.transactionTime || (job.since !== null && page.changed[i]! < job.since)) continue;
       exported.push(r.id);
       for (const res of recordResources(ctx, r)) {
         if (!wanted.has(res.resourceType)) continue;

@@ -17,6 +17,11 @@ const UCUM = 'http://unitsofmeasure.org';
 const usableObservation = new Set(['final', 'amended', 'corrected', 'preliminary']);
 const usableResponse = new Set(['completed', 'amended']);
 
+/** How many more sampled readings the import may take (all its SampledData together). */
+interface Budget {
+  readings: number;
+}
+
 /** What an entry becomes: a record body, several (SampledData of a plain measure), a series, or a refusal. */
 type Made = RecordInput | RecordInput[] | Omit<SeriesEntry, 'field'> | { error: string };
 
@@ -57,7 +62,7 @@ function ownCategory(ctx: Context, r: Json): string | undefined {
   return undefined;
 }
 
-function observation(ctx: Context, r: Json, field: string, derivedFromBundle: (r: Json) => boolean): Made | 'left-out' {
+function observation(ctx: Context, r: Json, field: string, derivedFromBundle: (r: Json) => boolean, left: Budget): Made | 'left-out' {
   if (typeof r.status !== 'string' || !usableObservation.has(r.status)) return { error: `status "${String(r.status)}" is not a result to keep (final, amended, corrected or preliminary)` };
   const types = typesForCodings(ctx, codings(r.code));
   const shown = codings(r.code).map((c) => `${c.system ?? ''}|${c.code}`).join(', ') || 'none';
@@ -77,10 +82,10 @@ function observation(ctx: Context, r: Json, field: string, derivedFromBundle: (r
     if (typeof r.valueString !== 'string') return { error: 'valueString is required for a note' };
     return { ...base, text: r.valueString };
   }
-  return measure(def, r, base, field);
+  return measure(def, r, base, field, left);
 }
 
-function measure(def: TypeDef, r: Json, base: RecordInput, field: string): Made {
+function measure(def: TypeDef, r: Json, base: RecordInput, field: string, left: Budget): Made {
   const components = def.measure?.components;
   if (components) {
     const parts = Array.isArray(r.component) ? r.component.filter(isObject) : [];
@@ -95,7 +100,11 @@ function measure(def: TypeDef, r: Json, base: RecordInput, field: string): Made 
     }
     return out;
   }
-  if (r.valueSampledData !== undefined) return sampledMeasure(def, r, base);
+  if (r.valueSampledData !== undefined) {
+    const made = sampledMeasure(def, r, base, left.readings);
+    if (!('error' in made)) left.readings -= Array.isArray(made) ? made.length : made.at.length;
+    return made;
+  }
   const q = quantity(r.valueQuantity);
   if (!q) return { error: `valueQuantity (or valueSampledData) with a number is required (${field})` };
   return { ...base, value: q.value, ...(q.unit ? { unit: q.unit } : {}) };
@@ -109,47 +118,67 @@ interface Sampled {
   unit?: string;
   at: number[];
   values: number[];
+  /** Each reading's slot in `data`, when some slots hold no reading (E, L, U). */
+  slots?: number[];
 }
 
+/** Readings one import may carry in SampledData: a year of readings a minute, twice over. */
+export const MAX_SAMPLED_READINGS = 1_051_200;
+/** The last moment a JavaScript date holds. */
+const LAST_MOMENT = 8.64e15;
+
 /**
- * SampledData (FHIR R4): one reading per `period` milliseconds from the start of the effective
- * period (or the effective moment), each `origin + value × factor` in the origin's unit; `E`, `L`
- * and `U` (no reading, below or above the device's range) are slots without a reading.
+ * SampledData (FHIR R4): one reading per `period` milliseconds from `effectivePeriod.start` (or
+ * the effective moment), each `origin + value × factor` in the origin's unit; `E`, `L` and `U`
+ * (no reading, below or above the device's range) are slots without a reading. Moments are
+ * kept to the millisecond, as every moment in Tessera is (a 3 Hz period of 333.33 ms is
+ * rounded to the nearest millisecond).
+ * @param budget how many readings this import may still take
  */
-function sampled(r: Json, base: RecordInput): Sampled | { error: string } {
+function sampled(r: Json, budget: number): Sampled | { error: string } {
   const sd = r.valueSampledData;
   if (!isObject(sd)) return { error: 'valueSampledData must be an object' };
   const origin = quantity(sd.origin);
   if (!origin) return { error: 'valueSampledData.origin with a number is required' };
-  if (typeof sd.period !== 'number' || !(sd.period > 0)) return { error: 'valueSampledData.period (milliseconds between readings, above 0) is required' };
+  if (typeof sd.period !== 'number' || !(sd.period > 0) || !Number.isFinite(sd.period)) return { error: 'valueSampledData.period (milliseconds between readings, above 0) is required' };
   if (sd.dimensions !== undefined && sd.dimensions !== 1) return { error: 'valueSampledData.dimensions other than 1 cannot be imported' };
   const factor = sd.factor === undefined ? 1 : sd.factor;
-  if (typeof factor !== 'number' || factor === 0) return { error: 'valueSampledData.factor must be a number other than 0' };
+  if (typeof factor !== 'number' || factor === 0 || !Number.isFinite(factor)) return { error: 'valueSampledData.factor must be a number other than 0' };
   if (typeof sd.data !== 'string') return { error: 'valueSampledData.data (values separated by spaces) is required' };
-  const startText = isObject(r.effectivePeriod) && typeof r.effectivePeriod.start === 'string' ? r.effectivePeriod.start : base.effectiveAt;
+  // The readings run from the start: a period's end alone does not say where they begin.
+  const period = isObject(r.effectivePeriod) ? r.effectivePeriod : undefined;
+  const startText = period ? period.start : typeof r.effectiveDateTime === 'string' ? r.effectiveDateTime : r.effectiveInstant;
+  if (typeof startText !== 'string') return { error: 'effectivePeriod.start (when the first slot was read) is required for valueSampledData' };
   const start = parseInstant(startText);
   if (start === undefined) return { error: `the effective start: ${dateTimeProblem(startText)}` };
   const out: Sampled = { at: [], values: [], ...(origin.unit ? { unit: origin.unit } : {}) };
-  let slot = 0;
-  for (const token of sd.data.split(/\s+/)) {
-    if (token === '') continue;
-    if (token !== 'E' && token !== 'L' && token !== 'U') {
-      if (!decimalToken.test(token)) return { error: `valueSampledData.data holds "${token.slice(0, 20)}", which is not a decimal, E, L or U` };
-      out.at.push(start + slot * sd.period);
-      out.values.push(factor === 1 && origin.value === 0 ? Number(token) : Math.round((origin.value + Number(token) * factor) * 1e9) / 1e9);
+  const tokens = sd.data.split(/\s+/).filter((t) => t !== '');
+  if (!(start + (tokens.length - 1) * sd.period < LAST_MOMENT)) return { error: 'valueSampledData runs past the last date a moment can have' };
+  for (let slot = 0; slot < tokens.length; slot++) {
+    const token = tokens[slot]!;
+    if (token === 'E' || token === 'L' || token === 'U') {
+      out.slots ??= out.at.map((_, i) => i);
+      continue;
     }
-    slot++;
+    if (!decimalToken.test(token)) return { error: `valueSampledData.data holds "${token.slice(0, 20)}" at slot ${slot}, which is not a decimal, E, L or U` };
+    const value = factor === 1 && origin.value === 0 ? Number(token) : Math.round((origin.value + Number(token) * factor) * 1e9) / 1e9;
+    if (!Number.isFinite(value)) return { error: `valueSampledData.data slot ${slot} is too large a number` };
+    if (out.at.length >= budget) return { error: `holds more than the ${MAX_SAMPLED_READINGS.toLocaleString('en-GB')} sampled readings one import may carry; import in parts` };
+    out.at.push(start + Math.round(slot * sd.period));
+    out.values.push(value);
+    out.slots?.push(slot);
   }
   if (out.at.length === 0) return { error: 'valueSampledData.data holds no reading' };
   return out;
 }
 
 /** SampledData of a dense measure stays columns (a series entry); of any other type, one record body a reading. */
-function sampledMeasure(def: TypeDef, r: Json, base: RecordInput): RecordInput[] | Omit<SeriesEntry, 'field'> | { error: string } {
-  const s = sampled(r, base);
+function sampledMeasure(def: TypeDef, r: Json, base: RecordInput, budget: number): RecordInput[] | Omit<SeriesEntry, 'field'> | { error: string } {
+  const s = sampled(r, budget);
   if ('error' in s) return s;
-  if (def.measure?.series) return { type: def.code, ...(base.category ? { category: base.category } : {}), ...(s.unit ? { unit: s.unit } : {}), at: s.at, values: s.values };
-  return s.at.map((at, i) => ({ ...base, effectiveAt: new Date(at).toISOString(), value: s.values[i]!, ...(s.unit ? { unit: s.unit } : {}) }));
+  const unit = s.unit ? { unit: s.unit } : {};
+  if (def.measure?.series) return { type: def.code, ...(base.category ? { category: base.category } : {}), ...unit, at: s.at, values: s.values, ...(s.slots ? { slots: s.slots } : {}) };
+  return s.at.map((at, i) => ({ ...base, effectiveAt: new Date(at).toISOString(), value: s.values[i]!, ...unit }));
 }
 
 function questionnaireResponse(ctx: Context, r: Json): RecordInput | { error: string } {
@@ -208,6 +237,7 @@ export function parseBundle(ctx: Context, bundle: Json): Parsed {
   const derivedFromBundle = (r: Json) =>
     Array.isArray(r.derivedFrom) && r.derivedFrom.some((d) => isObject(d) && typeof d.reference === 'string' && responses.has(d.reference));
   let patient: string | undefined;
+  const left: Budget = { readings: MAX_SAMPLED_READINGS };
   entries.forEach((e, i) => {
     const field = `entry.${i}`;
     const r = isObject(e) ? e.resource : undefined;
@@ -228,7 +258,7 @@ export function parseBundle(ctx: Context, bundle: Json): Parsed {
       }
     }
     let made: Made | 'left-out';
-    if (r.resourceType === 'Observation') made = observation(ctx, r, `${field}.resource`, derivedFromBundle);
+    if (r.resourceType === 'Observation') made = observation(ctx, r, `${field}.resource`, derivedFromBundle, left);
     else if (r.resourceType === 'QuestionnaireResponse') made = questionnaireResponse(ctx, r);
     else if (r.resourceType === 'Goal') made = goal(r);
     else made = { error: `a ${r.resourceType} cannot be imported (Observation, QuestionnaireResponse and Goal can)` };

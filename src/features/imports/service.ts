@@ -165,7 +165,7 @@ function seriesGrants(deps: Deps, actor: Actor, grants: GrantRow[], s: ComposedS
   const ends = [at(s.at[0]!), at(s.at[s.at.length - 1]!)];
   const whole = grants.filter((g) => ends.every((e) => grantsCovering([g], e).length > 0));
   if (whole.length) return appendGrantsFor(deps, actor, whole, ends, () => field);
-  return appendGrantsFor(deps, actor, grants, s.at.map(at), (i) => `${field}.${i}`);
+  return appendGrantsFor(deps, actor, grants, s.at.map(at), (i) => `${field}.${s.slots?.[i] ?? i}`);
 }
 
 async function storeNew(

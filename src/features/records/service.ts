@@ -267,8 +267,11 @@ interface Position {
   id: string;
 }
 
+/** Series readings one page may hold (docs/performance.md "Dense series"). */
+export const PAGE_READINGS = 100_000;
+
 /** One entry of a merged page: a record row, or a series chunk. */
-type Candidate = { at: number; id: string; createdAt: number } & ({ row: RecordRow; chunk?: undefined } | { chunk: SeriesChunkRow; row?: undefined });
+type Candidate = { at: number; id: string; createdAt: number; changedAt: number } & ({ row: RecordRow; chunk?: undefined } | { chunk: SeriesChunkRow; row?: undefined });
 
 /**
  * Lists records within a scope, newest first (or oldest first with `order: 'asc'`), dense
@@ -277,39 +280,51 @@ type Candidate = { at: number; id: string; createdAt: number } & ({ row: RecordR
  * than the limit when a chunk has none of its readings inside the window; the cursor still
  * leads on.
  * @returns one page, the cursor of the next (null on the last page), the next position, and
- *   when each item was first stored (aligned with `items`)
+ *   when each item was first stored and last changed (a chunk changes as readings join it;
+ *   aligned with `items`)
  */
 export async function listRecords(
   deps: Deps,
   scope: Scope,
   query: RecordQuery,
-): Promise<{ items: RecordView[]; nextCursor: string | null; next: Position | null; created: number[] }> {
+): Promise<{ items: RecordView[]; nextCursor: string | null; next: Position | null; created: number[]; changed: number[] }> {
   // One extra candidate tells whether another page exists without a count query.
   const wanted = { ...query, limit: query.limit + 1 };
   const [rows, chunks] = await Promise.all([deps.storage.records.list(scope, wanted), deps.storage.series.list(scope, wanted)]);
   const candidates: Candidate[] = [
-    ...rows.map((row) => ({ at: row.effectiveAt, id: row.id, createdAt: row.createdAt, row })),
-    ...chunks.map((chunk) => ({ at: chunk.day, id: chunk.id, createdAt: chunk.createdAt, chunk })),
+    ...rows.map((row) => ({ at: row.effectiveAt, id: row.id, createdAt: row.createdAt, changedAt: row.createdAt, row })),
+    ...chunks.map((chunk) => ({ at: chunk.day, id: chunk.id, createdAt: chunk.createdAt, changedAt: chunk.updatedAt, chunk })),
   ];
   if (chunks.length) {
     const sign = query.order === 'asc' ? 1 : -1;
     candidates.sort((a, b) => sign * (a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
   }
-  const page = candidates.slice(0, query.limit);
+  // A page also ends before it holds more than PAGE_READINGS series readings (a day of
+  // readings a second is 86,400), so no answer grows without bound; the cursor leads on.
+  let readings = 0;
+  let size = 0;
+  for (; size < Math.min(query.limit, candidates.length); size++) {
+    const c = candidates[size]!;
+    if (c.chunk) readings += c.chunk.count;
+    if (size > 0 && readings > PAGE_READINGS) break;
+  }
+  const page = candidates.slice(0, size);
   const last = page[page.length - 1];
-  const next = candidates.length > query.limit && last ? { effectiveAt: last.at, id: last.id } : null;
+  const next = candidates.length > size && last ? { effectiveAt: last.at, id: last.id } : null;
   const rowViews = await openRows(deps, scope.subjectId, page.flatMap((c) => (c.row ? [c.row] : [])));
   const chunkViews = await openSeriesRows(deps, scope.subjectId, page.flatMap((c) => (c.chunk ? [c.chunk] : [])), queryPredicate(scope, query));
   const items: RecordView[] = [];
   const created: number[] = [];
+  const changed: number[] = [];
   let [r, k] = [0, 0];
   for (const c of page) {
     const view = c.row ? rowViews[r++] : chunkViews[k++];
     if (!view) continue;
     items.push(view);
     created.push(c.createdAt);
+    changed.push(c.changedAt);
   }
-  return { items, nextCursor: next ? encodeCursor({ e: next.effectiveAt, i: next.id }) : null, next, created };
+  return { items, nextCursor: next ? encodeCursor({ e: next.effectiveAt, i: next.id }) : null, next, created, changed };
 }
 
 /** @throws NotFoundError when the record (or series chunk) is outside the scope or absent */

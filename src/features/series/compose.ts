@@ -16,6 +16,8 @@ export interface ComposedSeries {
   records?: ComposedRecord[];
   /** Where in the body the readings came from, for errors. */
   field?: string;
+  /** Each reading's position in its source, where it differs from its index. */
+  slots?: number[];
 }
 
 /** The readings a series entry holds, before they are checked. */
@@ -29,6 +31,8 @@ export interface SeriesInput {
   at: number[];
   /** Each reading's value in `unit`. */
   values: number[];
+  /** Each reading's position in its source (a SampledData slot), where it differs from its index. */
+  slots?: number[];
 }
 
 const pointer = (field: string) => `/${field.replace(/\./g, '/')}`;
@@ -61,8 +65,10 @@ export function composeSeries(catalogue: Catalogue, e: SeriesInput, now: number,
     if (!(at >= EARLIEST)) problem = 'must not be before 1900';
     else if (at > latest) problem = 'must not be more than a day in the future';
     else if (!(v >= m.min && v <= m.max)) problem = `must be between ${m.min} and ${m.max} ${m.unit}`;
-    if (problem && errors.push({ field: `${e.field}.${i}`, pointer: pointer(`${e.field}.${i}`), in: 'body', detail: problem }) >= max) break;
+    if (!problem) continue;
+    const name = `${e.field}.${e.slots?.[i] ?? i}`;
+    if (errors.push({ field: name, pointer: pointer(name), in: 'body', detail: problem }) >= max) break;
   }
   if (errors.length) throw new ValidationError(errors);
-  return { category, type: def.code, unit: m.unit, at: e.at, values, field: e.field };
+  return { category, type: def.code, unit: m.unit, at: e.at, values, field: e.field, ...(e.slots ? { slots: e.slots } : {}) };
 }

@@ -109,10 +109,13 @@ export async function mergeSeries(deps: Deps, subjectId: string, source: Source,
       for (let i = 0; i < opened.at.length; i++) held.set(opened.at[i]!, opened.values[i]!);
     }
     const fresh = { at: [] as number[], values: [] as number[] };
+    // The same account writing in another capacity (a practitioner now in another organisation)
+    // does not join its old chunk, which would re-attribute what it holds: records instead.
+    const sameWriter = !before || (before.sourceKind === source.sourceKind && before.sourceOrganisationId === source.sourceOrganisationId);
     for (let i = 0; i < g.at.length; i++) {
       const [at, value] = [g.at[i]!, g.values[i]!];
       const v = held.get(at);
-      if (v === undefined && g.unit === unit) {
+      if (v === undefined && g.unit === unit && sameWriter) {
         held.set(at, value);
         fresh.at.push(at);
         fresh.values.push(value);
@@ -132,6 +135,7 @@ export async function mergeSeries(deps: Deps, subjectId: string, source: Source,
       count: at.length,
       ...source,
       createdAt: before?.createdAt ?? now,
+      updatedAt: now,
       revision: before ? before.revision + 1 : 0,
       payload: EMPTY,
     };

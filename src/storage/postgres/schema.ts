@@ -146,6 +146,8 @@ export const seriesChunks = pgTable(
     sourceAccountId: text('source_account_id').notNull(),
     sourceOrganisationId: text('source_organisation_id'),
     createdAt: ms('created_at').notNull(),
+    /** When readings last joined it (Bulk Data `_since`). */
+    updatedAt: ms('updated_at').notNull(),
     revision: integer('revision').notNull(),
     payload: bytea('payload').notNull(),
   },

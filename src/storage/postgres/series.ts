@@ -21,7 +21,7 @@ export async function storeChunks(tx: Tx, chunks: SeriesChunkRow[]): Promise<boo
         ? await tx.insert(seriesChunks).values({ ...c, payload }).onConflictDoNothing().returning({ id: seriesChunks.id })
         : await tx
             .update(seriesChunks)
-            .set({ firstAt: c.firstAt, lastAt: c.lastAt, count: c.count, sourceKind: c.sourceKind, sourceOrganisationId: c.sourceOrganisationId, revision: c.revision, payload })
+            .set({ firstAt: c.firstAt, lastAt: c.lastAt, count: c.count, sourceKind: c.sourceKind, sourceOrganisationId: c.sourceOrganisationId, updatedAt: c.updatedAt, revision: c.revision, payload })
             .where(and(eq(seriesChunks.id, c.id), eq(seriesChunks.subjectId, c.subjectId), eq(seriesChunks.revision, c.revision - 1)))
             .returning({ id: seriesChunks.id });
     if (done.length === 0) return false;

@@ -138,6 +138,8 @@ export const seriesChunks = sqliteTable(
     sourceAccountId: text('source_account_id').notNull(),
     sourceOrganisationId: text('source_organisation_id'),
     createdAt: integer('created_at').notNull(),
+    /** When readings last joined it (Bulk Data `_since`). */
+    updatedAt: integer('updated_at').notNull(),
     revision: integer('revision').notNull(),
     payload: blob('payload', { mode: 'buffer' }).notNull(),
   },

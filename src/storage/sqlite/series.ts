@@ -18,9 +18,9 @@ export function storeChunks(db: Db, chunks: SeriesChunkRow[]): boolean {
   let s = writes.get(db.$client);
   if (!s) {
     s = {
-      insert: db.$client.prepare(`INSERT INTO series_chunks (${SERIES_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+      insert: db.$client.prepare(`INSERT INTO series_chunks (${SERIES_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
       update: db.$client.prepare(
-        'UPDATE series_chunks SET first_at = ?, last_at = ?, count = ?, source_kind = ?, source_organisation_id = ?, revision = ?, payload = ? WHERE id = ? AND subject_id = ? AND revision = ?',
+        'UPDATE series_chunks SET first_at = ?, last_at = ?, count = ?, source_kind = ?, source_organisation_id = ?, updated_at = ?, revision = ?, payload = ? WHERE id = ? AND subject_id = ? AND revision = ?',
       ),
     };
     writes.set(db.$client, s);
@@ -29,8 +29,8 @@ export function storeChunks(db: Db, chunks: SeriesChunkRow[]): boolean {
     const payload = toBuffer(c.payload);
     const changes =
       c.revision === 0
-        ? s.insert.run(c.id, c.subjectId, c.category, c.type, c.day, c.firstAt, c.lastAt, c.count, c.sourceKind, c.sourceAccountId, c.sourceOrganisationId, c.createdAt, c.revision, payload).changes
-        : s.update.run(c.firstAt, c.lastAt, c.count, c.sourceKind, c.sourceOrganisationId, c.revision, payload, c.id, c.subjectId, c.revision - 1).changes;
+        ? s.insert.run(c.id, c.subjectId, c.category, c.type, c.day, c.firstAt, c.lastAt, c.count, c.sourceKind, c.sourceAccountId, c.sourceOrganisationId, c.createdAt, c.updatedAt, c.revision, payload).changes
+        : s.update.run(c.firstAt, c.lastAt, c.count, c.sourceKind, c.sourceOrganisationId, c.updatedAt, c.revision, payload, c.id, c.subjectId, c.revision - 1).changes;
     if (changes === 0) return false;
   }
   return true;
