@@ -251,7 +251,7 @@ describe('checks', () => {
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ source: { kind: 'practitioner', accountId: gp.accountId }, series: { count: 120 } });
     const log = (await get(p.token, '/v1/me/access-log?limit=3')).body.items.find((e: Json) => e.action === 'records.append');
-    expect(log).toMatchObject({ recordIds: [mine[0].id], query: { count: 120 } });
+    expect(log).toMatchObject({ recordIds: [mine[0].id], query: { count: 120 }, grantIds: [expect.any(String)] });
   });
 });
 

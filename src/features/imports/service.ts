@@ -182,10 +182,9 @@ async function storeNew(
   // Grants are read again here, so a revocation during a long import still bites; every entry
   // must lie inside them, even one the store already holds (else `skipped` would tell).
   const grants = supporter ? await grantsAllowing(deps, actor, subjectId, 'append') : [];
-  const used = new Set<string>();
   if (supporter) {
     appendGrantsFor(deps, actor, grants, composed, (i) => entryName(entries[i]!.field));
-    for (const s of seriesIn) seriesGrants(deps, actor, grants, s, s.field ?? 'a series').forEach((g) => used.add(g));
+    for (const s of seriesIn) seriesGrants(deps, actor, grants, s, s.field ?? 'a series');
   }
   // Dense measures go into the writer's day chunks (docs/performance.md "Dense series"); what
   // cannot join a chunk stays a record, with the rest.
@@ -209,7 +208,12 @@ async function storeNew(
   // A supporter's import is a write through its grants, logged like an append, naming its
   // records and chunks; one that adds nothing (all of it imported before) wrote nothing to log.
   const added = rows.length + series.added;
-  if (supporter) appendGrantsFor(deps, actor, grants, rows, () => 'an imported entry').forEach((g) => used.add(g));
+  // The log names the grants that allowed what was stored (every entry passed the check above).
+  const used = new Set<string>();
+  if (supporter) {
+    appendGrantsFor(deps, actor, grants, rows, () => 'an imported entry').forEach((g) => used.add(g));
+    for (const f of series.fresh) seriesGrants(deps, actor, grants, { ...f.chunk, unit: '', at: f.at, values: f.values }, 'a reading').forEach((g) => used.add(g));
+  }
   const log =
     supporter && added > 0
       ? logEntry(actor, subjectId, 'records.append', deps.clock.now(), {
