@@ -1,8 +1,9 @@
 /**
- * The import phase of `npm run bench`: Open mHealth heart-rate data points posted to
+ * The import phase of `npm run bench`: Open mHealth step-count data points posted to
  * `POST /v1/subjects/{id}/imports` in one body each, timed from the request to the job's
- * `completed` status (parse, check, digest, seal, one transaction). Imports run one after
- * another, so the figure is one job's throughput.
+ * `completed` status (parse, check, digest, seal, one transaction). Steps stay one record each
+ * (heart rate would go into day chunks, which `--series` measures), so the figure is a record
+ * import's. Imports run one after another, so the figure is one job's throughput.
  */
 
 const POLL_MS = 25;
@@ -15,8 +16,8 @@ function dataPoints(n: number, seed: number): string {
   for (let i = 0; i < n; i++) {
     const at = new Date(start + i * 60_000).toISOString();
     points.push({
-      header: { schema_id: { namespace: 'omh', name: 'heart-rate', version: '2.0' }, creation_date_time: at },
-      body: { heart_rate: { value: 50 + ((i * 7 + seed) % 60), unit: 'beats/min' }, effective_time_frame: { date_time: at } },
+      header: { schema_id: { namespace: 'omh', name: 'step-count', version: '2.0' }, creation_date_time: at },
+      body: { step_count: { value: 50 + ((i * 7 + seed) % 600), unit: 'steps' }, effective_time_frame: { date_time: at } },
     });
   }
   return JSON.stringify(points);
