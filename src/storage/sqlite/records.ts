@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import type { Db } from './open.js';
 import { idempotencyKeys, records } from './schema.js';
 import { fromStoredRecord as fromDb } from '../rows.js';
+import { statementCache } from './statements.js';
 
 const sliceColumns = { category: records.category, type: records.type, effectiveAt: records.effectiveAt };
 
@@ -93,9 +94,6 @@ export function insertRecordRows(db: Db, rows: RecordRow[]): void {
 
 const TEXT_COLUMNS = { category: 'category', type: 'type', effectiveAt: 'effective_at' };
 
-/** How many differently shaped list statements stay prepared (oldest dropped first). */
-const LIST_STATEMENTS_MAX = 256;
-
 export function recordsRepo(db: Db): RecordsRepo {
   const remove = db
     .delete(records)
@@ -104,17 +102,7 @@ export function recordsRepo(db: Db): RecordsRepo {
   const commits = groupCommit(db);
   const subjectOfRecord = db.$client.prepare('SELECT subject_id FROM records WHERE id = ?');
   const insertRows = (rows: RecordRow[]) => insertRecordRows(db, rows);
-  const listStatements = new Map<string, Database.Statement<unknown[]>>();
-  const listStatement = (text: string) => {
-    let stmt = listStatements.get(text);
-    if (!stmt) {
-      if (listStatements.size >= LIST_STATEMENTS_MAX) listStatements.delete(listStatements.keys().next().value!);
-      // Rows as arrays: better-sqlite3 builds them faster than objects (~2 µs a row here).
-      stmt = db.$client.prepare(text).raw(true);
-      listStatements.set(text, stmt);
-    }
-    return stmt;
-  };
+  const listStatement = statementCache(db.$client);
 
   return {
     async insert(rows, effects) {

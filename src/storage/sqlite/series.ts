@@ -6,6 +6,7 @@ import { predicateText } from '../slice-sql.js';
 import { toBuffer } from '../rows.js';
 import { appendLogEntry } from './access-log.js';
 import type { Db } from './open.js';
+import { statementCache } from './statements.js';
 
 /** Statements per connection: prepared once, as the records' are (records.ts). */
 const writes = new WeakMap<Database.Database, { insert: Database.Statement<unknown[]>; update: Database.Statement<unknown[]> }>();
@@ -36,19 +37,8 @@ export function storeChunks(db: Db, chunks: SeriesChunkRow[]): boolean {
   return true;
 }
 
-const LIST_STATEMENTS_MAX = 256;
-
 export function seriesRepo(db: Db): SeriesRepo {
-  const statements = new Map<string, Database.Statement<unknown[]>>();
-  const statement = (text: string) => {
-    let stmt = statements.get(text);
-    if (!stmt) {
-      if (statements.size >= LIST_STATEMENTS_MAX) statements.delete(statements.keys().next().value!);
-      stmt = db.$client.prepare(text).raw(true);
-      statements.set(text, stmt);
-    }
-    return stmt;
-  };
+  const statement = statementCache(db.$client);
   const ofWriter = db.$client
     .prepare(
       `SELECT ${SERIES_COLUMNS} FROM series_chunks WHERE subject_id = ? AND source_account_id = ? AND type IN (SELECT value FROM json_each(?)) AND day IN (SELECT value FROM json_each(?))`,
