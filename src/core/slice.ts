@@ -52,6 +52,11 @@ export function slicePredicate(s: Slice): Predicate {
   return and(parts);
 }
 
+/** A person's whole store: the scope of their own reads, and of checks made on their behalf. */
+export function ownScope(subjectId: string): Scope {
+  return { subjectId, slices: [{ categories: null, types: null, from: null, to: null }] };
+}
+
 /** @returns the union of a scope's slices; an empty scope matches nothing (deny by default) */
 export function scopePredicate(scope: Scope): Predicate {
   return or(scope.slices.map(slicePredicate));

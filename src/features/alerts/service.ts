@@ -5,7 +5,7 @@ import { openField } from '../../crypto/envelope.js';
 import { NotFoundError } from '../../errors.js';
 import type { AlertRow, Holder } from '../../storage/contract.js';
 import { activeHoldings } from '../../core/holdings.js';
-import { grantsCovering } from '../../core/slice.js';
+import { grantsCovering, ownScope } from '../../core/slice.js';
 import { sharedName } from '../grants/names.js';
 import { matchedField } from '../watches/evaluate.js';
 import type { AlertView } from './schemas.js';
@@ -48,8 +48,7 @@ export async function grantsCoveringAlert(deps: Deps, holder: Holder, a: AlertRo
   const [record] = await deps.storage.records.getMany(a.subjectId, [a.recordId]);
   if (record) return grantsCovering(grants, record);
   // A series reading's alert names its chunk; the reading's moment is in what matched.
-  const whole = { subjectId: a.subjectId, slices: [{ categories: null, types: null, from: null, to: null }] };
-  const chunk = await deps.storage.series.get(whole, a.recordId);
+  const chunk = await deps.storage.series.get(ownScope(a.subjectId), a.recordId);
   if (!chunk || !a.sealedMatched) return [];
   const dek = await deps.dataKeys.forSubject(a.subjectId);
   const at = Date.parse(String((JSON.parse(openField(dek, a.subjectId, matchedField(a.id), a.sealedMatched)) as { effectiveAt?: unknown }).effectiveAt));

@@ -188,9 +188,11 @@ async function storeNew(
   }
   // Dense measures go into the writer's day chunks (docs/performance.md "Dense series"); what
   // cannot join a chunk stays a record, with the rest.
-  const readings = composed.filter((c) => isSeriesReading(deps.catalogue, c));
+  const readings: ComposedRecord[] = [];
+  const records: ComposedRecord[] = [];
+  for (const c of composed) (isSeriesReading(deps.catalogue, c) ? readings : records).push(c);
   const series = await mergeSeries(deps, subjectId, sourceOf(actor), [...seriesIn, ...asSeries(readings)]);
-  const others = readings.length ? composed.filter((c) => !isSeriesReading(deps.catalogue, c)).concat(series.rest) : composed.concat(series.rest);
+  const others = records.concat(series.rest);
   // Digests are per importer: a supporter's import is compared with its own earlier ones only,
   // so it cannot learn what else the person's store holds.
   const dek = await deps.dataKeys.forSubject(subjectId);

@@ -18,10 +18,8 @@ import { disputeSummary } from './disputes.js';
 import type { RecordQueryInput, RecordView } from './schemas.js';
 
 
-/** A person's whole store: the scope of their own reads. */
-export function ownScope(subjectId: string): Scope {
-  return { subjectId, slices: [{ categories: null, types: null, from: null, to: null }] };
-}
+// Defined with the slice predicate; the features import it from here.
+export { ownScope } from '../../core/slice.js';
 
 /** Who a write is attributed to: the person, their delegate, a practitioner or a client system. */
 export function sourceOf(actor: Actor): Pick<RecordRow, 'sourceKind' | 'sourceAccountId' | 'sourceOrganisationId'> {
@@ -312,7 +310,8 @@ export async function listRecords(
   const last = page[page.length - 1];
   const next = candidates.length > size && last ? { effectiveAt: last.at, id: last.id } : null;
   const rowViews = await openRows(deps, scope.subjectId, page.flatMap((c) => (c.row ? [c.row] : [])));
-  const chunkViews = await openSeriesRows(deps, scope.subjectId, page.flatMap((c) => (c.chunk ? [c.chunk] : [])), queryPredicate(scope, query));
+  const pageChunks = page.flatMap((c) => (c.chunk ? [c.chunk] : []));
+  const chunkViews = pageChunks.length ? await openSeriesRows(deps, scope.subjectId, pageChunks, queryPredicate(scope, query)) : [];
   const items: RecordView[] = [];
   const created: number[] = [];
   const changed: number[] = [];

@@ -1,7 +1,7 @@
 import type { Deps } from '../../core/deps.js';
 import { matches, scopePredicate, slicePredicate } from '../../core/slice.js';
 import type { Scope } from '../../storage/contract.js';
-import { openChunk } from './view.js';
+import { openChunk, seriesView } from './view.js';
 
 /** Chunks read per query while counting. */
 const PAGE = 500;
@@ -17,7 +17,7 @@ export interface Group {
 /**
  * Counts the series readings a scope covers, by category and type, as the records' summary
  * does (a grant's preview). A chunk whose first and last reading lie in one slice is counted
- * from its clear count; one a window cuts is opened and its readings counted one by one.
+ * from its clear count; one a window cuts is opened and cut as a read would cut it.
  */
 export async function summariseSeries(deps: Deps, scope: Scope): Promise<Group[]> {
   const groups = new Map<string, Group>();
@@ -33,10 +33,11 @@ export async function summariseSeries(deps: Deps, scope: Scope): Promise<Group[]
       let [first, last] = [c.firstAt, c.lastAt];
       if (!whole.some((p) => matches(p, ends[0]!) && matches(p, ends[1]!))) {
         dek ??= await deps.dataKeys.forSubject(scope.subjectId);
-        const inside = openChunk(dek, c).at.filter((effectiveAt) => matches(predicate, { category: c.category, type: c.type, effectiveAt }));
-        n = inside.length;
-        if (n === 0) continue;
-        [first, last] = [inside[0]!, inside[n - 1]!];
+        // Cut as a read cuts it (seriesView), so the preview counts what the grant would serve.
+        const view = seriesView(c, openChunk(dek, c), predicate);
+        if (!view?.series) continue;
+        n = view.series.count;
+        [first, last] = [Date.parse(view.series.start), Date.parse(view.series.end)];
       }
       const key = `${c.category}\u0000${c.type}`;
       const g = groups.get(key);
