@@ -55,6 +55,11 @@ type Source = Pick<RecordRow, 'sourceKind' | 'sourceAccountId' | 'sourceOrganisa
 
 const EMPTY = new Uint8Array(0);
 
+/** A reading that stays an ordinary record, as the records service would have composed it. */
+function reading(category: string, type: string, effectiveAt: number, value: number, unit: string): ComposedRecord {
+  return { category, type, effectiveAt, content: { value, unit } };
+}
+
 function keyOf(d: SeriesDay): string {
   return `${d.category}\u0000${d.type}\u0000${d.day}`;
 }
@@ -72,15 +77,13 @@ interface Group {
 export async function mergeSeries(deps: Deps, subjectId: string, source: Source, series: ComposedSeries[]): Promise<Merged> {
   const out: Merged = { chunks: [], added: 0, skipped: 0, rest: [], fresh: [] };
   const groups = new Map<string, Group>();
-  const asRecord = (s: ComposedSeries, i: number): ComposedRecord =>
-    s.records?.[i] ?? { category: s.category, type: s.type, effectiveAt: s.at[i]!, content: { value: s.values[i]!, unit: s.unit } };
   for (const s of series) {
     let g: Group | undefined;
     for (let i = 0; i < s.at.length; i++) {
       const at = s.at[i]!;
       // Chunks hold whole seconds; anything finer is kept exactly, as a record.
       if (at % 1000 !== 0) {
-        out.rest.push(asRecord(s, i));
+        out.rest.push(s.records?.[i] ?? reading(s.category, s.type, at, s.values[i]!, s.unit));
         continue;
       }
       const day = dayOf(at);
@@ -120,7 +123,7 @@ export async function mergeSeries(deps: Deps, subjectId: string, source: Source,
         fresh.at.push(at);
         fresh.values.push(value);
       } else if (v === value) out.skipped++;
-      else out.rest.push(g.records[i] ?? { category: g.day.category, type: g.day.type, effectiveAt: at, content: { value, unit: g.unit } });
+      else out.rest.push(g.records[i] ?? reading(g.day.category, g.day.type, at, value, g.unit));
     }
     if (fresh.at.length === 0) continue;
     const at = [...held.keys()].sort((a, b) => a - b);
